@@ -1,0 +1,3 @@
+from music_minion.cli.main import run
+
+run()

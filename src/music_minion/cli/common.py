@@ -1,0 +1,97 @@
+"""What every command module shares: the run state, JSON/table output, progress bars."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+
+@dataclass
+class State:
+    """Global options of one invocation."""
+
+    debug: bool = False
+    json: bool = False
+
+
+def state() -> State:
+    ctx = click.get_current_context()
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, State) else State()
+
+
+def json_option(f: Callable) -> Callable:
+    """A command-level `--json` flag, equivalent to the global one."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            state().json = True
+
+    return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=callback, help="Print data as JSON.")(f)
+
+
+def wants_json() -> bool:
+    return state().json
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def emit(data: Any, human: Callable[[Any], None]) -> None:
+    """Print `data` as JSON when asked, else render it for people."""
+    if wants_json():
+        print_json(data)
+    else:
+        human(data)
+
+
+def console():
+    """A rich console on stdout (imported lazily: rich is slow to import)."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def err_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    """Print a simple table for people."""
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    console().print(t)
+
+
+def show_progress() -> bool:
+    """Progress bars go to stderr, only on a terminal and never with --json."""
+    return sys.stderr.isatty() and not wants_json()
+
+
+def progress(*columns_extra: Any):
+    """A rich Progress on stderr, disabled when not wanted (usable as a context manager)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *columns_extra,
+        TimeElapsedColumn(),
+        console=err_console(),
+        disable=not show_progress(),
+        transient=False,
+    )

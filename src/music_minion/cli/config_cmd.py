@@ -1,0 +1,65 @@
+"""`config path|show|get|set`."""
+
+from __future__ import annotations
+
+import click
+
+from music_minion import config as cfgmod
+from music_minion.cli.common import emit, json_option, print_json, table, wants_json
+
+
+@click.group("config")
+def config_group() -> None:
+    """Show and change settings.
+
+    \b
+    Examples:
+      music-minion config show
+      music-minion config get soundcloud.max_concurrency
+      music-minion config set playlist.size 200
+      music-minion config set library.paths '["~/Music", "/mnt/dj"]'
+    """
+
+
+@config_group.command("path")
+@json_option
+def path_cmd() -> None:
+    """Print the config file's path."""
+    p = cfgmod.config_path()
+    emit({"path": str(p), "exists": p.exists()}, lambda d: click.echo(d["path"]))
+
+
+@config_group.command("show")
+@json_option
+def show_cmd() -> None:
+    """Every setting with its effective value (secrets masked)."""
+    cfg = cfgmod.load()
+    items = cfg.items(mask_secrets=True)
+    if wants_json():
+        print_json({"path": str(cfg.path), "settings": dict(items), "data_dir": str(cfg.data_dir)})
+        return
+    rows = [[k, repr(v) if isinstance(v, str) else v, cfgmod.SETTINGS[k].doc] for k, v in items]
+    table(f"config: {cfg.path}", ["key", "value", "meaning"], rows)
+
+
+@config_group.command("get")
+@click.argument("key")
+@json_option
+def get_cmd(key: str) -> None:
+    """Print one setting's value (secrets masked)."""
+    cfg = cfgmod.load()
+    value = cfg.get(key)
+    if cfgmod.SETTINGS[key].secret and value:
+        value = "***"
+    emit({"key": key, "value": value}, lambda d: click.echo(d["value"]))
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@json_option
+def set_cmd(key: str, value: str) -> None:
+    """Set one setting in the config file (type-checked; comments and layout kept)."""
+    stored = cfgmod.set_value(key, value)
+    shown = "***" if cfgmod.SETTINGS[key].secret else stored
+    emit({"key": key, "value": shown, "path": str(cfgmod.config_path())}, lambda d: click.echo(f"{key} = {d['value']!r}"))

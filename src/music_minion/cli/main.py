@@ -1,0 +1,98 @@
+"""The `music-minion` entry point: global options, lazy command loading, error rendering."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from music_minion import __version__
+from music_minion.cli.common import State
+from music_minion.errors import UserError
+
+# name -> (module, attribute, short help). Modules are imported only when their command runs,
+# so `--help` and every command start fast.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("music_minion.cli.init_cmd", "init", "Write a commented default config and create the database."),
+    "config": ("music_minion.cli.config_cmd", "config_group", "Show and change settings."),
+    "db": ("music_minion.cli.db_cmd", "db", "Inspect and check the database."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+EPILOG = """\b
+Examples:
+  music-minion init                      write a config, create the database
+  music-minion config set playlist.size 200
+  music-minion db info --json
+"""
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="MUSIC_MINION_CONFIG", help="Config file (default: the platform's user config dir).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
+@click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")
+@click.version_option(__version__, prog_name="music-minion")
+@click.pass_context
+def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool) -> None:
+    """Music Minion: discover music on SoundCloud through the artists you trust."""
+    from music_minion import config
+
+    config.set_config_path(config_file)
+    ctx.obj = State(debug=debug, json=as_json)
+    if debug:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit: UserError → one line and exit 1 (2 for usage); tracebacks only with --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="music-minion", standalone_mode=False)
+    except UserError as e:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(e.line(), err=True)
+        code = e.exit_code
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        code = 130
+    except click.ClickException as e:
+        e.show()
+        code = e.exit_code
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no secrets
+        if debug:
+            raise
+        click.echo(f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,112 @@
+"""Open the SQLite database (WAL, foreign keys, busy timeout) and apply numbered migrations."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from importlib import resources
+from pathlib import Path
+
+from music_minion.errors import UserError
+from music_minion.timeutil import now_iso
+
+DB_NAME = "music-minion.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every bundled migration, in order."""
+    found = []
+    for entry in resources.files("music_minion.store").joinpath("migrations").iterdir():
+        m = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+SCHEMA_VERSION = max(v for v, _, _ in _migrations())
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_NAME
+
+
+def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqlite3.Connection:
+    """Open the database at `path`, creating and migrating it unless `readonly`.
+
+    Raises UserError (one clear line) for a file that is not SQLite, a database from a newer
+    version of Music Minion, or a folder that cannot be created or read. Never damages the file.
+    """
+    if readonly and not path.exists():
+        raise UserError(f"no database at {path}", "run `music-minion init` or `music-minion sync` first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create data dir {path.parent}: {e.strerror}", "check paths.data_dir and its permissions") from None
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as e:
+        raise UserError(f"cannot open database {path}: {e}", "check the data dir's permissions") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"database {path} has schema version {version}, newer than this Music Minion ({SCHEMA_VERSION})",
+                "upgrade music-minion; the database was left untouched",
+            )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate and version < SCHEMA_VERSION:
+                _migrate(conn, version)
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        if "not a database" in str(e) or "malformed" in str(e):
+            raise UserError(f"{path} is not a Music Minion database ({e})", "move it aside or point paths.data_dir elsewhere") from None
+        raise UserError(f"cannot open database {path}: {e}", "check the file and its permissions") from None
+    except UserError:
+        conn.close()
+        raise
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, current: int) -> None:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    for version, name, sql in _migrations():
+        if version <= current:
+            continue
+        # executescript commits first; wrap the migration so it applies whole or not at all.
+        conn.executescript(
+            f"BEGIN IMMEDIATE;\n{sql}\n"
+            f"INSERT INTO schema_migrations VALUES ({version}, '{name}', '{now_iso()}');\n"
+            f"PRAGMA user_version = {version};\nCOMMIT;"
+        )
+
+
+def open_store(cfg=None, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open the database in the configured data dir."""
+    if cfg is None:
+        from music_minion import config
+
+        cfg = config.load()
+    return connect(database_path(cfg.data_dir), readonly=readonly)
+
+
+def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Row count of every table of the schema."""
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    # Table names come from sqlite_master, never from input.
+    return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
+
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """Problems found by SQLite's integrity and foreign-key checks; empty when healthy."""
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [f"foreign key: {tuple(r)}" for r in conn.execute("PRAGMA foreign_key_check")]
+    return problems

@@ -1,0 +1,72 @@
+"""Shared fixtures: an isolated config + data dir per test, and the real CLI entry point in-process."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh config file path and data dir for this test (nothing of the user's is touched)."""
+    cfg = tmp_path / "config" / "config.toml"
+    data = tmp_path / "data"
+    monkeypatch.setenv("MUSIC_MINION_CONFIG", str(cfg))
+    monkeypatch.setenv("MUSIC_MINION_DATA_DIR", str(data))
+    monkeypatch.delenv("SOUNDCLOUD_CLIENT_ID", raising=False)
+    monkeypatch.delenv("SOUNDCLOUD_CLIENT_SECRET", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    from music_minion import config
+
+    config.set_config_path(None)
+    return tmp_path
+
+
+@pytest.fixture
+def mm(home: Path, capsys: pytest.CaptureFixture[str]):
+    """Run `music-minion ARGS...` through the real entry point; returns Result(code, out, err)."""
+    from music_minion.cli.main import run
+
+    def invoke(*args: str) -> Result:
+        capsys.readouterr()
+        try:
+            run([str(a) for a in args])
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+def shared_dir() -> Path | None:
+    """`../shared` beside the checkout, when present."""
+    candidate = Path(__file__).resolve().parents[2] / "shared"
+    return candidate if candidate.is_dir() else None
+
+
+def openapi_path() -> Path | None:
+    """SoundCloud's OpenAPI spec: $SOUNDCLOUD_OPENAPI or ../shared/soundcloud/openapi.yaml."""
+    env = os.environ.get("SOUNDCLOUD_OPENAPI")
+    if env and Path(env).is_file():
+        return Path(env)
+    shared = shared_dir()
+    if shared and (shared / "soundcloud" / "openapi.yaml").is_file():
+        return shared / "soundcloud" / "openapi.yaml"
+    return None

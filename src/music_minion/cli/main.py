@@ -48,7 +48,7 @@ Examples:
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="MUSIC_MINION_CONFIG", help="Config file (default: the platform's user config dir).")
+@click.option("--config", "config_file", metavar="FILE", envvar="MUSIC_MINION_CONFIG", help="Config file (default: the platform's user config dir).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")
 @click.version_option(__version__, prog_name="music-minion")

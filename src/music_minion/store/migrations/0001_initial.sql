@@ -89,6 +89,7 @@ CREATE TABLE local_files (
     musical_key  TEXT,
     year         INTEGER,
     sc_urn       TEXT,                                -- SoundCloud URN carried in a custom tag
+    sc_url       TEXT,                                -- soundcloud.com track page URL found in a comment/URL tag
     status       TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'unreadable', 'gone')),
     reason       TEXT,                                -- why unreadable / tagless
     scanned_at   TEXT NOT NULL,
@@ -99,6 +100,7 @@ CREATE TABLE local_files (
     matched_at   TEXT
 );
 CREATE INDEX local_files_track ON local_files (track_id) WHERE track_id IS NOT NULL;
+CREATE INDEX local_files_review ON local_files (match_score) WHERE match_status = 'review';
 
 CREATE TABLE playlist_pushes (
     id           INTEGER PRIMARY KEY,

@@ -1,0 +1,1 @@
+"""The domain: sources, sync orchestration, schedule, judgments, ranking, playlist push."""

@@ -1,0 +1,27 @@
+"""Small key/value sync state (my user URN, cursors): the `kv` table."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from music_minion.timeutil import now_iso
+
+
+def get(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+    """The value stored under `key`, else `default`."""
+    row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else default
+
+
+def put(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Store `value` under `key` (insert or replace)."""
+    conn.execute(
+        "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (key, value, now_iso()),
+    )
+
+
+def delete(conn: sqlite3.Connection, key: str) -> bool:
+    """Remove `key`; True when it existed."""
+    return conn.execute("DELETE FROM kv WHERE key = ?", (key,)).rowcount > 0

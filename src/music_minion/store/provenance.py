@@ -1,0 +1,122 @@
+"""The `provenance` table (who surfaced which track, how, first seen when) and the per-source merge.
+
+A merge of one (artist, kind) walk runs in one `BEGIN IMMEDIATE` transaction: tracks upserted by
+URN, provenance rows inserted with INSERT OR IGNORE (the first `first_seen_at` and `position` win),
+optionally the artist's schedule updated. Rows are never deleted: a full pass that no longer sees a
+row sets its `gone_at`, and seeing it again clears it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from music_minion.store import tracks as tracks_store
+
+KINDS = ("like", "repost", "upload")
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error) on an autocommit connection."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@dataclass
+class MergeResult:
+    """What one merge changed."""
+
+    tracks_new: int = 0
+    provenance_new: int = 0
+    gone: int = 0
+    revived: int = 0
+
+
+def known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
+    """URNs of every track already recorded for (artist, kind), gone or not."""
+    rows = conn.execute(
+        "SELECT t.urn FROM provenance p JOIN tracks t ON t.id = p.track_id WHERE p.artist_id = ? AND p.kind = ?",
+        (artist_id, kind),
+    )
+    return {r[0] for r in rows}
+
+
+def merge_source(
+    conn: sqlite3.Connection,
+    artist_id: int,
+    kind: str,
+    rows: Sequence[tuple],
+    now: str,
+    *,
+    full: bool = False,
+    also: Callable[[sqlite3.Connection], None] | None = None,
+) -> MergeResult:
+    """Merge one newest-first walk of (artist, kind) in one transaction.
+
+    `rows` are track tuples in `tracks.TRACK_COLUMNS` order, newest first; a row's index is its
+    `position` (0 = newest in the list as seen now). Duplicated URNs keep their first position.
+    `full` means the walk saw the whole list: rows not in it get `gone_at`, rows in it lose it.
+    `also(conn)` runs inside the same transaction (the schedule update).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown provenance kind {kind!r}")
+    positions: dict[str, int] = {}
+    unique: list[tuple] = []
+    for r in rows:
+        if r[0] not in positions:
+            positions[r[0]] = len(positions)
+            unique.append(r)
+    result = MergeResult()
+    with write_transaction(conn):
+        ids = tracks_store.ids_by_urn(conn, positions)
+        new_urns = [u for u in positions if u not in ids]
+        tracks_store.upsert_tracks(conn, unique, now)
+        if new_urns:
+            ids.update(tracks_store.ids_by_urn(conn, new_urns))
+        result.tracks_new = len(new_urns)
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT OR IGNORE INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
+            [(ids[u], artist_id, kind, now, pos) for u, pos in positions.items()],
+        )
+        result.provenance_new = conn.total_changes - before
+        if full:
+            result.gone, result.revived = _mark_presence(conn, artist_id, kind, set(ids.values()), now)
+        if also is not None:
+            also(conn)
+    return result
+
+
+def _mark_presence(conn: sqlite3.Connection, artist_id: int, kind: str, seen: set[int], now: str) -> tuple[int, int]:
+    """After a complete walk: set gone_at on rows not seen, clear it on rows seen again."""
+    current = conn.execute(
+        "SELECT track_id, gone_at FROM provenance WHERE artist_id = ? AND kind = ?", (artist_id, kind)
+    ).fetchall()
+    gone = [(now, tid, artist_id, kind) for tid, gone_at in current if gone_at is None and tid not in seen]
+    back = [(tid, artist_id, kind) for tid, gone_at in current if gone_at is not None and tid in seen]
+    if gone:
+        conn.executemany("UPDATE provenance SET gone_at = ? WHERE track_id = ? AND artist_id = ? AND kind = ?", gone)
+    if back:
+        conn.executemany("UPDATE provenance SET gone_at = NULL WHERE track_id = ? AND artist_id = ? AND kind = ?", back)
+    return len(gone), len(back)
+
+
+def gone_track_urns(conn: sqlite3.Connection) -> list[str]:
+    """URNs of 'ok' tracks whose every provenance row is gone (candidates for a lookup)."""
+    rows = conn.execute(
+        "SELECT t.urn FROM tracks t WHERE t.status = 'ok' AND EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id) "
+        "AND NOT EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id AND p.gone_at IS NULL)"
+    )
+    return [r[0] for r in rows]
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]

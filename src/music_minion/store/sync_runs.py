@@ -1,0 +1,60 @@
+"""The `sync_runs` table: one row per sync with its counts and figures."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from music_minion.timeutil import now_iso
+
+STATUSES = ("running", "ok", "partial", "failed", "interrupted")
+
+
+def mark_interrupted(conn: sqlite3.Connection) -> int:
+    """Runs still 'running' were killed (call while holding the sync lock); returns how many."""
+    return conn.execute(
+        "UPDATE sync_runs SET status = 'interrupted' WHERE status = 'running'"
+    ).rowcount
+
+
+def start(conn: sqlite3.Connection, options: dict[str, Any], artists_planned: int = 0) -> int:
+    """Open a run row in status 'running'; returns its id."""
+    cur = conn.execute(
+        "INSERT INTO sync_runs (started_at, status, options, artists_planned) VALUES (?, 'running', ?, ?)",
+        (now_iso(), json.dumps(options, sort_keys=True), artists_planned),
+    )
+    return int(cur.lastrowid)
+
+
+def update(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
+    """Set counters (artists_planned, artists_done, tracks_new, provenance_new, requests)."""
+    allowed = {"artists_planned", "artists_done", "tracks_new", "provenance_new", "requests"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValueError(f"unknown sync_runs fields {sorted(bad)}")
+    if fields:
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        conn.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))  # noqa: S608
+
+
+def finish(conn: sqlite3.Connection, run_id: int, status: str, stats: dict[str, Any], **counters: Any) -> None:
+    """Close a run with its final status, counters and the stats JSON."""
+    if status not in STATUSES[1:]:
+        raise ValueError(status)
+    update(conn, run_id, **counters)
+    conn.execute(
+        "UPDATE sync_runs SET status = ?, finished_at = ?, stats = ? WHERE id = ?",
+        (status, now_iso(), json.dumps(stats, sort_keys=True, default=str), run_id),
+    )
+
+
+def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest runs, newest first, with options and stats decoded."""
+    out = []
+    for r in conn.execute("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit,)):
+        d = dict(r)
+        d["options"] = json.loads(d["options"]) if d["options"] else {}
+        d["stats"] = json.loads(d["stats"]) if d["stats"] else {}
+        out.append(d)
+    return out

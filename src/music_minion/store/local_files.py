@@ -56,6 +56,10 @@ LIST_COLUMNS = (
     "match_score",
 )
 _LIST_SELECT = ", ".join(f"f.{c}" for c in LIST_COLUMNS) + ", t.urn AS track_urn"
+_JOIN = " FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
+_LIST_FROM = "SELECT " + _LIST_SELECT + _JOIN  # noqa: S608
+_LIST_ORDER = " ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path"
+_OWNED_SQL = "SELECT DISTINCT track_id FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
 
 
 @contextmanager
@@ -90,14 +94,8 @@ def _upsert_sql() -> str:
         for c in ("track_id", "match_score", "matched_at", "match_status")
     ]
     columns, marks = ", ".join(SCANNED_COLUMNS), ", ".join("?" * len(SCANNED_COLUMNS))
-    return (
-        "INSERT INTO local_files ("
-        + columns
-        + ") VALUES ("
-        + marks
-        + ") ON CONFLICT (path) DO UPDATE SET "
-        + ", ".join(sets)
-    )  # noqa: S608
+    head = "INSERT INTO local_files (" + columns + ") VALUES (" + marks + ")"  # noqa: S608
+    return head + " ON CONFLICT (path) DO UPDATE SET " + ", ".join(sets)
 
 
 _UPSERT = _upsert_sql()
@@ -139,10 +137,7 @@ def list_files(
     """Files ordered by artist, title, path. `status`: ok|unreadable|gone; `match`: a match_status,
     `matched` (owned) or `unmatched`."""
     where, params = _filters(status, match)
-    sql = (
-        f"SELECT {_LIST_SELECT} FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id {where} "
-        "ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path LIMIT ? OFFSET ?"
-    )  # noqa: S608
+    sql = _LIST_FROM + where + _LIST_ORDER + " LIMIT ? OFFSET ?"
     return _dicts(conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
@@ -178,11 +173,8 @@ def search_files(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[
             "(f.title LIKE ? ESCAPE '\\' OR f.artist LIKE ? ESCAPE '\\' OR f.album LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')"
         )
         params += [pattern] * 4
-    sql = (
-        f"SELECT {_LIST_SELECT} FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
-        f"WHERE f.status != 'gone' AND {' AND '.join(clauses)} "
-        "ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path LIMIT ?"
-    )  # noqa: S608
+    where = " WHERE f.status != 'gone' AND " + " AND ".join(clauses)
+    sql = _LIST_FROM + where + _LIST_ORDER + " LIMIT ?"
     return _dicts(conn.execute(sql, [*params, limit]))
 
 
@@ -207,9 +199,7 @@ def library_stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "SELECT count(*), coalesce(sum(duration_ms), 0), coalesce(sum(size), 0), max(scanned_at), "
         "sum(reason IS NOT NULL AND status = 'ok') FROM local_files WHERE status = 'ok'"
     ).fetchone()
-    owned = conn.execute(
-        f"SELECT count(DISTINCT track_id) FROM local_files WHERE {OWNED_CONDITION}"
-    ).fetchone()[0]  # noqa: S608
+    owned = len(owned_track_ids(conn))
     return {
         "files": sum(by_status.values()),
         "present": row[0],
@@ -282,39 +272,40 @@ def pending_reviews(conn: sqlite3.Connection, limit: int | None = None) -> list[
     )
 
 
-def decide_review(
-    conn: sqlite3.Connection, file_id: int, accept: bool, when: str
-) -> dict[str, Any]:
-    """Accept or reject a proposed match. UserError when the file has no pending proposal."""
+def decide_reviews(
+    conn: sqlite3.Connection, file_ids: Sequence[int], accept: bool, when: str
+) -> list[dict[str, Any]]:
+    """Accept or reject proposed matches, all or none (UserError names the first bad id).
+
+    A decided file may be decided again (a change of mind); a file never proposed may not.
+    """
+    status = "accepted" if accept else "rejected"
+    out = []
     with transaction(conn):
-        row = conn.execute(
-            "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)
-        ).fetchone()
-        if row is None:
-            raise UserError(
-                f"no local file with id {file_id}",
-                "see `music-minion library review` for pending ids",
+        for file_id in file_ids:
+            row = conn.execute(
+                "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)
+            ).fetchone()
+            if row is None:
+                raise UserError(
+                    f"no local file with id {file_id}",
+                    "see `music-minion library review` for pending ids (nothing was changed)",
+                )
+            if row[0] not in ("review", "accepted", "rejected") or row[1] is None:
+                raise UserError(
+                    f"file {file_id} has no proposed match to decide",
+                    "see `music-minion library review` for pending ids (nothing was changed)",
+                )
+            conn.execute(
+                "UPDATE local_files SET match_status = ?, matched_at = ? WHERE id = ?",
+                (status, when, file_id),
             )
-        if row[0] != "review" and row[0] not in ("accepted", "rejected"):
-            raise UserError(
-                f"file {file_id} has no proposed match to decide",
-                "see `music-minion library review` for pending ids",
+            out.append(
+                {"id": file_id, "track_id": row[1], "match_status": status, "previous": row[0]}
             )
-        if row[1] is None:
-            raise UserError(
-                f"file {file_id} has no proposed track", "run `music-minion library match` first"
-            )
-        status = "accepted" if accept else "rejected"
-        conn.execute(
-            "UPDATE local_files SET match_status = ?, matched_at = ? WHERE id = ?",
-            (status, when, file_id),
-        )
-    return {"id": file_id, "track_id": row[1], "match_status": status, "previous": row[0]}
+    return out
 
 
 def owned_track_ids(conn: sqlite3.Connection) -> set[int]:
     """Track ids owned as local files (see OWNED_CONDITION)."""
-    return {
-        r[0]
-        for r in conn.execute(f"SELECT DISTINCT track_id FROM local_files WHERE {OWNED_CONDITION}")
-    }  # noqa: S608
+    return {r[0] for r in conn.execute(_OWNED_SQL)}

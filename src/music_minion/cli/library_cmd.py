@@ -1,0 +1,372 @@
+"""`library scan|list|search|stats|match|review`: local audio files and their SoundCloud matches."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, progress, table, wants_json
+from music_minion.errors import UserError
+
+EPILOG = """\b
+Examples:
+  music-minion library scan ~/Music            scan a folder (default: library.paths)
+  music-minion library scan --json             scan the configured folders, JSON summary
+  music-minion library list --match review     files waiting for a decision
+  music-minion library search daft punk
+  music-minion library match --all             re-check automatic links too
+  music-minion library review accept 12 15     accept proposed matches
+"""
+
+
+@click.group("library", epilog=EPILOG)
+def library() -> None:
+    """Scan local audio files and match them to SoundCloud tracks."""
+
+
+def _open():
+    from music_minion import config
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    return cfg, open_store(cfg)
+
+
+def _match_settings(cfg) -> dict[str, float]:
+    return {
+        "auto": cfg["library.match_auto"],
+        "review": cfg["library.match_review"],
+        "duration_tolerance_s": cfg["library.duration_tolerance_s"],
+    }
+
+
+def _duration(ms: int | None) -> str:
+    if not ms:
+        return ""
+    s = round(ms / 1000)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+@library.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Processes reading tags (0: automatic).",
+)
+@click.option(
+    "--no-match", is_flag=True, help="Do not match new files to SoundCloud tracks afterwards."
+)
+@json_option
+def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> None:
+    """Read the tags of every audio file under PATHS (default: library.paths) into the library.
+
+    Unchanged files (same size and modification time) are not reopened; files no longer there are
+    marked gone; unreadable and tagless files are recorded with the reason. Folders that do not
+    exist among the configured paths (an unplugged drive) are skipped and their files kept.
+    """
+    from music_minion.library.match import match_library
+    from music_minion.library.scan import scan
+
+    cfg, conn = _open()
+    try:
+        roots = [p.expanduser() for p in paths]
+        for p in roots:
+            if not p.exists():
+                raise UserError(f"no such folder: {p}", "check the path (nothing was scanned)")
+            if not p.is_dir():
+                raise UserError(f"{p} is not a folder", "pass the folder that holds it")
+        if not roots:
+            roots = [Path(p).expanduser() for p in cfg["library.paths"]]
+            if not roots:
+                raise UserError(
+                    "no library folders configured",
+                    "pass one (`music-minion library scan ~/Music`) or set library.paths",
+                )
+        configured_workers = cfg["library.scan_workers"] or None
+        with progress() as bar:
+            task = bar.add_task("reading tags", total=None)
+            summary = scan(
+                conn,
+                roots,
+                workers=workers or configured_workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        if summary["missing_roots"] and not summary["roots"]:
+            raise UserError(
+                f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
+                "plug in the drive or fix library.paths (nothing was marked gone)",
+            )
+        if not no_match and cfg["library.match_after_scan"] and summary["read"]:
+            summary["match"] = match_library(conn, **_match_settings(cfg))
+    finally:
+        conn.close()
+
+    def human(s: dict[str, Any]) -> None:
+        rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
+        click.echo(
+            f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+            f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
+        )
+        for root in s["missing_roots"]:
+            click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
+        if s["error_count"]:
+            click.echo(
+                f"warning: {s['error_count']} entries could not be read, e.g. {s['errors'][0]}",
+                err=True,
+            )
+        if "match" in s:
+            m = s["match"]
+            click.echo(
+                f"matched: {m['exact']} exact, {m['auto']} auto, {m['review']} to review, {m['unmatched']} unmatched"
+            )
+
+    emit(summary, human)
+
+
+def _file_rows(rows: list[dict[str, Any]]) -> None:
+    table(
+        None,
+        ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],
+        [
+            [
+                r["id"],
+                r["artist"],
+                r["title"],
+                _duration(r["duration_ms"]),
+                r["format"],
+                r["match_status"] or ("" if r["status"] == "ok" else r["status"]),
+                r["track_urn"],
+                r["path"]
+                if r["status"] == "ok" and not r["reason"]
+                else f"{r['path']} ({r['reason'] or r['status']})",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@library.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["ok", "unreadable", "gone"]),
+    help="Only files with this scan status.",
+)
+@click.option(
+    "--match",
+    "match_",
+    type=click.Choice(["matched", "unmatched", "exact", "auto", "review", "accepted", "rejected"]),
+    help="Only files with this match state (matched = owned: exact, auto or accepted).",
+)
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0)
+@json_option
+def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) -> None:
+    """List library files by artist and title."""
+    from music_minion.store.local_files import list_files
+
+    _, conn = _open()
+    try:
+        rows = list_files(conn, status=status, match=match_, limit=limit, offset=offset)
+    finally:
+        conn.close()
+    emit(rows, _file_rows)
+
+
+@library.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@json_option
+def search_cmd(query: tuple[str, ...], limit: int) -> None:
+    """Files whose artist, title, album or path contain every word of QUERY."""
+    from music_minion.store.local_files import search_files
+
+    _, conn = _open()
+    try:
+        rows = search_files(conn, " ".join(query), limit=limit)
+    finally:
+        conn.close()
+    emit(rows, _file_rows)
+
+
+@library.command("stats")
+@json_option
+def stats_cmd() -> None:
+    """Counts by status, format and match state."""
+    from music_minion.store.local_files import library_stats
+
+    _, conn = _open()
+    try:
+        data = library_stats(conn)
+    finally:
+        conn.close()
+
+    def human(d: dict[str, Any]) -> None:
+        hours = d["total_duration_s"] / 3600
+        click.echo(
+            f"{d['present']} files present ({hours:.1f} h, {d['total_bytes'] / 1e9:.2f} GB), "
+            f"{d['unreadable']} unreadable, {d['gone']} gone, {d['tagless']} without tags"
+        )
+        click.echo(
+            f"owned SoundCloud tracks: {d['owned_tracks']}; last scan: {d['last_scan_at'] or 'never'}"
+        )
+        table("formats", ["format", "files"], [[k, v] for k, v in d["by_format"].items()])
+        table("matches", ["state", "files"], [[k, v] for k, v in d["by_match"].items()])
+
+    emit(data, human)
+
+
+@library.command("match")
+@click.option(
+    "--all", "redo", is_flag=True, help="Also re-check automatic links and open proposals."
+)
+@json_option
+def match_cmd(redo: bool) -> None:
+    """Link files to SoundCloud tracks: exact by URN tag, else by artist, title, version and length.
+
+    Scores at or above library.match_auto link automatically, those at or above
+    library.match_review wait in `library review`; accepted and rejected decisions are kept.
+    """
+    from music_minion.library.match import match_library
+
+    cfg, conn = _open()
+    try:
+        result = match_library(conn, redo=redo, **_match_settings(cfg))
+    finally:
+        conn.close()
+    emit(
+        result,
+        lambda m: click.echo(
+            f"{m['files']} files against {m['tracks']} tracks: {m['exact']} exact, {m['auto']} auto, "
+            f"{m['review']} to review, {m['unmatched']} unmatched ({m['elapsed_s']:.2f} s)"
+        ),
+    )
+
+
+def _review_rows(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        click.echo("nothing to review")
+        return
+    table(
+        "proposed matches",
+        [
+            "id",
+            "score",
+            "file artist",
+            "file title",
+            "length",
+            "track artist",
+            "track title",
+            "length",
+            "track",
+        ],
+        [
+            [
+                r["id"],
+                r["match_score"],
+                r["artist"],
+                r["title"],
+                _duration(r["duration_ms"]),
+                r["track_artist"],
+                r["track_title"],
+                _duration(r["track_duration_ms"]),
+                r["track_urn"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+@library.group("review", invoke_without_command=True)
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help="Decide each proposal in turn (default on a terminal).",
+)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many.")
+@json_option
+@click.pass_context
+def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
+    """List proposed matches; `accept ID...` / `reject ID...` decide them.
+
+    On a terminal (or with -i) each proposal is shown in turn: [a]ccept, [r]eject, [s]kip, [q]uit.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from music_minion.store.local_files import pending_reviews
+
+    _, conn = _open()
+    try:
+        rows = pending_reviews(conn, limit)
+        tty = sys.stdin.isatty() and sys.stdout.isatty()
+        if rows and not wants_json() and (interactive or tty):
+            _interactive(conn, rows)
+            return
+    finally:
+        conn.close()
+    emit(rows, _review_rows)
+
+
+def _interactive(conn, rows: list[dict[str, Any]]) -> None:
+    from music_minion.store.local_files import decide_reviews
+    from music_minion.timeutil import now_iso
+
+    decided = {"accepted": 0, "rejected": 0, "skipped": 0}
+    for r in rows:
+        click.echo(
+            f"\n#{r['id']} score {r['match_score']}\n  file:  {r['artist']} — {r['title']} ({_duration(r['duration_ms'])})"
+            f"\n  track: {r['track_artist']} — {r['track_title']} ({_duration(r['track_duration_ms'])}) {r['permalink_url'] or ''}"
+        )
+        choice = click.prompt(
+            "[a]ccept, [r]eject, [s]kip, [q]uit",
+            type=click.Choice(["a", "r", "s", "q"]),
+            default="s",
+        )
+        if choice == "q":
+            break
+        if choice == "s":
+            decided["skipped"] += 1
+            continue
+        decide_reviews(conn, [r["id"]], choice == "a", now_iso())
+        decided["accepted" if choice == "a" else "rejected"] += 1
+    click.echo(
+        f"{decided['accepted']} accepted, {decided['rejected']} rejected, {decided['skipped']} skipped"
+    )
+
+
+def _decide(ids: tuple[int, ...], accept: bool) -> None:
+    from music_minion.store.local_files import decide_reviews
+    from music_minion.timeutil import now_iso
+
+    _, conn = _open()
+    try:
+        results = decide_reviews(conn, ids, accept, now_iso())
+    finally:
+        conn.close()
+    emit(
+        results,
+        lambda rs: [
+            click.echo(f"file {r['id']}: {r['match_status']} (track {r['track_id']})") for r in rs
+        ],
+    )
+
+
+@review.command("accept")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@json_option
+def accept_cmd(ids: tuple[int, ...]) -> None:
+    """Accept proposed matches: the files then own those tracks."""
+    _decide(ids, True)
+
+
+@review.command("reject")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@json_option
+def reject_cmd(ids: tuple[int, ...]) -> None:
+    """Reject proposed matches: the pair is never proposed again."""
+    _decide(ids, False)

@@ -1,0 +1,251 @@
+"""Match local files to SoundCloud tracks: exact by URN/URL tag, else fuzzy on artist and title.
+
+Scoring (0-100) = 0.6 × title similarity + 0.4 × artist similarity (rapidfuzz), over normalised
+text (see `normalize`). A candidate must share the version signature (a remix is not the original),
+score at least 70 on both title and artist, and — when both durations are known — lie within the
+duration tolerance to be linked automatically; outside it the pair can only go to review.
+Bands: score ≥ auto → `auto`; ≥ review → `review`; else unmatched.
+
+Candidates are blocked through an inverted index of title words (and artist words for very
+common titles), so each file is compared with a handful of tracks, not all of them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from music_minion.library.normalize import Parsed, artist_key, artist_names, fold, parse_title
+from music_minion.library.tags import URN_RE, track_page_url
+
+TITLE_WEIGHT = 0.6
+MIN_PART = 70.0  # least title and least artist similarity of any candidate
+MAX_POSTINGS = 400  # title words in more tracks than this do not block on their own
+_STOP = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "in",
+        "on",
+        "to",
+        "my",
+        "me",
+        "you",
+        "i",
+        "it",
+        "is",
+        "de",
+        "la",
+        "le",
+    }
+)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A SoundCloud track prepared for matching."""
+
+    track_id: int
+    parsed: Parsed
+    artists: tuple[str, ...]  # each way of naming the artist: title prefix, uploader
+    duration_ms: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome for one file: track and band, or no match (track_id None)."""
+
+    file_id: int
+    track_id: int | None
+    status: str | None  # exact | auto | review | None
+    score: float | None
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if w not in _STOP and (len(w) > 1 or w.isdigit())]
+
+
+def versions_agree(a: Parsed, b: Parsed) -> bool | None:
+    """True: same version; None: same kinds but the remixer is named on one side only; False: different."""
+    if a.kinds != b.kinds:
+        return False
+    unsure = False
+    for (_, who_a), (_, who_b) in zip(a.version, b.version, strict=True):
+        if who_a == who_b:
+            continue
+        if not who_a or not who_b:
+            unsure = True
+            continue
+        from rapidfuzz import fuzz
+
+        if fuzz.token_set_ratio(who_a, who_b) < 90:
+            return False
+    return None if unsure else True
+
+
+class Matcher:
+    """Matches files against a fixed set of SoundCloud tracks."""
+
+    def __init__(
+        self, tracks: Iterable[Sequence], *, auto: float, review: float, duration_tolerance_s: float
+    ) -> None:
+        """`tracks`: (id, urn, title, uploader_name, duration_ms, permalink_url) rows."""
+        self.auto, self.review = auto, review
+        self.tolerance_ms = duration_tolerance_s * 1000
+        self.by_urn: dict[str, int] = {}
+        self.by_url: dict[str, int] = {}
+        self.candidates: list[Candidate] = []
+        title_index: dict[str, list[int]] = defaultdict(list)
+        artist_index: dict[str, set[int]] = defaultdict(set)
+        for track_id, urn, title, uploader, duration_ms, permalink_url in tracks:
+            if urn:
+                self.by_urn[urn] = track_id
+            url = track_page_url(permalink_url or "")
+            if url:
+                self.by_url[url] = track_id
+            if not title:
+                continue
+            parsed = parse_title(title, True)
+            if not parsed.title:
+                continue
+            names = []
+            if parsed.title_artist:
+                names.append(artist_key(artist_names(parsed.title_artist)))
+            if uploader:
+                names.append(artist_key(artist_names(uploader)))
+            if not names:
+                continue
+            i = len(self.candidates)
+            self.candidates.append(
+                Candidate(track_id, parsed, tuple(dict.fromkeys(names)), duration_ms)
+            )
+            for w in set(_words(parsed.title)):
+                title_index[w].append(i)
+            for name in names:
+                for w in set(_words(name)):
+                    artist_index[w].add(i)
+        self.title_index = dict(title_index)
+        self.artist_index = dict(artist_index)
+
+    def _block(self, title_words: list[str], artist_words: list[str]) -> set[int]:
+        lists = [self.title_index[w] for w in set(title_words) if w in self.title_index]
+        if not lists:
+            return set()
+        narrow = [p for p in lists if len(p) <= MAX_POSTINGS]
+        if narrow:
+            return set().union(*narrow)
+        # Only very common title words ("intro", "love"): keep tracks that also share an artist word.
+        by_artist = set().union(*(self.artist_index.get(w, ()) for w in set(artist_words)))
+        return by_artist.intersection(min(lists, key=len))
+
+    def match(
+        self,
+        file_id: int,
+        title: str | None,
+        artist: str | None,
+        duration_ms: int | None = None,
+        sc_urn: str | None = None,
+        sc_url: str | None = None,
+    ) -> Verdict:
+        """The best track for one file."""
+        if sc_urn and URN_RE.fullmatch(sc_urn) and sc_urn in self.by_urn:
+            return Verdict(file_id, self.by_urn[sc_urn], "exact", 100.0)
+        if sc_url and sc_url in self.by_url:
+            return Verdict(file_id, self.by_url[sc_url], "exact", 100.0)
+        none = Verdict(file_id, None, None, None)
+        if not title or not artist:
+            return none
+        parsed = parse_title(title, False)
+        names = artist_names(artist)
+        if parsed.title_artist is None and " - " in title:
+            # "Artist - Title" in the title tag: drop the prefix when it names the file's artist.
+            alt = parse_title(title, True)
+            if alt.title_artist and set(artist_names(alt.title_artist)) & set(names):
+                parsed = alt
+        file_artist = artist_key(names)
+        if not parsed.title or not file_artist:
+            return none
+        ids = self._block(_words(parsed.title), _words(file_artist))
+        if not ids:
+            return none
+        from rapidfuzz import fuzz
+
+        best: tuple[float, float, int] | None = None  # (score, -duration gap, index)
+        best_status = None
+        for i in ids:
+            cand = self.candidates[i]
+            agree = versions_agree(parsed, cand.parsed)
+            if agree is False:
+                continue
+            t_score = max(
+                fuzz.ratio(parsed.title, cand.parsed.title),
+                fuzz.token_sort_ratio(parsed.title, cand.parsed.title),
+            )
+            if t_score < MIN_PART:
+                continue
+            a_score = max(fuzz.token_set_ratio(file_artist, name) for name in cand.artists)
+            if a_score < MIN_PART:
+                continue
+            score = round(TITLE_WEIGHT * t_score + (1 - TITLE_WEIGHT) * a_score, 1)
+            if score < self.review:
+                continue
+            gap = abs(duration_ms - cand.duration_ms) if duration_ms and cand.duration_ms else None
+            sure = agree is True and (gap is None or gap <= self.tolerance_ms)
+            status = "auto" if score >= self.auto and sure else "review"
+            key = (score + (0.05 if status == "auto" else 0), -(gap or 0), -i)
+            if best is None or key > best:
+                best, best_status = key, (status, score, cand.track_id)
+        if best_status is None:
+            return none
+        status, score, track_id = best_status
+        return Verdict(file_id, track_id, status, score)
+
+
+def match_files(matcher: Matcher, files: Iterable[Sequence]) -> list[Verdict]:
+    """Match (id, title, artist, duration_ms, sc_urn, sc_url) rows."""
+    return [matcher.match(*row) for row in files]
+
+
+def match_library(
+    conn, *, auto: float, review: float, duration_tolerance_s: float, redo: bool = False
+) -> dict:
+    """Match the store's open files to its SoundCloud tracks and save the results; returns counts."""
+    from music_minion.store import local_files
+    from music_minion.timeutil import now_iso
+
+    if review > auto:
+        from music_minion.errors import UserError
+
+        raise UserError(
+            f"library.match_review ({review:g}) is above library.match_auto ({auto:g})",
+            "set match_review at or below match_auto",
+        )
+    started = time.perf_counter()
+    matcher = Matcher(
+        local_files.tracks_for_matching(conn),
+        auto=auto,
+        review=review,
+        duration_tolerance_s=duration_tolerance_s,
+    )
+    files = local_files.files_for_matching(conn, redo=redo)
+    verdicts = match_files(matcher, files)
+    local_files.save_matches(
+        conn, [(v.file_id, v.track_id, v.status, v.score) for v in verdicts], now_iso()
+    )
+    counts = {"exact": 0, "auto": 0, "review": 0, "unmatched": 0}
+    for v in verdicts:
+        counts[v.status or "unmatched"] += 1
+    return {
+        "tracks": len(matcher.candidates),
+        "files": len(files),
+        **counts,
+        "elapsed_s": round(time.perf_counter() - started, 3),
+    }
+
+
+__all__ = ["Matcher", "Verdict", "fold", "match_files", "match_library", "versions_agree"]

@@ -104,6 +104,8 @@ SETTINGS: dict[str, Setting] = {
         _s("library.match_auto", float, 92.0, "Score (0-100) at or above which a file matches automatically", minimum=0),
         _s("library.match_review", float, 80.0, "Score at or above which a match goes to review", minimum=0),
         _s("library.duration_tolerance_s", float, 4.0, "Largest duration difference of a match", minimum=0),
+        _s("library.scan_workers", int, 0, "Processes reading tags on a big scan (0: one per core, at most 4)", minimum=0),
+        _s("library.match_after_scan", bool, True, "Run `library match` after a scan that found new or changed files"),
         # paths
         _s("paths.data_dir", str, "", f"Data folder (empty: the platform's user data dir; env {ENV_DATA_DIR})"),
     ]

@@ -55,6 +55,16 @@ def mm(home: Path, capsys: pytest.CaptureFixture[str]):
     return invoke
 
 
+@pytest.fixture
+def emulator(home: Path):
+    """A started tiny SoundCloud emulator (seed 1) on loopback, configured into this test's `home`."""
+    from music_minion.emulator.testing import start_emulator
+
+    with start_emulator(seed=1, size="tiny") as emu:
+        emu.configure(home)
+        yield emu
+
+
 def shared_dir() -> Path | None:
     """`../shared` beside the checkout, when present."""
     candidate = Path(__file__).resolve().parents[2] / "shared"

@@ -1,0 +1,315 @@
+"""The API host's endpoints: SoundCloud's shapes, pagination and status codes over the world."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import msgspec
+from aiohttp import web
+
+from music_minion.emulator.errors import api_error, json_bytes
+from music_minion.emulator.paging import BadParam, PageRequest, next_href, same_href, truthy
+from music_minion.emulator.world import PLAYLIST_CAP
+
+if TYPE_CHECKING:
+    from music_minion.emulator.server import Emulator
+
+ACCESS_LEVELS = ("playable", "preview", "blocked")
+# Per-request storage keys (typed keys where aiohttp has them).
+_Key = getattr(web, "RequestKey", None)
+PRINCIPAL = _Key("principal", object) if _Key else "principal"
+FAULT = _Key("fault", str) if _Key else "fault"
+DEFAULT_ACCESS = frozenset(("playable", "preview"))
+TRACK_URN = re.compile(r"^soundcloud:tracks:\d+$")
+OK = msgspec.json.encode({"status": "200 - OK"})
+
+# Endpoints whose answer is a paged collection (list-only faults apply to them).
+LIST_PATHS = frozenset({
+    "/me/likes/tracks", "/me/followings", "/me/playlists", "/tracks", "/tracks/{urn}/related",
+    "/users/{urn}/likes/tracks", "/users/{urn}/reposts/tracks", "/users/{urn}/tracks",
+    "/users/{urn}/related", "/playlists/{urn}/tracks",
+})
+# (method, path template) pairs that need a user's token, not a client-credentials one.
+USER_ONLY = frozenset({
+    ("GET", "/me"), ("GET", "/me/likes/tracks"), ("GET", "/me/followings"), ("GET", "/me/playlists"),
+    ("POST", "/playlists"), ("PUT", "/playlists/{urn}"), ("DELETE", "/playlists/{urn}"),
+    ("POST", "/likes/tracks/{urn}"), ("DELETE", "/likes/tracks/{urn}"),
+})
+
+
+def parse_access(query, default: frozenset[str]) -> frozenset[str]:
+    raw = query.get("access")
+    if raw is None or raw == "":
+        return default
+    levels = frozenset(p.strip() for p in raw.split(",") if p.strip())
+    bad = levels - set(ACCESS_LEVELS)
+    if bad:
+        raise BadParam(f"access must be a list of {', '.join(ACCESS_LEVELS)}")
+    return levels
+
+
+class Api:
+    """Route handlers bound to one running emulator."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+
+    @property
+    def world(self):
+        return self.emu.world
+
+    @property
+    def ser(self):
+        return self.emu.serializer
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/resolve", self.resolve),
+            web.get("/me", self.me),
+            web.get("/me/likes/tracks", self.me_likes),
+            web.get("/me/followings", self.me_followings),
+            web.get("/me/playlists", self.me_playlists),
+            web.get("/users/{urn}", self.user),
+            web.get("/users/{urn}/likes/tracks", self.user_likes),
+            web.get("/users/{urn}/reposts/tracks", self.user_reposts),
+            web.get("/users/{urn}/tracks", self.user_tracks),
+            web.get("/users/{urn}/related", self.user_related),
+            web.get("/tracks", self.tracks),
+            web.get("/tracks/{urn}", self.track),
+            web.get("/tracks/{urn}/related", self.track_related),
+            web.post("/playlists", self.create_playlist),
+            web.get("/playlists/{urn}", self.playlist),
+            web.put("/playlists/{urn}", self.update_playlist),
+            web.delete("/playlists/{urn}", self.delete_playlist),
+            web.get("/playlists/{urn}/tracks", self.playlist_tracks),
+            web.post("/likes/tracks/{urn}", self.like),
+            web.delete("/likes/tracks/{urn}", self.unlike),
+        ]
+
+    # ---- paging helpers ------------------------------------------------------------------
+    def page(self, request: web.Request, items: list[bytes]) -> web.Response:
+        """One page of pre-encoded items: a bare array, or `{collection, next_href}`."""
+        pr = PageRequest.from_query(request.query)
+        total = len(items)
+        start = pr.start(total)
+        end = min(start + pr.limit, total)
+        if not pr.linked:
+            return json_bytes(b"[" + b",".join(items[start:end]) + b"]")
+        fault = request.get(FAULT)
+        chunk = items[start:end]
+        nxt = next_href(self.emu.api_base, request.path, request.query, total - end) if end < total else None
+        if fault == "empty_page":
+            chunk, nxt = [], same_href(self.emu.api_base, request.path, request.query)
+        elif fault == "repeat_cursor":
+            nxt = same_href(self.emu.api_base, request.path, request.query)
+        tail = b"}" if nxt is None else b',"next_href":' + msgspec.json.encode(nxt) + b"}"
+        return json_bytes(b'{"collection":[' + b",".join(chunk) + b"]" + tail)
+
+    def track_page(self, request: web.Request, key: tuple, urns, default=DEFAULT_ACCESS) -> web.Response:
+        access = parse_access(request.query, default)
+        world, ser = self.world, self.ser
+
+        def build() -> list[bytes]:
+            tracks = world.tracks
+            return [ser.track_bytes(u) for u in urns() if u not in world.deleted and tracks[u].access in access]
+
+        return self.page(request, ser.encoded_list((key, access), build))
+
+    def user_page(self, request: web.Request, key: tuple, urns) -> web.Response:
+        ser = self.ser
+        return self.page(request, ser.encoded_list(key, lambda: [ser.user_bytes(u) for u in urns()]))
+
+    def user_or_404(self, request: web.Request) -> str:
+        urn = request.match_info["urn"]
+        if urn not in self.world.users:
+            raise NotFound(f"user {urn} not found")
+        return urn
+
+    def track_or_404(self, request: web.Request) -> str:
+        urn = request.match_info["urn"]
+        if self.world.track(urn) is None:
+            raise NotFound(f"track {urn} not found")
+        return urn
+
+    def playlist_or_404(self, request: web.Request):
+        urn = request.match_info["urn"]
+        pl = self.world.playlists.get(urn)
+        principal = request.get(PRINCIPAL)
+        if pl is None or (pl.sharing == "private" and getattr(principal, "user_urn", None) != pl.user_urn):
+            raise NotFound(f"playlist {urn} not found")
+        return pl
+
+    # ---- endpoints -----------------------------------------------------------------------
+    async def resolve(self, request: web.Request) -> web.Response:
+        url = request.query.get("url")
+        if not url:
+            return api_error(400, "url is required")
+        found = self.world.resolve_url(url)
+        if found is None or (found[0] == "playlists" and self.world.playlists[found[1]].sharing == "private"):
+            return api_error(404, "no resource at that URL")
+        location = f"{self.emu.api_base}/{found[0]}/{found[1]}"
+        body = msgspec.json.encode({"status": "302 - Found", "location": location})
+        return json_bytes(body, 302, {"Location": location})
+
+    async def me(self, request: web.Request) -> web.Response:
+        return json_bytes(self.ser.encode(self.ser.me()))
+
+    async def me_likes(self, request: web.Request) -> web.Response:
+        me = self.world.me_urn
+        return self.track_page(request, ("likes", me), lambda: self.world.likes[me], frozenset(ACCESS_LEVELS))
+
+    async def me_followings(self, request: web.Request) -> web.Response:
+        me = self.world.me_urn
+        return self.user_page(request, ("followings", me), lambda: self.world.followings.get(me, []))
+
+    async def me_playlists(self, request: web.Request) -> web.Response:
+        show = truthy(request.query.get("show_tracks", "true"))
+        w = self.world
+        items = [self.ser.encode(self.ser.playlist(w.playlists[p], show)) for p in w.user_playlists[w.me_urn]]
+        return self.page(request, items)
+
+    async def user(self, request: web.Request) -> web.Response:
+        return json_bytes(self.ser.user_bytes(self.user_or_404(request)))
+
+    async def user_likes(self, request: web.Request) -> web.Response:
+        urn = self.user_or_404(request)
+        return self.track_page(request, ("likes", urn), lambda: self.world.likes[urn])
+
+    async def user_reposts(self, request: web.Request) -> web.Response:
+        urn = self.user_or_404(request)
+        return self.track_page(request, ("reposts", urn), lambda: self.world.reposts[urn])
+
+    async def user_tracks(self, request: web.Request) -> web.Response:
+        urn = self.user_or_404(request)
+        order = (request.query.get("sort") or request.query.get("direction") or request.query.get("order") or "desc").lower()
+        if order not in ("asc", "desc"):
+            return api_error(400, "sort must be asc or desc")
+        if order == "asc":
+            return self.track_page(request, ("uploads-asc", urn), lambda: self.world.uploads[urn][::-1])
+        return self.track_page(request, ("uploads", urn), lambda: self.world.uploads[urn])
+
+    async def user_related(self, request: web.Request) -> web.Response:
+        urn = self.user_or_404(request)
+        return self.user_page(request, ("related-users", urn), lambda: self.world.related_users(urn))
+
+    async def tracks(self, request: web.Request) -> web.Response:
+        q = request.query
+        if q.get("urns") is not None or q.get("ids") is not None:
+            if q.get("ids") is not None:
+                return api_error(400, "ids is deprecated: use urns")
+            wanted = [u.strip() for u in q["urns"].split(",") if u.strip()]
+            if not wanted or len(wanted) > 200:
+                return api_error(400, "urns must list 1 to 200 track URNs")
+            return self.track_page(request, ("urns", tuple(wanted)), lambda: [u for u in wanted if u in self.world.tracks])
+        text = (q.get("q") or "").strip().lower()
+        if not text:
+            return api_error(400, "q or urns is required")
+        w = self.world
+
+        def hits() -> list[str]:
+            return [u for u, t in w.tracks.items()
+                    if text in t.title.lower() or text in w.users[t.user_urn].username.lower()]
+
+        return self.track_page(request, ("search", text), hits)
+
+    async def track(self, request: web.Request) -> web.Response:
+        return json_bytes(self.ser.track_bytes(self.track_or_404(request)))
+
+    async def track_related(self, request: web.Request) -> web.Response:
+        urn = self.track_or_404(request)
+        return self.track_page(request, ("related", urn), lambda: self.world.related_tracks(urn))
+
+    async def playlist(self, request: web.Request) -> web.Response:
+        pl = self.playlist_or_404(request)
+        show = truthy(request.query.get("show_tracks", "true"))
+        return json_bytes(self.ser.encode(self.ser.playlist(pl, show)))
+
+    async def playlist_tracks(self, request: web.Request) -> web.Response:
+        pl = self.playlist_or_404(request)
+        return self.track_page(request, ("playlist", pl.urn), lambda: list(pl.tracks))
+
+    async def _playlist_body(self, request: web.Request) -> dict:
+        try:
+            body = msgspec.json.decode(await request.read())
+        except msgspec.DecodeError:
+            raise BadParam("body must be JSON {\"playlist\": {...}}") from None
+        fields = body.get("playlist") if isinstance(body, dict) else None
+        if not isinstance(fields, dict):
+            raise BadParam("body must be JSON {\"playlist\": {...}}")
+        return fields
+
+    def _track_list(self, fields: dict) -> list[str] | None:
+        tracks = fields.get("tracks")
+        if tracks is None:
+            return None
+        if not isinstance(tracks, list) or not all(isinstance(t, dict) and isinstance(t.get("urn"), str) for t in tracks):
+            raise Unprocessable("playlist.tracks must be a list of {\"urn\": ...}")
+        urns = [t["urn"] for t in tracks]
+        bad = [u for u in urns if not TRACK_URN.match(u)]
+        if bad:
+            raise Unprocessable(f"not a track URN: {bad[0]}")
+        if len(urns) > PLAYLIST_CAP:
+            raise Unprocessable(f"a playlist holds at most {PLAYLIST_CAP} tracks")
+        # Like SoundCloud, unknown or deleted tracks are dropped rather than failing the request.
+        return [u for u in urns if self.world.track(u) is not None]
+
+    def _text(self, fields: dict, key: str) -> str | None:
+        value = fields.get(key)
+        if value is not None and not isinstance(value, str):
+            raise Unprocessable(f"playlist.{key} must be a string")
+        return value
+
+    def _sharing(self, fields: dict) -> str | None:
+        sharing = self._text(fields, "sharing")
+        if sharing is not None and sharing not in ("public", "private"):
+            raise Unprocessable("playlist.sharing must be public or private")
+        return sharing
+
+    async def create_playlist(self, request: web.Request) -> web.Response:
+        fields = await self._playlist_body(request)
+        title = self._text(fields, "title")
+        if not title or not title.strip():
+            raise Unprocessable("playlist.title is required")
+        tracks = self._track_list(fields) or []
+        sharing = self._sharing(fields) or "public"
+        pl = self.world.create_playlist(request[PRINCIPAL].user_urn, title, tracks, sharing,
+                                        self._text(fields, "description") or "")
+        return json_bytes(self.ser.encode(self.ser.playlist(pl)), 201)
+
+    async def update_playlist(self, request: web.Request) -> web.Response:
+        pl = self.playlist_or_404(request)
+        if pl.user_urn != request[PRINCIPAL].user_urn:
+            return api_error(403, "you do not own this playlist")
+        fields = await self._playlist_body(request)
+        title = self._text(fields, "title")
+        if title is not None and not title.strip():
+            raise Unprocessable("playlist.title must not be empty")
+        pl = self.world.update_playlist(pl.urn, title=title, sharing=self._sharing(fields),
+                                        description=self._text(fields, "description"), tracks=self._track_list(fields))
+        return json_bytes(self.ser.encode(self.ser.playlist(pl)))
+
+    async def delete_playlist(self, request: web.Request) -> web.Response:
+        pl = self.playlist_or_404(request)
+        if pl.user_urn != request[PRINCIPAL].user_urn:
+            return api_error(403, "you do not own this playlist")
+        self.world.delete_playlist(pl.urn)
+        return json_bytes(OK)
+
+    async def like(self, request: web.Request) -> web.Response:
+        urn = self.track_or_404(request)
+        self.world.add_like(request[PRINCIPAL].user_urn, urn)
+        return json_bytes(OK)
+
+    async def unlike(self, request: web.Request) -> web.Response:
+        urn = self.track_or_404(request)
+        self.world.remove_like(request[PRINCIPAL].user_urn, urn)
+        return json_bytes(OK)
+
+
+class NotFound(Exception):
+    """Answered with SoundCloud's 404 body."""
+
+
+class Unprocessable(Exception):
+    """Answered with SoundCloud's 422 body."""

@@ -1,0 +1,198 @@
+"""World objects → SoundCloud's JSON shapes, encoded once and reused until the world changes.
+
+Tracks carry the v1 date format (`2019/01/15 15:40:49 +0000`); users carry ISO 8601, as the spec's
+`format: date-time` asks, so clients meet both formats as they do on the real API.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import msgspec
+
+from music_minion.emulator.world import Playlist, Track, User, World
+
+_encode = msgspec.json.Encoder().encode
+
+
+def v1_time(epoch: int) -> str:
+    return time.strftime("%Y/%m/%d %H:%M:%S +0000", time.gmtime(epoch))
+
+
+def iso_time(epoch: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+class Serializer:
+    """Builds and caches encoded JSON for one world; the cache empties when `world.version` moves."""
+
+    def __init__(self, world: World, api_base: str) -> None:
+        self.world = world
+        self.api_base = api_base
+        self._version = -1
+        self._tracks: dict[str, bytes] = {}
+        self._users: dict[str, bytes] = {}
+        self._lists: dict[tuple, list[bytes]] = {}
+
+    def _check(self) -> None:
+        if self._version != self.world.version:
+            self._tracks.clear()
+            self._users.clear()
+            self._lists.clear()
+            self._version = self.world.version
+
+    # ---- dicts ---------------------------------------------------------------------------
+    def mini_user(self, u: User) -> dict[str, Any]:
+        return {
+            "avatar_url": f"https://i1.sndcdn.com/avatars-{u.id}-large.jpg",
+            "id": u.id,
+            "urn": u.urn,
+            "kind": "user",
+            "permalink": u.permalink,
+            "permalink_url": f"https://soundcloud.com/{u.permalink}",
+            "uri": f"{self.api_base}/users/{u.urn}",
+            "username": u.username,
+            "full_name": u.full_name,
+            "followers_count": u.followers_count,
+            "created_at": iso_time(u.created_at),
+            "last_modified": iso_time(u.created_at),
+        }
+
+    def user(self, u: User) -> dict[str, Any]:
+        w = self.world
+        first, _, last = u.full_name.partition(" ")
+        d = self.mini_user(u)
+        d.update({
+            "city": u.city,
+            "country": u.country,
+            "description": u.description,
+            "first_name": first,
+            "last_name": last,
+            "followings_count": len(w.followings.get(u.urn, ())),
+            "plan": "Free",
+            "playlist_count": sum(1 for p in w.user_playlists.get(u.urn, ()) if w.playlists[p].sharing == "public"),
+            "public_favorites_count": len(w.likes.get(u.urn, ())),
+            "reposts_count": len(w.reposts.get(u.urn, ())),
+            "track_count": len(w.list_for("uploads", u.urn)),
+            "website": "",
+            "website_title": "",
+        })
+        return d
+
+    def me(self) -> dict[str, Any]:
+        w = self.world
+        d = self.user(w.me)
+        mine = [w.playlists[p] for p in w.user_playlists[w.me_urn]]
+        d.update({
+            "likes_count": len(w.likes[w.me_urn]),
+            "locale": None,
+            "online": True,
+            "primary_email_confirmed": True,
+            "private_playlists_count": sum(1 for p in mine if p.sharing == "private"),
+            "private_tracks_count": 0,
+            "quota": {"unlimited_upload_quota": False, "upload_seconds_used": 0, "upload_seconds_left": 10800},
+            "upload_seconds_left": 10800,
+        })
+        return d
+
+    def track(self, t: Track) -> dict[str, Any]:
+        owner = self.world.users[t.user_urn]
+        day = time.gmtime(t.created_at)
+        return {
+            "kind": "track",
+            "id": t.id,
+            "urn": t.urn,
+            "title": t.title,
+            "artwork_url": f"https://i1.sndcdn.com/artworks-{t.id}-large.jpg",
+            "bpm": t.bpm,
+            "comment_count": t.comment_count,
+            "commentable": True,
+            "created_at": v1_time(t.created_at),
+            "description": "",
+            "download_count": 0,
+            "downloadable": False,
+            "download_url": None,
+            "duration": t.duration_ms,
+            "embeddable_by": "all",
+            "favoritings_count": t.favoritings_count,
+            "genre": t.genre,
+            "label_name": t.label_name,
+            "license": "all-rights-reserved",
+            "permalink_url": f"https://soundcloud.com/{owner.permalink}/{t.permalink}",
+            "playback_count": t.playback_count,
+            "release_day": day.tm_mday,
+            "release_month": day.tm_mon,
+            "release_year": day.tm_year,
+            "reposts_count": t.reposts_count,
+            "sharing": "public",
+            "streamable": t.access != "blocked",
+            "tag_list": t.tag_list,
+            "uri": f"{self.api_base}/tracks/{t.urn}",
+            "user": self.mini_user(owner),
+            "user_favorite": False,
+            "waveform_url": f"https://wave.sndcdn.com/{t.id}_m.png",
+            "access": t.access,
+            "reveal_stats": True,
+            "reveal_comments": True,
+        }
+
+    def playlist(self, p: Playlist, show_tracks: bool = True) -> dict[str, Any]:
+        w = self.world
+        owner = w.users[p.user_urn]
+        live = [w.tracks[u] for u in p.tracks if u not in w.deleted]
+        d: dict[str, Any] = {
+            "kind": "playlist",
+            "id": p.id,
+            "urn": p.urn,
+            "title": p.title,
+            "description": p.description,
+            "created_at": v1_time(p.created_at),
+            "last_modified": v1_time(p.last_modified),
+            "duration": sum(t.duration_ms for t in live),
+            "sharing": p.sharing,
+            "track_count": len(live),
+            "permalink": p.permalink,
+            "permalink_url": f"https://soundcloud.com/{owner.permalink}/sets/{p.permalink}",
+            "uri": f"{self.api_base}/playlists/{p.urn}",
+            "tracks_uri": f"{self.api_base}/playlists/{p.urn}/tracks",
+            "user": self.mini_user(owner),
+            "user_urn": owner.urn,
+            "embeddable_by": "all",
+            "streamable": True,
+            "downloadable": False,
+            "genre": "",
+            "tag_list": "",
+            "likes_count": 0,
+            "playlist_type": "PLAYLIST",
+            "type": "playlist",
+        }
+        if show_tracks:
+            d["tracks"] = [self.track(t) for t in live]
+        return d
+
+    # ---- encoded -------------------------------------------------------------------------
+    def encode(self, data: Any) -> bytes:
+        return _encode(data)
+
+    def track_bytes(self, urn: str) -> bytes:
+        self._check()
+        b = self._tracks.get(urn)
+        if b is None:
+            b = self._tracks[urn] = _encode(self.track(self.world.tracks[urn]))
+        return b
+
+    def user_bytes(self, urn: str) -> bytes:
+        self._check()
+        b = self._users.get(urn)
+        if b is None:
+            b = self._users[urn] = _encode(self.user(self.world.users[urn]))
+        return b
+
+    def encoded_list(self, key: tuple, build) -> list[bytes]:
+        """The encoded items of a list, built once per world version by `build()`."""
+        self._check()
+        items = self._lists.get(key)
+        if items is None:
+            items = self._lists[key] = build()
+        return items

@@ -1,0 +1,227 @@
+"""The emulator for tests: `start_emulator()` runs it on loopback in a background thread.
+
+    with start_emulator(seed=1, size="tiny") as emu:
+        emu.api_base, emu.auth_base, emu.client_id, emu.client_secret, emu.redirect_uri, emu.user_urn
+        emu.world; emu.stats(); emu.set_faults("rate=0.2,seed=7"); emu.set_rate(5); emu.mutate(likes=3)
+        emu.configure(home)                 # point the config's soundcloud.* keys at the emulator
+        tokens = login_for_tests(emu)        # the real OAuth flow over HTTP, returns the token response
+
+The server has its own event loop, so both sync and async tests can use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import secrets
+import socket
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from music_minion.emulator.oauth import ACCESS_PREFIX, CLIENT_SECRET_PREFIX, REFRESH_PREFIX
+from music_minion.emulator.server import Emulator
+from music_minion.emulator.world import World
+
+T = TypeVar("T")
+
+# Substrings that must never appear in logs, errors or --json output (tests grep for them).
+SECRET_MARKERS = (CLIENT_SECRET_PREFIX, ACCESS_PREFIX, REFRESH_PREFIX)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningEmulator:
+    """A started emulator, driven from the test's thread."""
+
+    def __init__(self, emulator: Emulator, loop: asyncio.AbstractEventLoop) -> None:
+        self._emu = emulator
+        self._loop = loop
+
+    # connection facts
+    @property
+    def api_base(self) -> str:
+        return self._emu.api_base
+
+    @property
+    def auth_base(self) -> str:
+        return self._emu.auth_base
+
+    @property
+    def client_id(self) -> str:
+        return self._emu.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self._emu.client_secret
+
+    @property
+    def redirect_uri(self) -> str:
+        return self._emu.redirect_uri
+
+    @property
+    def user_urn(self) -> str:
+        return self._emu.world.me_urn
+
+    @property
+    def world(self) -> World:
+        return self._emu.world
+
+    @property
+    def emulator(self) -> Emulator:
+        return self._emu
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn` on the server's loop (so it never races a request) and return its result."""
+
+        async def run() -> T:
+            return fn(*args, **kwargs)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(30)
+
+    def stats(self) -> dict[str, Any]:
+        return self.call(self._emu.stats)
+
+    def reset_stats(self) -> None:
+        self.call(self._emu.reset_stats)
+
+    def set_faults(self, spec: str | None) -> None:
+        self.call(self._emu.set_faults, spec)
+
+    def set_rate(self, rate: float | None) -> None:
+        self.call(self._emu.set_rate, rate)
+
+    def mutate(self, **changes: Any) -> dict[str, Any]:
+        """Change the world (see `World.mutate`): likes=, reposts=, uploads=, delete=, me_likes=, artists=."""
+        return self.call(self._emu.world.mutate, **changes)
+
+    def expire_tokens(self) -> int:
+        return self.call(self._emu.oauth.expire_all)
+
+    def user_token(self) -> dict[str, Any]:
+        """A fresh user token response without the browser round trip."""
+        return self.call(self._emu.oauth.issue_user_tokens)
+
+    def info(self) -> dict[str, Any]:
+        return self._emu.info()
+
+    def configure(self, home_dir: str | Path | None = None, *, fast: bool = True) -> Path:
+        """Write soundcloud.* keys pointing at this emulator into the config file; returns its path.
+
+        The file is `$MUSIC_MINION_CONFIG`, else `<home_dir>/config/config.toml`. With `fast`, retry
+        delays are shrunk and the request-rate limit raised so tests spend no time waiting.
+        """
+        from music_minion import config
+
+        env = os.environ.get(config.ENV_CONFIG)
+        path = Path(env) if env else Path(home_dir or ".") / "config" / "config.toml"
+        values: dict[str, str] = {
+            "soundcloud.api_base": self.api_base,
+            "soundcloud.auth_base": self.auth_base,
+            "soundcloud.client_id": self.client_id,
+            "soundcloud.client_secret": self.client_secret,
+            "soundcloud.redirect_uri": self.redirect_uri,
+        }
+        if fast:
+            values.update({
+                "soundcloud.requests_per_second": "500",
+                "soundcloud.backoff_base_s": "0.01",
+                "soundcloud.backoff_max_s": "0.2",
+                "soundcloud.timeout_s": "5",
+                "soundcloud.rate_limit_wait_max_s": "5",
+            })
+        for key, value in values.items():
+            config.set_value(key, value, path)
+        return path
+
+
+@contextmanager
+def start_emulator(seed: int = 1, size: str = "tiny", faults: str | None = None, rate: float | None = None,
+                   auto_approve: bool = True, redirect_uri: str | None = None, token_ttl_s: float = 3599,
+                   **options: Any) -> Iterator[RunningEmulator]:
+    """Start an emulator on random loopback ports in a background thread; stop it on exit.
+
+    Without `redirect_uri`, a loopback callback on a free port is registered. Other options go to
+    `Emulator` (cc_cap=, port=, explicit world sizes such as artists=, likes_per_artist=).
+    """
+    redirect_uri = redirect_uri or f"http://127.0.0.1:{free_port()}/callback"
+    emu = Emulator(seed=seed, size=size, faults=faults, rate=rate, auto_approve=auto_approve,
+                   redirect_uri=redirect_uri, token_ttl_s=token_ttl_s, **options)
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(emu.start())
+        except BaseException as e:  # noqa: BLE001 - reported to the starting thread
+            failure.append(e)
+            ready.set()
+            return
+        ready.set()
+        loop.run_forever()
+        loop.run_until_complete(emu.stop())
+        loop.close()
+
+    thread = threading.Thread(target=run, name="soundcloud-emulator", daemon=True)
+    thread.start()
+    ready.wait(30)
+    if failure:
+        raise failure[0]
+    try:
+        yield RunningEmulator(emu, loop)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+def pkce_pair() -> tuple[str, str]:
+    """(verifier, S256 challenge) per RFC 7636."""
+    verifier = secrets.token_urlsafe(48)[:64]
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    return verifier, challenge
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
+    """Run the real authorization-code + PKCE flow over HTTP (auto-approve); return the token response."""
+    verifier, challenge = pkce_pair()
+    state = secrets.token_urlsafe(16)
+    query = urllib.parse.urlencode({
+        "client_id": emu.client_id, "redirect_uri": emu.redirect_uri, "response_type": "code",
+        "code_challenge": challenge, "code_challenge_method": "S256", "state": state,
+    })
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(f"{emu.auth_base}/authorize?{query}", timeout=10)
+        raise RuntimeError("authorize did not redirect (is auto-approve off?)")
+    except urllib.error.HTTPError as e:
+        if e.code != 302:
+            raise
+        location = e.headers["Location"]
+    params = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+    if params.get("state") != [state]:
+        raise RuntimeError("authorize returned a different state")
+    form = urllib.parse.urlencode({
+        "grant_type": "authorization_code", "client_id": emu.client_id, "client_secret": emu.client_secret,
+        "redirect_uri": emu.redirect_uri, "code_verifier": verifier, "code": params["code"][0],
+    }).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{emu.auth_base}/oauth/token", data=form), timeout=10) as r:
+        return json.loads(r.read())

@@ -232,7 +232,10 @@ class Emulator:
             allowed = {"likes", "reposts", "uploads", "delete", "me_likes", "artists"}
             if set(body) - allowed:
                 return api_error(400, f"unknown mutation field(s); use {', '.join(sorted(allowed))}")
-            return _json(self.world.mutate(**body))
+            try:
+                return _json(self.world.mutate(**body))
+            except (TypeError, ValueError, KeyError, IndexError) as e:
+                return api_error(400, f"bad mutation: {e}")
 
         async def expire(request: web.Request) -> web.Response:
             return _json({"expired": self.oauth.expire_all()})

@@ -61,7 +61,8 @@ def read_tags(path: str | Path) -> FileTags:
     """Read `path`'s tags; never raises for a broken, truncated or tagless file."""
     path = Path(path)
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             return FileTags(error="empty file")
     except OSError as e:
         return FileTags(error=f"cannot open: {e.strerror or type(e).__name__}")
@@ -70,8 +71,21 @@ def read_tags(path: str | Path) -> FileTags:
         return FileTags(error=error or "not a recognised audio file")
     result = FileTags(format=_format_name(audio))
     length = getattr(audio.info, "length", None)
-    if length and length > 0:
+    if length is not None and length <= 0:
+        return FileTags(
+            format=result.format, error="unreadable: no audio data (truncated or empty stream)"
+        )
+    if length:
         result.duration_ms = int(round(length * 1000))
+    if result.format in ("wav", "aiff") and length and getattr(audio.info, "bitrate", 0):
+        expected = (
+            audio.info.bitrate * length / 8
+        )  # PCM: the header says exactly how much audio follows
+        if size < expected * 0.9:
+            return FileTags(
+                format=result.format,
+                error=f"unreadable: truncated ({size * 100 // int(expected)}% of the audio the header announces)",
+            )
     raw: dict[str, list[str]] = {}
     try:
         raw = _fields(audio)
@@ -103,7 +117,8 @@ def _open(path: Path) -> tuple[Any, str | None]:
 
     error = None
     cls = _class_for(path.suffix.lower())
-    for opener in (cls, mutagen.File) if cls else (mutagen.File,):
+    others = [c for c in dict.fromkeys(_classes().values()) if c is not cls]
+    for opener in (cls, lambda p: mutagen.File(p, options=others)) if cls else (mutagen.File,):
         try:
             audio = opener(path)
         except OSError as e:
@@ -120,6 +135,10 @@ _CLASSES: dict[str, Any] = {}
 
 
 def _class_for(suffix: str) -> Any:
+    return _classes().get(suffix)
+
+
+def _classes() -> dict[str, Any]:
     if not _CLASSES:
         from mutagen.aiff import AIFF
         from mutagen.flac import FLAC
@@ -143,7 +162,7 @@ def _class_for(suffix: str) -> Any:
                 ".aiff": AIFF,
             }
         )
-    return _CLASSES.get(suffix)
+    return _CLASSES
 
 
 def _short(e: BaseException) -> str:

@@ -1,0 +1,49 @@
+"""Library fixtures: a real SQLite store, SoundCloud track rows, and folders of real audio files."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+
+from music_minion.store import connect
+
+
+def add_tracks(conn: sqlite3.Connection, rows: Iterable[tuple]) -> list[int]:
+    """Insert SoundCloud tracks: (id, title, uploader_name, duration_s[, permalink_url]) rows."""
+    ids = []
+    for row in rows:
+        track_id, title, uploader, duration_s, *rest = row
+        conn.execute(
+            "INSERT INTO tracks (id, urn, title, uploader_name, duration_ms, permalink_url, first_seen_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            (
+                track_id,
+                f"soundcloud:tracks:{track_id}",
+                title,
+                uploader,
+                None if duration_s is None else int(duration_s * 1000),
+                rest[0] if rest else None,
+            ),
+        )
+        ids.append(track_id)
+    return ids
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite3.Connection:
+    conn = connect(tmp_path / "store" / "mm.db")
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def tracks() -> Callable[[sqlite3.Connection, Iterable[tuple]], list[int]]:
+    return add_tracks
+
+
+def rows_by_name(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
+    """local_files rows keyed by file name."""
+    return {Path(r["path"]).name: r for r in conn.execute("SELECT * FROM local_files")}

@@ -95,6 +95,7 @@ SETTINGS: dict[str, Setting] = {
         _s("ranking.per_artist_cap", int, 3, "Most tracks one artist may put in a feed/playlist", minimum=1),
         _s("ranking.max_ignored_pushes", int, 2, "Drop a track pushed this many times without a judgment", minimum=1),
         _s("ranking.hit_rate_prior", float, 4.0, "Smoothing: pseudo-judgments a new artist starts with", minimum=0),
+        _s("ranking.position_hours", float, 2.0, "Age added per newer item ahead of a track in an artist's list when first seen (a backfill is not news)", minimum=0),
         # playlist
         _s("playlist.title", str, "Music Minion Discoveries", "Title of the discovery playlist"),
         _s("playlist.size", int, 100, "Tracks pushed (SoundCloud's cap is 500)", minimum=1),

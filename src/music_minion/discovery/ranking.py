@@ -1,11 +1,343 @@
-"""Ranking: a pure function of candidate rows and the config."""
+"""Ranking: a pure function of candidate rows (tracks with their provenance) and the config.
+
+Score of a track = the sum, over its distinct supporting (watched) artists, of
+    artist weight × smoothed hit rate × kind weight × 2^(-age / half-life)
+where an artist who surfaced the track in several ways (liked and reposted) counts once, with its
+strongest row. The age of a provenance row is measured from its `first_seen_at`, pushed back by
+`position × ranking.position_hours` (a row deep in an artist's list when first seen was already old
+then: a backfill is not news). A track's upload date (`created_at`) plays no part, and a row
+without a usable `first_seen_at` never counts as new: it does not count at all.
+
+Because every term decays with the same half-life, the order of two tracks never changes with the
+clock: `track_key()` (log2 of the score at a fixed epoch) is time-independent, so the store can keep
+it in an index and the feed reads the top without scanning every candidate.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from music_minion.timeutil import parse_timestamp, to_iso
+
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+KIND_VERBS = {"repost": "reposted", "like": "liked", "upload": "uploaded"}
+DISMISSED = ("not_interested", "not_quite")
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    """The `[ranking]` settings, as plain numbers."""
+
+    weight_repost: float = 1.0
+    weight_like: float = 0.8
+    weight_upload: float = 0.6
+    half_life_days: float = 14.0
+    mix_minutes: float = 10.0
+    per_artist_cap: int = 3
+    max_ignored_pushes: int = 2
+    hit_rate_prior: float = 4.0
+    position_hours: float = 2.0
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> RankingConfig:
+        if isinstance(cfg, RankingConfig):
+            return cfg
+        return cls(**{name: cfg[f"ranking.{name}"] for name in cls.__dataclass_fields__})
+
+    def kind_weight(self, kind: str) -> float:
+        return {"repost": self.weight_repost, "like": self.weight_like, "upload": self.weight_upload}.get(kind, 0.0)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a setting that moves stored keys changes."""
+        return repr((self.weight_repost, self.weight_like, self.weight_upload, self.half_life_days,
+                     self.hit_rate_prior, self.position_hours))
+
+
+@dataclass(frozen=True)
+class Support:
+    """One provenance row of a track, with what ranking needs to know about its artist."""
+
+    artist_id: int
+    artist_name: str
+    kind: str
+    first_seen_at: str | None
+    position: int = 0
+    weight: float = 1.0
+    liked: int = 0
+    dismissed: int = 0
+    watched: bool = True
+
+
+@dataclass
+class CandidateRow:
+    """A track as the store hands it to ranking."""
+
+    track_id: int
+    urn: str
+    title: str | None = None
+    uploader_name: str | None = None
+    uploader_urn: str | None = None
+    permalink_url: str | None = None
+    duration_ms: int | None = None
+    genre: str | None = None
+    status: str = "ok"
+    access: str | None = None
+    supports: tuple[Support, ...] = ()
+    judged: bool = False
+    owned: bool = False
+    pushes: int = 0
+
+
+@dataclass
+class Supporter:
+    """One distinct supporting artist of a ranked track and what it contributes."""
+
+    artist_id: int
+    name: str
+    kinds: tuple[str, ...]
+    kind: str
+    weight: float
+    hit_rate: float
+    kind_weight: float
+    first_seen_at: str
+    position: int
+    log2_term: float  # log2 of the contribution at EPOCH
+
+    def contribution(self, now: datetime, rc: RankingConfig) -> float:
+        return 2.0 ** (self.log2_term - half_lives(now, rc))
+
+
+@dataclass
+class Ranked:
+    """A ranked track: its place, score, supporters and the reason it is there."""
+
+    rank: int
+    row: CandidateRow
+    key: float
+    score: float
+    first_seen_at: str
+    supporters: list[Supporter] = field(default_factory=list)
+    is_mix: bool = False
+
+    @property
+    def lead_artist_id(self) -> int:
+        return self.supporters[0].artist_id
+
+    def why(self, now: datetime) -> str:
+        """E.g. "reposted by A, B; liked by C · first seen 3d ago"."""
+        parts = []
+        for kind in ("repost", "like", "upload"):
+            names = [s.name for s in self.supporters if kind in s.kinds]
+            if names:
+                parts.append(f"{KIND_VERBS[kind]} by {', '.join(names)}")
+        return f"{'; '.join(parts)} · first seen {age_text(self.first_seen_at, now)}"
+
+    def as_dict(self, now: datetime, rc: RankingConfig) -> dict[str, Any]:
+        r = self.row
+        return {
+            "rank": self.rank,
+            "urn": r.urn,
+            "title": r.title,
+            "uploader": r.uploader_name,
+            "uploader_urn": r.uploader_urn,
+            "duration_ms": r.duration_ms,
+            "genre": r.genre,
+            "score": round(self.score, 6),
+            "why": self.why(now),
+            "link": r.permalink_url,
+            "first_seen_at": self.first_seen_at,
+            "mix": self.is_mix,
+            "components": {
+                "key": self.key,
+                "half_life_days": rc.half_life_days,
+                "supporters": [
+                    {
+                        "artist_id": s.artist_id,
+                        "artist": s.name,
+                        "kinds": list(s.kinds),
+                        "counted_kind": s.kind,
+                        "artist_weight": s.weight,
+                        "hit_rate": round(s.hit_rate, 6),
+                        "kind_weight": s.kind_weight,
+                        "first_seen_at": s.first_seen_at,
+                        "position": s.position,
+                        "decay": round(2.0 ** (s.log2_term - half_lives(now, rc)) / (s.weight * s.hit_rate * s.kind_weight), 6),
+                        "contribution": round(s.contribution(now, rc), 6),
+                    }
+                    for s in self.supporters
+                ],
+            },
+        }
 
 
 def smoothed_hit_rate(liked: int, dismissed: int, cfg: Any) -> float:
-    """liked / (liked + dismissed), smoothed toward 0.5 by `ranking.hit_rate_prior` pseudo-judgments."""
-    prior = float(cfg["ranking.hit_rate_prior"]) if not isinstance(cfg, int | float) else float(cfg)
-    return (liked + prior * 0.5) / (liked + dismissed + prior) if (liked + dismissed + prior) > 0 else 0.5
+    """liked / (liked + dismissed), pulled toward 0.5 by `ranking.hit_rate_prior` pseudo-judgments
+    (half liked, half dismissed), so a new artist is neither hero nor zero."""
+    if isinstance(cfg, int | float):
+        prior = float(cfg)
+    elif isinstance(cfg, RankingConfig):
+        prior = cfg.hit_rate_prior
+    else:
+        prior = float(cfg["ranking.hit_rate_prior"])
+    total = liked + dismissed + prior
+    return (liked + prior / 2) / total if total > 0 else 0.5
+
+
+def half_lives(moment: datetime, rc: RankingConfig) -> float:
+    """Half-lives from EPOCH to `moment`."""
+    return (moment - EPOCH).total_seconds() / 86400.0 / rc.half_life_days
+
+
+def support_half_lives(first_seen_at: str | None, position: int, rc: RankingConfig) -> float | None:
+    """Half-lives from EPOCH to the effective time of one provenance row; None when it has no time."""
+    seen = parse_timestamp(first_seen_at)
+    if seen is None:
+        return None
+    return half_lives(seen - timedelta(hours=max(position, 0) * rc.position_hours), rc)
+
+
+def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> list[Supporter]:
+    """Distinct supporting watched artists of `row`, strongest first (one entry per artist, counted
+    with its strongest provenance row). Rows without a time or with a zero weight contribute nothing."""
+    cache = _cache if _cache is not None else {}
+    best: dict[int, tuple[float, Support]] = {}
+    kinds: dict[int, list[str]] = {}
+    for s in row.supports:
+        if not s.watched:
+            continue
+        kinds.setdefault(s.artist_id, [])
+        if s.kind not in kinds[s.artist_id]:
+            kinds[s.artist_id].append(s.kind)
+        kw = rc.kind_weight(s.kind)
+        if kw <= 0:
+            continue
+        ck = (s.first_seen_at, s.position)
+        x = cache.get(ck)
+        if x is None and ck not in cache:
+            x = cache[ck] = support_half_lives(s.first_seen_at, s.position, rc)
+        if x is None:
+            continue
+        term = math.log2(kw) + x
+        if s.artist_id not in best or term > best[s.artist_id][0]:
+            best[s.artist_id] = (term, s)
+    out = []
+    for artist_id, (term, s) in best.items():
+        hr = smoothed_hit_rate(s.liked, s.dismissed, rc)
+        factor = s.weight * hr
+        if factor <= 0:
+            continue
+        order = sorted(kinds[artist_id], key=("repost", "like", "upload").index)
+        out.append(Supporter(artist_id, s.artist_name, tuple(order), s.kind, s.weight, hr, rc.kind_weight(s.kind),
+                             s.first_seen_at or "", s.position, term + math.log2(factor)))
+    out.sort(key=lambda p: (-p.log2_term, p.name.lower(), p.artist_id))
+    return out
+
+
+def key_of(terms: Iterable[float]) -> float | None:
+    """log2 of the sum of 2^term (log-sum-exp, safe for any magnitude); None for no terms."""
+    terms = list(terms)
+    if not terms:
+        return None
+    top = max(terms)
+    return top + math.log2(sum(2.0 ** (t - top) for t in terms))
+
+
+def track_key(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> float | None:
+    """The time-independent ranking key of a track: log2 of its score at EPOCH (None: no support)."""
+    return key_of(s.log2_term for s in supporters(row, rc, _cache))
+
+
+def score_at(key: float, now: datetime, rc: RankingConfig) -> float:
+    """The score at `now` of a track with ranking key `key`."""
+    return 2.0 ** (key - half_lives(now, rc))
+
+
+def is_mix(row: CandidateRow, rc: RankingConfig) -> bool:
+    return row.duration_ms is not None and row.duration_ms > rc.mix_minutes * 60_000
+
+
+def excluded_because(row: CandidateRow, rc: RankingConfig) -> str | None:
+    """Why a row is not a candidate (None: it is one)."""
+    if row.judged:
+        return "judged"
+    if row.owned:
+        return "owned"
+    if row.status != "ok":
+        return row.status
+    if row.access == "blocked":
+        return "blocked"
+    if row.pushes >= rc.max_ignored_pushes:
+        return "ignored"
+    return None
+
+
+def rank(rows: Iterable[CandidateRow], rc: RankingConfig, now: datetime, *, limit: int | None = None,
+         mixes: bool = False) -> list[Ranked]:
+    """Rank candidates: exclusions dropped, mixes kept apart (only mixes when `mixes`, else none),
+    ordered by score desc, then first seen desc, then URN, with the per-artist cap applied.
+
+    The cap counts both the uploader and the strongest supporter: neither one prolific uploader nor
+    one prolific reposter can put more than `per_artist_cap` tracks in the list.
+    """
+    cache: dict = {}
+    scored: list[Ranked] = []
+    for row in rows:
+        if excluded_because(row, rc) or is_mix(row, rc) != mixes:
+            continue
+        sups = supporters(row, rc, cache)
+        key = key_of(s.log2_term for s in sups)
+        if key is None:
+            continue
+        first = min(s.first_seen_at for s in sups)
+        scored.append(Ranked(0, row, key, score_at(key, now, rc), first, sups, is_mix(row, rc)))
+    scored.sort(key=_order)
+    out: list[Ranked] = []
+    per_uploader: dict[str, int] = {}
+    per_lead: dict[int, int] = {}
+    for r in scored:
+        if limit is not None and len(out) >= limit:
+            break
+        uploader = r.row.uploader_urn or r.row.uploader_name or r.row.urn
+        if per_uploader.get(uploader, 0) >= rc.per_artist_cap or per_lead.get(r.lead_artist_id, 0) >= rc.per_artist_cap:
+            continue
+        per_uploader[uploader] = per_uploader.get(uploader, 0) + 1
+        per_lead[r.lead_artist_id] = per_lead.get(r.lead_artist_id, 0) + 1
+        r.rank = len(out) + 1
+        out.append(r)
+    return out
+
+
+def _order(r: Ranked) -> tuple:
+    # first_seen desc: ISO text sorts like time, so invert it character-wise.
+    return (-r.key, _desc(r.first_seen_at), r.row.urn)
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def age_text(first_seen_at: str, now: datetime) -> str:
+    """"3d ago", "5h ago", "2mo ago", "1y ago"."""
+    seen = parse_timestamp(first_seen_at)
+    if seen is None:
+        return "at an unknown time"
+    hours = max((now - seen).total_seconds() / 3600, 0)
+    if hours < 1:
+        return "just now"
+    if hours < 48:
+        return f"{int(hours)}h ago"
+    days = hours / 24
+    if days < 60:
+        return f"{int(days)}d ago"
+    if days < 730:
+        return f"{int(days / 30)}mo ago"
+    return f"{int(days / 365)}y ago"
+
+
+def since_iso(days: float, now: datetime) -> str:
+    """The ISO time `days` before `now` (for `feed --since`)."""
+    return to_iso(now - timedelta(days=days))

@@ -119,6 +119,21 @@ CREATE TABLE playlist_push_tracks (
 ) WITHOUT ROWID;
 CREATE INDEX playlist_push_tracks_track ON playlist_push_tracks (track_id);
 
+-- Ranking keys kept by discovery/ranking: log2 of each candidate's score at a fixed epoch. The order
+-- of keys never changes with the clock, so the feed reads the top of this index instead of
+-- scoring every track. Refreshed for the tracks of "dirty" artists (judgments, weights, new rows).
+CREATE TABLE rank_scores (
+    track_id       INTEGER PRIMARY KEY REFERENCES tracks (id),
+    key            REAL NOT NULL,
+    first_seen_at  TEXT NOT NULL,                     -- earliest first_seen_at of its counted support
+    lead_artist_id INTEGER NOT NULL,                  -- the strongest supporter
+    supporters     INTEGER NOT NULL
+);
+CREATE INDEX rank_scores_key ON rank_scores (key DESC, track_id DESC);
+CREATE TABLE rank_dirty (
+    artist_id INTEGER PRIMARY KEY                     -- whose tracks need their keys recomputed
+);
+
 CREATE TABLE sync_runs (
     id              INTEGER PRIMARY KEY,
     started_at      TEXT NOT NULL,

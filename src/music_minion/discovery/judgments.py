@@ -1,0 +1,130 @@
+"""Judgments: what the user thinks of a track, and the rules when sources disagree.
+
+Priority: manual over liked over not_interested over not_quite. A sync never overwrites a manual
+judgment. A learned judgment follows its source (a track taken out of the "not interested" playlist
+is no longer not_interested), except `not_quite`, which stays after the track leaves its playlist.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+from music_minion.errors import UserError
+from music_minion.store import judgments as store
+from music_minion.store.provenance import write_transaction
+from music_minion.store.ranking import mark_dirty_tracks
+from music_minion.timeutil import now_iso
+
+VERDICTS = store.VERDICTS
+VERDICT_ALIASES = {
+    "liked": "liked", "like": "liked", "love": "liked", "yes": "liked",
+    "not_interested": "not_interested", "not-interested": "not_interested", "no": "not_interested", "dismiss": "not_interested",
+    "not_quite": "not_quite", "not-quite": "not_quite", "meh": "not_quite",
+}
+SYNCED_SOURCE = {"liked": "soundcloud_like", "not_interested": "soundcloud_playlist", "not_quite": "soundcloud_playlist"}
+_TRACK_URN = re.compile(r"soundcloud:tracks:\d+")
+
+
+def parse_verdict(text: str) -> str:
+    """A verdict from what the user typed (`liked`, `not_interested`, `not_quite`, or an alias)."""
+    verdict = VERDICT_ALIASES.get(text.strip().lower())
+    if verdict is None:
+        raise UserError(f"unknown verdict {text!r}", "use liked, not_interested or not_quite", exit_code=2)
+    return verdict
+
+
+def normalize_url(url: str) -> str:
+    """A SoundCloud track URL without scheme noise, query, fragment, `www.`/`m.` or trailing slash."""
+    text = url.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
+    text = re.sub(r"^(https?://)?(www\.|m\.)?", "", text, flags=re.I)
+    return text.lower()
+
+
+def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+    """The stored track named by a URN, a SoundCloud URL, or a row number of the last `feed`."""
+    from music_minion.discovery.feed import row_urn
+
+    text = ref.strip()
+    if text.isdigit():
+        urn = row_urn(conn, int(text))
+        if urn is None:
+            raise UserError(f"no row {text} in the last feed", "run `music-minion feed` and use a row number it shows")
+        text = urn
+    if _TRACK_URN.fullmatch(text):
+        row = conn.execute("SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE urn = ?", (text,)).fetchone()
+    elif "soundcloud.com/" in text.lower():
+        wanted = normalize_url(text)
+        row = None
+        for r in conn.execute(
+            "SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE permalink_url LIKE ? ESCAPE '\\'",
+            ("%" + wanted.rsplit("/", 1)[-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"),),
+        ):
+            if r["permalink_url"] and normalize_url(r["permalink_url"]) == wanted:
+                row = r
+                break
+    else:
+        raise UserError(f"{ref!r} is not a track", "give a track URN (soundcloud:tracks:N), its URL, or a feed row number", exit_code=2)
+    if row is None:
+        raise UserError(f"track {text} is not in the index", "run `music-minion sync` first, or check the URL")
+    return row
+
+
+def judge_track(conn: sqlite3.Connection, track_id: int, verdict: str, cfg: Any = None, *, at: str | None = None) -> dict[str, Any]:
+    """Record a manual judgment (it wins over anything learned). Returns the old and new state."""
+    if verdict not in VERDICTS:
+        raise UserError(f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite", exit_code=2)
+    with write_transaction(conn):
+        before = store.get(conn, track_id)
+        store.put(conn, track_id, verdict, "manual", at or now_iso())
+        mark_dirty_tracks(conn, [track_id])
+    return {"verdict": verdict, "source": "manual", "previous": before[0] if before else None}
+
+
+def unjudge_track(conn: sqlite3.Connection, track_id: int) -> bool:
+    """Forget a track's judgment (any source); True when there was one."""
+    with write_transaction(conn):
+        existed = store.delete(conn, track_id)
+        if existed:
+            mark_dirty_tracks(conn, [track_id])
+    return existed
+
+
+def desired_verdicts(liked: set[int], not_interested: set[int], not_quite: set[int]) -> dict[int, str]:
+    """What the SoundCloud sources say now, the stronger source winning a disagreement."""
+    out = {tid: "not_quite" for tid in not_quite}
+    out.update({tid: "not_interested" for tid in not_interested})
+    out.update({tid: "liked" for tid in liked})
+    return out
+
+
+def apply_synced(conn: sqlite3.Connection, desired: dict[int, str], *, unknown: frozenset[str] = frozenset(),
+                 at: str | None = None) -> dict[str, int]:
+    """Make learned judgments follow the sources: manual ones are never touched; a learned one whose
+    source no longer holds the track is dropped, unless it is `not_quite` (sticky) or its verdict's
+    source could not be read this time (`unknown`: a failed fetch must not wipe judgments)."""
+    moment = at or now_iso()
+    counts = {"added": 0, "changed": 0, "removed": 0, "kept_manual": 0}
+    changed: list[int] = []
+    with write_transaction(conn):
+        manual = store.manual_ids(conn)
+        existing = store.synced(conn)
+        for tid, verdict in desired.items():
+            if tid in manual:
+                counts["kept_manual"] += 1
+                continue
+            old = existing.get(tid)
+            if old == verdict:
+                continue
+            store.put(conn, tid, verdict, SYNCED_SOURCE[verdict], moment)
+            counts["added" if old is None else "changed"] += 1
+            changed.append(tid)
+        for tid, verdict in existing.items():
+            if tid in desired or verdict == "not_quite" or verdict in unknown:
+                continue
+            store.delete(conn, tid)
+            counts["removed"] += 1
+            changed.append(tid)
+        mark_dirty_tracks(conn, changed)
+    return counts

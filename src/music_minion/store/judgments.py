@@ -1,0 +1,61 @@
+"""The `judgments` table: one verdict per track, with its source and time."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+VERDICTS = ("liked", "not_interested", "not_quite")
+SOURCES = ("manual", "soundcloud_like", "soundcloud_playlist")
+
+
+def get(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:
+    """(verdict, source, judged_at) of a track, or None."""
+    row = conn.execute("SELECT verdict, source, judged_at FROM judgments WHERE track_id = ?", (track_id,)).fetchone()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def put(conn: sqlite3.Connection, track_id: int, verdict: str, source: str, judged_at: str) -> None:
+    """Insert or replace the judgment of a track."""
+    if verdict not in VERDICTS or source not in SOURCES:
+        raise ValueError(f"bad judgment {verdict!r} from {source!r}")
+    conn.execute(
+        "INSERT INTO judgments (track_id, verdict, source, judged_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (track_id) DO UPDATE SET verdict = excluded.verdict, source = excluded.source, judged_at = excluded.judged_at",
+        (track_id, verdict, source, judged_at),
+    )
+
+
+def delete(conn: sqlite3.Connection, track_id: int) -> bool:
+    return conn.execute("DELETE FROM judgments WHERE track_id = ?", (track_id,)).rowcount > 0
+
+
+def synced(conn: sqlite3.Connection) -> dict[int, str]:
+    """track_id -> verdict of every judgment learned from SoundCloud (not manual)."""
+    return dict(conn.execute("SELECT track_id, verdict FROM judgments WHERE source != 'manual'").fetchall())
+
+
+def manual_ids(conn: sqlite3.Connection) -> set[int]:
+    return {r[0] for r in conn.execute("SELECT track_id FROM judgments WHERE source = 'manual'")}
+
+
+def listing(conn: sqlite3.Connection, verdict: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Judged tracks, newest judgment first, with what identifies them."""
+    sql = (
+        "SELECT t.urn, t.title, t.uploader_name, t.permalink_url, j.verdict, j.source, j.judged_at "
+        "FROM judgments j JOIN tracks t ON t.id = j.track_id"
+    )
+    params: list[Any] = []
+    if verdict:
+        sql += " WHERE j.verdict = ?"
+        params.append(verdict)
+    sql += " ORDER BY j.judged_at DESC, t.urn LIMIT ?"
+    params.append(-1 if limit is None else limit)
+    return [dict(zip(("urn", "title", "uploader", "link", "verdict", "source", "judged_at"), r, strict=True))
+            for r in conn.execute(sql, params)]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many judgments of each verdict."""
+    found = dict(conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall())
+    return {v: found.get(v, 0) for v in VERDICTS}

@@ -1,0 +1,38 @@
+"""The `my_likes` table: my own SoundCloud likes (they count as owned), newest first when seen."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+
+def known_ids(conn: sqlite3.Connection) -> set[int]:
+    """Every track ever recorded as my like (gone or not)."""
+    return {r[0] for r in conn.execute("SELECT track_id FROM my_likes")}
+
+
+def current_ids(conn: sqlite3.Connection) -> set[int]:
+    """Tracks I like now (not marked gone by a full import)."""
+    return {r[0] for r in conn.execute("SELECT track_id FROM my_likes WHERE gone_at IS NULL")}
+
+
+def record(conn: sqlite3.Connection, track_ids: Iterable[int], now: str) -> int:
+    """Record likes seen now, in newest-first order (index = position); a like seen again loses its
+    `gone_at`. Returns how many were new."""
+    rows = [(tid, now, pos) for pos, tid in enumerate(dict.fromkeys(track_ids))]
+    before = conn.total_changes
+    conn.executemany("INSERT OR IGNORE INTO my_likes (track_id, first_seen_at, position) VALUES (?, ?, ?)", rows)
+    new = conn.total_changes - before
+    conn.executemany("UPDATE my_likes SET gone_at = NULL WHERE track_id = ? AND gone_at IS NOT NULL", [(r[0],) for r in rows])
+    return new
+
+
+def mark_gone_except(conn: sqlite3.Connection, seen: set[int], now: str) -> list[int]:
+    """After a full walk: likes not seen any more get `gone_at`. Returns their track ids."""
+    gone = [tid for tid in current_ids(conn) if tid not in seen]
+    conn.executemany("UPDATE my_likes SET gone_at = ? WHERE track_id = ?", [(now, tid) for tid in gone])
+    return gone
+
+
+def count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM my_likes WHERE gone_at IS NULL").fetchone()[0]

@@ -1,0 +1,183 @@
+"""Candidate and feature SQL for ranking: artist hit-rate counts, provenance of tracks, the stored
+ranking keys (`rank_scores`), the dirty-artist queue (`rank_dirty`) and the candidate pages the feed
+reads in key order. Scoring itself lives in discovery/ranking.py."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from music_minion.store.local_files import OWNED_CONDITION
+
+_CHUNK = 500
+
+# A track is owned when a matched local file or one of my current SoundCloud likes holds it.
+OWNED_SQL = (
+    "(EXISTS (SELECT 1 FROM my_likes m WHERE m.track_id = t.id AND m.gone_at IS NULL) "
+    "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND " + OWNED_CONDITION + "))"
+)
+PUSHES_SQL = (
+    "(SELECT count(DISTINCT pt.push_id) FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id "
+    "WHERE pt.track_id = t.id AND pp.status = 'ok')"
+)
+JUDGED_SQL = "EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = t.id)"
+
+
+@dataclass(frozen=True)
+class ArtistStats:
+    """What ranking needs to know of an artist."""
+
+    name: str
+    weight: float
+    watched: bool
+    liked: int
+    dismissed: int
+
+
+def artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+    """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
+    liked / dismissed (distinct tracks, any judgment source)."""
+    counts = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT p.artist_id, count(DISTINCT CASE WHEN j.verdict = 'liked' THEN p.track_id END), "
+            "count(DISTINCT CASE WHEN j.verdict != 'liked' THEN p.track_id END) "
+            "FROM judgments j JOIN provenance p ON p.track_id = j.track_id GROUP BY p.artist_id"
+        )
+    }
+    out = {}
+    for aid, name, weight, watched in conn.execute(
+        "SELECT id, coalesce(username, permalink, input, urn), weight, watched FROM artists"
+    ):
+        liked, dismissed = counts.get(aid, (0, 0))
+        out[aid] = ArtistStats(name or f"artist {aid}", float(weight), bool(watched), liked, dismissed)
+    return out
+
+
+def provenance_rows(conn: sqlite3.Connection, track_ids: Sequence[int] | None = None) -> Iterator[tuple]:
+    """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
+    `track_ids` is None (streamed in primary-key order, no sort)."""
+    if track_ids is None:
+        yield from conn.execute("SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance")
+        return
+    ids = sorted(set(track_ids))
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        yield from conn.execute(
+            f"SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance WHERE track_id IN ({marks}) "  # noqa: S608
+            "ORDER BY track_id",
+            chunk,
+        )
+
+
+def tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> list[int]:
+    """Ids of every track surfaced by any of these artists."""
+    ids = sorted(set(artist_ids))
+    out: set[int] = set()
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out.update(r[0] for r in conn.execute(f"SELECT track_id FROM provenance WHERE artist_id IN ({marks})", chunk))  # noqa: S608
+    return sorted(out)
+
+
+def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> None:
+    """Queue the supporters of these tracks: their hit rates (so their tracks' keys) changed."""
+    ids = sorted(set(track_ids))
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        conn.execute(
+            f"INSERT OR IGNORE INTO rank_dirty (artist_id) SELECT DISTINCT artist_id FROM provenance WHERE track_id IN ({marks})",  # noqa: S608
+            chunk,
+        )
+
+
+def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
+    """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
+    out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
+    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at >= ?", (changed_since,)))
+    return out
+
+
+def clear_dirty(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM rank_dirty")
+
+
+def provenance_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
+
+
+def write_keys(conn: sqlite3.Connection, rows: Iterable[tuple], *, replace_ids: Sequence[int] | None) -> None:
+    """Store (track_id, key, first_seen_at, lead_artist_id, supporters) rows. `replace_ids` None:
+    the rows replace the whole table; else those tracks' old keys are dropped first."""
+    if replace_ids is None:
+        conn.execute("DELETE FROM rank_scores")
+    else:
+        ids = list(replace_ids)
+        conn.executemany("DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in ids])
+    conn.executemany(
+        "INSERT INTO rank_scores (track_id, key, first_seen_at, lead_artist_id, supporters) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """Feed filters applied in SQL."""
+
+    mixes: bool = False
+    mix_ms: int = 600_000
+    since: str | None = None  # ISO: first seen at or after
+    genre: str | None = None  # substring of genre or tags, case-insensitive
+    artist_id: int | None = None  # surfaced or uploaded by this artist
+    artist_urn: str | None = None
+    max_pushes: int = 2
+
+
+_CANDIDATE_COLUMNS = (
+    "r.track_id, r.key, t.urn, t.title, t.uploader_name, t.uploader_urn, t.permalink_url, t.duration_ms, "
+    "t.genre, t.status, t.access"
+)
+
+
+def _where(f: CandidateFilter) -> tuple[str, list]:
+    clauses = [
+        "t.status = 'ok'",
+        "coalesce(t.access, '') != 'blocked'",
+        "NOT " + JUDGED_SQL,
+        "NOT " + OWNED_SQL,
+        PUSHES_SQL + " < ?",
+        "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
+    ]
+    params: list = [f.max_pushes, f.mix_ms]
+    if f.since:
+        clauses.append("r.first_seen_at >= ?")
+        params.append(f.since)
+    if f.genre:
+        clauses.append("(lower(coalesce(t.genre, '')) LIKE ? ESCAPE '\\' OR lower(coalesce(t.tags, '')) LIKE ? ESCAPE '\\')")
+        pattern = "%" + f.genre.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
+    if f.artist_id is not None:
+        clauses.append("(EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id AND p.artist_id = ?) OR t.uploader_urn = ?)")
+        params += [f.artist_id, f.artist_urn]
+    return " AND ".join(clauses), params
+
+
+def candidate_page(conn: sqlite3.Connection, f: CandidateFilter, limit: int, offset: int) -> list[sqlite3.Row]:
+    """Candidates in key order (best first), exclusions already applied."""
+    where, params = _where(f)
+    sql = (
+        f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id "  # noqa: S608
+        f"WHERE {where} ORDER BY r.key DESC, r.track_id DESC LIMIT ? OFFSET ?"
+    )
+    return conn.execute(sql, [*params, limit, offset]).fetchall()
+
+
+def candidates_with_key(conn: sqlite3.Connection, f: CandidateFilter, key: float) -> list[sqlite3.Row]:
+    """Every candidate whose key equals `key` (to finish a tie group cut by a page boundary)."""
+    where, params = _where(f)
+    sql = f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE r.key = ? AND {where}"  # noqa: S608
+    return conn.execute(sql, [key, *params]).fetchall()

@@ -80,3 +80,23 @@ def openapi_path() -> Path | None:
     if shared and (shared / "soundcloud" / "openapi.yaml").is_file():
         return shared / "soundcloud" / "openapi.yaml"
     return None
+
+
+async def browser_stand_in(url: str) -> None:
+    """Stands in for the user's browser: GET the authorize URL and follow its redirect to the callback."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=True) as resp:
+        await resp.read()
+
+
+@pytest.fixture
+def logged_in(emulator):
+    """The `emulator`, with this test's `home` logged in through the real OAuth flow (loopback callback)."""
+    import asyncio
+
+    from music_minion import config
+    from music_minion.soundcloud.login import login
+
+    asyncio.run(login(config.load(), browser=browser_stand_in, timeout_s=20))
+    yield emulator

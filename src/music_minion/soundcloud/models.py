@@ -1,0 +1,364 @@
+"""Typed, tolerant models of SoundCloud's Track, User and Playlist, and the fast page decoder.
+
+Decoding goes through msgspec: a page is decoded typed in one pass (unknown fields ignored); when
+that fails, each item is decoded on its own, first typed, then leniently from a plain dict (a
+wrongly typed optional field becomes None). An item without a usable URN is skipped and counted,
+never fatal. Dates in either SoundCloud format become UTC ISO-8601 text with a `Z`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from music_minion.timeutil import iso_or_none
+
+
+class User(msgspec.Struct, kw_only=True):
+    urn: str
+    id: int | None = None
+    username: str | None = None
+    permalink: str | None = None
+    permalink_url: str | None = None
+    followers_count: int | None = None
+    track_count: int | None = None
+    avatar_url: str | None = None
+
+
+class Track(msgspec.Struct, kw_only=True):
+    urn: str
+    id: int | None = None
+    title: str | None = None
+    user_urn: str | None = None
+    user_name: str | None = None
+    permalink_url: str | None = None
+    duration_ms: int | None = None
+    genre: str | None = None
+    tag_list: str | None = None
+    bpm: float | None = None
+    created_at: str | None = None
+    access: str | None = None
+    streamable: bool | None = None
+    playback_count: int | None = None
+    likes_count: int | None = None
+    reposts_count: int | None = None
+
+
+class Playlist(msgspec.Struct, kw_only=True):
+    urn: str
+    id: int | None = None
+    title: str | None = None
+    sharing: str | None = None
+    track_count: int | None = None
+    permalink_url: str | None = None
+    tracks: list[Track] | None = None
+    user_urn: str | None = None
+
+
+def to_dict(item: Any) -> Any:
+    """A model (or list of models) as plain JSON-ready data."""
+    return msgspec.to_builtins(item)
+
+
+# ---- wire shapes (only the fields we keep; the rest is skipped by the decoder) -------------
+class _WMini(msgspec.Struct):
+    urn: str | None = None
+    username: str | None = None
+
+
+class _WUser(msgspec.Struct):
+    urn: str
+    id: int | None = None
+    username: str | None = None
+    permalink: str | None = None
+    permalink_url: str | None = None
+    followers_count: int | None = None
+    track_count: int | None = None
+    avatar_url: str | None = None
+
+
+class _WTrack(msgspec.Struct):
+    urn: str
+    id: int | None = None
+    title: str | None = None
+    user: _WMini | None = None
+    user_urn: str | None = None
+    permalink_url: str | None = None
+    duration: int | None = None
+    genre: str | None = None
+    tag_list: str | None = None
+    bpm: float | None = None
+    created_at: str | None = None
+    access: str | None = None
+    streamable: bool | None = None
+    playback_count: int | None = None
+    favoritings_count: int | None = None
+    likes_count: int | None = None
+    reposts_count: int | None = None
+
+
+class _WPlaylist(msgspec.Struct):
+    urn: str
+    id: int | None = None
+    title: str | None = None
+    sharing: str | None = None
+    track_count: int | None = None
+    permalink_url: str | None = None
+    tracks: list[msgspec.Raw] | None = None
+    user_urn: str | None = None
+    user: _WMini | None = None
+
+
+_V1 = re.compile(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \+0000\Z")
+
+
+def iso_date(text: str | None) -> str | None:
+    """Either SoundCloud date format as UTC ISO text (fast path for v1 `+0000` and ISO `Z`)."""
+    if not text:
+        return None
+    if len(text) == 25 and _V1.match(text):
+        return f"{text[0:4]}-{text[5:7]}-{text[8:10]}T{text[11:19]}Z"
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text[4] == "-":
+        return text
+    return iso_or_none(text)
+
+
+def _is_urn(value: Any, kind: str) -> bool:
+    return isinstance(value, str) and value.startswith(f"soundcloud:{kind}:") and len(value) > len(kind) + 12
+
+
+def _track(w: _WTrack) -> Track | None:
+    if not _is_urn(w.urn, "tracks"):
+        return None
+    user = w.user
+    return Track(
+        urn=w.urn, id=w.id, title=w.title,
+        user_urn=w.user_urn or (user.urn if user else None), user_name=user.username if user else None,
+        permalink_url=w.permalink_url, duration_ms=w.duration, genre=w.genre, tag_list=w.tag_list,
+        bpm=w.bpm, created_at=iso_date(w.created_at), access=w.access, streamable=w.streamable,
+        playback_count=w.playback_count,
+        likes_count=w.favoritings_count if w.favoritings_count is not None else w.likes_count,
+        reposts_count=w.reposts_count,
+    )
+
+
+def _user(w: _WUser) -> User | None:
+    if not _is_urn(w.urn, "users"):
+        return None
+    return User(urn=w.urn, id=w.id, username=w.username, permalink=w.permalink, permalink_url=w.permalink_url,
+                followers_count=w.followers_count, track_count=w.track_count, avatar_url=w.avatar_url)
+
+
+def _playlist(w: _WPlaylist) -> Playlist | None:
+    if not _is_urn(w.urn, "playlists"):
+        return None
+    tracks = None
+    if w.tracks is not None:
+        tracks = [t for t in (decode_item(raw, "tracks") for raw in w.tracks) if t is not None]
+    return Playlist(urn=w.urn, id=w.id, title=w.title, sharing=w.sharing, track_count=w.track_count,
+                    permalink_url=w.permalink_url, tracks=tracks,
+                    user_urn=w.user_urn or (w.user.urn if w.user else None))
+
+
+# ---- lenient path: one field at a time from a plain dict --------------------------------------
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _int(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    return None
+
+
+def _float(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return None
+    return None
+
+
+def _bool(v: Any) -> bool | None:
+    return v if isinstance(v, bool) else None
+
+
+def _lenient(d: Any, kind: str) -> Any:
+    if not isinstance(d, dict):
+        return None
+    if kind == "tracks":
+        user = d.get("user") if isinstance(d.get("user"), dict) else {}
+        w: Any = _WTrack(
+            urn=d.get("urn"), id=_int(d.get("id")), title=_str(d.get("title")),
+            user=_WMini(_str(user.get("urn")), _str(user.get("username"))), user_urn=_str(d.get("user_urn")),
+            permalink_url=_str(d.get("permalink_url")), duration=_int(d.get("duration")), genre=_str(d.get("genre")),
+            tag_list=_str(d.get("tag_list")), bpm=_float(d.get("bpm")), created_at=_str(d.get("created_at")),
+            access=_str(d.get("access")), streamable=_bool(d.get("streamable")),
+            playback_count=_int(d.get("playback_count")), favoritings_count=_int(d.get("favoritings_count")),
+            likes_count=_int(d.get("likes_count")), reposts_count=_int(d.get("reposts_count")),
+        )
+        return _track(w)
+    if kind == "users":
+        w = _WUser(
+            urn=d.get("urn"), id=_int(d.get("id")), username=_str(d.get("username")),
+            permalink=_str(d.get("permalink")), permalink_url=_str(d.get("permalink_url")),
+            followers_count=_int(d.get("followers_count")), track_count=_int(d.get("track_count")),
+            avatar_url=_str(d.get("avatar_url")),
+        )
+        return _user(w)
+    user = d.get("user") if isinstance(d.get("user"), dict) else {}
+    raw_tracks = d.get("tracks")
+    tracks = [msgspec.Raw(msgspec.json.encode(t)) for t in raw_tracks] if isinstance(raw_tracks, list) else None
+    w = _WPlaylist(
+        urn=d.get("urn"), id=_int(d.get("id")), title=_str(d.get("title")), sharing=_str(d.get("sharing")),
+        track_count=_int(d.get("track_count")), permalink_url=_str(d.get("permalink_url")), tracks=tracks,
+        user_urn=_str(d.get("user_urn")), user=_WMini(_str(user.get("urn")), None),
+    )
+    return _playlist(w)
+
+
+# ---- decoders ---------------------------------------------------------------------------------
+_WIRE = {"tracks": _WTrack, "users": _WUser, "playlists": _WPlaylist}
+_CONVERT = {"tracks": _track, "users": _user, "playlists": _playlist}
+_ITEM = {k: msgspec.json.Decoder(t) for k, t in _WIRE.items()}
+_PLAIN = msgspec.json.Decoder()
+
+
+class _Page(msgspec.Struct):
+    collection: list[msgspec.Raw] = []
+    next_href: str | None = None
+
+
+class _TypedTracks(msgspec.Struct):
+    collection: list[_WTrack] = []
+    next_href: str | None = None
+
+
+_PAGE = msgspec.json.Decoder(_Page | list[msgspec.Raw])
+_TYPED = {"tracks": msgspec.json.Decoder(_TypedTracks)}
+
+
+class Malformed(ValueError):
+    """A response body that is not the JSON we expect (truncated, HTML, wrong shape)."""
+
+
+def decode_item(raw: bytes | msgspec.Raw, kind: str) -> Any:
+    """One item of `kind` (tracks/users/playlists), or None when it is malformed."""
+    try:
+        return _CONVERT[kind](_ITEM[kind].decode(raw))
+    except (msgspec.ValidationError, TypeError):
+        pass
+    except msgspec.DecodeError:
+        return None
+    try:
+        return _lenient(_PLAIN.decode(raw), kind)
+    except msgspec.DecodeError:
+        return None
+
+
+def decode_one(body: bytes, kind: str) -> Any:
+    """A single object response; raises Malformed when it cannot be read as one."""
+    item = decode_item(body, kind)
+    if item is None:
+        try:
+            _PLAIN.decode(body)
+        except msgspec.DecodeError:
+            raise Malformed("invalid JSON") from None
+        raise Malformed(f"not a {kind[:-1]} object")
+    return item
+
+
+def kind_of(body: bytes) -> str | None:
+    """`tracks`/`users`/`playlists` from a resolved object's `kind` (or its URN)."""
+    try:
+        d = _PLAIN.decode(body)
+    except msgspec.DecodeError:
+        raise Malformed("invalid JSON") from None
+    if not isinstance(d, dict):
+        return None
+    k = d.get("kind")
+    if k in ("track", "user", "playlist"):
+        return f"{k}s"
+    urn = d.get("urn")
+    if isinstance(urn, str) and urn.count(":") == 2:
+        part = urn.split(":")[1]
+        return part if part in _WIRE else None
+    return None
+
+
+@dataclass
+class Page:
+    """One decoded page: good items, the next cursor URL, how many items were skipped."""
+
+    items: list[Any]
+    next_href: str | None
+    skipped: int = 0
+
+
+def decode_page(body: bytes, kind: str) -> Page:
+    """A `linked_partitioning` page (or a bare array) of `kind`; raises Malformed on broken JSON."""
+    typed = _TYPED.get(kind)
+    if typed is not None:
+        try:
+            page = typed.decode(body)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            pass
+        else:
+            convert = _CONVERT[kind]
+            items = [convert(w) for w in page.collection]
+            good = [i for i in items if i is not None]
+            return Page(good, page.next_href or None, len(items) - len(good))
+    try:
+        env = _PAGE.decode(body)
+    except msgspec.ValidationError:
+        raise Malformed("not a page of items") from None
+    except msgspec.DecodeError:
+        raise Malformed("invalid JSON") from None
+    raws, next_href = (env, None) if isinstance(env, list) else (env.collection, env.next_href or None)
+    good = [i for i in (decode_item(r, kind) for r in raws) if i is not None]
+    return Page(good, next_href, len(raws) - len(good))
+
+
+# ---- batch outcomes -----------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """What one input of a batch became: a value, or a classified error (kind, status, message)."""
+
+    input: str
+    value: Any | None = None
+    error: str | None = None
+    status: int | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        resolved = sum(1 for o in self.outcomes if o.error is None)
+        permanent = sum(1 for o in self.outcomes if o.error == "permanent")
+        return {"resolved": resolved, "failed_permanent": permanent,
+                "failed_transient": len(self.outcomes) - resolved - permanent}
+
+    def values(self) -> list[Any]:
+        return [o.value for o in self.outcomes if o.error is None]

@@ -1,0 +1,149 @@
+"""SoundCloud's OAuth 2.1 token endpoint: code exchange, refresh, client credentials, sign-out.
+
+Every failure becomes either a `UserError` that says what to do (wrong secret, log in again) or an
+`ApiError`; neither ever carries a token, a code or the client secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from music_minion.errors import UserError
+from music_minion.soundcloud.errors import ApiError, NotLoggedIn, classify_status, error_message
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from music_minion.soundcloud.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
+TOKEN_PATH = "/oauth/token"
+SIGN_OUT_PATH = "/sign-out"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """The app's hosts and credentials from the config. repr never shows the secret."""
+
+    api_base: str
+    auth_base: str
+    client_id: str
+    client_secret: str
+    redirect_uri: str
+    timeout_s: float = 30.0
+
+    def __repr__(self) -> str:
+        return f"AppSettings(api_base={self.api_base!r}, auth_base={self.auth_base!r}, client_id={self.client_id!r})"
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> AppSettings:
+        app = cls(
+            api_base=str(cfg.get("soundcloud.api_base")).rstrip("/"),
+            auth_base=str(cfg.get("soundcloud.auth_base")).rstrip("/"),
+            client_id=str(cfg.get("soundcloud.client_id")),
+            client_secret=str(cfg.get("soundcloud.client_secret")),
+            redirect_uri=str(cfg.get("soundcloud.redirect_uri")),
+            timeout_s=float(cfg.get("soundcloud.timeout_s")),
+        )
+        if not app.client_id:
+            raise UserError("soundcloud.client_id is not set",
+                            "register an app at soundcloud.com/you/apps, then `music-minion config set soundcloud.client_id ID`")
+        if not app.client_secret:
+            raise UserError("soundcloud.client_secret is not set",
+                            "set it with `music-minion config set soundcloud.client_secret SECRET` or $SOUNDCLOUD_CLIENT_SECRET")
+        return app
+
+    @property
+    def namespace(self) -> str:
+        """Where this app's tokens are kept apart from another app's (or the emulator's)."""
+        import hashlib
+
+        return hashlib.sha256(f"{self.auth_base}|{self.client_id}".encode()).hexdigest()[:16]
+
+
+class InvalidGrant(Exception):
+    """The token endpoint refused a code or refresh token (`invalid_grant`)."""
+
+
+async def _post_token(http: aiohttp.ClientSession, app: AppSettings, form: dict[str, str], *,
+                      basic: bool = False, policy: RetryPolicy | None = None) -> dict[str, Any]:
+    """POST the token endpoint; retries transient failures; maps OAuth errors to clear messages."""
+    import aiohttp
+
+    headers = {"Accept": "application/json"}
+    if basic:
+        pair = f"{app.client_id}:{app.client_secret}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    else:
+        form = {**form, "client_id": app.client_id, "client_secret": app.client_secret}
+    attempt = 0
+    while True:
+        status: int | None = None
+        body: Any = None
+        try:
+            async with http.post(app.auth_base + TOKEN_PATH, data=form, headers=headers,
+                                 timeout=aiohttp.ClientTimeout(total=app.timeout_s), allow_redirects=False) as resp:
+                status = resp.status
+                try:
+                    body = await resp.json(content_type=None)
+                except ValueError:
+                    body = None
+        except (TimeoutError, aiohttp.ClientError):
+            kind, message = "transient", "no answer from the token endpoint"
+        else:
+            if status == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str):
+                return body
+            error = body.get("error") if isinstance(body, dict) else None
+            if error == "invalid_grant":
+                raise InvalidGrant(error_message(body, "invalid_grant"))
+            if error == "invalid_client" or (status == 401 and not error):
+                raise UserError("SoundCloud refused this app's client id or secret",
+                                "check soundcloud.client_id and soundcloud.client_secret")
+            kind = classify_status(status) if status != 200 else "transient"
+            message = error_message(body, f"HTTP {status}")
+        if policy is None or not policy.should_retry(kind, attempt):  # type: ignore[arg-type]
+            raise ApiError(kind, status, TOKEN_PATH, message)  # type: ignore[arg-type]
+        await asyncio.sleep(policy.backoff(attempt))
+        attempt += 1
+
+
+async def exchange_code(http: aiohttp.ClientSession, app: AppSettings, *, code: str, verifier: str,
+                        redirect_uri: str) -> dict[str, Any]:
+    """Authorization code + PKCE verifier → user token response."""
+    form = {"grant_type": "authorization_code", "redirect_uri": redirect_uri, "code_verifier": verifier, "code": code}
+    try:
+        return await _post_token(http, app, form)
+    except InvalidGrant as e:
+        raise UserError(f"SoundCloud refused the authorization code ({e})", "run `music-minion auth login` again") from None
+
+
+async def refresh(http: aiohttp.ClientSession, app: AppSettings, refresh_token: str,
+                  policy: RetryPolicy | None = None) -> dict[str, Any]:
+    """Spend a (single-use) refresh token for a new token pair; invalid_grant → log in again."""
+    try:
+        return await _post_token(http, app, {"grant_type": "refresh_token", "refresh_token": refresh_token}, policy=policy)
+    except InvalidGrant:
+        raise NotLoggedIn("your SoundCloud session has expired or was revoked") from None
+
+
+async def client_credentials(http: aiohttp.ClientSession, app: AppSettings,
+                             policy: RetryPolicy | None = None) -> dict[str, Any]:
+    """An app token for public reads (HTTP Basic client authentication)."""
+    return await _post_token(http, app, {"grant_type": "client_credentials"}, basic=True, policy=policy)
+
+
+async def sign_out(http: aiohttp.ClientSession, app: AppSettings, access_token: str) -> bool:
+    """Revoke the access token remotely; False when the server could not be reached or refused."""
+    import aiohttp
+
+    try:
+        async with http.post(app.auth_base + SIGN_OUT_PATH, json={"access_token": access_token},
+                             timeout=aiohttp.ClientTimeout(total=app.timeout_s)) as resp:
+            return resp.status < 300
+    except (TimeoutError, aiohttp.ClientError):
+        log.info("sign-out request failed; the stored tokens are deleted anyway")
+        return False

@@ -1,0 +1,185 @@
+"""`music-minion demo`: the whole product, end to end, against the built-in emulator.
+
+Starts the emulator with a seeded world on free loopback ports, writes a fresh config and data dir
+pointing at it, then runs the real commands one after another as a user would (each in its own
+process, output shown as it happens): log in (a stand-in browser approves), import followings,
+sync, feed, push the discovery playlist, scan and match a small generated audio library, export to
+Parquet, and a closing summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from music_minion.errors import UserError
+
+
+@dataclass
+class DemoResult:
+    """What the demo did, for the summary and for tests."""
+
+    home: Path
+    kept: bool
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _wav_bytes(seconds: float = 0.25, rate: int = 22050) -> bytes:
+    """A short silent PCM WAV written with the standard library (no audio extras needed)."""
+    import io
+
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x00\x00" * int(rate * seconds))
+    return buf.getvalue()
+
+
+def make_library(folder: Path, owned: list[dict[str, str]]) -> int:
+    """Write a small audio library: files for the `owned` tracks (dicts with title, artist, urn; the
+    first carries its SoundCloud URN in a tag, the rest must match by artist and title), a remix of
+    one of them that must not match, an unrelated file and a broken one."""
+    from music_minion.library.samples import audio_bytes, write_sample
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wav, m4a = _wav_bytes(), audio_bytes("m4a")
+    for i, track in enumerate(owned):
+        fmt, audio = ("wav", wav) if i % 2 == 0 else ("m4a", m4a)
+        tags = {"title": track["title"], "artist": track["artist"], "urn": track["urn"] if i == 0 else None}
+        name = f"{i:02d} {track['artist']} - {track['title']}.{fmt}".replace("/", "_")
+        write_sample(folder / name, fmt, audio=audio, **tags)
+    if owned:
+        first = owned[-1]
+        write_sample(folder / "remix.wav", "wav", audio=wav, title=f"{first['title']} (Bootleg Remix)", artist=first["artist"])
+    write_sample(folder / "unrelated.wav", "wav", audio=wav, title="Field Recording 7", artist="Nobody Known")
+    (folder / "broken.mp3").write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x10not really audio")
+    return len(owned) + 3
+
+
+class Demo:
+    """Runs the demo's steps; each step is a real `music-minion` command in its own process."""
+
+    def __init__(self, home: Path, env: dict[str, str], out=None) -> None:
+        self.home = home
+        self.env = env
+        self.steps: list[dict[str, Any]] = []
+        self._console = out
+
+    def say(self, text: str) -> None:
+        self._console.print(text)
+
+    def run(self, title: str, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+        """Run `music-minion ARGS` as a user would; `capture` keeps stdout (for --json steps)."""
+        self._console.rule(f"[bold cyan]{title}")
+        self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]")
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "music_minion", *args], env=self.env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else None, text=True,
+        )
+        self.steps.append({"title": title, "args": list(args), "code": proc.returncode, "seconds": round(time.perf_counter() - started, 2)})
+        if check and proc.returncode != 0:
+            raise UserError(f"demo step '{title}' failed (exit {proc.returncode})", "rerun with --keep DIR and inspect it")
+        return proc
+
+
+def _feed_items(feed: Any) -> list[dict[str, Any]]:
+    """The items of `feed --json` (a list, or an object holding one under "items"/"tracks")."""
+    if isinstance(feed, dict):
+        feed = feed.get("items") or feed.get("tracks") or []
+    return [t for t in feed if isinstance(t, dict)]
+
+
+def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") -> DemoResult:
+    """Run the whole pipeline against a fresh emulator; returns what happened."""
+    from rich.console import Console
+
+    from music_minion.emulator.testing import start_emulator
+
+    console = Console(stderr=False)
+    started = time.perf_counter()
+    home = keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
+    if keep and keep.exists() and any(keep.iterdir()):
+        raise UserError(f"{keep} is not empty", "give --keep a new or empty folder")
+    home.mkdir(parents=True, exist_ok=True)
+    config_path, data_dir, library_dir, export_dir = home / "config.toml", home / "data", home / "library", home / "export"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))}
+    env.update({
+        "MUSIC_MINION_CONFIG": str(config_path),
+        "MUSIC_MINION_DATA_DIR": str(data_dir),
+        # No keyring in a throwaway demo: tokens go to the 0600 file in the data dir.
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        # The stand-in browser: opens the authorize URL; the emulator approves at once.
+        "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
+    })
+    result = DemoResult(home=home, kept=keep is not None)
+    try:
+        with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
+            from music_minion import config
+
+            emu.configure(home, fast=True)  # writes config_path (MUSIC_MINION_CONFIG is not ours yet)
+            config.set_value("library.paths", f'["{library_dir}"]', config_path)
+            config.set_value("soundcloud.requests_per_second", "200", config_path)
+            demo = Demo(home, env, console)
+            console.print(f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}")
+            demo.run("Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login")
+            demo.run("Who am I", "auth", "status")
+            demo.run("Watch the artists I follow", "artists", "import-followings")
+            demo.run("Sync: collect what they like, repost and upload", "sync")
+            demo.run("Watched artists", "artists", "list")
+            demo.run("The ranked feed, with reasons", "feed", "--limit", "12")
+            demo.run("Push the discovery playlist", "playlist", "push")
+            demo.run("What landed on SoundCloud", "playlist", "show")
+            feed = json.loads(demo.run("Pick a few feed tracks to 'own' as local files", "feed", "--limit", "4", "--json", capture=True).stdout)
+            owned = [{"title": t["title"], "artist": t["uploader"], "urn": t["urn"]} for t in _feed_items(feed)]
+            files = make_library(library_dir, owned)
+            console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
+            demo.run("Scan the local library", "library", "scan")
+            demo.run("Match files to SoundCloud tracks", "library", "match")
+            demo.run("The feed without what I already own", "feed", "--limit", "5")
+            demo.run("Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all")
+            stats = emu.stats()
+        from music_minion.store import connect, database_path
+        from music_minion.store.db import table_counts
+
+        conn = connect(database_path(data_dir))
+        counts = table_counts(conn)
+        watched = conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0]
+        conn.close()
+        result.steps = demo.steps
+        result.summary = {
+            "artists_watched": watched,
+            "tracks": counts.get("tracks", 0),
+            "provenance_rows": counts.get("provenance", 0),
+            "judgments": counts.get("judgments", 0),
+            "local_files": counts.get("local_files", 0),
+            "requests_made": stats.get("total", stats.get("requests", 0)),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        console.rule("[bold green]Summary")
+        for key, value in result.summary.items():
+            console.print(f"  {key.replace('_', ' '):<16} {value}")
+        if keep:
+            console.print(
+                f"\nThe data is kept in {home}. Explore it with:\n"
+                f"  export MUSIC_MINION_CONFIG={shlex.quote(str(config_path))} MUSIC_MINION_DATA_DIR={shlex.quote(str(data_dir))}\n"
+                "  music-minion feed --limit 20 ; music-minion artists list ; music-minion sync history\n"
+                "(the emulator has stopped: commands that need SoundCloud will say they cannot connect)"
+            )
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(home, ignore_errors=True)

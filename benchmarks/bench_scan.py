@@ -41,7 +41,7 @@ def run(quick: bool) -> list[dict]:
     from music_minion.library.scan import scan
     from music_minion.store import connect
 
-    count = 300 if quick else 10_000
+    count = 200 if quick else 10_000
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "music"
         make_library(root, count)

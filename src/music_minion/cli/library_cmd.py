@@ -183,11 +183,12 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
 @json_option
 def search_cmd(query: tuple[str, ...], limit: int) -> None:
     """Files whose artist, title, album or path contain every word of QUERY."""
+    from music_minion.library.normalize import fold
     from music_minion.store.local_files import search_files
 
     _, conn = _open()
     try:
-        rows = search_files(conn, " ".join(query), limit=limit)
+        rows = search_files(conn, " ".join(query), limit=limit, fold=fold)
     finally:
         conn.close()
     emit(rows, _file_rows)

@@ -8,7 +8,7 @@ rejected track id so the same pair is never proposed again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -157,20 +157,32 @@ def _filters(status: str | None, match: str | None) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def search_files(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[dict[str, Any]]:
-    """Files whose title, artist, album or path contain every word of `query` (case-insensitive)."""
-    words = [w for w in query.split() if w]
+def search_files(
+    conn: sqlite3.Connection,
+    query: str,
+    limit: int = 50,
+    fold: Callable[[str], str] | None = None,
+) -> list[dict[str, Any]]:
+    """Files whose title, artist, album or path contain every word of `query`.
+
+    Case-insensitive; with `fold` (e.g. the matcher's accent folding) both sides are folded first,
+    so "tiesto" finds "Tiësto".
+    """
+    fold = fold or str.casefold
+    words = [w for w in fold(query).split() if w]
     if not words:
         raise UserError(
             "empty search query",
             "give at least one word, e.g. `music-minion library search daft punk`",
         )
+    conn.create_function("mm_fold", 1, lambda v: fold(v) if v else "", deterministic=True)
     clauses = []
     params: list[Any] = []
     for w in words:
         pattern = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append(
-            "(f.title LIKE ? ESCAPE '\\' OR f.artist LIKE ? ESCAPE '\\' OR f.album LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')"
+            "(mm_fold(f.title) LIKE ? ESCAPE '\\' OR mm_fold(f.artist) LIKE ? ESCAPE '\\' "
+            "OR mm_fold(f.album) LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')"
         )
         params += [pattern] * 4
     where = " WHERE f.status != 'gone' AND " + " AND ".join(clauses)

@@ -15,9 +15,10 @@ from typing import Any
 from music_minion.errors import UserError
 
 OWNED_STATUSES = ("exact", "auto", "accepted")
-# SQL condition on a local_files row (alias-free) that makes its track owned.
+# SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_CONDITION = (
-    "track_id IS NOT NULL AND match_status IN ('exact', 'auto', 'accepted') AND status != 'gone'"
+    "local_files.track_id IS NOT NULL AND local_files.match_status IN ('exact', 'auto', 'accepted') "
+    "AND local_files.status != 'gone'"
 )
 SCANNED_COLUMNS = (
     "path",

@@ -1,19 +1,115 @@
-"""Learn judgments from SoundCloud: my likes become `liked`, configured playlists become dismissals."""
+"""Learn judgments from SoundCloud: my likes become `liked` (and count as owned); the tracks of the
+configured "not interested" / "not quite" playlists become `not_interested` / `not_quite`.
+
+The client hands over plain records (soundcloud.models.Track); this module turns them into store
+rows. A source that cannot be read this time leaves the judgments it gave untouched.
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import Any
 
+from music_minion.discovery.judgments import apply_synced, desired_verdicts
+from music_minion.errors import UserError
+from music_minion.store import my_likes
+from music_minion.store import tracks as tracks_store
+from music_minion.store.provenance import write_transaction
+from music_minion.timeutil import iso_or_none, now_iso
+
+log = logging.getLogger(__name__)
+PLAYLIST_KEYS = {"not_interested": "judgments.not_interested_playlist", "not_quite": "judgments.not_quite_playlist"}
+
+
+def track_row(t: Any) -> tuple:
+    """A client Track as a tuple in store.tracks.TRACK_COLUMNS order."""
+    return (
+        t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, t.duration_ms, t.genre, t.tag_list, t.bpm,
+        iso_or_none(t.created_at), t.access, t.playback_count, t.likes_count, t.reposts_count,
+    )
+
+
+def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
+    """Upsert client tracks (in one transaction); returns their ids in the given order."""
+    unique = list({t.urn: t for t in items}.values())
+    with write_transaction(conn):
+        tracks_store.upsert_tracks(conn, [track_row(t) for t in unique], now)
+        ids = tracks_store.ids_by_urn(conn, [t.urn for t in unique])
+    return [ids[t.urn] for t in items if t.urn in ids]
+
 
 async def import_my_likes(client: Any, conn: sqlite3.Connection, *, full: bool = False) -> dict:
-    """Record my SoundCloud likes in `my_likes` (newest first); incremental unless `full`.
+    """Record my SoundCloud likes in `my_likes` (newest first).
 
-    An incremental walk stops at the first like already recorded. Returns counts.
+    Incremental (default): the walk stops at the first like already recorded. `full`: walks them
+    all and marks likes no longer there as gone. Returns {"seen", "new", "gone"}.
     """
-    return {"seen": 0, "new": 0}
+    known_urns = my_likes.known_urns(conn)
+    seen: list[Any] = []
+    async for track in client.my_likes():
+        if not full and track.urn in known_urns:
+            break
+        seen.append(track)
+    now = now_iso()
+    ids = store_tracks(conn, seen, now) if seen else []
+    gone: list[int] = []
+    with write_transaction(conn):
+        new = my_likes.record(conn, ids, now) if ids else 0
+        if full:
+            gone = my_likes.mark_gone_except(conn, set(ids), now)
+    return {"seen": len(seen), "new": new, "gone": len(gone)}
+
+
+async def playlist_urn(client: Any, ref: str) -> str:
+    """The URN of a configured playlist given as URN or URL."""
+    ref = ref.strip()
+    if ref.startswith("soundcloud:playlists:"):
+        return ref
+    from music_minion.soundcloud.models import Playlist
+
+    found = await client.resolve(ref)
+    if not isinstance(found, Playlist):
+        raise UserError(f"{ref} is not a playlist", "set judgments.*_playlist to a playlist URL or URN")
+    return found.urn
+
+
+async def _playlist_track_ids(client: Any, conn: sqlite3.Connection, ref: str) -> list[int]:
+    urn = await playlist_urn(client, ref)
+    items = [t async for t in client.playlist_tracks(urn)]
+    return store_tracks(conn, items, now_iso()) if items else []
 
 
 async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any) -> dict:
-    """My likes → my_likes + `liked` judgments; configured playlists → not_interested / not_quite."""
-    return {"likes": {"seen": 0, "new": 0}, "liked": 0, "not_interested": 0, "not_quite": 0}
+    """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
+    ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""
+    from music_minion.discovery.feed import refresh_scores
+    from music_minion.soundcloud.errors import ApiError
+
+    result: dict[str, Any] = {"likes": None, "playlists": {}, "judgments": {}, "errors": {}}
+    unknown: set[str] = set()
+    if cfg["judgments.learn_likes"]:
+        try:
+            result["likes"] = await import_my_likes(client, conn)
+        except ApiError as e:  # the likes stored so far still stand
+            result["errors"]["likes"] = f"{e.kind}: {e.message}"
+    else:
+        unknown.add("liked")
+    members: dict[str, set[int]] = {"not_interested": set(), "not_quite": set()}
+    for verdict, key in PLAYLIST_KEYS.items():
+        ref = cfg[key]
+        if not ref:
+            continue
+        try:
+            members[verdict] = set(await _playlist_track_ids(client, conn, ref))
+            result["playlists"][verdict] = len(members[verdict])
+        except (ApiError, UserError) as e:
+            msg = f"{e.kind}: {e.message}" if isinstance(e, ApiError) else e.line()
+            result["errors"][verdict] = msg
+            log.warning("could not read the %s playlist: %s", verdict, msg)
+            unknown.add(verdict)
+    liked = my_likes.current_ids(conn) if cfg["judgments.learn_likes"] else set()
+    desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
+    result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
+    result["ranking"] = refresh_scores(conn, cfg)
+    return result

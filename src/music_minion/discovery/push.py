@@ -1,11 +1,104 @@
-"""Push the top of the feed into the discovery playlist on SoundCloud (one PUT), or diff it."""
+"""Push the top of the feed into the discovery playlist on SoundCloud with one PUT (or diff it).
+
+The playlist is created (POST, configured title and sharing) the first time and its URN kept in
+`kv`; when it was deleted on SoundCloud (404) it is created again. Every real push is recorded in
+`playlist_pushes`: 'pending' before the request, then 'ok' or 'failed' (a failure stays recorded
+as failed, with the error's class and status, never pretending it worked). The client retries
+transient failures itself.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
+from music_minion.errors import UserError
+from music_minion.store import kv
+from music_minion.store import pushes as pushes_store
+from music_minion.store.provenance import write_transaction
+from music_minion.timeutil import now_iso
+
+KV_PLAYLIST_URN = "playlist.urn"
+SOUNDCLOUD_MAX_TRACKS = 500
+
+
+def check_size(size: int) -> int:
+    if not 1 <= size <= SOUNDCLOUD_MAX_TRACKS:
+        raise UserError(f"playlist size {size} is out of range", f"use 1..{SOUNDCLOUD_MAX_TRACKS} (SoundCloud's cap)", exit_code=2)
+    return size
+
+
+async def current_tracks(client: Any, urn: str) -> list[str] | None:
+    """URNs on the playlist now, in order; None when it no longer exists (404)."""
+    from music_minion.soundcloud.errors import ApiError
+
+    try:
+        playlist = await client.playlist(urn, show_tracks=True)
+    except ApiError as e:
+        if e.kind == "permanent" and e.status in (404, 410):
+            return None
+        raise
+    if playlist.tracks is None or (playlist.track_count or 0) > len(playlist.tracks):
+        return [t.urn async for t in client.playlist_tracks(urn)]
+    return [t.urn for t in playlist.tracks]
+
+
+def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
+    """added / removed / kept between what is on SoundCloud now and what would be pushed."""
+    new_set, cur_set = set(new), set(current)
+    return {
+        "added": [u for u in new if u not in cur_set],
+        "removed": [u for u in current if u not in new_set],
+        "kept": [u for u in new if u in cur_set],
+    }
+
 
 async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size: int | None = None, dry_run: bool = False) -> dict:
-    """Replace the discovery playlist's tracks with the top `size` candidates; returns what changed."""
-    return {"dry_run": dry_run, "playlist_urn": None, "added": [], "removed": [], "kept": []}
+    """Replace the discovery playlist's tracks with the top `size` candidates (default
+    `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
+    from music_minion.discovery.feed import build_feed
+    from music_minion.soundcloud.errors import ApiError
+
+    size = check_size(size if size is not None else int(cfg["playlist.size"]))
+    ranked = build_feed(conn, cfg, limit=size)
+    urns = [r.row.urn for r in ranked]
+    urn = kv.get(conn, KV_PLAYLIST_URN)
+    current = await current_tracks(client, urn) if urn else None
+    result: dict[str, Any] = {
+        "dry_run": dry_run,
+        "playlist_urn": urn if current is not None else None,
+        "action": "replace" if current is not None else "create",
+        "size": len(urns),
+        **diff(urns, current or []),
+    }
+    if dry_run:
+        return result
+    now = now_iso()
+    with write_transaction(conn):
+        push_id = pushes_store.start(conn, urn if current is not None else None, [r.row.track_id for r in ranked], now)
+    result["push_id"] = push_id
+    try:
+        if current is not None:
+            try:
+                playlist = await client.replace_playlist(urn, urns)
+            except ApiError as e:
+                if not (e.kind == "permanent" and e.status == 404):
+                    raise
+                current = None  # deleted between the read and the write
+                result["action"] = "create"
+        if current is None:
+            playlist = await client.create_playlist(cfg["playlist.title"], cfg["playlist.sharing"], urns)
+            with write_transaction(conn):
+                kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
+    except BaseException as e:
+        error = f"{e.kind} {e.status or ''} on {e.endpoint}".replace("  ", " ") if isinstance(e, ApiError) else type(e).__name__
+        with write_transaction(conn):
+            pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
+        if isinstance(e, ApiError):
+            raise UserError(f"playlist push failed ({error})", "it is recorded as failed; try again later") from None
+        raise
+    with write_transaction(conn):
+        pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
+    result["playlist_urn"] = playlist.urn
+    result["link"] = playlist.permalink_url
+    return result

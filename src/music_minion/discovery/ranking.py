@@ -333,7 +333,7 @@ def age_text(first_seen_at: str, now: datetime) -> str:
     days = hours / 24
     if days < 60:
         return f"{int(days)}d ago"
-    if days < 730:
+    if days < 365:
         return f"{int(days / 30)}mo ago"
     return f"{int(days / 365)}y ago"
 

@@ -11,6 +11,11 @@ def known_ids(conn: sqlite3.Connection) -> set[int]:
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes")}
 
 
+def known_urns(conn: sqlite3.Connection) -> set[str]:
+    """URNs of every track ever recorded as my like."""
+    return {r[0] for r in conn.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id")}
+
+
 def current_ids(conn: sqlite3.Connection) -> set[int]:
     """Tracks I like now (not marked gone by a full import)."""
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes WHERE gone_at IS NULL")}

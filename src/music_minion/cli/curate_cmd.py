@@ -1,0 +1,174 @@
+"""`judge`, `unjudge`, `judged` and `feed`: what the user thinks, and what to listen to next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, table, wants_json
+
+VERDICT_CHOICES = ("liked", "not_interested", "not_quite")
+
+
+def _open():
+    from music_minion import config
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    return cfg, open_store(cfg)
+
+
+def _duration(ms: int | None) -> str:
+    if ms is None:
+        return "?"
+    seconds = ms // 1000
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@click.command("feed", epilog="""\b
+Examples:
+  music-minion feed                       the 50 best candidates, with why each is there
+  music-minion feed --limit 20 --since 7  first seen in the last week
+  music-minion feed --artist some-dj --genre house
+  music-minion feed --mixes               long mixes, ranked apart
+  music-minion feed --json                with the score's components
+""")
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=50, show_default=True, help="Rows to show.")
+@click.option("--mixes", is_flag=True, help=f"Show mixes (longer than ranking.mix_minutes) instead of tracks.")
+@click.option("--artist", metavar="ARTIST", help="Only tracks this watched artist surfaced or uploaded (URN, URL, name).")
+@click.option("--since", "since_days", type=click.FloatRange(min=0), metavar="DAYS", help="Only tracks first seen in the last DAYS days.")
+@click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
+@json_option
+def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None) -> None:
+    """Rank the tracks you have not judged and do not own yet, and say why each is there.
+
+    Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
+    """
+    from music_minion.discovery.feed import build_feed, remember_rows
+    from music_minion.discovery.ranking import RankingConfig
+    from music_minion.store.provenance import write_transaction
+    from music_minion.timeutil import now
+
+    cfg, conn = _open()
+    moment = now()
+    ranked = build_feed(conn, cfg, limit=limit, mixes=mixes, artist=artist, since_days=since_days, genre=genre, at=moment)
+    with write_transaction(conn):
+        remember_rows(conn, ranked)
+    rc = RankingConfig.from_config(cfg)
+    data = [r.as_dict(moment, rc) for r in ranked]
+    conn.close()
+
+    def human(rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            click.echo("nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)")
+            return
+        table(
+            "Mixes" if mixes else "Feed",
+            ["#", "title", "uploader", "length", "score", "why", "link"],
+            [[r["rank"], r["title"], r["uploader"], _duration(r["duration_ms"]), f"{r['score']:.3f}", r["why"], r["link"]] for r in rows],
+        )
+
+    emit(data, human)
+
+
+@click.command("judge", epilog="""\b
+Examples:
+  music-minion judge 3 liked                              row 3 of the last feed
+  music-minion judge soundcloud:tracks:123 not_interested
+  music-minion judge https://soundcloud.com/artist/track not_quite
+""")
+@click.argument("track")
+@click.argument("verdict")
+@json_option
+def judge(track: str, verdict: str) -> None:
+    """Judge a TRACK (URN, URL or feed row number): liked, not_interested or not_quite.
+
+    A manual judgment always wins over what sync learns. With judgments.mirror_likes on, `liked`
+    is also liked on SoundCloud.
+    """
+    from music_minion.discovery import judgments
+
+    cfg, conn = _open()
+    chosen = judgments.parse_verdict(verdict)
+    row = judgments.resolve_track(conn, track)
+    result = judgments.judge_track(conn, row["id"], chosen, cfg)
+    conn.close()
+    out: dict[str, Any] = {"urn": row["urn"], "title": row["title"], **result}
+    if chosen == "liked" and cfg["judgments.mirror_likes"]:
+        out["mirrored"] = _mirror_like(cfg, row["urn"])
+
+    def human(d: dict[str, Any]) -> None:
+        line = f"{d['verdict']}: {d['title'] or d['urn']}"
+        if d.get("previous") and d["previous"] != d["verdict"]:
+            line += f" (was {d['previous']})"
+        click.echo(line)
+        if "mirrored" in d:
+            click.echo("liked on SoundCloud too" if d["mirrored"] is True else f"warning: not liked on SoundCloud ({d['mirrored']})", err=d["mirrored"] is not True)
+
+    emit(out, human)
+
+
+def _mirror_like(cfg: Any, urn: str) -> bool | str:
+    """Like the track on SoundCloud; True, or why it failed (the local judgment stands either way)."""
+    import asyncio
+
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.errors import ApiError
+
+    async def go() -> None:
+        async with SoundCloudClient.from_config(cfg, auth="user") as client:
+            await client.like(urn)
+
+    try:
+        asyncio.run(go())
+    except ApiError as e:
+        return f"{e.kind}{f' {e.status}' if e.status else ''}"
+    return True
+
+
+@click.command("unjudge", epilog="""\b
+Example:
+  music-minion unjudge soundcloud:tracks:123
+""")
+@click.argument("track")
+@json_option
+def unjudge(track: str) -> None:
+    """Forget the judgment of a TRACK (URN, URL or feed row number); it may show in the feed again."""
+    from music_minion.discovery import judgments
+
+    _, conn = _open()
+    row = judgments.resolve_track(conn, track)
+    existed = judgments.unjudge_track(conn, row["id"])
+    conn.close()
+    emit({"urn": row["urn"], "title": row["title"], "removed": existed},
+         lambda d: click.echo(f"forgot the judgment of {d['title'] or d['urn']}" if d["removed"] else f"{d['title'] or d['urn']} was not judged"))
+
+
+@click.command("judged", epilog="""\b
+Examples:
+  music-minion judged
+  music-minion judged --verdict not_quite --json
+""")
+@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most this many rows (newest first).")
+@json_option
+def judged(verdict: str | None, limit: int | None) -> None:
+    """List judged tracks, newest judgment first, with the verdict's source."""
+    from music_minion.store import judgments as store
+
+    _, conn = _open()
+    rows = store.listing(conn, verdict, limit)
+    totals = store.counts(conn)
+    conn.close()
+    if wants_json():
+        emit({"counts": totals, "judgments": rows}, lambda d: None)
+        return
+    if not rows:
+        click.echo("no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`")
+        return
+    table(
+        "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",
+        ["verdict", "source", "when", "title", "uploader", "link"],
+        [[r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]] for r in rows],
+    )

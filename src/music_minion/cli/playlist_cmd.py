@@ -1,0 +1,107 @@
+"""`playlist push` and `playlist show`: the discovery playlist on SoundCloud."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, table
+
+
+@click.group("playlist")
+def playlist() -> None:
+    """The discovery playlist: the top of the feed, pushed to SoundCloud."""
+
+
+async def run_push(cfg: Any, conn: Any, size: int | None, dry_run: bool) -> dict[str, Any]:
+    """Push (or diff) with a logged-in client; also used by `sync --push`."""
+    from music_minion.discovery.push import push_playlist
+    from music_minion.soundcloud.client import SoundCloudClient
+
+    async with SoundCloudClient.from_config(cfg, auth="user") as client:
+        return await push_playlist(client, conn, cfg, size=size, dry_run=dry_run)
+
+
+@playlist.command("push", epilog="""\b
+Examples:
+  music-minion playlist push                 replace the playlist with the top playlist.size tracks
+  music-minion playlist push --size 200
+  music-minion playlist push --dry-run       show what would be added, removed and kept
+""")
+@click.option("--size", type=int, default=None, help="Tracks to push (1..500; default playlist.size).")
+@click.option("--dry-run", is_flag=True, help="Only show the difference with the playlist on SoundCloud now.")
+@json_option
+def push(size: int | None, dry_run: bool) -> None:
+    """Replace the discovery playlist's tracks with the top of the feed, in one request.
+
+    The playlist is created the first time (playlist.title, playlist.sharing) and again if it was
+    deleted on SoundCloud. Every push is recorded, failed ones too.
+    """
+    import asyncio
+
+    from music_minion import config
+    from music_minion.discovery.push import check_size
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    if size is not None:
+        check_size(size)
+    conn = open_store(cfg)
+    try:
+        result = asyncio.run(run_push(cfg, conn, size, dry_run))
+    finally:
+        conn.close()
+
+    def human(d: dict[str, Any]) -> None:
+        verb = "would" if d["dry_run"] else "did"
+        target = d["playlist_urn"] or "a new playlist"
+        click.echo(f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target}: {d['size']} tracks "
+                   f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)")
+        if d["dry_run"]:
+            for label in ("added", "removed"):
+                for urn in d[label]:
+                    click.echo(f"  {'+' if label == 'added' else '-'} {urn}")
+        elif d.get("link"):
+            click.echo(f"{verb} push: {d['link']}")
+
+    emit(result, human)
+
+
+@playlist.command("show", epilog="""\b
+Examples:
+  music-minion playlist show
+  music-minion playlist show --json
+""")
+@click.option("--history", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Pushes to list.")
+@json_option
+def show(history: int) -> None:
+    """Show the discovery playlist's URN, the latest pushes (ok, failed or pending) and the tracks
+    of the last successful push."""
+    from music_minion import config
+    from music_minion.discovery.push import KV_PLAYLIST_URN
+    from music_minion.store import kv, open_store
+    from music_minion.store import pushes as pushes_store
+
+    cfg = config.load()
+    conn = open_store(cfg)
+    pushes = pushes_store.history(conn, history)
+    last_ok = next((p for p in pushes if p["status"] == "ok"), None)
+    data = {
+        "playlist_urn": kv.get(conn, KV_PLAYLIST_URN),
+        "title": cfg["playlist.title"],
+        "sharing": cfg["playlist.sharing"],
+        "pushes": pushes,
+        "tracks": pushes_store.tracks_of(conn, last_ok["id"]) if last_ok else [],
+    }
+    conn.close()
+
+    def human(d: dict[str, Any]) -> None:
+        click.echo(f"playlist: {d['playlist_urn'] or 'not created yet (run `music-minion playlist push`)'} — {d['title']} ({d['sharing']})")
+        if d["pushes"]:
+            table("Pushes", ["#", "started", "finished", "status", "tracks", "error"],
+                  [[p["id"], p["started_at"], p["finished_at"], p["status"], p["track_count"], p["error"]] for p in d["pushes"]])
+        if d["tracks"]:
+            click.echo(f"last successful push: {len(d['tracks'])} tracks")
+
+    emit(data, human)

@@ -14,7 +14,7 @@ import pytest
 from music_minion.emulator.faults import KINDS, FaultSpec, FaultSpecError, TokenBucket
 from music_minion.emulator.testing import login_for_tests, start_emulator
 from music_minion.timeutil import parse_timestamp
-from tests.emulator.conftest import http, walk
+from tests.emulator.conftest import http
 
 LISTS = ["/users/{a}/likes/tracks", "/users/{a}/reposts/tracks", "/users/{a}/tracks", "/me/likes/tracks",
          "/me/followings", "/me/playlists"]
@@ -38,7 +38,7 @@ def robust_walk(url: str, token: str, counts: dict) -> list[dict]:
         for _attempt in range(200):
             try:
                 status, body = fetch(url, token, timeout=0.25)
-            except (TimeoutError, socket.timeout, urllib.error.URLError, httpclient.HTTPException, ConnectionError) as e:
+            except (TimeoutError, urllib.error.URLError, httpclient.HTTPException, ConnectionError) as e:
                 counts[type(e).__name__] = counts.get(type(e).__name__, 0) + 1
                 continue
             if status != 200:

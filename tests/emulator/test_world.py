@@ -66,6 +66,14 @@ def test_explicit_sizes_and_bad_sizes():
         resolve_size("tiny", artists=0)
 
 
+def test_medium_world_builds_fast():
+    t0 = time.perf_counter()
+    w = generate(1, "medium")
+    assert time.perf_counter() - t0 < 3
+    assert len(w.artist_urns) == 50 and all(len(w.likes[a]) == 300 for a in w.artist_urns)
+
+
+@pytest.mark.slow
 def test_large_world_builds_in_seconds():
     t0 = time.perf_counter()
     w = generate(1, "large")

@@ -153,7 +153,7 @@ class Api:
         return json_bytes(body, 302, {"Location": location})
 
     async def me(self, request: web.Request) -> web.Response:
-        return json_bytes(self.ser.encode(self.ser.me()))
+        return json_bytes(self.ser.me_bytes())
 
     async def me_likes(self, request: web.Request) -> web.Response:
         me = self.world.me_urn

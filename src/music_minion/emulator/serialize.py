@@ -182,6 +182,13 @@ class Serializer:
             b = self._tracks[urn] = _encode(self.track(self.world.tracks[urn]))
         return b
 
+    def me_bytes(self) -> bytes:
+        self._check()
+        b = self._users.get("")
+        if b is None:
+            b = self._users[""] = _encode(self.me())
+        return b
+
     def user_bytes(self, urn: str) -> bytes:
         self._check()
         b = self._users.get(urn)

@@ -142,8 +142,9 @@ class Emulator:
                                     retry_after=self.faults.send_retry_after())
         fault = None
         if faultable:
-            is_list = template in api_mod.LIST_PATHS and truthy(request.query.get("linked_partitioning"))
-            fault = self.faults.decide(is_list)
+            if spec.rate > 0:
+                is_list = template in api_mod.LIST_PATHS and truthy(request.query.get("linked_partitioning"))
+                fault = self.faults.decide(is_list)
             if spec.latency_ms:
                 await asyncio.sleep(spec.latency_ms / 1000)
         write = request.method not in ("GET", "HEAD")

@@ -82,7 +82,7 @@ class SoundCloudClient:
         self.page_size = max(1, min(200, page_size))
         self.stats = ClientStats()
         self._max_concurrency = max_concurrency
-        self._pacer = Pacer(requests_per_second)
+        self._pacer = Pacer(requests_per_second, burst=max(1.0, requests_per_second - 1))
         self._sem = asyncio.Semaphore(max_concurrency)
         self._http: aiohttp.ClientSession | None = None
         self._tokens: TokenProvider | None = None
@@ -116,8 +116,13 @@ class SoundCloudClient:
 
     # ---- the one request path ------------------------------------------------------------
     async def _call(self, method: str, template: str, url: str, parse: Callable[[_Response], T], *,
-                    params: dict[str, str] | None = None, json: Any = None, ok: tuple[int, ...] = (200,)) -> T:
-        """Send one request with limits, auth and retries; `parse` runs inside the retry loop."""
+                    params: dict[str, str] | None = None, json: Any = None, ok: tuple[int, ...] = (200,),
+                    idempotent: bool = True) -> T:
+        """Send one request with limits, auth and retries; `parse` runs inside the retry loop.
+
+        A request that is not idempotent is not retried after a timeout or a dropped connection
+        (the server may have done it); it is retried after an error answer (the server did not).
+        """
         if self._http is None or self._tokens is None:
             raise RuntimeError("use `async with SoundCloudClient(...)`")
         attempt, refreshed = 0, False
@@ -126,6 +131,7 @@ class SoundCloudClient:
             status: int | None = None
             retry_after: str | None = None
             body: Any = None
+            answered = True
             async with self._sem:
                 await self._pacer.acquire()
                 token = await self._tokens.token()
@@ -140,6 +146,7 @@ class SoundCloudClient:
                         retry_after = resp.headers.get("Retry-After")
                         location = resp.headers.get("Location")
                 except (TimeoutError, aiohttp.ClientError) as e:
+                    answered = False
                     kind: Kind = "transient"
                     message = "timed out" if isinstance(e, TimeoutError) else f"connection failed ({type(e).__name__})"
                 else:
@@ -147,6 +154,7 @@ class SoundCloudClient:
                         try:
                             return parse(_Response(status, raw, location))
                         except models.Malformed as e:
+                            answered = False  # it succeeded, but we cannot read what it made
                             kind, message = "transient", f"unreadable response ({e})"
                     else:
                         kind = classify_status(status)
@@ -158,7 +166,7 @@ class SoundCloudClient:
                 continue
             if kind == "rate_limited":
                 self.stats.rate_limited += 1
-            if not self.policy.should_retry(kind, attempt):
+            if not self.policy.should_retry(kind, attempt) or not (idempotent or answered):
                 self.stats.errors[kind] += 1
                 raise ApiError(kind, status, template, message)
             if kind == "rate_limited":
@@ -219,13 +227,17 @@ class SoundCloudClient:
         template = _template(path)
         return await self._call("GET", template, self._url(path), _decode_any)
 
-    async def tracks(self, urns: list[str]) -> list[Track]:
-        """Many tracks by URN (batched `/tracks?urns=`); unknown or unavailable ones are left out."""
+    async def tracks(self, urns: list[str], access: str = "playable,preview,blocked") -> list[Track]:
+        """Many tracks by URN (batched `/tracks?urns=`); unknown or deleted ones are left out.
+
+        Blocked tracks are included (with `access="blocked"`) so callers can mark them unavailable.
+        """
         out: list[Track] = []
         for i in range(0, len(urns), URNS_PER_LOOKUP):
             chunk = urns[i:i + URNS_PER_LOOKUP]
             page = await self._call("GET", "/tracks", self._url("/tracks"), self._page_parser("tracks"),
-                                    params={"urns": ",".join(chunk), "limit": str(len(chunk)), "linked_partitioning": "true"})
+                                    params={"urns": ",".join(chunk), "access": access, "limit": str(len(chunk)),
+                                            "linked_partitioning": "true"})
             out.extend(page.items)
         return out
 
@@ -233,7 +245,8 @@ class SoundCloudClient:
     async def create_playlist(self, title: str, sharing: str, track_urns: list[str]) -> Playlist:
         body = {"playlist": {"title": title, "sharing": sharing, "tracks": [{"urn": u} for u in _cap(track_urns)]}}
         return await self._call("POST", "/playlists", self._url("/playlists"),
-                                lambda r: models.decode_one(r.body, "playlists"), json=body, ok=(200, 201))
+                                lambda r: models.decode_one(r.body, "playlists"), json=body, ok=(200, 201),
+                                idempotent=False)
 
     async def replace_playlist(self, urn: str, track_urns: list[str], *, title: str | None = None,
                                sharing: str | None = None) -> Playlist:

@@ -24,8 +24,22 @@ SMALL_TARGET = 2000.0
 def _start_server(size: str) -> tuple[subprocess.Popen, dict]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "music_minion", "emulator", "serve", "--json", "--auto-approve", "--size", size],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "music_minion",
+            "emulator",
+            "serve",
+            "--json",
+            "--auto-approve",
+            "--size",
+            size,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     line = proc.stdout.readline()
     if not line:
         proc.kill()
@@ -38,24 +52,42 @@ def _login(info: dict) -> str:
     from music_minion.emulator.testing import pkce_pair
 
     verifier, challenge = pkce_pair()
-    q = urllib.parse.urlencode({"client_id": info["client_id"], "redirect_uri": info["redirect_uri"],
-                                "response_type": "code", "code_challenge": challenge,
-                                "code_challenge_method": "S256", "state": "bench"})
+    q = urllib.parse.urlencode(
+        {
+            "client_id": info["client_id"],
+            "redirect_uri": info["redirect_uri"],
+            "response_type": "code",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": "bench",
+        }
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *a, **k):
             return None
 
     try:
-        urllib.request.build_opener(NoRedirect).open(f"{info['auth_base']}/authorize?{q}", timeout=10)
+        urllib.request.build_opener(NoRedirect).open(
+            f"{info['auth_base']}/authorize?{q}", timeout=10
+        )
         raise RuntimeError("authorize did not redirect")
     except urllib.error.HTTPError as e:
         location = e.headers["Location"]
     code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
-    form = urllib.parse.urlencode({"grant_type": "authorization_code", "client_id": info["client_id"],
-                                   "client_secret": info["client_secret"], "redirect_uri": info["redirect_uri"],
-                                   "code_verifier": verifier, "code": code}).encode()
-    with urllib.request.urlopen(urllib.request.Request(f"{info['auth_base']}/oauth/token", data=form), timeout=10) as r:
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "authorization_code",
+            "client_id": info["client_id"],
+            "client_secret": info["client_secret"],
+            "redirect_uri": info["redirect_uri"],
+            "code_verifier": verifier,
+            "code": code,
+        }
+    ).encode()
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{info['auth_base']}/oauth/token", data=form), timeout=10
+    ) as r:
         return json.loads(r.read())["access_token"]
 
 
@@ -71,11 +103,19 @@ class _Conn:
     async def get(self, path: str) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        self.writer.write(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: " + self.host.encode() + b"\r\n" + self.auth + b"\r\n")
+        self.writer.write(
+            b"GET "
+            + path.encode()
+            + b" HTTP/1.1\r\nHost: "
+            + self.host.encode()
+            + b"\r\n"
+            + self.auth
+            + b"\r\n"
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         at = head.lower().index(b"content-length:") + 15
-        length = int(head[at: head.index(b"\r\n", at)])
+        length = int(head[at : head.index(b"\r\n", at)])
         return status, await self.reader.readexactly(length)
 
     def close(self) -> None:
@@ -83,8 +123,9 @@ class _Conn:
             self.writer.close()
 
 
-async def _load(info: dict, token: str, paths: list[str], seconds: float, workers: int,
-                follow: bool) -> tuple[int, int, float]:
+async def _load(
+    info: dict, token: str, paths: list[str], seconds: float, workers: int, follow: bool
+) -> tuple[int, int, float]:
     """Hit `paths` round-robin (following next_href when `follow`) for `seconds`: (requests, tracks, elapsed)."""
     parts = urllib.parse.urlsplit(info["api_base"])
     base = info["api_base"]
@@ -104,7 +145,7 @@ async def _load(info: dict, token: str, paths: list[str], seconds: float, worker
                 tracks += body.count(b'"kind":"track"')
                 at = body.rfind(b'"next_href":"')
                 if at >= 0:
-                    path = body[at + 13: body.index(b'"', at + 13)].decode()[len(base):]
+                    path = body[at + 13 : body.index(b'"', at + 13)].decode()[len(base) :]
                     continue
             i += workers
             path = paths[i % len(paths)]
@@ -128,10 +169,14 @@ def run(quick: bool) -> list[dict]:
     proc, info = _start_server(size)
     try:
         token = _login(info)
-        world = json.loads(urllib.request.urlopen(f"{info['api_base']}/_emulator/world", timeout=30).read())
+        world = json.loads(
+            urllib.request.urlopen(f"{info['api_base']}/_emulator/world", timeout=30).read()
+        )
         artists = world["artists"]
-        pages_urls = [f"/users/{a}/likes/tracks?linked_partitioning=true&limit={limit}&access=playable,preview,blocked"
-                      for a in artists]
+        pages_urls = [
+            f"/users/{a}/likes/tracks?linked_partitioning=true&limit={limit}&access=playable,preview,blocked"
+            for a in artists
+        ]
         n, tracks, elapsed = asyncio.run(_load(info, token, pages_urls, seconds, 6, follow=True))
         pages_per_s, tracks_per_s = n / elapsed, tracks / elapsed
         small_urls = ["/me"] + [f"/users/{a}" for a in artists]
@@ -142,17 +187,35 @@ def run(quick: bool) -> list[dict]:
         proc.communicate(timeout=20)
     details = {"size": size, "seconds": seconds, "limit": limit}
     return [
-        {"name": "emulator_list_pages", "figure": round(pages_per_s, 1), "unit": "pages/s",
-         "target": f">= {PAGE_TARGET:.0f} pages of 200 tracks/s", "passed": quick or pages_per_s >= PAGE_TARGET,
-         "details": {**details, "pages": n, "tracks_per_s": round(tracks_per_s)}},
-        {"name": "emulator_track_objects", "figure": round(tracks_per_s), "unit": "tracks/s",
-         "target": ">= 100,000 track objects/s", "passed": quick or tracks_per_s >= 100_000, "details": details},
-        {"name": "emulator_small_requests", "figure": round(small_per_s, 1), "unit": "requests/s",
-         "target": f">= {SMALL_TARGET:.0f} requests/s (/me, /users/{{urn}})",
-         "passed": quick or small_per_s >= SMALL_TARGET, "details": {**details, "requests": m}},
+        {
+            "name": "emulator_list_pages",
+            "figure": round(pages_per_s, 1),
+            "unit": "pages/s",
+            "target": f">= {PAGE_TARGET:.0f} pages of 200 tracks/s",
+            "passed": quick or pages_per_s >= PAGE_TARGET,
+            "details": {**details, "pages": n, "tracks_per_s": round(tracks_per_s)},
+        },
+        {
+            "name": "emulator_track_objects",
+            "figure": round(tracks_per_s),
+            "unit": "tracks/s",
+            "target": ">= 100,000 track objects/s",
+            "passed": quick or tracks_per_s >= 100_000,
+            "details": details,
+        },
+        {
+            "name": "emulator_small_requests",
+            "figure": round(small_per_s, 1),
+            "unit": "requests/s",
+            "target": f">= {SMALL_TARGET:.0f} requests/s (/me, /users/{{urn}})",
+            "passed": quick or small_per_s >= SMALL_TARGET,
+            "details": {**details, "requests": m},
+        },
     ]
 
 
 if __name__ == "__main__":
     for fig in run("--quick" in sys.argv):
-        print(f"{fig['name']:28} {fig['figure']:>12} {fig['unit']:12} {'ok' if fig['passed'] else 'MISSED'}  {fig['target']}")
+        print(
+            f"{fig['name']:28} {fig['figure']:>12} {fig['unit']:12} {'ok' if fig['passed'] else 'MISSED'}  {fig['target']}"
+        )

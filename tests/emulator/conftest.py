@@ -29,8 +29,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def http(url: str, method: str = "GET", *, token: str | None = None, scheme: str = "OAuth",
-         json_body: Any = None, form: dict | None = None, headers: dict | None = None, timeout: float = 10) -> Reply:
+def http(
+    url: str,
+    method: str = "GET",
+    *,
+    token: str | None = None,
+    scheme: str = "OAuth",
+    json_body: Any = None,
+    form: dict | None = None,
+    headers: dict | None = None,
+    timeout: float = 10,
+) -> Reply:
     """One request with urllib, redirects not followed; HTTP errors come back as replies."""
     import urllib.parse
 

@@ -15,8 +15,13 @@ from tests.emulator.conftest import http
 
 def start(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "music_minion", "emulator", "serve", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "music_minion", "emulator", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_serve_json_then_login_and_stop(home):
@@ -24,21 +29,44 @@ def test_serve_json_then_login_and_stop(home):
     try:
         line = proc.stdout.readline()
         info = json.loads(line)
-        assert set(info) == {"api_base", "auth_base", "client_id", "client_secret", "redirect_uri", "user_urn"}
+        assert set(info) == {
+            "api_base",
+            "auth_base",
+            "client_id",
+            "client_secret",
+            "redirect_uri",
+            "user_urn",
+        }
         from music_minion.emulator.oauth import credentials_for_seed
 
         assert (info["client_id"], info["client_secret"]) == credentials_for_seed(4)
         from music_minion.emulator.testing import pkce_pair
 
         verifier, challenge = pkce_pair()
-        q = urllib.parse.urlencode({"client_id": info["client_id"], "redirect_uri": info["redirect_uri"],
-                                    "response_type": "code", "code_challenge": challenge,
-                                    "code_challenge_method": "S256", "state": "s"})
+        q = urllib.parse.urlencode(
+            {
+                "client_id": info["client_id"],
+                "redirect_uri": info["redirect_uri"],
+                "response_type": "code",
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+                "state": "s",
+            }
+        )
         r = http(f"{info['auth_base']}/authorize?{q}")
         code = urllib.parse.parse_qs(urllib.parse.urlsplit(r.headers["Location"]).query)["code"][0]
-        tok = http(f"{info['auth_base']}/oauth/token", "POST", form={
-            "grant_type": "authorization_code", "client_id": info["client_id"], "client_secret": info["client_secret"],
-            "redirect_uri": info["redirect_uri"], "code_verifier": verifier, "code": code}).json()
+        tok = http(
+            f"{info['auth_base']}/oauth/token",
+            "POST",
+            form={
+                "grant_type": "authorization_code",
+                "client_id": info["client_id"],
+                "client_secret": info["client_secret"],
+                "redirect_uri": info["redirect_uri"],
+                "code_verifier": verifier,
+                "code": code,
+            },
+        ).json()
         me = http(f"{info['api_base']}/me", token=tok["access_token"]).json()
         assert me["urn"] == info["user_urn"]
     finally:

@@ -28,15 +28,29 @@ def live():
         yield emu, login_for_tests(emu)["access_token"]
 
 
-def check(openapi, emu, token, method: str, path: str, query: dict | None = None, body=None, status: int | None = None):
+def check(
+    openapi,
+    emu,
+    token,
+    method: str,
+    path: str,
+    query: dict | None = None,
+    body=None,
+    status: int | None = None,
+):
     from openapi_core.testing import MockRequest, MockResponse
 
     qs = f"?{urllib.parse.urlencode(query)}" if query else ""
     r = http(f"{emu.api_base}{path}{qs}", method, token=token, json_body=body)
     if status is not None:
         assert r.status == status, r.body[:300]
-    request = MockRequest("https://api.soundcloud.com", method.lower(), path, args=query or {},
-                          headers={"Authorization": f"OAuth {token}"})
+    request = MockRequest(
+        "https://api.soundcloud.com",
+        method.lower(),
+        path,
+        args=query or {},
+        headers={"Authorization": f"OAuth {token}"},
+    )
     response = MockResponse(r.body, status_code=r.status, content_type=r.headers["Content-Type"])
     openapi.validate_response(request, response)
     return r
@@ -85,14 +99,33 @@ def test_write_endpoints_conform(openapi, live):
     emu, token = live
     w = emu.world
     tracks = [{"urn": u} for u in w.likes[w.artist_urns[1]][:3]]
-    created = check(openapi, emu, token, "POST", "/playlists",
-                    body={"playlist": {"title": "Conformance", "sharing": "private", "tracks": tracks}}, status=201)
+    created = check(
+        openapi,
+        emu,
+        token,
+        "POST",
+        "/playlists",
+        body={"playlist": {"title": "Conformance", "sharing": "private", "tracks": tracks}},
+        status=201,
+    )
     urn = created.json()["urn"]
-    check(openapi, emu, token, "PUT", f"/playlists/{urn}", body={"playlist": {"tracks": tracks[:1]}}, status=200)
+    check(
+        openapi,
+        emu,
+        token,
+        "PUT",
+        f"/playlists/{urn}",
+        body={"playlist": {"tracks": tracks[:1]}},
+        status=200,
+    )
     # The spec lists no 422 for PUT (SoundCloud documents the 500-track cap elsewhere): the body
     # still has the spec's Error shape.
-    over = http(f"{emu.api_base}/playlists/{urn}", "PUT", token=token,
-                json_body={"playlist": {"tracks": [{"urn": f"soundcloud:tracks:{n}"} for n in range(501)]}})
+    over = http(
+        f"{emu.api_base}/playlists/{urn}",
+        "PUT",
+        token=token,
+        json_body={"playlist": {"tracks": [{"urn": f"soundcloud:tracks:{n}"} for n in range(501)]}},
+    )
     assert over.status == 422 and set(over.json()) == {"code", "message", "link"}
     check(openapi, emu, token, "DELETE", f"/playlists/{urn}", status=200)
     check(openapi, emu, token, "POST", f"/likes/tracks/{tracks[0]['urn']}", status=200)
@@ -103,13 +136,27 @@ def test_write_endpoints_conform(openapi, live):
 def test_error_bodies_conform(openapi, live):
     emu, _ = live
     check(openapi, emu, "emu-at-unknown", "GET", "/me", status=401)
-    check(openapi, emu, "emu-at-unknown", "GET", f"/users/{emu.world.artist_urns[0]}/likes/tracks", status=401)
+    check(
+        openapi,
+        emu,
+        "emu-at-unknown",
+        "GET",
+        f"/users/{emu.world.artist_urns[0]}/likes/tracks",
+        status=401,
+    )
 
 
 def test_faulted_429_conforms(openapi):
     with start_emulator(seed=5, faults="rate=1,seed=1,kinds=429,retry_after=no") as emu:
         token = emu.user_token()["access_token"]
-        r = check(openapi, emu, token, "POST", f"/likes/tracks/{emu.world.likes[emu.world.artist_urns[0]][0]}", status=429)
+        r = check(
+            openapi,
+            emu,
+            token,
+            "POST",
+            f"/likes/tracks/{emu.world.likes[emu.world.artist_urns[0]][0]}",
+            status=429,
+        )
         assert "reset_time" in r.json()["errors"][0]["meta"]
 
 
@@ -124,5 +171,9 @@ def test_validator_catches_a_broken_payload(openapi, live):
     import json
 
     with pytest.raises(Exception, match="(?i)valid|schema|type"):
-        openapi.validate_response(MockRequest("https://api.soundcloud.com", "get", f"/tracks/{t}"),
-                                  MockResponse(json.dumps(body).encode(), 200, content_type="application/json; charset=utf-8"))
+        openapi.validate_response(
+            MockRequest("https://api.soundcloud.com", "get", f"/tracks/{t}"),
+            MockResponse(
+                json.dumps(body).encode(), 200, content_type="application/json; charset=utf-8"
+            ),
+        )

@@ -16,8 +16,14 @@ from music_minion.emulator.testing import login_for_tests, start_emulator
 from music_minion.timeutil import parse_timestamp
 from tests.emulator.conftest import http
 
-LISTS = ["/users/{a}/likes/tracks", "/users/{a}/reposts/tracks", "/users/{a}/tracks", "/me/likes/tracks",
-         "/me/followings", "/me/playlists"]
+LISTS = [
+    "/users/{a}/likes/tracks",
+    "/users/{a}/reposts/tracks",
+    "/users/{a}/tracks",
+    "/me/likes/tracks",
+    "/me/followings",
+    "/me/playlists",
+]
 
 
 def fetch(url: str, token: str, timeout: float) -> tuple[int, bytes]:
@@ -38,7 +44,12 @@ def robust_walk(url: str, token: str, counts: dict) -> list[dict]:
         for _attempt in range(200):
             try:
                 status, body = fetch(url, token, timeout=0.25)
-            except (TimeoutError, urllib.error.URLError, httpclient.HTTPException, ConnectionError) as e:
+            except (
+                TimeoutError,
+                urllib.error.URLError,
+                httpclient.HTTPException,
+                ConnectionError,
+            ) as e:
                 counts[type(e).__name__] = counts.get(type(e).__name__, 0) + 1
                 continue
             if status != 200:
@@ -63,15 +74,26 @@ def robust_walk(url: str, token: str, counts: dict) -> list[dict]:
 
 
 def world_state(w):
-    return (w.version, {k: list(v) for k, v in w.likes.items()}, {k: list(v) for k, v in w.reposts.items()},
-            {k: list(v) for k, v in w.uploads.items()}, {p: list(pl.tracks) for p, pl in w.playlists.items()}, set(w.deleted))
+    return (
+        w.version,
+        {k: list(v) for k, v in w.likes.items()},
+        {k: list(v) for k, v in w.reposts.items()},
+        {k: list(v) for k, v in w.uploads.items()},
+        {p: list(pl.tracks) for p, pl in w.playlists.items()},
+        set(w.deleted),
+    )
 
 
 def test_fault_storm_changes_nothing_and_a_retrying_client_gets_everything():
     with start_emulator(seed=11, size="tiny") as emu:
         token = login_for_tests(emu)["access_token"]
-        urls = sorted({f"{emu.api_base}{p.format(a=a)}?linked_partitioning=true&limit=2"
-                       for p in LISTS for a in emu.world.artist_urns})
+        urls = sorted(
+            {
+                f"{emu.api_base}{p.format(a=a)}?linked_partitioning=true&limit=2"
+                for p in LISTS
+                for a in emu.world.artist_urns
+            }
+        )
         clean = [robust_walk(u, token, {}) for u in urls]
         before = world_state(emu.world)
         emu.set_faults("rate=0.5,seed=5,timeout_s=0.5,retry_after=mixed")
@@ -86,7 +108,9 @@ def test_fault_storm_changes_nothing_and_a_retrying_client_gets_everything():
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_fault_kind_is_visible(kind):
-    with start_emulator(seed=2, size="tiny", faults=f"rate=1,seed=1,kinds={kind},timeout_s=0.4,retry_after=yes") as emu:
+    with start_emulator(
+        seed=2, size="tiny", faults=f"rate=1,seed=1,kinds={kind},timeout_s=0.4,retry_after=yes"
+    ) as emu:
         token = emu.user_token()["access_token"]
         a = emu.world.artist_urns[0]
         url = f"{emu.api_base}/users/{a}/likes/tracks?linked_partitioning=true&limit=2"
@@ -119,7 +143,8 @@ def test_each_fault_kind_is_visible(kind):
                 assert data["collection"] == []
             else:
                 assert [t["urn"] for t in data["collection"]] == [
-                    u for u in emu.world.likes[a] if emu.world.tracks[u].access != "blocked"][:2]
+                    u for u in emu.world.likes[a] if emu.world.tracks[u].access != "blocked"
+                ][:2]
         assert emu.stats()["faults"] == {kind: 1}
 
 
@@ -127,7 +152,10 @@ def test_list_only_faults_spare_single_objects_and_oauth_is_spared_by_default():
     with start_emulator(seed=2, faults="rate=1,seed=1,kinds=repeat_cursor,empty_page") as emu:
         tok = login_for_tests(emu)  # OAuth endpoints are not faulted unless `oauth` is a kind
         assert http(f"{emu.api_base}/me", token=tok["access_token"]).status == 200
-        r = http(f"{emu.api_base}/users/{emu.world.artist_urns[0]}/likes/tracks?limit=2", token=tok["access_token"])
+        r = http(
+            f"{emu.api_base}/users/{emu.world.artist_urns[0]}/likes/tracks?limit=2",
+            token=tok["access_token"],
+        )
         assert r.status == 200 and len(r.json()) == 2  # bare arrays have no cursor to repeat
     with start_emulator(seed=2, faults="rate=1,seed=1,kinds=503,oauth") as emu:
         with pytest.raises(urllib.error.HTTPError):
@@ -142,8 +170,13 @@ def test_faulted_writes_never_reach_the_world():
         for kind in ("500", "drop", "truncate", "timeout"):
             emu.set_faults(f"rate=1,seed=1,kinds={kind},timeout_s=0.2")
             try:
-                r = http(f"{emu.api_base}/playlists", "POST", token=token,
-                         json_body={"playlist": {"title": "x", "tracks": [{"urn": track}]}}, timeout=2)
+                r = http(
+                    f"{emu.api_base}/playlists",
+                    "POST",
+                    token=token,
+                    json_body={"playlist": {"title": "x", "tracks": [{"urn": track}]}},
+                    timeout=2,
+                )
                 assert r.status >= 500
             except (urllib.error.URLError, httpclient.HTTPException, ConnectionError):
                 pass
@@ -154,7 +187,9 @@ def test_faulted_writes_never_reach_the_world():
         assert world_state(emu.world) == before
 
 
-@pytest.mark.parametrize("mode,expect", [("yes", {True}), ("no", {False}), ("mixed", {True, False})])
+@pytest.mark.parametrize(
+    "mode,expect", [("yes", {True}), ("no", {False}), ("mixed", {True, False})]
+)
 def test_retry_after_modes(mode, expect):
     with start_emulator(seed=2, faults=f"rate=1,seed=4,kinds=429,retry_after={mode}") as emu:
         token = emu.user_token()["access_token"]
@@ -179,7 +214,9 @@ def test_rate_limit_token_bucket():
         if r.status == 429:
             body = r.json()
             meta = body["errors"][0]["meta"]
-            assert meta["remaining_requests"] == 0 and parse_timestamp(meta["reset_time"]) is not None
+            assert (
+                meta["remaining_requests"] == 0 and parse_timestamp(meta["reset_time"]) is not None
+            )
         time.sleep(0.5)
         assert http(url, token=token).status == 200
         emu.set_rate(None)
@@ -196,11 +233,24 @@ def test_added_latency():
 
 def test_fault_spec_parsing():
     s = FaultSpec.parse("rate=0.2,seed=7,kinds=429,500,timeout,retry_after=no")
-    assert (s.rate, s.seed, s.kinds, s.retry_after, s.oauth) == (0.2, 7, ("429", "500", "timeout"), "no", False)
+    assert (s.rate, s.seed, s.kinds, s.retry_after, s.oauth) == (
+        0.2,
+        7,
+        ("429", "500", "timeout"),
+        "no",
+        False,
+    )
     assert FaultSpec.parse("rate=0.1").kinds == KINDS
     assert FaultSpec.parse(None).rate == 0 and FaultSpec.parse("none").rate == 0
     assert FaultSpec.parse("kinds=500,oauth").oauth
-    for bad in ("rate=2", "rate=x", "kinds=500,boom", "retry_after=maybe", "colour=red", "rate=0.1,junk"):
+    for bad in (
+        "rate=2",
+        "rate=x",
+        "kinds=500,boom",
+        "retry_after=maybe",
+        "colour=red",
+        "rate=0.1,junk",
+    ):
         with pytest.raises(FaultSpecError):
             FaultSpec.parse(bad)
 
@@ -208,7 +258,10 @@ def test_fault_spec_parsing():
 def test_same_seed_same_faults():
     from music_minion.emulator.faults import FaultInjector
 
-    a, b = FaultInjector(FaultSpec.parse("rate=0.5,seed=3")), FaultInjector(FaultSpec.parse("rate=0.5,seed=3"))
+    a, b = (
+        FaultInjector(FaultSpec.parse("rate=0.5,seed=3")),
+        FaultInjector(FaultSpec.parse("rate=0.5,seed=3")),
+    )
     assert [a.decide(True) for _ in range(100)] == [b.decide(True) for _ in range(100)]
 
 

@@ -14,8 +14,14 @@ from tests.emulator.conftest import http
 
 def authorize(emu, **overrides):
     verifier, challenge = pkce_pair()
-    params = {"client_id": emu.client_id, "redirect_uri": emu.redirect_uri, "response_type": "code",
-              "code_challenge": challenge, "code_challenge_method": "S256", "state": "xyz-state"}
+    params = {
+        "client_id": emu.client_id,
+        "redirect_uri": emu.redirect_uri,
+        "response_type": "code",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "state": "xyz-state",
+    }
     params.update(overrides)
     params = {k: v for k, v in params.items() if v is not None}
     r = http(f"{emu.auth_base}/authorize?{urllib.parse.urlencode(params)}")
@@ -24,14 +30,29 @@ def authorize(emu, **overrides):
 
 def redirect_params(reply) -> dict:
     assert reply.status == 302
-    return {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(reply.headers["Location"]).query).items()}
+    return {
+        k: v[0]
+        for k, v in urllib.parse.parse_qs(
+            urllib.parse.urlsplit(reply.headers["Location"]).query
+        ).items()
+    }
 
 
 def exchange(emu, code, verifier, **overrides):
-    form = {"grant_type": "authorization_code", "client_id": emu.client_id, "client_secret": emu.client_secret,
-            "redirect_uri": emu.redirect_uri, "code_verifier": verifier, "code": code}
+    form = {
+        "grant_type": "authorization_code",
+        "client_id": emu.client_id,
+        "client_secret": emu.client_secret,
+        "redirect_uri": emu.redirect_uri,
+        "code_verifier": verifier,
+        "code": code,
+    }
     form.update(overrides)
-    return http(f"{emu.auth_base}/oauth/token", "POST", form={k: v for k, v in form.items() if v is not None})
+    return http(
+        f"{emu.auth_base}/oauth/token",
+        "POST",
+        form={k: v for k, v in form.items() if v is not None},
+    )
 
 
 def basic(emu, secret=None) -> dict:
@@ -42,7 +63,10 @@ def basic(emu, secret=None) -> dict:
 def test_rfc7636_appendix_b_vector():
     from music_minion.emulator.oauth import s256
 
-    assert s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    assert (
+        s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+        == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    )
 
 
 def test_full_code_flow_then_api(emu):
@@ -63,12 +87,22 @@ def test_full_code_flow_then_api(emu):
     assert again.status == 400 and again.json()["message"] == "invalid_grant"
 
 
-@pytest.mark.parametrize("field,value", [("code_verifier", "x" * 50), ("redirect_uri", "http://127.0.0.1:1/cb"),
-                                         ("client_secret", "wrong"), ("grant_type", "password")])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("code_verifier", "x" * 50),
+        ("redirect_uri", "http://127.0.0.1:1/cb"),
+        ("client_secret", "wrong"),
+        ("grant_type", "password"),
+    ],
+)
 def test_code_exchange_refuses_mistakes(emu, field, value):
     r, verifier = authorize(emu)
     reply = exchange(emu, redirect_params(r)["code"], verifier, **{field: value})
-    expected = {"client_secret": (401, "invalid_client"), "grant_type": (400, "unsupported_grant_type")}
+    expected = {
+        "client_secret": (401, "invalid_client"),
+        "grant_type": (400, "unsupported_grant_type"),
+    }
     status, message = expected.get(field, (400, "invalid_grant"))
     assert reply.status == status and reply.json()["message"] == message
     assert emu.client_secret not in reply.body.decode()
@@ -101,12 +135,22 @@ def test_approval_page_without_auto_approve():
     with start_emulator(seed=1, auto_approve=False) as e:
         r, verifier = authorize(e)
         assert r.status == 200 and b"Connect" in r.body and b'name="code_challenge"' in r.body
-        form = {"client_id": e.client_id, "redirect_uri": e.redirect_uri, "response_type": "code",
-                "code_challenge": pkce_challenge(verifier), "code_challenge_method": "S256", "state": "s1"}
+        form = {
+            "client_id": e.client_id,
+            "redirect_uri": e.redirect_uri,
+            "response_type": "code",
+            "code_challenge": pkce_challenge(verifier),
+            "code_challenge_method": "S256",
+            "state": "s1",
+        }
         approved = http(f"{e.auth_base}/authorize", "POST", form={**form, "decision": "approve"})
         assert exchange(e, redirect_params(approved)["code"], verifier).status == 200
         denied = http(f"{e.auth_base}/authorize", "POST", form={**form, "decision": "deny"})
-        assert redirect_params(denied) == {"error": "access_denied", "error_description": "the user denied access", "state": "s1"}
+        assert redirect_params(denied) == {
+            "error": "access_denied",
+            "error_description": "the user denied access",
+            "state": "s1",
+        }
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -117,35 +161,60 @@ def pkce_challenge(verifier: str) -> str:
 
 def test_refresh_rotates_and_rejects_reuse(emu):
     first = login_for_tests(emu)
-    form = {"grant_type": "refresh_token", "client_id": emu.client_id, "client_secret": emu.client_secret,
-            "refresh_token": first["refresh_token"]}
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": emu.client_id,
+        "client_secret": emu.client_secret,
+        "refresh_token": first["refresh_token"],
+    }
     second = http(f"{emu.auth_base}/oauth/token", "POST", form=form)
     assert second.status == 200
     new = second.json()
-    assert new["refresh_token"] != first["refresh_token"] and new["access_token"] != first["access_token"]
+    assert (
+        new["refresh_token"] != first["refresh_token"]
+        and new["access_token"] != first["access_token"]
+    )
     reuse = http(f"{emu.auth_base}/oauth/token", "POST", form=form)
     assert reuse.status == 400 and reuse.json()["error"] == "invalid_grant"
     assert http(f"{emu.api_base}/me", token=new["access_token"]).status == 200
-    third = http(f"{emu.auth_base}/oauth/token", "POST", form={**form, "refresh_token": new["refresh_token"]})
+    third = http(
+        f"{emu.auth_base}/oauth/token", "POST", form={**form, "refresh_token": new["refresh_token"]}
+    )
     assert third.status == 200
 
 
 def test_client_credentials_basic_cap_and_scope():
     with start_emulator(seed=1, cc_cap=2) as e:
         form = {"grant_type": "client_credentials"}
-        assert http(f"{e.auth_base}/oauth/token", "POST", form={**form, "client_id": e.client_id,
-                                                                 "client_secret": e.client_secret}).status == 401
-        assert http(f"{e.auth_base}/oauth/token", "POST", form=form, headers=basic(e, "bad")).status == 401
+        assert (
+            http(
+                f"{e.auth_base}/oauth/token",
+                "POST",
+                form={**form, "client_id": e.client_id, "client_secret": e.client_secret},
+            ).status
+            == 401
+        )
+        assert (
+            http(f"{e.auth_base}/oauth/token", "POST", form=form, headers=basic(e, "bad")).status
+            == 401
+        )
         t1 = http(f"{e.auth_base}/oauth/token", "POST", form=form, headers=basic(e))
         assert t1.status == 200 and "refresh_token" not in t1.json()
         cc = t1.json()["access_token"]
         assert http(f"{e.auth_base}/oauth/token", "POST", form=form, headers=basic(e)).status == 200
         capped = http(f"{e.auth_base}/oauth/token", "POST", form=form, headers=basic(e))
-        assert capped.status == 429 and capped.json()["errors"][0]["meta"]["rate_limit"]["max_nr_of_requests"] == 2
+        assert (
+            capped.status == 429
+            and capped.json()["errors"][0]["meta"]["rate_limit"]["max_nr_of_requests"] == 2
+        )
         # public reads work, user-only endpoints refuse with 403
         artist = e.world.artist_urns[0]
         assert http(f"{e.api_base}/users/{artist}", token=cc).status == 200
-        for method, path in [("GET", "/me"), ("GET", "/me/likes/tracks"), ("POST", f"/likes/tracks/{e.world.likes[artist][0]}")]:
+        for method, path in [
+            ("GET", "/me"),
+            ("GET", "/me/likes/tracks"),
+            ("POST", f"/likes/tracks/{e.world.likes[artist][0]}"),
+        ]:
             reply = http(f"{e.api_base}{path}", method, token=cc)
             assert reply.status == 403 and reply.json()["code"] == 403
 
@@ -173,7 +242,9 @@ def test_tokens_expire_and_sign_out():
         assert e.expire_tokens() == 1
         assert http(f"{e.api_base}/me", token=tok["access_token"]).status == 401
         tok = login_for_tests(e)
-        out = http(f"{e.auth_base}/sign-out", "POST", json_body={"access_token": tok["access_token"]})
+        out = http(
+            f"{e.auth_base}/sign-out", "POST", json_body={"access_token": tok["access_token"]}
+        )
         assert out.status == 200
         assert http(f"{e.api_base}/me", token=tok["access_token"]).status == 401
         assert http(f"{e.auth_base}/sign-out", "POST", json_body={}).status == 400

@@ -13,7 +13,10 @@ from music_minion.emulator.world import SIZES, generate, resolve_size
 def snapshot(w):
     return (
         [(t.urn, t.title, t.duration_ms, t.access, t.created_at) for t in w.tracks.values()],
-        w.likes, w.reposts, w.uploads, [(p.urn, p.title, p.tracks) for p in w.playlists.values()],
+        w.likes,
+        w.reposts,
+        w.uploads,
+        [(p.urn, p.title, p.tracks) for p in w.playlists.values()],
     )
 
 
@@ -46,7 +49,11 @@ def test_tiny_world_has_what_tests_need():
 def test_small_world_is_realistic():
     w = generate(2, "small")
     titles = [t.title for t in w.tracks.values()]
-    assert any("feat." in t for t in titles) and any("Remix" in t for t in titles) and any("Extended Mix" in t for t in titles)
+    assert (
+        any("feat." in t for t in titles)
+        and any("Remix" in t for t in titles)
+        and any("Extended Mix" in t for t in titles)
+    )
     assert any(t.duration_ms > 10 * 60_000 for t in w.tracks.values())
     assert {t.access for t in w.tracks.values()} == {"playable", "preview", "blocked"}
     # overlaps: some tracks are liked or reposted by several watched artists (power-law popularity)
@@ -67,17 +74,17 @@ def test_explicit_sizes_and_bad_sizes():
 
 
 def test_medium_world_builds_fast():
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     w = generate(1, "medium")
-    assert time.perf_counter() - t0 < 3
+    assert time.process_time() - t0 < 2
     assert len(w.artist_urns) == 50 and all(len(w.likes[a]) == 300 for a in w.artist_urns)
 
 
 @pytest.mark.slow
 def test_large_world_builds_in_seconds():
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other processes on the machine do not count
     w = generate(1, "large")
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < 5
     assert len(w.artist_urns) == 200 and all(len(w.likes[a]) == 1000 for a in w.artist_urns)
 
 
@@ -88,11 +95,16 @@ def test_mutate_is_exact_and_deterministic():
     rb = b.mutate(likes=3, reposts=2, uploads=1, delete=1)
     assert ra == rb and a.version == b.version > 0
     for change in ra["likes"]:
-        assert a.likes[change["artist"]][0] == change["track"] or change["track"] in a.likes[change["artist"]][:3]
+        assert (
+            a.likes[change["artist"]][0] == change["track"]
+            or change["track"] in a.likes[change["artist"]][:3]
+        )
         assert change["track"] not in before[change["artist"]]
     up = ra["uploads"][0]
     assert a.uploads[up["artist"]][0] == up["track"]
-    assert a.tracks[up["track"]].created_at > max(t.created_at for u, t in a.tracks.items() if u != up["track"])
+    assert a.tracks[up["track"]].created_at > max(
+        t.created_at for u, t in a.tracks.items() if u != up["track"]
+    )
     gone = ra["deleted"][0]
     assert a.track(gone) is None
     assert all(gone not in a.list_for("likes", x) for x in a.artist_urns)

@@ -16,18 +16,60 @@ def emulator_group() -> None:
 @emulator_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="API port (0: a free one).")
-@click.option("--auth-port", type=click.IntRange(0, 65535), default=0, help="OAuth host port (0: a free one).")
-@click.option("--seed", type=int, default=1, show_default=True, help="World, credentials and fault seed.")
-@click.option("--size", type=click.Choice(["tiny", "small", "medium", "large"]), default="small", show_default=True,
-              help="World size.")
-@click.option("--faults", "faults_spec", metavar="SPEC", help="e.g. rate=0.2,seed=7,kinds=429,500,timeout,retry_after=mixed")
-@click.option("--rate", type=click.FloatRange(min=0, min_open=True), help="Request-rate limit (requests per second).")
-@click.option("--auto-approve", is_flag=True, help="/authorize redirects straight back with a code (no approval page).")
-@click.option("--redirect-uri", default=None, help="Registered redirect URI (default http://127.0.0.1:8765/callback).")
-@click.option("--token-ttl", type=click.FloatRange(min=1), default=3599, show_default=True, help="Access token lifetime (s).")
+@click.option(
+    "--auth-port", type=click.IntRange(0, 65535), default=0, help="OAuth host port (0: a free one)."
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="World, credentials and fault seed."
+)
+@click.option(
+    "--size",
+    type=click.Choice(["tiny", "small", "medium", "large"]),
+    default="small",
+    show_default=True,
+    help="World size.",
+)
+@click.option(
+    "--faults",
+    "faults_spec",
+    metavar="SPEC",
+    help="e.g. rate=0.2,seed=7,kinds=429,500,timeout,retry_after=mixed",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Request-rate limit (requests per second).",
+)
+@click.option(
+    "--auto-approve",
+    is_flag=True,
+    help="/authorize redirects straight back with a code (no approval page).",
+)
+@click.option(
+    "--redirect-uri",
+    default=None,
+    help="Registered redirect URI (default http://127.0.0.1:8765/callback).",
+)
+@click.option(
+    "--token-ttl",
+    type=click.FloatRange(min=1),
+    default=3599,
+    show_default=True,
+    help="Access token lifetime (s).",
+)
 @json_option
-def serve(host: str, port: int, auth_port: int, seed: int, size: str, faults_spec: str | None, rate: float | None,
-          auto_approve: bool, redirect_uri: str | None, token_ttl: float) -> None:
+def serve(
+    host: str,
+    port: int,
+    auth_port: int,
+    seed: int,
+    size: str,
+    faults_spec: str | None,
+    rate: float | None,
+    auto_approve: bool,
+    redirect_uri: str | None,
+    token_ttl: float,
+) -> None:
     """Serve the emulator until interrupted (Ctrl-C).
 
     Once ready it prints the API and auth base URLs, the demo app's client id, secret and redirect
@@ -49,23 +91,46 @@ def serve(host: str, port: int, auth_port: int, seed: int, size: str, faults_spe
     try:
         spec = FaultSpec.parse(faults_spec)
     except FaultSpecError as e:
-        raise UserError(f"bad --faults: {e}", "e.g. --faults rate=0.2,seed=7,kinds=429,500") from None
+        raise UserError(
+            f"bad --faults: {e}", "e.g. --faults rate=0.2,seed=7,kinds=429,500"
+        ) from None
 
     async def main() -> None:
-        emu = Emulator(seed=seed, size=size, faults=spec, rate=rate, auto_approve=auto_approve,
-                       redirect_uri=redirect_uri, token_ttl_s=token_ttl, host=host, port=port, auth_port=auth_port)
+        emu = Emulator(
+            seed=seed,
+            size=size,
+            faults=spec,
+            rate=rate,
+            auto_approve=auto_approve,
+            redirect_uri=redirect_uri,
+            token_ttl_s=token_ttl,
+            host=host,
+            port=port,
+            auth_port=auth_port,
+        )
         try:
             await emu.start()
         except OSError as e:
-            raise UserError(f"cannot listen on {host}: {e.strerror}", "pick another --port or stop what uses it") from None
+            raise UserError(
+                f"cannot listen on {host}: {e.strerror}", "pick another --port or stop what uses it"
+            ) from None
         info = emu.info()
         if wants_json():
             click.echo(json.dumps(info))
         else:
-            for key in ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri", "user_urn"):
+            for key in (
+                "api_base",
+                "auth_base",
+                "client_id",
+                "client_secret",
+                "redirect_uri",
+                "user_urn",
+            ):
                 click.echo(f"{key:14} {info[key]}")
-            click.echo(f"world          seed {seed}, {size}: {emu.world.counts()['tracks']} tracks, "
-                       f"{len(emu.world.artist_urns)} watched artists")
+            click.echo(
+                f"world          seed {seed}, {size}: {emu.world.counts()['tracks']} tracks, "
+                f"{len(emu.world.artist_urns)} watched artists"
+            )
             click.echo("ready (Ctrl-C stops)")
         import sys
 

@@ -25,17 +25,34 @@ TRACK_URN = re.compile(r"^soundcloud:tracks:\d+$")
 OK = msgspec.json.encode({"status": "200 - OK"})
 
 # Endpoints whose answer is a paged collection (list-only faults apply to them).
-LIST_PATHS = frozenset({
-    "/me/likes/tracks", "/me/followings", "/me/playlists", "/tracks", "/tracks/{urn}/related",
-    "/users/{urn}/likes/tracks", "/users/{urn}/reposts/tracks", "/users/{urn}/tracks",
-    "/users/{urn}/related", "/playlists/{urn}/tracks",
-})
+LIST_PATHS = frozenset(
+    {
+        "/me/likes/tracks",
+        "/me/followings",
+        "/me/playlists",
+        "/tracks",
+        "/tracks/{urn}/related",
+        "/users/{urn}/likes/tracks",
+        "/users/{urn}/reposts/tracks",
+        "/users/{urn}/tracks",
+        "/users/{urn}/related",
+        "/playlists/{urn}/tracks",
+    }
+)
 # (method, path template) pairs that need a user's token, not a client-credentials one.
-USER_ONLY = frozenset({
-    ("GET", "/me"), ("GET", "/me/likes/tracks"), ("GET", "/me/followings"), ("GET", "/me/playlists"),
-    ("POST", "/playlists"), ("PUT", "/playlists/{urn}"), ("DELETE", "/playlists/{urn}"),
-    ("POST", "/likes/tracks/{urn}"), ("DELETE", "/likes/tracks/{urn}"),
-})
+USER_ONLY = frozenset(
+    {
+        ("GET", "/me"),
+        ("GET", "/me/likes/tracks"),
+        ("GET", "/me/followings"),
+        ("GET", "/me/playlists"),
+        ("POST", "/playlists"),
+        ("PUT", "/playlists/{urn}"),
+        ("DELETE", "/playlists/{urn}"),
+        ("POST", "/likes/tracks/{urn}"),
+        ("DELETE", "/likes/tracks/{urn}"),
+    }
+)
 
 
 def parse_access(query, default: frozenset[str]) -> frozenset[str]:
@@ -98,7 +115,11 @@ class Api:
             return json_bytes(b"[" + b",".join(items[start:end]) + b"]")
         fault = request.get(FAULT)
         chunk = items[start:end]
-        nxt = next_href(self.emu.api_base, request.path, request.query, total - end) if end < total else None
+        nxt = (
+            next_href(self.emu.api_base, request.path, request.query, total - end)
+            if end < total
+            else None
+        )
         if fault == "empty_page":
             chunk, nxt = [], same_href(self.emu.api_base, request.path, request.query)
         elif fault == "repeat_cursor":
@@ -106,19 +127,27 @@ class Api:
         tail = b"}" if nxt is None else b',"next_href":' + msgspec.json.encode(nxt) + b"}"
         return json_bytes(b'{"collection":[' + b",".join(chunk) + b"]" + tail)
 
-    def track_page(self, request: web.Request, key: tuple, urns, default=DEFAULT_ACCESS) -> web.Response:
+    def track_page(
+        self, request: web.Request, key: tuple, urns, default=DEFAULT_ACCESS
+    ) -> web.Response:
         access = parse_access(request.query, default)
         world, ser = self.world, self.ser
 
         def build() -> list[bytes]:
             tracks = world.tracks
-            return [ser.track_bytes(u) for u in urns() if u not in world.deleted and tracks[u].access in access]
+            return [
+                ser.track_bytes(u)
+                for u in urns()
+                if u not in world.deleted and tracks[u].access in access
+            ]
 
         return self.page(request, ser.encoded_list((key, access), build))
 
     def user_page(self, request: web.Request, key: tuple, urns) -> web.Response:
         ser = self.ser
-        return self.page(request, ser.encoded_list(key, lambda: [ser.user_bytes(u) for u in urns()]))
+        return self.page(
+            request, ser.encoded_list(key, lambda: [ser.user_bytes(u) for u in urns()])
+        )
 
     def user_or_404(self, request: web.Request) -> str:
         urn = request.match_info["urn"]
@@ -136,7 +165,9 @@ class Api:
         urn = request.match_info["urn"]
         pl = self.world.playlists.get(urn)
         principal = request.get(PRINCIPAL)
-        if pl is None or (pl.sharing == "private" and getattr(principal, "user_urn", None) != pl.user_urn):
+        if pl is None or (
+            pl.sharing == "private" and getattr(principal, "user_urn", None) != pl.user_urn
+        ):
             raise NotFound(f"playlist {urn} not found")
         return pl
 
@@ -146,7 +177,9 @@ class Api:
         if not url:
             return api_error(400, "url is required")
         found = self.world.resolve_url(url)
-        if found is None or (found[0] == "playlists" and self.world.playlists[found[1]].sharing == "private"):
+        if found is None or (
+            found[0] == "playlists" and self.world.playlists[found[1]].sharing == "private"
+        ):
             return api_error(404, "no resource at that URL")
         location = f"{self.emu.api_base}/{found[0]}/{found[1]}"
         body = msgspec.json.encode({"status": "302 - Found", "location": location})
@@ -157,16 +190,23 @@ class Api:
 
     async def me_likes(self, request: web.Request) -> web.Response:
         me = self.world.me_urn
-        return self.track_page(request, ("likes", me), lambda: self.world.likes[me], frozenset(ACCESS_LEVELS))
+        return self.track_page(
+            request, ("likes", me), lambda: self.world.likes[me], frozenset(ACCESS_LEVELS)
+        )
 
     async def me_followings(self, request: web.Request) -> web.Response:
         me = self.world.me_urn
-        return self.user_page(request, ("followings", me), lambda: self.world.followings.get(me, []))
+        return self.user_page(
+            request, ("followings", me), lambda: self.world.followings.get(me, [])
+        )
 
     async def me_playlists(self, request: web.Request) -> web.Response:
         show = truthy(request.query.get("show_tracks", "true"))
         w = self.world
-        items = [self.ser.encode(self.ser.playlist(w.playlists[p], show)) for p in w.user_playlists[w.me_urn]]
+        items = [
+            self.ser.encode(self.ser.playlist(w.playlists[p], show))
+            for p in w.user_playlists[w.me_urn]
+        ]
         return self.page(request, items)
 
     async def user(self, request: web.Request) -> web.Response:
@@ -182,16 +222,25 @@ class Api:
 
     async def user_tracks(self, request: web.Request) -> web.Response:
         urn = self.user_or_404(request)
-        order = (request.query.get("sort") or request.query.get("direction") or request.query.get("order") or "desc").lower()
+        order = (
+            request.query.get("sort")
+            or request.query.get("direction")
+            or request.query.get("order")
+            or "desc"
+        ).lower()
         if order not in ("asc", "desc"):
             return api_error(400, "sort must be asc or desc")
         if order == "asc":
-            return self.track_page(request, ("uploads-asc", urn), lambda: self.world.uploads[urn][::-1])
+            return self.track_page(
+                request, ("uploads-asc", urn), lambda: self.world.uploads[urn][::-1]
+            )
         return self.track_page(request, ("uploads", urn), lambda: self.world.uploads[urn])
 
     async def user_related(self, request: web.Request) -> web.Response:
         urn = self.user_or_404(request)
-        return self.user_page(request, ("related-users", urn), lambda: self.world.related_users(urn))
+        return self.user_page(
+            request, ("related-users", urn), lambda: self.world.related_users(urn)
+        )
 
     async def tracks(self, request: web.Request) -> web.Response:
         q = request.query
@@ -201,15 +250,22 @@ class Api:
             wanted = [u.strip() for u in q["urns"].split(",") if u.strip()]
             if not wanted or len(wanted) > 200:
                 return api_error(400, "urns must list 1 to 200 track URNs")
-            return self.track_page(request, ("urns", tuple(wanted)), lambda: [u for u in wanted if u in self.world.tracks])
+            return self.track_page(
+                request,
+                ("urns", tuple(wanted)),
+                lambda: [u for u in wanted if u in self.world.tracks],
+            )
         text = (q.get("q") or "").strip().lower()
         if not text:
             return api_error(400, "q or urns is required")
         w = self.world
 
         def hits() -> list[str]:
-            return [u for u, t in w.tracks.items()
-                    if text in t.title.lower() or text in w.users[t.user_urn].username.lower()]
+            return [
+                u
+                for u, t in w.tracks.items()
+                if text in t.title.lower() or text in w.users[t.user_urn].username.lower()
+            ]
 
         return self.track_page(request, ("search", text), hits)
 
@@ -233,18 +289,20 @@ class Api:
         try:
             body = msgspec.json.decode(await request.read())
         except msgspec.DecodeError:
-            raise BadParam("body must be JSON {\"playlist\": {...}}") from None
+            raise BadParam('body must be JSON {"playlist": {...}}') from None
         fields = body.get("playlist") if isinstance(body, dict) else None
         if not isinstance(fields, dict):
-            raise BadParam("body must be JSON {\"playlist\": {...}}")
+            raise BadParam('body must be JSON {"playlist": {...}}')
         return fields
 
     def _track_list(self, fields: dict) -> list[str] | None:
         tracks = fields.get("tracks")
         if tracks is None:
             return None
-        if not isinstance(tracks, list) or not all(isinstance(t, dict) and isinstance(t.get("urn"), str) for t in tracks):
-            raise Unprocessable("playlist.tracks must be a list of {\"urn\": ...}")
+        if not isinstance(tracks, list) or not all(
+            isinstance(t, dict) and isinstance(t.get("urn"), str) for t in tracks
+        ):
+            raise Unprocessable('playlist.tracks must be a list of {"urn": ...}')
         urns = [t["urn"] for t in tracks]
         bad = [u for u in urns if not TRACK_URN.match(u)]
         if bad:
@@ -273,8 +331,13 @@ class Api:
             raise Unprocessable("playlist.title is required")
         tracks = self._track_list(fields) or []
         sharing = self._sharing(fields) or "public"
-        pl = self.world.create_playlist(request[PRINCIPAL].user_urn, title, tracks, sharing,
-                                        self._text(fields, "description") or "")
+        pl = self.world.create_playlist(
+            request[PRINCIPAL].user_urn,
+            title,
+            tracks,
+            sharing,
+            self._text(fields, "description") or "",
+        )
         return json_bytes(self.ser.encode(self.ser.playlist(pl)), 201)
 
     async def update_playlist(self, request: web.Request) -> web.Response:
@@ -285,8 +348,13 @@ class Api:
         title = self._text(fields, "title")
         if title is not None and not title.strip():
             raise Unprocessable("playlist.title must not be empty")
-        pl = self.world.update_playlist(pl.urn, title=title, sharing=self._sharing(fields),
-                                        description=self._text(fields, "description"), tracks=self._track_list(fields))
+        pl = self.world.update_playlist(
+            pl.urn,
+            title=title,
+            sharing=self._sharing(fields),
+            description=self._text(fields, "description"),
+            tracks=self._track_list(fields),
+        )
         return json_bytes(self.ser.encode(self.ser.playlist(pl)))
 
     async def delete_playlist(self, request: web.Request) -> web.Response:

@@ -12,12 +12,22 @@ from music_minion.emulator.serialize import v1_time
 API_LINK = "https://developers.soundcloud.com/docs/api/explorer/open-api"
 RATE_LINK = "https://developers.soundcloud.com/docs/api/rate-limits#errors"
 JSON = "application/json; charset=utf-8"
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            422: "Unprocessable Entity", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
-def json_bytes(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_bytes(
+    body: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     """A response carrying already-encoded JSON with SoundCloud's media type."""
     resp = web.Response(body=body, status=status, headers=headers)
     resp.headers["Content-Type"] = JSON
@@ -31,8 +41,14 @@ def api_error(status: int, message: str = "") -> web.Response:
     return json_bytes(msgspec.json.encode(body), status)
 
 
-def rate_limited(wait_s: float, *, group: str = "api", max_requests: int = 0, window: str = "PT1S",
-                 retry_after: bool = False) -> web.Response:
+def rate_limited(
+    wait_s: float,
+    *,
+    group: str = "api",
+    max_requests: int = 0,
+    window: str = "PT1S",
+    retry_after: bool = False,
+) -> web.Response:
     """SoundCloud's 429: the `reset_time` in the body is the signal; `Retry-After` only if asked."""
     import msgspec
 
@@ -41,8 +57,19 @@ def rate_limited(wait_s: float, *, group: str = "api", max_requests: int = 0, wi
         "code": 429,
         "message": "Rate Limit Exceeded",
         "link": RATE_LINK,
-        "errors": [{"meta": {"rate_limit": {"group": group, "max_nr_of_requests": max_requests, "time_window": window},
-                             "remaining_requests": 0, "reset_time": v1_time(reset)}}],
+        "errors": [
+            {
+                "meta": {
+                    "rate_limit": {
+                        "group": group,
+                        "max_nr_of_requests": max_requests,
+                        "time_window": window,
+                    },
+                    "remaining_requests": 0,
+                    "reset_time": v1_time(reset),
+                }
+            }
+        ],
     }
     headers = {"Retry-After": str(max(1, math.ceil(wait_s)))} if retry_after else None
     return json_bytes(msgspec.json.encode(body), 429, headers)

@@ -58,7 +58,9 @@ class FaultSpec:
                         spec.seed = int(value)
                     elif key == "retry_after":
                         if value not in RETRY_AFTER:
-                            raise FaultSpecError(f"retry_after must be one of {', '.join(RETRY_AFTER)}")
+                            raise FaultSpecError(
+                                f"retry_after must be one of {', '.join(RETRY_AFTER)}"
+                            )
                         spec.retry_after = value
                     elif key == "latency_ms":
                         spec.latency_ms = max(0.0, float(value))
@@ -80,13 +82,22 @@ class FaultSpec:
             kinds = [k for k in kinds if k != "oauth"]
             bad = [k for k in kinds if k not in KINDS]
             if bad:
-                raise FaultSpecError(f"unknown fault kind(s) {', '.join(bad)}; known: {', '.join(KINDS)}, oauth")
+                raise FaultSpecError(
+                    f"unknown fault kind(s) {', '.join(bad)}; known: {', '.join(KINDS)}, oauth"
+                )
             spec.kinds = tuple(kinds) if kinds else KINDS
         return spec
 
     def describe(self) -> dict:
-        return {"rate": self.rate, "seed": self.seed, "kinds": list(self.kinds), "retry_after": self.retry_after,
-                "latency_ms": self.latency_ms, "timeout_s": self.timeout_s, "oauth": self.oauth}
+        return {
+            "rate": self.rate,
+            "seed": self.seed,
+            "kinds": list(self.kinds),
+            "retry_after": self.retry_after,
+            "latency_ms": self.latency_ms,
+            "timeout_s": self.timeout_s,
+            "oauth": self.oauth,
+        }
 
 
 @dataclass
@@ -103,7 +114,9 @@ class FaultInjector:
             return None
         if self._rng.random() >= self.spec.rate:
             return None
-        kinds = self.spec.kinds if is_list else tuple(k for k in self.spec.kinds if k not in LIST_ONLY)
+        kinds = (
+            self.spec.kinds if is_list else tuple(k for k in self.spec.kinds if k not in LIST_ONLY)
+        )
         return self._rng.choice(kinds) if kinds else None
 
     def send_retry_after(self) -> bool:

@@ -32,7 +32,11 @@ def credentials_for_seed(seed: int) -> tuple[str, str]:
 
 
 def s256(verifier: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def _token(prefix: str) -> str:
@@ -42,8 +46,16 @@ def _token(prefix: str) -> str:
 
 def oauth_error(status: int, error: str, description: str) -> web.Response:
     """SoundCloud's error body, plus the RFC 6749 `error` field clients may look for."""
-    body = {"code": status, "message": error, "link": AUTH_LINK, "error": error, "error_description": description}
-    return web.json_response(body, status=status, content_type="application/json", headers={"Cache-Control": "no-store"})
+    body = {
+        "code": status,
+        "message": error,
+        "link": AUTH_LINK,
+        "error": error,
+        "error_description": description,
+    }
+    return web.json_response(
+        body, status=status, content_type="application/json", headers={"Cache-Control": "no-store"}
+    )
 
 
 @dataclass
@@ -65,9 +77,19 @@ class Grant:
 class OAuthServer:
     """Token state and the auth host's handlers."""
 
-    def __init__(self, *, client_id: str, client_secret: str, redirect_uri: str, user_urn: str,
-                 auto_approve: bool = True, token_ttl_s: float = 3599, code_ttl_s: float = 60,
-                 cc_cap: int = 50, cc_window_s: float = 12 * 3600) -> None:
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        user_urn: str,
+        auto_approve: bool = True,
+        token_ttl_s: float = 3599,
+        code_ttl_s: float = 60,
+        cc_cap: int = 50,
+        cc_window_s: float = 12 * 3600,
+    ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.redirect_uri = redirect_uri
@@ -82,7 +104,13 @@ class OAuthServer:
         self.refresh: dict[str, str | None] = {}  # live refresh token -> user urn
         self.spent_refresh: set[str] = set()
         self.cc_issued: deque[float] = deque()
-        self.counts = {"codes": 0, "user_tokens": 0, "refreshes": 0, "client_tokens": 0, "sign_outs": 0}
+        self.counts = {
+            "codes": 0,
+            "user_tokens": 0,
+            "refreshes": 0,
+            "client_tokens": 0,
+            "sign_outs": 0,
+        }
 
     # ---- checks used by the API ----------------------------------------------------------
     def check(self, authorization: str | None) -> AccessToken | str:
@@ -108,38 +136,62 @@ class OAuthServer:
     # ---- issuing -------------------------------------------------------------------------
     def issue_user_tokens(self, user_urn: str | None = None) -> dict:
         access, refresh = _token(ACCESS_PREFIX), _token(REFRESH_PREFIX)
-        self.access[access] = AccessToken("user", user_urn or self.user_urn, time.time() + self.token_ttl_s)
+        self.access[access] = AccessToken(
+            "user", user_urn or self.user_urn, time.time() + self.token_ttl_s
+        )
         self.refresh[refresh] = user_urn or self.user_urn
         self.counts["user_tokens"] += 1
-        return {"access_token": access, "token_type": "bearer", "expires_in": int(self.token_ttl_s),
-                "refresh_token": refresh, "scope": ""}
+        return {
+            "access_token": access,
+            "token_type": "bearer",
+            "expires_in": int(self.token_ttl_s),
+            "refresh_token": refresh,
+            "scope": "",
+        }
 
     def issue_code(self, redirect_uri: str, challenge: str) -> str:
         code = _token(CODE_PREFIX)
-        self.codes[code] = Grant(self.client_id, redirect_uri, challenge, self.user_urn, time.time() + self.code_ttl_s)
+        self.codes[code] = Grant(
+            self.client_id, redirect_uri, challenge, self.user_urn, time.time() + self.code_ttl_s
+        )
         self.counts["codes"] += 1
         return code
 
     # ---- /authorize ----------------------------------------------------------------------
     async def authorize(self, request: web.Request) -> web.Response:
         q = request.query if request.method == "GET" else await request.post()
-        client_id, redirect_uri, state = q.get("client_id", ""), q.get("redirect_uri", ""), q.get("state")
+        client_id, redirect_uri, state = (
+            q.get("client_id", ""),
+            q.get("redirect_uri", ""),
+            q.get("state"),
+        )
         if client_id != self.client_id:
             return _page(400, "Unknown client", "This app's client_id is not registered.")
         if redirect_uri != self.redirect_uri:
-            return _page(400, "Bad redirect_uri", "The redirect_uri does not match the one registered for this app.")
+            return _page(
+                400,
+                "Bad redirect_uri",
+                "The redirect_uri does not match the one registered for this app.",
+            )
 
         def back(**params: str) -> web.Response:
             if state is not None:
                 params["state"] = state
             sep = "&" if "?" in redirect_uri else "?"
-            return web.Response(status=302, headers={"Location": f"{redirect_uri}{sep}{urlencode(params)}"})
+            return web.Response(
+                status=302, headers={"Location": f"{redirect_uri}{sep}{urlencode(params)}"}
+            )
 
         if q.get("response_type") != "code":
-            return back(error="unsupported_response_type", error_description="response_type must be code")
+            return back(
+                error="unsupported_response_type", error_description="response_type must be code"
+            )
         challenge = q.get("code_challenge", "")
         if q.get("code_challenge_method") != "S256" or not (43 <= len(challenge) <= 128):
-            return back(error="invalid_request", error_description="PKCE with code_challenge_method=S256 is required")
+            return back(
+                error="invalid_request",
+                error_description="PKCE with code_challenge_method=S256 is required",
+            )
         if request.method == "POST":
             if q.get("decision") != "approve":
                 return back(error="access_denied", error_description="the user denied access")
@@ -148,13 +200,23 @@ class OAuthServer:
             return back(code=self.issue_code(redirect_uri, challenge))
         fields = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in q.items() if k in ("client_id", "redirect_uri", "response_type", "code_challenge",
-                                           "code_challenge_method", "state")
+            for k, v in q.items()
+            if k
+            in (
+                "client_id",
+                "redirect_uri",
+                "response_type",
+                "code_challenge",
+                "code_challenge_method",
+                "state",
+            )
         )
-        body = (f"<p>Music Minion wants to access your SoundCloud account.</p>"
-                f'<form method="post" action="/authorize">{fields}'
-                f'<button name="decision" value="approve">Connect</button> '
-                f'<button name="decision" value="deny">Cancel</button></form>')
+        body = (
+            f"<p>Music Minion wants to access your SoundCloud account.</p>"
+            f'<form method="post" action="/authorize">{fields}'
+            f'<button name="decision" value="approve">Connect</button> '
+            f'<button name="decision" value="deny">Cancel</button></form>'
+        )
         return _page(200, "Connect to SoundCloud", body, raw=True)
 
     # ---- /oauth/token --------------------------------------------------------------------
@@ -167,7 +229,11 @@ class OAuthServer:
             client_id, client_secret = basic
         if grant == "client_credentials":
             if not basic:
-                return oauth_error(401, "invalid_client", "client_credentials needs HTTP Basic client authentication")
+                return oauth_error(
+                    401,
+                    "invalid_client",
+                    "client_credentials needs HTTP Basic client authentication",
+                )
         if client_id != self.client_id or client_secret != self.client_secret:
             return oauth_error(401, "invalid_client", "unknown client or wrong client secret")
         if grant == "authorization_code":
@@ -176,7 +242,11 @@ class OAuthServer:
             return self._refresh_grant(form)
         if grant == "client_credentials":
             return self._client_grant()
-        return oauth_error(400, "unsupported_grant_type", "grant_type must be authorization_code, refresh_token or client_credentials")
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            "grant_type must be authorization_code, refresh_token or client_credentials",
+        )
 
     def _code_grant(self, form) -> web.Response:
         code, verifier = form.get("code", ""), form.get("code_verifier", "")
@@ -184,10 +254,16 @@ class OAuthServer:
         if g is None or g.expires_at <= time.time():
             return oauth_error(400, "invalid_grant", "unknown, used or expired authorization code")
         if form.get("redirect_uri") != g.redirect_uri:
-            return oauth_error(400, "invalid_grant", "redirect_uri differs from the authorization request")
+            return oauth_error(
+                400, "invalid_grant", "redirect_uri differs from the authorization request"
+            )
         if not (43 <= len(verifier) <= 128) or s256(verifier) != g.challenge:
-            return oauth_error(400, "invalid_grant", "code_verifier does not match the code_challenge")
-        return web.json_response(self.issue_user_tokens(g.user_urn), headers={"Cache-Control": "no-store"})
+            return oauth_error(
+                400, "invalid_grant", "code_verifier does not match the code_challenge"
+            )
+        return web.json_response(
+            self.issue_user_tokens(g.user_urn), headers={"Cache-Control": "no-store"}
+        )
 
     def _refresh_grant(self, form) -> web.Response:
         old = form.get("refresh_token", "")
@@ -198,7 +274,9 @@ class OAuthServer:
         user = self.refresh.pop(old)
         self.spent_refresh.add(old)
         self.counts["refreshes"] += 1
-        return web.json_response(self.issue_user_tokens(user), headers={"Cache-Control": "no-store"})
+        return web.json_response(
+            self.issue_user_tokens(user), headers={"Cache-Control": "no-store"}
+        )
 
     def _client_grant(self) -> web.Response:
         now = time.time()
@@ -207,14 +285,26 @@ class OAuthServer:
         if len(self.cc_issued) >= self.cc_cap:
             from music_minion.emulator.errors import rate_limited
 
-            return rate_limited(self.cc_issued[0] + self.cc_window_s - now, group="client_credentials",
-                                max_requests=self.cc_cap, window="PT12H", retry_after=False)
+            return rate_limited(
+                self.cc_issued[0] + self.cc_window_s - now,
+                group="client_credentials",
+                max_requests=self.cc_cap,
+                window="PT12H",
+                retry_after=False,
+            )
         self.cc_issued.append(now)
         access = _token(ACCESS_PREFIX)
         self.access[access] = AccessToken("client", None, now + self.token_ttl_s)
         self.counts["client_tokens"] += 1
-        return web.json_response({"access_token": access, "token_type": "bearer", "expires_in": int(self.token_ttl_s),
-                                  "scope": ""}, headers={"Cache-Control": "no-store"})
+        return web.json_response(
+            {
+                "access_token": access,
+                "token_type": "bearer",
+                "expires_in": int(self.token_ttl_s),
+                "scope": "",
+            },
+            headers={"Cache-Control": "no-store"},
+        )
 
     # ---- /sign-out -----------------------------------------------------------------------
     async def sign_out(self, request: web.Request) -> web.Response:
@@ -224,7 +314,7 @@ class OAuthServer:
             body = {}
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
-            return oauth_error(400, "invalid_request", "JSON body {\"access_token\": ...} required")
+            return oauth_error(400, "invalid_request", 'JSON body {"access_token": ...} required')
         self.access.pop(token, None)
         self.counts["sign_outs"] += 1
         return web.json_response({}, status=200)

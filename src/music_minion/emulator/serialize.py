@@ -63,37 +63,47 @@ class Serializer:
         w = self.world
         first, _, last = u.full_name.partition(" ")
         d = self.mini_user(u)
-        d.update({
-            "city": u.city,
-            "country": u.country,
-            "description": u.description,
-            "first_name": first,
-            "last_name": last,
-            "followings_count": len(w.followings.get(u.urn, ())),
-            "plan": "Free",
-            "playlist_count": sum(1 for p in w.user_playlists.get(u.urn, ()) if w.playlists[p].sharing == "public"),
-            "public_favorites_count": len(w.likes.get(u.urn, ())),
-            "reposts_count": len(w.reposts.get(u.urn, ())),
-            "track_count": len(w.list_for("uploads", u.urn)),
-            "website": "",
-            "website_title": "",
-        })
+        d.update(
+            {
+                "city": u.city,
+                "country": u.country,
+                "description": u.description,
+                "first_name": first,
+                "last_name": last,
+                "followings_count": len(w.followings.get(u.urn, ())),
+                "plan": "Free",
+                "playlist_count": sum(
+                    1 for p in w.user_playlists.get(u.urn, ()) if w.playlists[p].sharing == "public"
+                ),
+                "public_favorites_count": len(w.likes.get(u.urn, ())),
+                "reposts_count": len(w.reposts.get(u.urn, ())),
+                "track_count": len(w.list_for("uploads", u.urn)),
+                "website": "",
+                "website_title": "",
+            }
+        )
         return d
 
     def me(self) -> dict[str, Any]:
         w = self.world
         d = self.user(w.me)
         mine = [w.playlists[p] for p in w.user_playlists[w.me_urn]]
-        d.update({
-            "likes_count": len(w.likes[w.me_urn]),
-            "locale": None,
-            "online": True,
-            "primary_email_confirmed": True,
-            "private_playlists_count": sum(1 for p in mine if p.sharing == "private"),
-            "private_tracks_count": 0,
-            "quota": {"unlimited_upload_quota": False, "upload_seconds_used": 0, "upload_seconds_left": 10800},
-            "upload_seconds_left": 10800,
-        })
+        d.update(
+            {
+                "likes_count": len(w.likes[w.me_urn]),
+                "locale": None,
+                "online": True,
+                "primary_email_confirmed": True,
+                "private_playlists_count": sum(1 for p in mine if p.sharing == "private"),
+                "private_tracks_count": 0,
+                "quota": {
+                    "unlimited_upload_quota": False,
+                    "upload_seconds_used": 0,
+                    "upload_seconds_left": 10800,
+                },
+                "upload_seconds_left": 10800,
+            }
+        )
         return d
 
     def track(self, t: Track) -> dict[str, Any]:

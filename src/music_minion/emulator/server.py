@@ -30,19 +30,40 @@ PRIVATE = "/_emulator/"
 class Emulator:
     """A SoundCloud stand-in: call `await start()` inside an event loop, `await stop()` to end."""
 
-    def __init__(self, *, seed: int = 1, size: str = "tiny", faults: str | FaultSpec | None = None,
-                 rate: float | None = None, auto_approve: bool = True, redirect_uri: str | None = None,
-                 token_ttl_s: float = 3599, host: str = "127.0.0.1", port: int = 0, auth_port: int = 0,
-                 world: World | None = None, cc_cap: int = 50, **size_overrides: int) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int = 1,
+        size: str = "tiny",
+        faults: str | FaultSpec | None = None,
+        rate: float | None = None,
+        auto_approve: bool = True,
+        redirect_uri: str | None = None,
+        token_ttl_s: float = 3599,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auth_port: int = 0,
+        world: World | None = None,
+        cc_cap: int = 50,
+        **size_overrides: int,
+    ) -> None:
         self.seed = seed
         self.world = world or generate(seed, size, **size_overrides)
         self.host, self.port, self.auth_port = host, port, auth_port
         self.client_id, self.client_secret = credentials_for_seed(seed)
         self.redirect_uri = redirect_uri or DEFAULT_REDIRECT_URI
-        self.oauth = OAuthServer(client_id=self.client_id, client_secret=self.client_secret,
-                                 redirect_uri=self.redirect_uri, user_urn=self.world.me_urn,
-                                 auto_approve=auto_approve, token_ttl_s=token_ttl_s, cc_cap=cc_cap)
-        self.faults = FaultInjector(faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults))
+        self.oauth = OAuthServer(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            redirect_uri=self.redirect_uri,
+            user_urn=self.world.me_urn,
+            auto_approve=auto_approve,
+            token_ttl_s=token_ttl_s,
+            cc_cap=cc_cap,
+        )
+        self.faults = FaultInjector(
+            faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
+        )
         self.bucket = TokenBucket(rate) if rate else None
         self.counts: Counter[tuple[str, str, int]] = Counter()
         self.fault_counts: Counter[str] = Counter()
@@ -69,27 +90,36 @@ class Emulator:
         self._runners.clear()
 
     def _api_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._middleware(is_api=True)], client_max_size=4 * 1024 * 1024)
+        app = web.Application(
+            middlewares=[self._middleware(is_api=True)], client_max_size=4 * 1024 * 1024
+        )
         app.add_routes(self.api.routes())
         app.add_routes(self._private_routes())
         return app
 
     def _auth_app(self) -> web.Application:
         app = web.Application(middlewares=[self._middleware(is_api=False)])
-        app.add_routes([
-            web.get("/authorize", self.oauth.authorize),
-            web.post("/authorize", self.oauth.authorize),
-            web.post("/oauth/token", self.oauth.token),
-            web.post("/sign-out", self.oauth.sign_out),
-        ])
+        app.add_routes(
+            [
+                web.get("/authorize", self.oauth.authorize),
+                web.post("/authorize", self.oauth.authorize),
+                web.post("/oauth/token", self.oauth.token),
+                web.post("/sign-out", self.oauth.sign_out),
+            ]
+        )
         return app
 
     # ---- settings and introspection ------------------------------------------------------
     def info(self) -> dict[str, Any]:
         """What a client needs to connect (includes the client secret: never log this)."""
-        return {"api_base": self.api_base, "auth_base": self.auth_base, "client_id": self.client_id,
-                "client_secret": self.client_secret, "redirect_uri": self.redirect_uri,
-                "user_urn": self.world.me_urn}
+        return {
+            "api_base": self.api_base,
+            "auth_base": self.auth_base,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "redirect_uri": self.redirect_uri,
+            "user_urn": self.world.me_urn,
+        }
 
     def set_faults(self, spec: str | FaultSpec | None) -> None:
         self.faults = FaultInjector(spec if isinstance(spec, FaultSpec) else FaultSpec.parse(spec))
@@ -105,7 +135,10 @@ class Emulator:
             by_status[str(status)] += n
         return {
             "total": sum(self.counts.values()),
-            "requests": [{"method": m, "path": p, "status": s, "count": n} for (m, p, s), n in sorted(self.counts.items())],
+            "requests": [
+                {"method": m, "path": p, "status": s, "count": n}
+                for (m, p, s), n in sorted(self.counts.items())
+            ],
             "by_endpoint": by_endpoint,
             "by_status": dict(by_status),
             "faults": dict(self.fault_counts),
@@ -131,19 +164,28 @@ class Emulator:
 
         return middleware
 
-    async def _serve(self, request: web.Request, handler, template: str, is_api: bool) -> web.StreamResponse:
+    async def _serve(
+        self, request: web.Request, handler, template: str, is_api: bool
+    ) -> web.StreamResponse:
         spec = self.faults.spec
         faultable = is_api or spec.oauth
         if is_api and self.bucket is not None:
             wait = self.bucket.take()
             if wait > 0:
                 self.fault_counts["rate_limit"] += 1
-                return rate_limited(wait, group="api", max_requests=int(self.bucket.rate), window="PT1S",
-                                    retry_after=self.faults.send_retry_after())
+                return rate_limited(
+                    wait,
+                    group="api",
+                    max_requests=int(self.bucket.rate),
+                    window="PT1S",
+                    retry_after=self.faults.send_retry_after(),
+                )
         fault = None
         if faultable:
             if spec.rate > 0:
-                is_list = template in api_mod.LIST_PATHS and truthy(request.query.get("linked_partitioning"))
+                is_list = template in api_mod.LIST_PATHS and truthy(
+                    request.query.get("linked_partitioning")
+                )
                 fault = self.faults.decide(is_list)
             if spec.latency_ms:
                 await asyncio.sleep(spec.latency_ms / 1000)
@@ -184,12 +226,18 @@ class Emulator:
 
     def _authorize(self, request: web.Request, template: str) -> web.Response | None:
         if "oauth_token" in request.query or "access_token" in request.query:
-            return api_error(401, "tokens in the query string are not accepted; send 'Authorization: OAuth <token>'")
+            return api_error(
+                401,
+                "tokens in the query string are not accepted; send 'Authorization: OAuth <token>'",
+            )
         principal = self.oauth.check(request.headers.get("Authorization"))
         if isinstance(principal, str):
             return api_error(401, principal)
         if principal.kind != "user" and (request.method, template) in api_mod.USER_ONLY:
-            return api_error(403, "this endpoint needs a user's token (authorization_code), not client credentials")
+            return api_error(
+                403,
+                "this endpoint needs a user's token (authorization_code), not client credentials",
+            )
         request[api_mod.PRINCIPAL] = principal
         return None
 
@@ -204,9 +252,17 @@ class Emulator:
 
         async def world(request: web.Request) -> web.Response:
             w = self.world
-            return _json({"seed": w.seed, "version": w.version, "me": w.me_urn, "artists": w.artist_urns,
-                          "counts": w.counts(), "playlists": {p: w.playlists[p].title for p in w.user_playlists[w.me_urn]},
-                          "deleted": sorted(w.deleted)})
+            return _json(
+                {
+                    "seed": w.seed,
+                    "version": w.version,
+                    "me": w.me_urn,
+                    "artists": w.artist_urns,
+                    "counts": w.counts(),
+                    "playlists": {p: w.playlists[p].title for p in w.user_playlists[w.me_urn]},
+                    "deleted": sorted(w.deleted),
+                }
+            )
 
         async def user_list(request: web.Request) -> web.Response:
             urn, kind = request.match_info["urn"], request.match_info["kind"]
@@ -215,7 +271,12 @@ class Emulator:
             return _json({"urns": self.world.list_for(kind, urn)})
 
         async def get_faults(request: web.Request) -> web.Response:
-            return _json({"faults": self.faults.spec.describe(), "rate": self.bucket.rate if self.bucket else None})
+            return _json(
+                {
+                    "faults": self.faults.spec.describe(),
+                    "rate": self.bucket.rate if self.bucket else None,
+                }
+            )
 
         async def put_faults(request: web.Request) -> web.Response:
             body = await _body(request)
@@ -232,7 +293,9 @@ class Emulator:
             body = await _body(request)
             allowed = {"likes", "reposts", "uploads", "delete", "me_likes", "artists"}
             if set(body) - allowed:
-                return api_error(400, f"unknown mutation field(s); use {', '.join(sorted(allowed))}")
+                return api_error(
+                    400, f"unknown mutation field(s); use {', '.join(sorted(allowed))}"
+                )
             try:
                 return _json(self.world.mutate(**body))
             except (TypeError, ValueError, KeyError, IndexError) as e:

@@ -135,30 +135,47 @@ class RunningEmulator:
             "soundcloud.redirect_uri": self.redirect_uri,
         }
         if fast:
-            values.update({
-                "soundcloud.requests_per_second": "500",
-                "soundcloud.backoff_base_s": "0.01",
-                "soundcloud.backoff_max_s": "0.2",
-                "soundcloud.timeout_s": "5",
-                "soundcloud.rate_limit_wait_max_s": "5",
-            })
+            values.update(
+                {
+                    "soundcloud.requests_per_second": "500",
+                    "soundcloud.backoff_base_s": "0.01",
+                    "soundcloud.backoff_max_s": "0.2",
+                    "soundcloud.timeout_s": "5",
+                    "soundcloud.rate_limit_wait_max_s": "5",
+                }
+            )
         for key, value in values.items():
             config.set_value(key, value, path)
         return path
 
 
 @contextmanager
-def start_emulator(seed: int = 1, size: str = "tiny", faults: str | None = None, rate: float | None = None,
-                   auto_approve: bool = True, redirect_uri: str | None = None, token_ttl_s: float = 3599,
-                   **options: Any) -> Iterator[RunningEmulator]:
+def start_emulator(
+    seed: int = 1,
+    size: str = "tiny",
+    faults: str | None = None,
+    rate: float | None = None,
+    auto_approve: bool = True,
+    redirect_uri: str | None = None,
+    token_ttl_s: float = 3599,
+    **options: Any,
+) -> Iterator[RunningEmulator]:
     """Start an emulator on random loopback ports in a background thread; stop it on exit.
 
     Without `redirect_uri`, a loopback callback on a free port is registered. Other options go to
     `Emulator` (cc_cap=, port=, explicit world sizes such as artists=, likes_per_artist=).
     """
     redirect_uri = redirect_uri or f"http://127.0.0.1:{free_port()}/callback"
-    emu = Emulator(seed=seed, size=size, faults=faults, rate=rate, auto_approve=auto_approve,
-                   redirect_uri=redirect_uri, token_ttl_s=token_ttl_s, **options)
+    emu = Emulator(
+        seed=seed,
+        size=size,
+        faults=faults,
+        rate=rate,
+        auto_approve=auto_approve,
+        redirect_uri=redirect_uri,
+        token_ttl_s=token_ttl_s,
+        **options,
+    )
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     failure: list[BaseException] = []
@@ -191,7 +208,9 @@ def start_emulator(seed: int = 1, size: str = "tiny", faults: str | None = None,
 def pkce_pair() -> tuple[str, str]:
     """(verifier, S256 challenge) per RFC 7636."""
     verifier = secrets.token_urlsafe(48)[:64]
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    )
     return verifier, challenge
 
 
@@ -204,10 +223,16 @@ def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
     """Run the real authorization-code + PKCE flow over HTTP (auto-approve); return the token response."""
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(16)
-    query = urllib.parse.urlencode({
-        "client_id": emu.client_id, "redirect_uri": emu.redirect_uri, "response_type": "code",
-        "code_challenge": challenge, "code_challenge_method": "S256", "state": state,
-    })
+    query = urllib.parse.urlencode(
+        {
+            "client_id": emu.client_id,
+            "redirect_uri": emu.redirect_uri,
+            "response_type": "code",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": state,
+        }
+    )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         opener.open(f"{emu.auth_base}/authorize?{query}", timeout=10)
@@ -219,9 +244,17 @@ def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
     params = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
     if params.get("state") != [state]:
         raise RuntimeError("authorize returned a different state")
-    form = urllib.parse.urlencode({
-        "grant_type": "authorization_code", "client_id": emu.client_id, "client_secret": emu.client_secret,
-        "redirect_uri": emu.redirect_uri, "code_verifier": verifier, "code": params["code"][0],
-    }).encode()
-    with urllib.request.urlopen(urllib.request.Request(f"{emu.auth_base}/oauth/token", data=form), timeout=10) as r:
+    form = urllib.parse.urlencode(
+        {
+            "grant_type": "authorization_code",
+            "client_id": emu.client_id,
+            "client_secret": emu.client_secret,
+            "redirect_uri": emu.redirect_uri,
+            "code_verifier": verifier,
+            "code": params["code"][0],
+        }
+    ).encode()
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{emu.auth_base}/oauth/token", data=form), timeout=10
+    ) as r:
         return json.loads(r.read())

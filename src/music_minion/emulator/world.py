@@ -163,7 +163,11 @@ class World:
     def related_tracks(self, urn: str, n: int = 60) -> list[str]:
         """Tracks of the same genre, in a fixed order derived from the seed."""
         t = self.tracks[urn]
-        same = [u for u, o in self.tracks.items() if o.genre == t.genre and u != urn and u not in self.deleted]
+        same = [
+            u
+            for u, o in self.tracks.items()
+            if o.genre == t.genre and u != urn and u not in self.deleted
+        ]
         random.Random(f"{self.seed}:{urn}").shuffle(same)
         return same[:n]
 
@@ -200,8 +204,17 @@ class World:
         urn = f"soundcloud:users:{uid}"
         path = self._register("/" + _slug(username), urn)
         city, country = rng.choice(vocab.CITIES)
-        user = User(urn, uid, username, path[1:], username.title(), city, country,
-                    EPOCH - rng.randint(400, 4000) * 86400, int(rng.paretovariate(1.2) * 300))
+        user = User(
+            urn,
+            uid,
+            username,
+            path[1:],
+            username.title(),
+            city,
+            country,
+            EPOCH - rng.randint(400, 4000) * 86400,
+            int(rng.paretovariate(1.2) * 300),
+        )
         self.users[urn] = user
         for d in (self.likes, self.reposts, self.uploads, self.user_playlists):
             d[urn] = []
@@ -215,20 +228,46 @@ class World:
         path = self._register(f"/{user.permalink}/{_slug(title)}", urn)
         roll = tid % 29
         access = "blocked" if roll == 7 else "preview" if roll in (3, 11, 19) else "playable"
-        tags = " ".join(f'"{t}"' if " " in t else t for t in rng.sample(vocab.TAGS, rng.randint(0, 3)))
-        track = Track(urn, tid, title, user.urn, path.rsplit("/", 1)[1], duration, genre, tags,
-                      float(rng.choice((0, 120, 122, 124, 126, 128, 130, 140, 170, 174))),
-                      access, created_at, int(rng.paretovariate(1.1) * 200), rng.choice(vocab.LABELS))
+        tags = " ".join(
+            f'"{t}"' if " " in t else t for t in rng.sample(vocab.TAGS, rng.randint(0, 3))
+        )
+        track = Track(
+            urn,
+            tid,
+            title,
+            user.urn,
+            path.rsplit("/", 1)[1],
+            duration,
+            genre,
+            tags,
+            float(rng.choice((0, 120, 122, 124, 126, 128, 130, 140, 170, 174))),
+            access,
+            created_at,
+            int(rng.paretovariate(1.1) * 200),
+            rng.choice(vocab.LABELS),
+        )
         self.tracks[urn] = track
         return track
 
-    def _new_playlist(self, owner: str, title: str, tracks: list[str], sharing: str, created_at: int) -> Playlist:
+    def _new_playlist(
+        self, owner: str, title: str, tracks: list[str], sharing: str, created_at: int
+    ) -> Playlist:
         self._next_playlist += 1
         pid = self._next_playlist
         urn = f"soundcloud:playlists:{pid}"
         user = self.users[owner]
         path = self._register(f"/{user.permalink}/sets/{_slug(title)}", urn)
-        pl = Playlist(urn, pid, title, owner, path.rsplit("/", 1)[1], sharing, list(tracks), created_at, created_at)
+        pl = Playlist(
+            urn,
+            pid,
+            title,
+            owner,
+            path.rsplit("/", 1)[1],
+            sharing,
+            list(tracks),
+            created_at,
+            created_at,
+        )
         self.playlists[urn] = pl
         self.user_playlists[owner].insert(0, urn)
         return pl
@@ -281,15 +320,28 @@ class World:
         self._touch()
         return True
 
-    def create_playlist(self, owner: str, title: str, tracks: list[str], sharing: str = "private",
-                        description: str = "") -> Playlist:
+    def create_playlist(
+        self,
+        owner: str,
+        title: str,
+        tracks: list[str],
+        sharing: str = "private",
+        description: str = "",
+    ) -> Playlist:
         self._touch()
         pl = self._new_playlist(owner, title, tracks, sharing, self.clock)
         pl.description = description
         return pl
 
-    def update_playlist(self, urn: str, *, title: str | None = None, sharing: str | None = None,
-                        description: str | None = None, tracks: list[str] | None = None) -> Playlist:
+    def update_playlist(
+        self,
+        urn: str,
+        *,
+        title: str | None = None,
+        sharing: str | None = None,
+        description: str | None = None,
+        tracks: list[str] | None = None,
+    ) -> Playlist:
         pl = self.playlists[urn]
         if title is not None:
             pl.title = title
@@ -308,8 +360,16 @@ class World:
         self.user_playlists[pl.user_urn].remove(urn)
         self._touch()
 
-    def mutate(self, *, likes: int = 0, reposts: int = 0, uploads: int = 0, delete: int = 0,
-               me_likes: int = 0, artists: list[str] | None = None) -> dict[str, Any]:
+    def mutate(
+        self,
+        *,
+        likes: int = 0,
+        reposts: int = 0,
+        uploads: int = 0,
+        delete: int = 0,
+        me_likes: int = 0,
+        artists: list[str] | None = None,
+    ) -> dict[str, Any]:
         """Change the world between syncs, deterministically from the seed and the mutation count.
 
         New likes and reposts go to the front of random watched artists' lists (or `artists`),
@@ -319,8 +379,17 @@ class World:
         rng = self._rng
         pool = [u for u in self.tracks if u not in self.deleted]
         who = list(artists) if artists else list(self.artist_urns)
-        out: dict[str, Any] = {"likes": [], "reposts": [], "uploads": [], "deleted": [], "me_likes": []}
-        for kind, n, adder in (("likes", likes, self.add_like), ("reposts", reposts, self.add_repost)):
+        out: dict[str, Any] = {
+            "likes": [],
+            "reposts": [],
+            "uploads": [],
+            "deleted": [],
+            "me_likes": [],
+        }
+        for kind, n, adder in (
+            ("likes", likes, self.add_like),
+            ("reposts", reposts, self.add_repost),
+        ):
             for _ in range(n):
                 for _attempt in range(50):
                     artist, track = rng.choice(who), rng.choice(pool)
@@ -354,7 +423,7 @@ def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) ->
     w.me_urn = me.urn
     names = _artist_names(rng, sz.artists + sz.other_uploaders)
     artists = [w._add_user(n, rng) for n in names[: sz.artists]]
-    others = [w._add_user(n, rng) for n in names[sz.artists:]]
+    others = [w._add_user(n, rng) for n in names[sz.artists :]]
     w.artist_urns = [a.urn for a in artists]
     w.followings[me.urn] = list(w.artist_urns)
     span = 3 * 365 * 86400
@@ -405,9 +474,11 @@ def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) ->
     candidates = sorted({u for a in artists for u in w.likes[a.urn]} - set(w.likes[me.urn]))
     rng.shuffle(candidates)
     k = sz.judgment_playlist_tracks
-    w._new_playlist(me.urn, "Not quite", candidates[k: 2 * k], "private", EPOCH - 86400 * 30)
+    w._new_playlist(me.urn, "Not quite", candidates[k : 2 * k], "private", EPOCH - 86400 * 30)
     w._new_playlist(me.urn, "Not interested", candidates[:k], "private", EPOCH - 86400 * 20)
-    w._new_playlist(me.urn, "Warm-up ideas", list(w.likes[me.urn][:k]), "public", EPOCH - 86400 * 10)
+    w._new_playlist(
+        me.urn, "Warm-up ideas", list(w.likes[me.urn][:k]), "public", EPOCH - 86400 * 10
+    )
     return w
 
 

@@ -49,6 +49,17 @@ def known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+class TrackCache:
+    """The writer's memory of tracks it has written this run: URN -> (id, row).
+
+    A track liked by many artists is upserted once per run instead of once per artist, and its id
+    never needs a lookup again. Only the single writer may hold one (it mirrors its writes).
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[int, tuple]] = {}
+
+
 def merge_source(
     conn: sqlite3.Connection,
     artist_id: int,
@@ -58,40 +69,57 @@ def merge_source(
     *,
     full: bool = False,
     also: Callable[[sqlite3.Connection], None] | None = None,
+    cache: TrackCache | None = None,
+    transaction: bool = True,
 ) -> MergeResult:
-    """Merge one newest-first walk of (artist, kind) in one transaction.
+    """Merge one newest-first walk of (artist, kind), atomically.
 
     `rows` are track tuples in `tracks.TRACK_COLUMNS` order, newest first; a row's index is its
     `position` (0 = newest in the list as seen now). Duplicated URNs keep their first position.
     `full` means the walk saw the whole list: rows not in it get `gone_at`, rows in it lose it.
-    `also(conn)` runs inside the same transaction (the schedule update).
+    `also(conn)` runs inside the same transaction (the schedule update). With `transaction=False`
+    the caller holds the transaction (the writer may group several merges in one commit).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown provenance kind {kind!r}")
+    if not transaction:
+        return _merge(conn, artist_id, kind, rows, now, full, also, cache)
+    with write_transaction(conn):
+        return _merge(conn, artist_id, kind, rows, now, full, also, cache)
+
+
+def _merge(conn, artist_id, kind, rows, now, full, also, cache) -> MergeResult:  # noqa: ANN001
     positions: dict[str, int] = {}
     unique: list[tuple] = []
     for r in rows:
         if r[0] not in positions:
             positions[r[0]] = len(positions)
             unique.append(r)
-    result = MergeResult()
-    with write_transaction(conn):
-        ids = tracks_store.ids_by_urn(conn, positions)
-        new_urns = [u for u in positions if u not in ids]
-        tracks_store.upsert_tracks(conn, unique, now)
-        if new_urns:
-            ids.update(tracks_store.ids_by_urn(conn, new_urns))
-        result.tracks_new = len(new_urns)
-        before = conn.total_changes
-        conn.executemany(
-            "INSERT OR IGNORE INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
-            [(ids[u], artist_id, kind, now, pos) for u, pos in positions.items()],
-        )
-        result.provenance_new = conn.total_changes - before
-        if full:
-            result.gone, result.revived = _mark_presence(conn, artist_id, kind, set(ids.values()), now)
-        if also is not None:
-            also(conn)
+    known = cache.rows if cache is not None else {}
+    # Rows this writer already wrote with the same payload need no upsert and no id lookup.
+    todo = [r for r in unique if (hit := known.get(r[0])) is None or hit[1] != r]
+    ids = {u: known[u][0] for u in positions if u in known}
+    lookup = [r[0] for r in todo if r[0] not in ids]
+    ids.update(tracks_store.ids_by_urn(conn, lookup))
+    new_urns = [u for u in lookup if u not in ids]
+    tracks_store.upsert_tracks(conn, todo, now)
+    if new_urns:
+        ids.update(tracks_store.ids_by_urn(conn, new_urns))
+    if cache is not None:
+        for r in todo:
+            known[r[0]] = (ids[r[0]], r)
+    result = MergeResult(tracks_new=len(new_urns))
+    before = conn.total_changes
+    # Sorted by track id: the primary key's B-tree is written in order (far fewer pages touched).
+    conn.executemany(
+        "INSERT OR IGNORE INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
+        sorted((ids[u], artist_id, kind, now, pos) for u, pos in positions.items()),
+    )
+    result.provenance_new = conn.total_changes - before
+    if full:
+        result.gone, result.revived = _mark_presence(conn, artist_id, kind, set(ids.values()), now)
+    if also is not None:
+        also(conn)
     return result
 
 

@@ -27,7 +27,7 @@ _DATA = TRACK_COLUMNS[1:]
 # Upsert: a missing (None) field never erases a known value; updated_at moves only when
 # something actually changed, so re-merging the same payload writes nothing.
 _UPSERT = (
-    f"INSERT INTO tracks ({', '.join(TRACK_COLUMNS)}, first_seen_at, updated_at) "
+    f"INSERT INTO tracks ({', '.join(TRACK_COLUMNS)}, first_seen_at, updated_at) "  # noqa: S608 - constant columns
     f"VALUES ({', '.join('?' * (len(TRACK_COLUMNS) + 2))}) "
     "ON CONFLICT (urn) DO UPDATE SET "
     + ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _DATA)

@@ -1,0 +1,172 @@
+"""`artists add|import|import-followings|list|remove|set-weight`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, table
+from music_minion.errors import UserError
+
+EPILOG = """\b
+Examples:
+  music-minion artists add https://soundcloud.com/some-dj other-dj
+  music-minion artists import artists.csv        one URL per line, or CSV url,weight,tier
+  music-minion artists import-followings         watch everyone I follow
+  music-minion artists list --json
+  music-minion artists set-weight some-dj 2 --tier core
+  music-minion artists remove some-dj
+"""
+
+
+@click.group("artists", epilog=EPILOG)
+def artists() -> None:
+    """Watched artists: add, import, list, remove, weigh."""
+
+
+def _client_run(fn: Any, *, auth: str = "auto") -> Any:
+    """Open the store and a client, run `fn(client, conn)` in one event loop."""
+    from music_minion import config
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    conn = open_store(cfg)
+
+    async def go() -> Any:
+        async with SoundCloudClient.from_config(cfg, auth=auth) as client:  # type: ignore[arg-type]
+            return await fn(client, conn)
+
+    try:
+        return asyncio.run(go())
+    finally:
+        conn.close()
+
+
+def _report(d: dict[str, list[dict]]) -> None:
+    for e in d["added"]:
+        click.echo(f"added {e['username'] or e['urn']} ({e['urn']})")
+    for e in d["already"]:
+        click.echo(f"already watched: {e['username'] or e['urn']}")
+    for e in d["failed"]:
+        click.echo(f"failed: {e['input']} — {e['reason']}", err=True)
+
+
+@artists.command("add")
+@click.argument("inputs", nargs=-1, required=True, metavar="URL_OR_PERMALINK...")
+@click.option("--weight", type=click.FloatRange(min=0), help="Weight of these artists (default 1).")
+@click.option("--tier", help="A free label (e.g. core, maybe).")
+@json_option
+@click.pass_context
+def add(ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None) -> None:
+    """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
+    from music_minion.discovery.artists import Wanted, add as add_artists, normalize_input
+
+    wanted = [Wanted(normalize_input(i), weight, tier) for i in inputs if i.strip()]
+    if not wanted:
+        raise UserError("no artist given", "pass a SoundCloud URL or permalink", exit_code=2)
+    result = _client_run(lambda c, conn: add_artists(c, conn, wanted))
+    emit(result, _report)
+    if result["failed"] and not (result["added"] or result["already"]):
+        ctx.exit(1)
+
+
+@artists.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def import_file(file: Path) -> None:
+    """Watch the artists listed in FILE (one URL per line, or CSV url[,weight[,tier]])."""
+    from music_minion.discovery.artists import add as add_artists, parse_import
+
+    wanted = parse_import(file)
+    result = _client_run(lambda c, conn: add_artists(c, conn, wanted))
+    emit(result, _report)
+
+
+@artists.command("import-followings")
+@json_option
+def import_followings() -> None:
+    """Watch every user I follow on SoundCloud (needs `auth login`)."""
+    from music_minion.discovery.artists import import_followings as run_import
+
+    result = _client_run(lambda c, conn: run_import(c, conn), auth="user")
+    emit(result, lambda d: click.echo(f"watching {d['added']} new artist(s); {d['already']} already watched"))
+
+
+@artists.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Also artists no longer watched.")
+@json_option
+def list_(include_all: bool) -> None:
+    """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
+    import importlib
+
+    from music_minion import config
+    from music_minion.store import artists as store
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    conn = open_store(cfg)
+    try:
+        rows = store.list_with_counts(conn, include_unwatched=include_all)
+    finally:
+        conn.close()
+    try:
+        hit_rate = importlib.import_module("music_minion.discovery.ranking").smoothed_hit_rate
+    except (ImportError, AttributeError):
+        hit_rate = None
+    for r in rows:
+        r["hit_rate"] = round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
+
+    def human(rs: list[dict]) -> None:
+        table(f"{len(rs)} artist(s)", ["artist", "weight", "likes", "reposts", "uploads", "liked", "dismissed", "hit rate",
+                                       "every h", "next check", "last activity", "status"],
+              [[r["username"] or r["input"] or r["urn"], f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
+                r["likes"], r["reposts"], r["uploads"], r["picks_liked"], r["picks_dismissed"],
+                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}", f"{r['check_interval_hours']:g}",
+                r["next_check_at"] or "now", r["last_activity_at"] or "",
+                ("" if r["watched"] else "unwatched ") + (r["resolve_status"] if r["resolve_status"] != "ok" else "")]
+               for r in rs])
+
+    emit(rows, human)
+
+
+@artists.command("remove")
+@click.argument("refs", nargs=-1, required=True, metavar="ARTIST...")
+@json_option
+def remove(refs: tuple[str, ...]) -> None:
+    """Stop watching artists (their history stays: provenance is never deleted)."""
+    from music_minion.store import artists as store
+    from music_minion.store import open_store
+
+    conn = open_store()
+    try:
+        rows = [store.find(conn, r) for r in refs]
+        for row in rows:
+            store.set_watched(conn, row["id"], False)
+    finally:
+        conn.close()
+    emit({"removed": [{"id": r["id"], "urn": r["urn"], "name": r["username"] or r["input"]} for r in rows]},
+         lambda d: [click.echo(f"no longer watching {e['name'] or e['urn']}") for e in d["removed"]])
+
+
+@artists.command("set-weight")
+@click.argument("ref", metavar="ARTIST")
+@click.argument("weight", type=click.FloatRange(min=0))
+@click.option("--tier", help="Also set the tier label.")
+@json_option
+def set_weight(ref: str, weight: float, tier: str | None) -> None:
+    """Set how much an artist's picks count (0 mutes them without unwatching)."""
+    from music_minion.store import artists as store
+    from music_minion.store import open_store
+
+    conn = open_store()
+    try:
+        row = store.find(conn, ref)
+        store.set_weight(conn, row["id"], weight, tier)
+    finally:
+        conn.close()
+    emit({"id": row["id"], "urn": row["urn"], "weight": weight, "tier": tier or row["tier"]},
+         lambda d: click.echo(f"weight of {row['username'] or row['input'] or row['urn']} is now {weight:g}"))

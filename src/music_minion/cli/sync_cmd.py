@@ -1,0 +1,110 @@
+"""`sync [--artist A] [--all] [--full] [--dry-run] [--wait] [--push]` and `sync history`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, table, wants_json
+
+EPILOG = """\b
+Examples:
+  music-minion sync                       check the artists that are due
+  music-minion sync --all --json          check every watched artist, print the run summary
+  music-minion sync --artist some-dj      check one artist now
+  music-minion sync --full                re-walk everything, note what disappeared
+  music-minion sync --dry-run             show who would be checked
+  music-minion sync history               recent runs with their figures
+"""
+
+
+@click.group("sync", invoke_without_command=True, epilog=EPILOG)
+@click.option("--artist", "artists", multiple=True, metavar="A", help="Check this artist (URL, permalink, name or URN); repeatable.")
+@click.option("--all", "everyone", is_flag=True, help="Check every watched artist, due or not.")
+@click.option("--full", is_flag=True, help="Re-walk whole lists (up to discovery.full_max_pages) and record what is gone.")
+@click.option("--dry-run", is_flag=True, help="Show the plan; make no requests and write nothing.")
+@click.option("--wait", is_flag=True, help="If another sync runs, wait for it instead of exiting.")
+@click.option("--push", is_flag=True, help="After syncing, push the discovery playlist.")
+@click.option("--no-learn", is_flag=True, help="Skip learning judgments from my SoundCloud likes.")
+@json_option
+@click.pass_context
+def sync(ctx: click.Context, artists: tuple[str, ...], everyone: bool, full: bool, dry_run: bool, wait: bool,
+         push: bool, no_learn: bool) -> None:
+    """Collect what the watched artists like, repost and upload."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from music_minion import config
+    from music_minion.discovery.sync import SyncOptions, run
+
+    cfg = config.load()
+    opts = SyncOptions(artists=artists, everyone=everyone, full=full, dry_run=dry_run, push=push, learn=not no_learn)
+    if dry_run:
+        emit(run(cfg, opts), _human_plan)
+        return
+    summary = _with_progress(lambda progress: run(cfg, opts, wait=wait, progress=progress))
+    emit(summary, _human_summary)
+    if summary["status"] == "failed" and summary.get("artists_planned"):
+        ctx.exit(1)
+
+
+def _with_progress(fn: Any) -> dict[str, Any]:
+    from rich.progress import TextColumn
+
+    from music_minion.cli.common import progress
+
+    bar = progress(TextColumn("{task.fields[info]}"))
+    with bar:
+        task = bar.add_task("artists", total=None, info="")
+
+        def update(p: dict[str, Any]) -> None:
+            info = f"new {p['tracks_new']} · req {p['requests']}"
+            if p["rate_limited"] or p["wait_s"]:
+                info += f" · waited {p['wait_s']} s ({p['rate_limited']}×429)"
+            bar.update(task, total=p["artists_total"], completed=p["artists_done"], info=info)
+
+        return fn(update)
+
+
+def _human_plan(d: dict[str, Any]) -> None:
+    click.echo(f"would check {d['artists_planned']} artist(s) × {', '.join(d['sources'])}"
+               + (f"; {d['resolutions_to_retry']} unresolved input(s) to retry" if d["resolutions_to_retry"] else ""))
+    if d["artists"]:
+        table(None, ["artist", "urn", "interval h", "next check"],
+              [[a["name"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"] for a in d["artists"]])
+
+
+def _human_summary(d: dict[str, Any]) -> None:
+    click.echo(
+        f"sync {d['status']}: {d['artists_done']}/{d['artists_planned']} artists, {d['tracks_new']} new tracks, "
+        f"{d['provenance_new']} new picks, {d['requests']} requests in {d['durations_s']['total']} s"
+    )
+    if d.get("errors"):
+        click.echo("errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(d["errors"].items())), err=True)
+    if d.get("provenance_gone") or d.get("tracks_deleted"):
+        click.echo(f"gone from lists: {d['provenance_gone']} picks; deleted tracks: {d['tracks_deleted']}")
+    for part in ("learn", "push"):
+        if isinstance(d.get(part), dict) and d[part].get("skipped"):
+            click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
+
+
+@sync.command("history")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs.")
+@json_option
+def history(limit: int) -> None:
+    """Recent sync runs with their figures."""
+    from music_minion.store import open_store
+    from music_minion.store import sync_runs
+
+    conn = open_store()
+    try:
+        runs = sync_runs.recent(conn, limit)
+    finally:
+        conn.close()
+    if wants_json():
+        emit(runs, lambda _d: None)
+        return
+    table("sync runs", ["id", "started", "status", "artists", "new tracks", "new picks", "requests", "errors", "seconds"],
+          [[r["id"], r["started_at"], r["status"], f"{r['artists_done']}/{r['artists_planned']}", r["tracks_new"],
+            r["provenance_new"], r["requests"], ", ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
+            (r["stats"].get("durations_s") or {}).get("total", "")] for r in runs])

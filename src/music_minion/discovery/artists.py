@@ -1,0 +1,145 @@
+"""Watched artists: add (resolving URLs), import from a file or my followings, retry failed resolutions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from music_minion.errors import UserError
+from music_minion.store import artists as store
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One artist the user asked to watch, with optional weight and tier."""
+
+    input: str
+    weight: float | None = None
+    tier: str | None = None
+
+
+def normalize_input(text: str) -> str:
+    """The canonical form of a URL or permalink the user typed (trimmed, no trailing slash, no query)."""
+    t = text.strip()
+    t = t.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    if t.startswith("http://"):
+        t = "https://" + t[len("http://"):]
+    if t.startswith(("https://www.soundcloud.com/", "https://m.soundcloud.com/")):
+        t = "https://soundcloud.com/" + t.split("/", 3)[3]
+    return t
+
+
+def resolved(user: Any) -> store.Resolved:
+    return store.Resolved(user.urn, getattr(user, "username", None), getattr(user, "permalink", None),
+                          getattr(user, "permalink_url", None))
+
+
+def _outcome_kind(outcome: Any) -> tuple[str | None, str]:
+    """(resolve_status, reason) of a failed outcome, or (None, '') when it is a user."""
+    from music_minion.soundcloud.models import User
+
+    if outcome.error is None:
+        if isinstance(outcome.value, User):
+            return None, ""
+        what = type(outcome.value).__name__.lower()
+        return "failed_permanent", f"not an artist (it is a {what})"
+    if outcome.error == "permanent":
+        return "failed_permanent", f"not found ({outcome.status or 'permanent'})" if outcome.status == 404 else f"permanent error {outcome.status or ''}".strip()
+    if outcome.error == "auth":
+        return "failed_transient", "not authorised (log in again)"
+    return "failed_transient", f"{outcome.error} error, will retry on the next sync"
+
+
+def record_outcomes(conn: sqlite3.Connection, wanted: list[Wanted], outcomes: list[Any]) -> dict[str, list[dict]]:
+    """Store what resolution gave for each wanted input; returns added / already / failed lists."""
+    report: dict[str, list[dict]] = {"added": [], "already": [], "failed": []}
+    for want, outcome in zip(wanted, outcomes, strict=True):
+        status, reason = _outcome_kind(outcome)
+        if status is None:
+            before = conn.execute("SELECT watched FROM artists WHERE urn = ?", (outcome.value.urn,)).fetchone()
+            aid, _ = store.upsert_resolved(conn, resolved(outcome.value), input=want.input, watched=True,
+                                           weight=want.weight, tier=want.tier)
+            entry = {"input": want.input, "id": aid, "urn": outcome.value.urn, "username": outcome.value.username}
+            report["already" if before is not None and before[0] else "added"].append(entry)
+        else:
+            store.record_failure(conn, want.input, status, reason, weight=want.weight, tier=want.tier)
+            report["failed"].append({"input": want.input, "status": status, "reason": reason,
+                                     "retry": status == "failed_transient"})
+    return report
+
+
+async def add(client: Any, conn: sqlite3.Connection, wanted: list[Wanted]) -> dict[str, list[dict]]:
+    """Resolve each wanted input (one batch, never raising for one bad input) and watch the users."""
+    seen: dict[str, Wanted] = {}
+    for w in wanted:
+        seen.setdefault(w.input, w)
+    todo = list(seen.values())
+    if not todo:
+        return {"added": [], "already": [], "failed": []}
+    batch = await client.resolve_many([w.input for w in todo])
+    return record_outcomes(conn, todo, batch.outcomes)
+
+
+async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]:
+    """Resolve again the inputs whose earlier failure was transient; counts of the outcome."""
+    rows = store.to_retry(conn)
+    if not rows:
+        return {"retried": 0, "resolved": 0, "failed": 0}
+    wanted = [Wanted(r["input"]) for r in rows]
+    report = record_outcomes(conn, wanted, (await client.resolve_many([w.input for w in wanted])).outcomes)
+    return {"retried": len(rows), "resolved": len(report["added"]) + len(report["already"]), "failed": len(report["failed"])}
+
+
+async def import_followings(client: Any, conn: sqlite3.Connection, *, page_cap: int | None = None) -> dict[str, int]:
+    """Watch every user I follow on SoundCloud (needs a user token)."""
+    from music_minion.discovery.sources import MyFollowings
+
+    added = already = 0
+    async for user in MyFollowings().items(client, page_cap):
+        row = conn.execute("SELECT watched FROM artists WHERE urn = ?", (user.urn,)).fetchone()
+        store.upsert_resolved(conn, resolved(user), watched=True)
+        if row is not None and row[0]:
+            already += 1
+        else:
+            added += 1
+    return {"added": added, "already": already}
+
+
+def parse_import(path: Path) -> list[Wanted]:
+    """Read an import file: one URL/permalink per line, or CSV `url[,weight[,tier]]` (header optional).
+
+    Blank lines and `#` comments are skipped. A bad weight is a UserError naming the line.
+    """
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise UserError(f"no such file: {path}", "check the path") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not UTF-8 text", "save it as UTF-8 (one URL per line, or CSV)") from None
+    except OSError as e:
+        raise UserError(f"cannot read {path}: {e.strerror}", "check the file's permissions") from None
+    out: list[Wanted] = []
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    for n, line in lines:
+        cells = [c.strip() for c in next(csv.reader(io.StringIO(line)))]
+        if not cells or not cells[0]:
+            continue
+        if n == lines[0][0] and cells[0].lower() in ("url", "input", "artist", "permalink"):
+            continue  # header
+        weight: float | None = None
+        if len(cells) > 1 and cells[1]:
+            try:
+                weight = float(cells[1])
+            except ValueError:
+                raise UserError(f"{path} line {n}: weight {cells[1]!r} is not a number", "write e.g. `https://soundcloud.com/x,1.5`") from None
+            if weight < 0:
+                raise UserError(f"{path} line {n}: weight must be 0 or more", "use a non-negative weight")
+        tier = cells[2] if len(cells) > 2 and cells[2] else None
+        out.append(Wanted(normalize_input(cells[0]), weight, tier))
+    if not out:
+        raise UserError(f"{path} names no artists", "write one SoundCloud URL per line")
+    return out

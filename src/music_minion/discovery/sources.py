@@ -1,0 +1,117 @@
+"""Sources: the newest-first lists sync walks, behind one small protocol.
+
+An artist has three sources (`likes`, `reposts`, `uploads`, mapped to provenance kinds `like`,
+`repost`, `upload`); I have two (`my_likes`, `my_followings`). Every source yields items newest
+first through the client; `walk` stops at the first item already known for (artist, kind)
+(`stop_at_known`), at the page cap, or, for a full pass, at an item cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from music_minion.errors import UserError
+
+# Source name in the config -> (provenance kind, client method taking the artist's URN).
+ARTIST_SOURCES: dict[str, tuple[str, str]] = {
+    "likes": ("like", "user_likes"),
+    "reposts": ("repost", "user_reposts"),
+    "uploads": ("upload", "user_tracks"),
+}
+
+
+class Source(Protocol):
+    """Anything sync can walk: a name and a newest-first async iterator of items."""
+
+    name: str
+
+    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]: ...
+
+
+@dataclass(frozen=True)
+class ArtistSource:
+    """One of an artist's lists (likes, reposts or uploads)."""
+
+    name: str
+    artist_urn: str
+
+    @property
+    def kind(self) -> str:
+        return ARTIST_SOURCES[self.name][0]
+
+    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
+        return getattr(client, ARTIST_SOURCES[self.name][1])(self.artist_urn, page_cap=page_cap)
+
+
+@dataclass(frozen=True)
+class MyLikes:
+    """The tracks I like on SoundCloud (user token)."""
+
+    name: str = "my_likes"
+
+    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
+        return client.my_likes(page_cap=page_cap)
+
+
+@dataclass(frozen=True)
+class MyFollowings:
+    """The users I follow on SoundCloud (user token)."""
+
+    name: str = "my_followings"
+
+    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
+        return client.my_followings(page_cap=page_cap)
+
+
+def configured_sources(names: Iterable[str]) -> list[str]:
+    """Validate `discovery.sources`: known names, no duplicates, at least one."""
+    out: list[str] = []
+    for n in names:
+        if n not in ARTIST_SOURCES:
+            raise UserError(
+                f"discovery.sources has unknown source {n!r}",
+                f"use some of {', '.join(ARTIST_SOURCES)}, e.g. `music-minion config set discovery.sources likes,reposts`",
+            )
+        if n not in out:
+            out.append(n)
+    if not out:
+        raise UserError("discovery.sources is empty", "name at least one of likes, reposts, uploads")
+    return out
+
+
+@dataclass
+class Walk:
+    """What one walk brought back: items newest first, and how it ended."""
+
+    items: list[Any] = field(default_factory=list)
+    stopped_at_known: bool = False
+    complete: bool = False  # reached the end of the list (only meaningful without a page cap)
+
+
+async def walk(source: Source, client: Any, *, page_cap: int | None, known: set[str] | None = None,
+               item_cap: int | None = None) -> Walk:
+    """Collect a source's items newest first, stopping at the first known URN or a cap."""
+    out = Walk()
+    iterator = source.items(client, page_cap)
+    try:
+        async for item in iterator:
+            if known is not None and item.urn in known:
+                out.stopped_at_known = True
+                return out
+            out.items.append(item)
+            if item_cap is not None and len(out.items) >= item_cap:
+                return out
+    finally:
+        close = getattr(iterator, "aclose", None)
+        if close is not None:
+            await close()
+    out.complete = page_cap is None
+    return out
+
+
+def track_row(t: Any) -> tuple:
+    """A client Track as the store's plain row (store/tracks.TRACK_COLUMNS order)."""
+    return (t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, t.duration_ms, t.genre, t.tag_list,
+            t.bpm, t.created_at, t.access, t.playback_count, t.likes_count, t.reposts_count)

@@ -121,7 +121,8 @@ class RunningEmulator:
         """Write soundcloud.* keys pointing at this emulator into the config file; returns its path.
 
         The file is `$MUSIC_MINION_CONFIG`, else `<home_dir>/config/config.toml`. With `fast`, retry
-        delays are shrunk and the request-rate limit raised so tests spend no time waiting.
+        delays are shrunk, the request-rate limit raised so tests spend no time waiting, and the
+        client timeout (1.5 s) set below the "timeout" fault's stall (2 s by default).
         """
         from music_minion import config
 
@@ -140,7 +141,7 @@ class RunningEmulator:
                     "soundcloud.requests_per_second": "500",
                     "soundcloud.backoff_base_s": "0.01",
                     "soundcloud.backoff_max_s": "0.2",
-                    "soundcloud.timeout_s": "5",
+                    "soundcloud.timeout_s": "1.5",
                     "soundcloud.rate_limit_wait_max_s": "5",
                 }
             )

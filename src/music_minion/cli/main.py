@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "emulator": ("music_minion.cli.emulator_cmd", "emulator_group", "Run a local SoundCloud stand-in (OAuth, API, faults)."),
     "auth": ("music_minion.cli.auth_cmd", "auth", "Log in to SoundCloud, show or end the session."),
     "library": ("music_minion.cli.library_cmd", "library", "Scan local audio files and match them to SoundCloud tracks."),
+    "export": ("music_minion.cli.export_cmd", "export", "Write the index to Parquet, CSV or JSON for analytics."),
     "feed": ("music_minion.cli.curate_cmd", "feed", "Rank unjudged tracks and say why each is there."),
     "judge": ("music_minion.cli.curate_cmd", "judge", "Judge a track: liked, not_interested or not_quite."),
     "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget a track's judgment."),

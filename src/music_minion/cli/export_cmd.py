@@ -1,0 +1,59 @@
+"""`export parquet|csv|json PATH [--what TABLE|all]`: snapshots of the index for analytics."""
+
+from __future__ import annotations
+
+import click
+
+from music_minion.cli.common import emit, json_option, table
+
+_FORMATS = ("parquet", "csv", "json")
+_WHAT = ("tracks", "provenance", "judgments", "artists", "all")
+
+EPILOG = """\b
+Examples:
+  music-minion export parquet ~/minion-export              one file per table in that folder
+  music-minion export csv tracks.csv --what tracks
+  music-minion export json provenance.json --what provenance --force
+  music-minion export parquet out/ --what judgments --json
+\b
+Tables: tracks (track_id, urn, title, uploader, genre, counts, first_seen_at, ...),
+provenance (track_id, artist_id, kind, first_seen_at, position, gone_at),
+judgments (track_id, verdict, source, judged_at), artists (artist_id, urn, username, schedule).
+Parquet needs `pip install 'music-minion[analytics]'`.
+"""
+
+
+@click.command("export", epilog=EPILOG)
+@click.argument("fmt", metavar="parquet|csv|json", type=click.Choice(_FORMATS, case_sensitive=False))
+@click.argument("path", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.option("--what", type=click.Choice(_WHAT), default="all", show_default=True,
+              help="Which table; `all` writes one file per table into the folder PATH.")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@json_option
+def export(fmt: str, path: str, what: str, force: bool) -> None:
+    """Write the index (tracks, provenance, judgments, artists) to Parquet, CSV or JSON.
+
+    Timestamps are UTC: typed timestamps in Parquet, ISO-8601 text in CSV and JSON.
+    """
+    from music_minion import config
+    from music_minion import export as exporter
+    from music_minion.store import open_store
+
+    fmt = fmt.lower()
+    if fmt == "parquet":
+        exporter.require_pyarrow()  # before touching the database or the disk
+    conn = open_store(config.load(), readonly=True)
+    try:
+        result = exporter.export(conn, fmt, path, what, overwrite=force)
+    finally:
+        conn.close()
+
+    def human(data: dict) -> None:
+        rows = [[f["table"], f["rows"], _size(f["bytes"]), f["path"]] for f in data["files"]]
+        table(f"Exported {data['format']}", ["table", "rows", "size", "path"], rows)
+
+    emit(result.as_dict(), human)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -1,0 +1,254 @@
+"""Parquet / CSV / JSON snapshots of the index for analytics.
+
+Four tables, the same columns in every format: `tracks` (keyed by `track_id`, with the URN),
+`provenance` (who liked/reposted/uploaded each track and when we first saw it, by integer ids),
+`judgments` and `artists`. One table goes to one file; `all` writes one file per table into a
+folder. Rows stream from SQLite in batches, so memory stays flat whatever the index size. Files
+are written beside their target and renamed into place, so a failed export never leaves half a
+file and never replaces an existing one unless asked (`overwrite=True`).
+
+Parquet (optional extra `music-minion[analytics]`, pyarrow) is typed: integer ids, timestamps as
+`timestamp[s, tz=UTC]`, low-cardinality strings dictionary-encoded, zstd-compressed. CSV and JSON
+need only the standard library; their timestamps are ISO-8601 UTC text (`2026-01-02T03:04:05Z`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from music_minion.errors import UserError
+from music_minion.store import snapshot
+
+FORMATS = ("parquet", "csv", "json")
+TABLES = snapshot.TABLES
+WHAT_CHOICES = (*TABLES, "all")
+EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "json": ".json"}
+INSTALL_HINT = "pip install 'music-minion[analytics]'"
+
+# Column types beyond plain strings; every other column is a string.
+_INT = {"track_id", "artist_id", "duration_ms", "playback_count", "likes_count", "reposts_count", "position"}
+_FLOAT = {"bpm", "weight", "check_interval_hours"}
+_BOOL = {"watched"}
+# Few distinct values: dictionary-encoded (and a categorical for Arrow readers).
+_CATEGORY = {"uploader_urn", "uploader_name", "genre", "access", "status", "kind", "verdict", "source", "tier", "resolve_status"}
+_ROW_GROUP = 256 * 1024
+# zstd 15: about 4% smaller files than 9 for about 3 times the (still sub-second per 10k tracks) time.
+ZSTD_LEVEL = 15
+
+
+@dataclass
+class ExportedFile:
+    table: str
+    path: Path
+    rows: int = 0
+    bytes: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "path": str(self.path), "rows": self.rows, "bytes": self.bytes}
+
+
+@dataclass
+class ExportResult:
+    format: str
+    what: str
+    files: list[ExportedFile] = field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.bytes for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "what": self.what,
+            "files": [f.as_dict() for f in self.files],
+            "total_rows": sum(f.rows for f in self.files),
+            "total_bytes": self.total_bytes,
+        }
+
+
+def require_pyarrow() -> None:
+    """Raise a one-line UserError telling how to install pyarrow when it is missing."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise UserError("Parquet export needs pyarrow, which is not installed", INSTALL_HINT) from None
+
+
+def plan(fmt: str, path: Path, what: str) -> list[tuple[str, Path]]:
+    """(table, file) pairs to write. `all` (or an existing folder) puts `<table>.<ext>` files in `path`."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}", exit_code=2)
+    if what not in WHAT_CHOICES:
+        raise UserError(f"unknown table {what!r}", f"use --what with one of {', '.join(WHAT_CHOICES)}", exit_code=2)
+    tables = list(TABLES) if what == "all" else [what]
+    if what == "all" or path.is_dir():
+        if path.exists() and not path.is_dir():
+            raise UserError(f"{path} is a file, but --what all writes a folder", "give a folder path (it is created if missing)")
+        return [(t, path / f"{t}{EXTENSIONS[fmt]}") for t in tables]
+    return [(what, path)]
+
+
+def export(conn: sqlite3.Connection, fmt: str, path: str | Path, what: str = "all", *, overwrite: bool = False) -> ExportResult:
+    """Write `what` (a table or `all`) of the index at `conn` to `path` in `fmt`; returns what was written.
+
+    Raises UserError for a bad format/table, a missing pyarrow (Parquet), an existing target
+    without `overwrite`, or a folder that cannot be written. Nothing existing is touched on error.
+    """
+    path = Path(path).expanduser()
+    targets = plan(fmt, path, what)
+    if fmt == "parquet":
+        require_pyarrow()
+    if not overwrite:
+        existing = [str(p) for _, p in targets if p.exists()]
+        if existing:
+            raise UserError(f"{existing[0]} already exists", "choose another path or add --force to replace it")
+    for _, target in targets:
+        if target.exists() and target.is_dir():
+            raise UserError(f"{target} is a folder", "give a file path for a single table")
+    folder = targets[0][1].parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"cannot create {folder}: {e.strerror}", "check the path and its permissions") from None
+
+    writer = {"parquet": _write_parquet, "csv": _write_csv, "json": _write_json}[fmt]
+    result = ExportResult(fmt, what)
+    done: list[tuple[Path, Path]] = []
+    snapshot.begin(conn)
+    try:
+        for table, target in targets:
+            tmp = target.with_name(f".{target.name}.partial")
+            try:
+                rows = writer(conn, table, tmp)
+            except OSError as e:
+                tmp.unlink(missing_ok=True)
+                raise UserError(f"cannot write {target}: {e.strerror}", "check free space and permissions") from None
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            done.append((tmp, target))
+            result.files.append(ExportedFile(table, target, rows))
+    except BaseException:
+        for tmp, _ in done:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        snapshot.end(conn)
+    # Every table is written: move them all into place together.
+    for (tmp, target), info in zip(done, result.files, strict=True):
+        os.replace(tmp, target)
+        info.bytes = target.stat().st_size
+    return result
+
+
+def _write_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
+    """CSV with a header row; NULL is an empty field, timestamps ISO text, booleans true/false."""
+    cols = snapshot.columns(table)
+    bools = [i for i, c in enumerate(cols) if c in _BOOL]
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(cols)
+        for batch in snapshot.batches(conn, table):
+            if bools:
+                batch = [_with_bools(r, bools, ("false", "true")) for r in batch]
+            out.writerows(batch)
+            n += len(batch)
+    return n
+
+
+def _write_json(conn: sqlite3.Connection, table: str, path: Path) -> int:
+    """A JSON array of objects, one object per line (valid JSON, and greppable line by line)."""
+    cols = snapshot.columns(table)
+    bools = [i for i, c in enumerate(cols) if c in _BOOL]
+    n = 0
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[")
+        for batch in snapshot.batches(conn, table):
+            lines = []
+            for row in batch:
+                if bools:
+                    row = _with_bools(row, bools, (False, True))
+                lines.append(dumps(dict(zip(cols, row, strict=True))))
+            f.write(("\n" if n == 0 else ",\n") + ",\n".join(lines))
+            n += len(batch)
+        f.write("\n]\n")
+    return n
+
+
+def _with_bools(row: tuple, idx: list[int], values: tuple[Any, Any]) -> tuple:
+    out = list(row)
+    for i in idx:
+        if out[i] is not None:
+            out[i] = values[1] if out[i] else values[0]
+    return tuple(out)
+
+
+def arrow_schema(table: str):
+    """The Arrow schema of an exported table (pyarrow must be installed)."""
+    import pyarrow as pa
+
+    timestamps = snapshot.timestamp_columns(table)
+    fields = []
+    for c in snapshot.columns(table):
+        if c in timestamps:
+            t = pa.timestamp("s", tz="UTC")
+        elif c in _INT:
+            t = pa.int64()
+        elif c in _FLOAT:
+            t = pa.float64()
+        elif c in _BOOL:
+            t = pa.bool_()
+        elif c in _CATEGORY:
+            t = pa.dictionary(pa.int32(), pa.string())
+        else:
+            t = pa.string()
+        fields.append(pa.field(c, t))
+    return pa.schema(fields)
+
+
+def _write_parquet(conn: sqlite3.Connection, table: str, path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = arrow_schema(table)
+    cols = snapshot.columns(table)
+    dictionary = [c for c in cols if c in _CATEGORY]
+    # Integers and timestamps: delta-encoded (sorted and near-sorted columns shrink to a few bits).
+    deltas = {f.name: "DELTA_BINARY_PACKED" for f in schema if pa.types.is_integer(f.type) or pa.types.is_timestamp(f.type)}
+    n = 0
+    with pq.ParquetWriter(
+        path,
+        schema,
+        compression="zstd",
+        compression_level=ZSTD_LEVEL,
+        use_dictionary=dictionary,
+        column_encoding=deltas,
+        write_statistics=True,
+    ) as writer:
+        for batch in snapshot.batches(conn, table, epoch_seconds=True, size=_ROW_GROUP):
+            arrays = [_arrow_column(pa, batch, i, f.type) for i, f in enumerate(schema)]
+            writer.write_batch(pa.record_batch(arrays, schema=schema), row_group_size=_ROW_GROUP)
+            n += len(batch)
+    return n
+
+
+def _arrow_column(pa, batch: list[tuple], i: int, type_) -> Any:
+    values = [r[i] for r in batch]
+    if pa.types.is_dictionary(type_):
+        return pa.array(values, pa.string()).dictionary_encode()
+    if pa.types.is_timestamp(type_):
+        return pa.array(values, pa.int64()).cast(type_)
+    if pa.types.is_boolean(type_):
+        return pa.array([None if v is None else bool(v) for v in values], type_)
+    return pa.array(values, type_)
+

@@ -150,6 +150,16 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
             out_files.append((fid, t, artist, duration + rng.randint(20_000, 90_000), None, None))
         elif r < 0.65:  # another artist, same title
             out_files.append((fid, title, rng.choice(outsiders), duration, None, None))
+        elif r < 0.72:  # same artist, one word of the title replaced, or another part number
+            words = title.split()
+            if rng.random() < 0.5:
+                words[rng.randrange(len(words))] = _word(rng).capitalize()
+                t = " ".join(words)
+            else:
+                t = f"{title} Part {rng.randint(2, 9)}"
+            out_files.append((fid, t, artist, duration, None, None))
+            if (artist, t, version) in keys.values():
+                truth[fid] = (artist, t, version)
         else:  # unrelated
             out_files.append(
                 (

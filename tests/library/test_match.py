@@ -215,3 +215,35 @@ def test_incremental_match_only_opens_unsettled_files(tmp_path, db, tracks):
 def test_review_threshold_above_auto_is_a_user_error(db):
     with pytest.raises(UserError, match="match_review"):
         match_library(db, auto=80.0, review=90.0, duration_tolerance_s=4.0)
+
+
+def test_dash_in_a_title_and_stop_word_titles():
+    rows = [
+        (1, "soundcloud:tracks:1", "Untitled - Part 2", "Burial", 300_000, None),
+        (2, "soundcloud:tracks:2", "Me & You", "Nobody Special", 200_000, None),
+        (3, "soundcloud:tracks:3", "Label Mix - Another Song", "Label", 200_000, None),
+    ]
+    matcher = Matcher(rows, **SETTINGS)
+    assert (
+        matcher.match(1, "Untitled - Part 2", "Burial", 300_000).track_id,
+        matcher.match(1, "Untitled - Part 2", "Burial").status,
+    ) == (1, "auto")
+    assert matcher.match(2, "Me and You", "Nobody Special", 200_000).track_id == 2
+    assert matcher.match(3, "Another Song", "Label Mix", 200_000).status == "auto"
+
+
+def test_numbers_and_swapped_words_never_link_automatically():
+    rows = [
+        (1, "soundcloud:tracks:1", "Opus Part 1", "Eric Prydz", 300_000, None),
+        (2, "soundcloud:tracks:2", "Lost In The Night Sky", "Somebody", 300_000, None),
+        (3, "soundcloud:tracks:3", "Jintellun", "Vidra", 300_000, None),
+    ]
+    matcher = Matcher(rows, **SETTINGS)
+    assert matcher.match(1, "Opus Part 2", "Eric Prydz", 300_000).status is None
+    assert matcher.match(2, "Opus Part 1", "Eric Prydz", 300_000).status == "auto"
+    swapped = matcher.match(3, "Lost In The Dark Sky", "Somebody", 300_000)
+    assert (swapped.track_id, swapped.status) == (2, "review")
+    typo = matcher.match(
+        4, "Jinoellun", "Vidra", 300_000
+    )  # no title word in common: found via the artist
+    assert (typo.track_id, typo.status) == (3, "auto")

@@ -192,7 +192,7 @@ def test_process_pool_reads_the_same_tags_in_order(tmp_path, db, monkeypatch):
             assert row["title"] == f"Song {name[0]}" and row["artist"] == f"Artist {name[0]}"
 
 
-@pytest.mark.parametrize("count", [300])
+@pytest.mark.parametrize("count", [150])
 def test_walk_scales_and_rescan_is_fast(tmp_path, db, count):
     from benchmarks.bench_scan import make_library
 

@@ -4,6 +4,8 @@ Scoring (0-100) = 0.6 × title similarity + 0.4 × artist similarity (rapidfuzz)
 text (see `normalize`). A candidate must share the version signature (a remix is not the original),
 score at least 70 on both title and artist, and — when both durations are known — lie within the
 duration tolerance to be linked automatically; outside it the pair can only go to review.
+Numbers in titles must agree ("Part 1" is not "Part 2"), and an automatic link needs every title
+word to have a close counterpart on the other side (a typo passes, another word does not).
 Bands: score ≥ auto → `auto`; ≥ review → `review`; else unmatched.
 
 Candidates are blocked through an inverted index of title words (and artist words for very
@@ -54,6 +56,8 @@ class Candidate:
     parsed: Parsed
     artists: tuple[str, ...]  # each way of naming the artist: title prefix, uploader
     duration_ms: int | None
+    kinds: tuple[str, ...] = ()
+    numbers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,9 @@ class Verdict:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.split() if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    """Blocking words: no stop words or single letters, unless that leaves nothing ("Me & You")."""
+    tokens = text.split()
+    return [w for w in tokens if w not in _STOP and (len(w) > 1 or w.isdigit())] or tokens
 
 
 def versions_agree(a: Parsed, b: Parsed) -> bool | None:
@@ -86,6 +92,25 @@ def versions_agree(a: Parsed, b: Parsed) -> bool | None:
         if fuzz.token_set_ratio(who_a, who_b) < 90:
             return False
     return None if unsure else True
+
+
+def _numbers(title: str) -> frozenset[str]:
+    return frozenset(w.lstrip("0") or "0" for w in title.split() if w.isdigit())
+
+
+def words_agree(a: str, b: str, floor: float = 75.0) -> bool:
+    """Every word of each title has a close counterpart in the other (a typo, not another word)."""
+    from rapidfuzz import fuzz, process
+
+    wa, wb = a.split(), b.split()
+    for left, right in ((wa, wb), (wb, wa)):
+        for w in left:
+            if w in right:
+                continue
+            hit = process.extractOne(w, right, scorer=fuzz.ratio, score_cutoff=floor)
+            if hit is None:
+                return False
+    return True
 
 
 class Matcher:
@@ -120,15 +145,23 @@ class Matcher:
                 names.append(artist_key(artist_names(uploader)))
             if not names:
                 continue
-            i = len(self.candidates)
-            self.candidates.append(
-                Candidate(track_id, parsed, tuple(dict.fromkeys(names)), duration_ms)
-            )
-            for w in set(_words(parsed.title)):
-                title_index[w].append(i)
-            for name in names:
-                for w in set(_words(name)):
-                    artist_index[w].add(i)
+            forms = [(parsed, tuple(dict.fromkeys(names)))]
+            if parsed.title_artist and uploader:
+                # "Untitled - Part 2" by its own artist is a title with a dash, not "Artist - Title".
+                whole = parse_title(title, False)
+                forms.append((whole, (artist_key(artist_names(uploader)),)))
+            for form, form_names in forms:
+                i = len(self.candidates)
+                self.candidates.append(
+                    Candidate(
+                        track_id, form, form_names, duration_ms, form.kinds, _numbers(form.title)
+                    )
+                )
+                for w in set(_words(form.title)):
+                    title_index[w].append(i)
+                for name in form_names:
+                    for w in set(_words(name)):
+                        artist_index[w].add(i)
         self.title_index = dict(title_index)
         self.artist_index = dict(artist_index)
 
@@ -136,9 +169,10 @@ class Matcher:
         lists = [self.title_index[w] for w in set(title_words) if w in self.title_index]
         if not lists:
             return set()
-        narrow = [p for p in lists if len(p) <= MAX_POSTINGS]
+        narrow = sorted((p for p in lists if len(p) <= MAX_POSTINGS), key=len)
         if narrow:
-            return set().union(*narrow)
+            # The two rarest words: one of them may carry a typo, both rarely do.
+            return set().union(*narrow[:2])
         # Only very common title words ("intro", "love"): keep tracks that also share an artist word.
         by_artist = set().union(*(self.artist_index.get(w, ()) for w in set(artist_words)))
         return by_artist.intersection(min(lists, key=len))
@@ -170,18 +204,47 @@ class Matcher:
         file_artist = artist_key(names)
         if not parsed.title or not file_artist:
             return none
-        ids = self._block(_words(parsed.title), _words(file_artist))
-        if not ids:
+        artist_words = _words(file_artist)
+        found = self._best(
+            parsed, file_artist, duration_ms, self._block(_words(parsed.title), artist_words)
+        )
+        if found is None:
+            # A typo in every rare title word ("Jinoellun"): fall back to the artist's tracks.
+            by_artist = self._artist_block(artist_words)
+            found = self._best(parsed, file_artist, duration_ms, by_artist) if by_artist else None
+        if found is None:
             return none
+        status, score, track_id = found
+        return Verdict(file_id, track_id, status, score)
+
+    def _artist_block(self, artist_words: list[str]) -> set[int]:
+        lists = [self.artist_index[w] for w in set(artist_words) if w in self.artist_index]
+        narrow = [p for p in lists if len(p) <= MAX_POSTINGS]
+        return set.intersection(*narrow) if narrow else set()
+
+    def _best(
+        self, parsed: Parsed, file_artist: str, duration_ms: int | None, ids: set[int]
+    ) -> tuple[str, float, int] | None:
+        """(status, score, track_id) of the best candidate among `ids`, or None."""
+        if not ids:
+            return None
         from rapidfuzz import fuzz
 
         best: tuple[float, float, int] | None = None  # (score, -duration gap, index)
         best_status = None
+        numbers = _numbers(parsed.title)
+        kinds = parsed.kinds
         for i in ids:
             cand = self.candidates[i]
-            agree = versions_agree(parsed, cand.parsed)
+            if cand.kinds != kinds:
+                continue
+            agree = versions_agree(parsed, cand.parsed) if kinds else True
             if agree is False:
                 continue
+            if numbers != cand.numbers:
+                if numbers and cand.numbers:
+                    continue  # "Part 1" is not "Part 2"
+                agree = None
             t_score = max(
                 fuzz.ratio(parsed.title, cand.parsed.title),
                 fuzz.token_sort_ratio(parsed.title, cand.parsed.title),
@@ -197,13 +260,16 @@ class Matcher:
             gap = abs(duration_ms - cand.duration_ms) if duration_ms and cand.duration_ms else None
             sure = agree is True and (gap is None or gap <= self.tolerance_ms)
             status = "auto" if score >= self.auto and sure else "review"
+            if (
+                status == "auto"
+                and t_score < 100
+                and not words_agree(parsed.title, cand.parsed.title)
+            ):
+                status = "review"  # one word swapped for another: "Red Lights" / "Blue Lights"
             key = (score + (0.05 if status == "auto" else 0), -(gap or 0), -i)
             if best is None or key > best:
                 best, best_status = key, (status, score, cand.track_id)
-        if best_status is None:
-            return none
-        status, score, track_id = best_status
-        return Verdict(file_id, track_id, status, score)
+        return best_status
 
 
 def match_files(matcher: Matcher, files: Iterable[Sequence]) -> list[Verdict]:
@@ -241,7 +307,7 @@ def match_library(
     for v in verdicts:
         counts[v.status or "unmatched"] += 1
     return {
-        "tracks": len(matcher.candidates),
+        "tracks": len({c.track_id for c in matcher.candidates}),
         "files": len(files),
         **counts,
         "elapsed_s": round(time.perf_counter() - started, 3),

@@ -123,6 +123,7 @@ def test_each_fault_kind_is_visible(kind):
         if kind == "drop":
             with pytest.raises((urllib.error.URLError, httpclient.HTTPException, ConnectionError)):
                 fetch(url, token, timeout=2)
+            assert emu.stats()["by_endpoint"] == {"GET /users/{urn}/likes/tracks": {"0": 1}}
             return
         status, body = fetch(url, token, timeout=2)
         if kind in ("429", "500", "502", "503"):

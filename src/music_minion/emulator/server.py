@@ -3,6 +3,12 @@
 The middleware does, in order: stats, rate limit, fault draw, added latency, token check. Faults
 are applied before a write handler runs (a faulted write never changes the world) and after a read
 handler has built its answer (a faulted read serves wrong bytes, never a wrong world).
+
+Private test endpoints on the API host (no token, no faults, not counted):
+`GET /_emulator/stats`, `POST /_emulator/stats/reset`, `GET /_emulator/world`,
+`GET /_emulator/users/{urn}/{likes|reposts|uploads}`, `GET|PUT /_emulator/faults` (`{"spec", "rate"}`),
+`POST /_emulator/mutate` (`{"likes", "reposts", "uploads", "delete", "me_likes", "artists"}`),
+`POST /_emulator/tokens/expire`.
 """
 
 from __future__ import annotations
@@ -159,7 +165,9 @@ class Emulator:
             route = request.match_info.route.resource
             template = route.canonical if route is not None else "<unmatched>"
             response = await self._serve(request, handler, template, is_api)
-            self.counts[(request.method, template, response.status)] += 1
+            # A dropped connection answered nothing: it is counted with status 0.
+            dropped = request.get(api_mod.FAULT) == "drop"
+            self.counts[(request.method, template, 0 if dropped else response.status)] += 1
             return response
 
         return middleware
@@ -201,6 +209,7 @@ class Emulator:
                 if write:  # the client has given up; do not change the world behind its back
                     return api_error(503, "timed out")
             if fault == "drop" or (fault == "truncate" and write):
+                request[api_mod.FAULT] = "drop"
                 return _drop(request)
             request[api_mod.FAULT] = fault
         if is_api:

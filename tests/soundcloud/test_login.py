@@ -1,0 +1,135 @@
+"""`login()` against the emulator: loopback callback, paste mode, and every way it can go wrong."""
+
+from __future__ import annotations
+
+import re
+import socket
+import stat
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import aiohttp
+import pytest
+
+from music_minion import config
+from music_minion.errors import UserError
+from music_minion.soundcloud.login import login
+from music_minion.soundcloud.oauth import AppSettings
+from music_minion.soundcloud.tokens import TokenStore
+
+from ..conftest import browser_stand_in
+from .conftest import assert_no_secrets, run, set_keys
+
+
+async def redirect_of(url: str) -> str:
+    """What the authorize page redirects to (without following it)."""
+    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
+        assert resp.status == 302
+        return resp.headers["Location"]
+
+
+def store() -> TokenStore:
+    cfg = config.load()
+    return TokenStore(cfg.data_dir, AppSettings.from_config(cfg).namespace)
+
+
+def test_loopback_login_stores_tokens_in_a_private_file(emulator):
+    me = run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+    assert me.urn == emulator.user_urn
+    tok = store().load("user")
+    assert tok.user_urn == emulator.user_urn and tok.username == me.username
+    assert tok.access_token in emulator.emulator.oauth.access and tok.refresh_token in emulator.emulator.oauth.refresh
+    assert stat.S_IMODE(store().path.stat().st_mode) == 0o600
+    port = urlsplit(emulator.redirect_uri).port
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass  # the one-shot callback server is gone
+
+
+def test_paste_mode(emulator):
+    me = run(login(config.load(), paste=True, read_redirect=redirect_of, timeout_s=10))
+    assert me.urn == emulator.user_urn and store().load("user") is not None
+
+
+def test_paste_mode_refuses_an_address_that_is_not_the_redirect_uri(emulator):
+    async def wrong(url: str) -> str:
+        return "https://example.com/callback?code=x&state=y"
+
+    with pytest.raises(UserError, match="does not start with the configured redirect URI"):
+        run(login(config.load(), paste=True, read_redirect=wrong, timeout_s=10))
+    assert store().load("user") is None
+
+
+def test_denied_consent(start):
+    with start(auto_approve=False) as emu:
+        async def deny(url: str) -> None:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(url) as resp:
+                    page = await resp.text()
+                fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page))
+                fields["decision"] = "deny"
+                async with http.post(f"{emu.auth_base}/authorize", data=fields) as resp:
+                    await resp.read()
+
+        with pytest.raises(UserError, match="declined"):
+            run(login(config.load(), browser=deny, timeout_s=10))
+        assert emu.stats()["oauth"]["user_tokens"] == 0
+
+
+def test_state_mismatch(emulator):
+    async def tampered(url: str) -> None:
+        loc = urlsplit(await redirect_of(url))
+        query = urlencode([(k, "forged" if k == "state" else v) for k, v in parse_qsl(loc.query)])
+        async with aiohttp.ClientSession() as http, http.get(urlunsplit(loc._replace(query=query))) as resp:
+            await resp.read()
+
+    with pytest.raises(UserError, match="state mismatch"):
+        run(login(config.load(), browser=tampered, timeout_s=10))
+    assert emulator.stats()["oauth"]["user_tokens"] == 0
+
+
+def test_port_in_use(emulator):
+    port = urlsplit(emulator.redirect_uri).port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+        s.listen(1)
+        with pytest.raises(UserError, match=f"port {port} .* in use"):
+            run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+
+
+def test_wrong_client_secret(emulator):
+    set_keys(soundcloud_client_secret="not-the-secret-0123456789")
+    with pytest.raises(UserError) as e:
+        run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+    assert "client id or secret" in e.value.line()
+    assert "not-the-secret" not in e.value.line()
+    assert_no_secrets(emulator, e.value.line(), repr(e.value))
+
+
+def test_redirect_uri_not_registered(emulator):
+    port = urlsplit(emulator.redirect_uri).port
+    set_keys(soundcloud_redirect_uri=f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/callback")
+    with pytest.raises(UserError, match="refused the redirect URI"):
+        run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+
+
+def test_redirect_uri_must_be_loopback_in_browser_mode(emulator):
+    set_keys(soundcloud_redirect_uri="https://example.com/callback")
+    with pytest.raises(UserError, match="not a loopback address"):
+        run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+
+
+def test_no_answer_times_out(emulator):
+    opened: list[str] = []
+    with pytest.raises(UserError, match="no answer from the browser"):
+        run(login(config.load(), browser=opened.append, timeout_s=0.3))
+    assert opened and opened[0].startswith(emulator.auth_base + "/authorize?")
+
+
+def test_unknown_client_id(emulator):
+    set_keys(soundcloud_client_id="emu-client-unknown")
+    with pytest.raises(UserError, match="client id"):
+        run(login(config.load(), browser=browser_stand_in, timeout_s=10))
+
+
+def test_missing_credentials_are_user_errors(home):
+    with pytest.raises(UserError, match="client_id is not set"):
+        run(login(config.load(), browser=browser_stand_in, timeout_s=1))

@@ -35,14 +35,6 @@ def _open():
     return cfg, open_store(cfg)
 
 
-def _match_settings(cfg) -> dict[str, float]:
-    return {
-        "auto": cfg["library.match_auto"],
-        "review": cfg["library.match_review"],
-        "duration_tolerance_s": cfg["library.duration_tolerance_s"],
-    }
-
-
 def _duration(ms: int | None) -> str:
     if not ms:
         return ""
@@ -69,7 +61,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     marked gone; unreadable and tagless files are recorded with the reason. Folders that do not
     exist among the configured paths (an unplugged drive) are skipped and their files kept.
     """
-    from music_minion.library.match import match_library
+    from music_minion.library.match import match_from_config
     from music_minion.library.scan import scan
 
     cfg, conn = _open()
@@ -102,7 +94,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
                 "plug in the drive or fix library.paths (nothing was marked gone)",
             )
         if not no_match and cfg["library.match_after_scan"] and summary["read"]:
-            summary["match"] = match_library(conn, **_match_settings(cfg))
+            summary["match"] = match_from_config(conn, cfg)
     finally:
         conn.close()
 
@@ -232,11 +224,11 @@ def match_cmd(redo: bool) -> None:
     Scores at or above library.match_auto link automatically, those at or above
     library.match_review wait in `library review`; accepted and rejected decisions are kept.
     """
-    from music_minion.library.match import match_library
+    from music_minion.library.match import match_from_config
 
     cfg, conn = _open()
     try:
-        result = match_library(conn, redo=redo, **_match_settings(cfg))
+        result = match_from_config(conn, cfg, redo=redo)
     finally:
         conn.close()
     emit(

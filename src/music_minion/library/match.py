@@ -314,4 +314,27 @@ def match_library(
     }
 
 
-__all__ = ["Matcher", "Verdict", "fold", "match_files", "match_library", "versions_agree"]
+def match_from_config(conn, cfg=None, *, redo: bool = False) -> dict:
+    """`match_library` with the thresholds of the config (for `sync` after new tracks arrive)."""
+    if cfg is None:
+        from music_minion import config
+
+        cfg = config.load()
+    return match_library(
+        conn,
+        auto=cfg["library.match_auto"],
+        review=cfg["library.match_review"],
+        duration_tolerance_s=cfg["library.duration_tolerance_s"],
+        redo=redo,
+    )
+
+
+__all__ = [
+    "Matcher",
+    "Verdict",
+    "fold",
+    "match_files",
+    "match_from_config",
+    "match_library",
+    "versions_agree",
+]

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
 
 
 def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int = 1) -> None:

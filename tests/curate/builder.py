@@ -18,6 +18,7 @@ class Builder:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.stamp = to_iso(now())
+        self.before = to_iso(now() - timedelta(days=1))  # artists were added before this test's changes
 
     def artist(self, name: str, *, weight: float = 1.0, watched: bool = True) -> int:
         n = self.conn.execute("SELECT count(*) FROM artists").fetchone()[0] + 1
@@ -25,7 +26,7 @@ class Builder:
             "INSERT INTO artists (urn, username, permalink, permalink_url, watched, weight, added_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (f"soundcloud:users:{1000 + n}", name, name.lower().replace(" ", "-"),
-             f"https://soundcloud.com/{name.lower().replace(' ', '-')}", int(watched), weight, self.stamp, self.stamp),
+             f"https://soundcloud.com/{name.lower().replace(' ', '-')}", int(watched), weight, self.before, self.before),
         )
         return int(cur.lastrowid)
 

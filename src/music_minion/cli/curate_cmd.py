@@ -35,7 +35,7 @@ Examples:
   music-minion feed --json                with the score's components
 """)
 @click.option("--limit", "-n", type=click.IntRange(1, 1000), default=50, show_default=True, help="Rows to show.")
-@click.option("--mixes", is_flag=True, help=f"Show mixes (longer than ranking.mix_minutes) instead of tracks.")
+@click.option("--mixes", is_flag=True, help="Show mixes (longer than ranking.mix_minutes) instead of tracks.")
 @click.option("--artist", metavar="ARTIST", help="Only tracks this watched artist surfaced or uploaded (URN, URL, name).")
 @click.option("--since", "since_days", type=click.FloatRange(min=0), metavar="DAYS", help="Only tracks first seen in the last DAYS days.")
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")

@@ -11,21 +11,37 @@ the list is full: every unread track has a key below the last one read, so it ca
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from itertools import groupby, islice
+from operator import itemgetter
 from typing import Any
 
-from music_minion.discovery.ranking import CandidateRow, Ranked, RankingConfig, Support, key_of, rank, since_iso, supporters
+from music_minion.discovery.ranking import (
+    CandidateRow,
+    Ranked,
+    RankingConfig,
+    Support,
+    key_of,
+    kind_log2,
+    position_half_lives,
+    rank,
+    seen_half_lives,
+    since_iso,
+    smoothed_hit_rate,
+)
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.provenance import write_transaction
-from music_minion.timeutil import now, now_iso
+from music_minion.timeutil import now, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
 STATE_COUNT = "ranking.provenance_count"
+STATE_MAX_TRACK = "ranking.max_track_id"
 FEED_ROWS = "feed.rows"
 _WRITE_BATCH = 50_000
 
@@ -40,75 +56,85 @@ def _supports(rows: Iterable[tuple], stats: dict[int, store.ArtistStats]) -> dic
     return out
 
 
-def _key_rows(groups: Iterable[tuple[int, list[Support]]], rc: RankingConfig) -> Iterable[tuple]:
-    cache: dict = {}
-    for track_id, sups in groups:
-        ranked = supporters(CandidateRow(track_id, "", supports=tuple(sups)), rc, cache)
-        if not ranked:
-            continue
-        key = key_of(s.log2_term for s in ranked)
-        yield (track_id, key, min(s.first_seen_at for s in ranked), ranked[0].artist_id, len(ranked))
-
-
-def _grouped(rows: Iterable[tuple], stats: dict[int, store.ArtistStats]) -> Iterable[tuple[int, list[Support]]]:
-    """Group provenance rows (ordered by track) into (track_id, watched supports)."""
-    current: int | None = None
-    bucket: list[Support] = []
-    for track_id, artist_id, kind, first_seen_at, position in rows:
-        if track_id != current:
-            if current is not None and bucket:
-                yield current, bucket
-            current, bucket = track_id, []
-        a = stats.get(artist_id)
-        if a is not None and a.watched:
-            bucket.append(Support(artist_id, a.name, kind, first_seen_at, position, a.weight, a.liked, a.dismissed, True))
-    if current is not None and bucket:
-        yield current, bucket
+def track_keys(rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingConfig) -> Iterator[tuple]:
+    """(track_id, key, first_seen_at, supporters) from provenance rows ordered by track: the same
+    arithmetic as `ranking.supporters` + `ranking.key_of` (so the same keys), without the objects."""
+    klog = kind_log2(rc)
+    factor: dict[int, float] = {}
+    for aid, a in stats.items():
+        f = a.weight * smoothed_hit_rate(a.liked, a.dismissed, rc)
+        if a.watched and f > 0:
+            factor[aid] = math.log2(f)
+    seen: dict[str | None, float | None] = {}
+    deep: dict[int, float] = {}
+    for track_id, group in groupby(rows, key=itemgetter(0)):
+        best: dict[int, float] = {}
+        earliest: str | None = None
+        for _, aid, kind, first_seen_at, position in group:
+            if aid not in factor or kind not in klog:
+                continue
+            if first_seen_at in seen:
+                x = seen[first_seen_at]
+            else:
+                x = seen[first_seen_at] = seen_half_lives(first_seen_at, rc)
+            if x is None:
+                continue
+            if position not in deep:
+                deep[position] = position_half_lives(position, rc)
+            term = klog[kind] + (x - deep[position])
+            if term > best.get(aid, -math.inf):
+                best[aid] = term
+            if earliest is None or first_seen_at < earliest:
+                earliest = first_seen_at
+        if best:
+            yield track_id, key_of([t + factor[aid] for aid, t in best.items()]), earliest, len(best)
 
 
 def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) -> dict[str, Any]:
-    """Bring `rank_scores` up to date: everything when the ranking settings or the provenance count
-    changed (or `full`), else only the tracks of dirty artists. Returns what was done."""
+    """Bring `rank_scores` up to date and return what was done.
+
+    Everything is recomputed when asked (`full`), the first time, when a ranking setting changed,
+    when most artists are dirty, or when provenance changed without a sign of whom it belongs to.
+    Otherwise only the tracks of dirty artists (queued by judgments, or changed since the last
+    refresh: weight, watch flag, a check that merged new rows) and tracks added since are.
+    """
     rc = RankingConfig.from_config(cfg)
-    started = now_iso()
+    # A change within the second before this refresh may not be seen by it: look at it again next time.
+    started = to_iso(now() - timedelta(seconds=1))
     count = store.provenance_count(conn)
+    top_id = store.max_track_id(conn)
     last = kv.get(conn, STATE_AT)
-    stale = (
-        full
-        or last is None
-        or kv.get(conn, STATE_FINGERPRINT) != rc.fingerprint()
-        or kv.get(conn, STATE_COUNT) != str(count)
-    )
+    mode = "full"
     dirty: set[int] = set()
-    if not stale:
-        dirty = store.dirty_artists(conn, last)  # type: ignore[arg-type]
-        if not dirty:
-            return {"mode": "fresh", "tracks": 0}
+    ids: list[int] = []
+    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
+        dirty = store.dirty_artists(conn, last)
+        old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
+        new_tracks = store.track_ids_above(conn, old_top) if top_id > old_top else []
+        count_changed = kv.get(conn, STATE_COUNT) != str(count)
+        if not dirty and not new_tracks and not count_changed:
+            return {"mode": "fresh", "tracks": 0, "dirty_artists": 0}
+        total_artists = conn.execute("SELECT count(*) FROM artists").fetchone()[0]
+        if (dirty or new_tracks) and len(dirty) <= max(10, total_artists // 5):
+            mode = "partial"
+            ids = sorted(set(store.tracks_of_artists(conn, dirty)) | set(new_tracks))
     stats = store.artist_stats(conn)
     with write_transaction(conn):
-        if stale:
+        if mode == "full":
             store.write_keys(conn, (), replace_ids=None)
-            batch: list[tuple] = []
+            rows = track_keys(store.provenance_rows(conn), stats, rc)
             n = 0
-            for row in _key_rows(_grouped(store.provenance_rows(conn), stats), rc):
-                batch.append(row)
-                if len(batch) >= _WRITE_BATCH:
-                    store.write_keys(conn, batch, replace_ids=())
-                    n += len(batch)
-                    batch = []
-            store.write_keys(conn, batch, replace_ids=())
-            n += len(batch)
-            mode = "full"
+            while batch := list(islice(rows, _WRITE_BATCH)):
+                store.write_keys(conn, batch, replace_ids=())
+                n += len(batch)
         else:
-            ids = store.tracks_of_artists(conn, dirty)
-            rows = list(_key_rows(_grouped(store.provenance_rows(conn, ids), stats), rc))
-            store.write_keys(conn, rows, replace_ids=ids)
+            store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ids), stats, rc)), replace_ids=ids)
             n = len(ids)
-            mode = "partial"
+        store.save_artist_stats(conn, stats)
         store.clear_dirty(conn)
-        kv.put(conn, STATE_AT, started)
-        kv.put(conn, STATE_FINGERPRINT, rc.fingerprint())
-        kv.put(conn, STATE_COUNT, str(count))
+        for key, value in ((STATE_AT, started), (STATE_FINGERPRINT, rc.fingerprint()), (STATE_COUNT, str(count)),
+                           (STATE_MAX_TRACK, str(top_id))):
+            kv.put(conn, key, value)
     return {"mode": mode, "tracks": n, "dirty_artists": len(dirty)}
 
 
@@ -128,7 +154,7 @@ def build_feed(
     rc = RankingConfig.from_config(cfg)
     moment = at or now()
     refresh_scores(conn, rc)
-    stats = store.artist_stats(conn)
+    stats = store.saved_artist_stats(conn)
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
@@ -153,7 +179,8 @@ def build_feed(
         if len(batch) < page:
             break
         if len(rank(rows.values(), rc, moment, limit=limit, mixes=mixes)) >= limit:
-            _add(conn, rows, store.candidates_with_key(conn, f, batch[-1]["key"]), stats)
+            last = batch[-1]["key"]  # finish the tie group (float noise tolerated) cut by the page end
+            _add(conn, rows, store.candidates_with_key(conn, f, last - 1e-9, last + 1e-9), stats)
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes)

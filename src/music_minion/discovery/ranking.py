@@ -106,6 +106,7 @@ class Supporter:
     first_seen_at: str
     position: int
     log2_term: float  # log2 of the contribution at EPOCH
+    earliest: str = ""  # the earliest first_seen_at of this artist's counted rows
 
     def contribution(self, now: datetime, rc: RankingConfig) -> float:
         return 2.0 ** (self.log2_term - half_lives(now, rc))
@@ -192,19 +193,29 @@ def half_lives(moment: datetime, rc: RankingConfig) -> float:
     return (moment - EPOCH).total_seconds() / 86400.0 / rc.half_life_days
 
 
-def support_half_lives(first_seen_at: str | None, position: int, rc: RankingConfig) -> float | None:
-    """Half-lives from EPOCH to the effective time of one provenance row; None when it has no time."""
+def seen_half_lives(first_seen_at: str | None, rc: RankingConfig) -> float | None:
+    """Half-lives from EPOCH to a `first_seen_at`; None when it is missing or not a time."""
     seen = parse_timestamp(first_seen_at)
-    if seen is None:
-        return None
-    return half_lives(seen - timedelta(hours=max(position, 0) * rc.position_hours), rc)
+    return None if seen is None else half_lives(seen, rc)
+
+
+def position_half_lives(position: int, rc: RankingConfig) -> float:
+    """How much older a row deep in an artist's list is, in half-lives."""
+    return max(position, 0) * rc.position_hours / 24.0 / rc.half_life_days
+
+
+def kind_log2(rc: RankingConfig) -> dict[str, float]:
+    """log2 of each kind's weight; kinds weighted 0 are left out (they contribute nothing)."""
+    return {k: math.log2(w) for k in ("repost", "like", "upload") if (w := rc.kind_weight(k)) > 0}
 
 
 def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> list[Supporter]:
     """Distinct supporting watched artists of `row`, strongest first (one entry per artist, counted
     with its strongest provenance row). Rows without a time or with a zero weight contribute nothing."""
     cache = _cache if _cache is not None else {}
+    klog = kind_log2(rc)
     best: dict[int, tuple[float, Support]] = {}
+    earliest: dict[int, str] = {}
     kinds: dict[int, list[str]] = {}
     for s in row.supports:
         if not s.watched:
@@ -212,18 +223,20 @@ def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None)
         kinds.setdefault(s.artist_id, [])
         if s.kind not in kinds[s.artist_id]:
             kinds[s.artist_id].append(s.kind)
-        kw = rc.kind_weight(s.kind)
-        if kw <= 0:
+        kl = klog.get(s.kind)
+        if kl is None:
             continue
-        ck = (s.first_seen_at, s.position)
-        x = cache.get(ck)
-        if x is None and ck not in cache:
-            x = cache[ck] = support_half_lives(s.first_seen_at, s.position, rc)
+        if s.first_seen_at in cache:
+            x = cache[s.first_seen_at]
+        else:
+            x = cache[s.first_seen_at] = seen_half_lives(s.first_seen_at, rc)
         if x is None:
             continue
-        term = math.log2(kw) + x
+        term = kl + (x - position_half_lives(s.position, rc))
         if s.artist_id not in best or term > best[s.artist_id][0]:
             best[s.artist_id] = (term, s)
+        if s.artist_id not in earliest or s.first_seen_at < earliest[s.artist_id]:  # type: ignore[operator]
+            earliest[s.artist_id] = s.first_seen_at  # type: ignore[assignment]
     out = []
     for artist_id, (term, s) in best.items():
         hr = smoothed_hit_rate(s.liked, s.dismissed, rc)
@@ -232,7 +245,7 @@ def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None)
             continue
         order = sorted(kinds[artist_id], key=("repost", "like", "upload").index)
         out.append(Supporter(artist_id, s.artist_name, tuple(order), s.kind, s.weight, hr, rc.kind_weight(s.kind),
-                             s.first_seen_at or "", s.position, term + math.log2(factor)))
+                             s.first_seen_at or "", s.position, term + math.log2(factor), earliest[artist_id]))
     out.sort(key=lambda p: (-p.log2_term, p.name.lower(), p.artist_id))
     return out
 
@@ -243,7 +256,7 @@ def key_of(terms: Iterable[float]) -> float | None:
     if not terms:
         return None
     top = max(terms)
-    return top + math.log2(sum(2.0 ** (t - top) for t in terms))
+    return top + math.log2(math.fsum(2.0 ** (t - top) for t in terms))  # fsum: independent of order
 
 
 def track_key(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> float | None:
@@ -292,7 +305,7 @@ def rank(rows: Iterable[CandidateRow], rc: RankingConfig, now: datetime, *, limi
         key = key_of(s.log2_term for s in sups)
         if key is None:
             continue
-        first = min(s.first_seen_at for s in sups)
+        first = min(s.earliest for s in sups)
         scored.append(Ranked(0, row, key, score_at(key, now, rc), first, sups, is_mix(row, rc)))
     scored.sort(key=_order)
     out: list[Ranked] = []

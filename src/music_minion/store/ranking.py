@@ -14,7 +14,7 @@ _CHUNK = 500
 
 # A track is owned when a matched local file or one of my current SoundCloud likes holds it.
 OWNED_SQL = (
-    "(EXISTS (SELECT 1 FROM my_likes m WHERE m.track_id = t.id AND m.gone_at IS NULL) "
+    "(EXISTS (SELECT 1 FROM my_likes m WHERE m.track_id = t.id AND m.gone_at IS NULL) "  # noqa: S608
     "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND " + OWNED_CONDITION + "))"
 )
 PUSHES_SQL = (
@@ -37,22 +37,36 @@ class ArtistStats:
 
 def artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
-    liked / dismissed (distinct tracks, any judgment source)."""
-    counts = {
-        r[0]: (r[1], r[2])
-        for r in conn.execute(
-            "SELECT p.artist_id, count(DISTINCT CASE WHEN j.verdict = 'liked' THEN p.track_id END), "
-            "count(DISTINCT CASE WHEN j.verdict != 'liked' THEN p.track_id END) "
-            "FROM judgments j JOIN provenance p ON p.track_id = j.track_id GROUP BY p.artist_id"
-        )
-    }
+    liked / dismissed (distinct tracks, any judgment source). Counted from the judgments outward."""
+    liked: dict[int, set[int]] = {}
+    dismissed: dict[int, set[int]] = {}
+    for aid, tid, verdict in conn.execute(
+        "SELECT p.artist_id, p.track_id, j.verdict FROM judgments j CROSS JOIN provenance p ON p.track_id = j.track_id"
+    ):
+        (liked if verdict == "liked" else dismissed).setdefault(aid, set()).add(tid)
     out = {}
     for aid, name, weight, watched in conn.execute(
         "SELECT id, coalesce(username, permalink, input, urn), weight, watched FROM artists"
     ):
-        liked, dismissed = counts.get(aid, (0, 0))
-        out[aid] = ArtistStats(name or f"artist {aid}", float(weight), bool(watched), liked, dismissed)
+        out[aid] = ArtistStats(name or f"artist {aid}", float(weight), bool(watched),
+                               len(liked.get(aid, ())), len(dismissed.get(aid, ())))
     return out
+
+
+def save_artist_stats(conn: sqlite3.Connection, stats: dict[int, ArtistStats]) -> None:
+    """Keep the stats the keys were computed with (`rank_artists`)."""
+    conn.execute("DELETE FROM rank_artists")
+    conn.executemany(
+        "INSERT INTO rank_artists (artist_id, name, weight, watched, liked, dismissed) VALUES (?, ?, ?, ?, ?, ?)",
+        [(aid, a.name, a.weight, int(a.watched), a.liked, a.dismissed) for aid, a in stats.items()],
+    )
+
+
+def saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+    return {
+        r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5])
+        for r in conn.execute("SELECT artist_id, name, weight, watched, liked, dismissed FROM rank_artists")
+    }
 
 
 def provenance_rows(conn: sqlite3.Connection, track_ids: Sequence[int] | None = None) -> Iterator[tuple]:
@@ -96,9 +110,9 @@ def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> Non
 
 
 def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
-    """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
+    """Queued artists plus artists changed (weight, watch, a check) after `changed_since`."""
     out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
-    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at >= ?", (changed_since,)))
+    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at > ?", (changed_since,)))
     return out
 
 
@@ -110,8 +124,17 @@ def provenance_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
 
 
+def max_track_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) FROM tracks").fetchone()[0]
+
+
+def track_ids_above(conn: sqlite3.Connection, track_id: int) -> list[int]:
+    """Tracks added since the track id `track_id` was the largest."""
+    return [r[0] for r in conn.execute("SELECT id FROM tracks WHERE id > ?", (track_id,))]
+
+
 def write_keys(conn: sqlite3.Connection, rows: Iterable[tuple], *, replace_ids: Sequence[int] | None) -> None:
-    """Store (track_id, key, first_seen_at, lead_artist_id, supporters) rows. `replace_ids` None:
+    """Store (track_id, key, first_seen_at, supporters) rows. `replace_ids` None:
     the rows replace the whole table; else those tracks' old keys are dropped first."""
     if replace_ids is None:
         conn.execute("DELETE FROM rank_scores")
@@ -119,7 +142,7 @@ def write_keys(conn: sqlite3.Connection, rows: Iterable[tuple], *, replace_ids: 
         ids = list(replace_ids)
         conn.executemany("DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in ids])
     conn.executemany(
-        "INSERT INTO rank_scores (track_id, key, first_seen_at, lead_artist_id, supporters) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)",
         rows,
     )
 
@@ -176,8 +199,8 @@ def candidate_page(conn: sqlite3.Connection, f: CandidateFilter, limit: int, off
     return conn.execute(sql, [*params, limit, offset]).fetchall()
 
 
-def candidates_with_key(conn: sqlite3.Connection, f: CandidateFilter, key: float) -> list[sqlite3.Row]:
-    """Every candidate whose key equals `key` (to finish a tie group cut by a page boundary)."""
+def candidates_with_key(conn: sqlite3.Connection, f: CandidateFilter, low: float, high: float) -> list[sqlite3.Row]:
+    """Every candidate whose key is in [low, high] (to finish a tie group cut by a page boundary)."""
     where, params = _where(f)
-    sql = f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE r.key = ? AND {where}"  # noqa: S608
-    return conn.execute(sql, [key, *params]).fetchall()
+    sql = f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE r.key BETWEEN ? AND ? AND {where}"  # noqa: S608
+    return conn.execute(sql, [low, high, *params]).fetchall()

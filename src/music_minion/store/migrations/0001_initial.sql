@@ -123,13 +123,21 @@ CREATE INDEX playlist_push_tracks_track ON playlist_push_tracks (track_id);
 -- of keys never changes with the clock, so the feed reads the top of this index instead of
 -- scoring every track. Refreshed for the tracks of "dirty" artists (judgments, weights, new rows).
 CREATE TABLE rank_scores (
-    track_id       INTEGER PRIMARY KEY REFERENCES tracks (id),
-    key            REAL NOT NULL,
-    first_seen_at  TEXT NOT NULL,                     -- earliest first_seen_at of its counted support
-    lead_artist_id INTEGER NOT NULL,                  -- the strongest supporter
-    supporters     INTEGER NOT NULL
+    track_id      INTEGER PRIMARY KEY REFERENCES tracks (id),
+    key           REAL NOT NULL,
+    first_seen_at TEXT NOT NULL,                      -- earliest first_seen_at of its counted support
+    supporters    INTEGER NOT NULL                    -- distinct counted supporting artists
 );
 CREATE INDEX rank_scores_key ON rank_scores (key DESC, track_id DESC);
+-- What the keys were computed with, per artist (the feed reads these instead of recounting).
+CREATE TABLE rank_artists (
+    artist_id INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    weight    REAL NOT NULL,
+    watched   INTEGER NOT NULL,
+    liked     INTEGER NOT NULL,                       -- its surfaced tracks judged liked
+    dismissed INTEGER NOT NULL                        -- ... judged not_interested or not_quite
+);
 CREATE TABLE rank_dirty (
     artist_id INTEGER PRIMARY KEY                     -- whose tracks need their keys recomputed
 );

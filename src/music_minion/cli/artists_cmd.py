@@ -121,12 +121,11 @@ def list_(include_all: bool) -> None:
         r["hit_rate"] = round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
 
     def human(rs: list[dict]) -> None:
-        table(f"{len(rs)} artist(s)", ["artist", "weight", "likes", "reposts", "uploads", "liked", "dismissed", "hit rate",
-                                       "every h", "next check", "last activity", "status"],
+        table(f"{len(rs)} artist(s)", ["artist", "weight", "likes/reposts/uploads", "liked/dismissed", "hit rate", "next check", "status"],
               [[r["username"] or r["input"] or r["urn"], f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
-                r["likes"], r["reposts"], r["uploads"], r["picks_liked"], r["picks_dismissed"],
-                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}", f"{r['check_interval_hours']:g}",
-                r["next_check_at"] or "now", r["last_activity_at"] or "",
+                f"{r['likes']}/{r['reposts']}/{r['uploads']}", f"{r['picks_liked']}/{r['picks_dismissed']}",
+                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}",
+                (r["next_check_at"] or "now") + f" (every {r['check_interval_hours']:g} h)",
                 ("" if r["watched"] else "unwatched ") + (r["resolve_status"] if r["resolve_status"] != "ok" else "")]
                for r in rs])
 

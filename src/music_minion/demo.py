@@ -48,23 +48,23 @@ def _wav_bytes(seconds: float = 0.25, rate: int = 22050) -> bytes:
     return buf.getvalue()
 
 
-def make_library(folder: Path, owned: list[dict[str, str]]) -> int:
-    """Write a small audio library: files for the `owned` tracks (dicts with title, artist, urn; the
-    first carries its SoundCloud URN in a tag, the rest must match by artist and title), a remix of
-    one of them that must not match, an unrelated file and a broken one."""
+def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
+    """Write a small audio library: files for the `owned` tracks (dicts with title, artist, urn,
+    duration_ms; the first carries its SoundCloud URN in a tag, the rest must match by artist, title
+    and duration), a remix of one of them that must not match, an unrelated file and a broken one.
+    M4A files here are tiny containers that declare the track's duration, so no audio is encoded."""
     from music_minion.library.samples import audio_bytes, write_sample
 
     folder.mkdir(parents=True, exist_ok=True)
-    wav, m4a = _wav_bytes(), audio_bytes("m4a")
     for i, track in enumerate(owned):
-        fmt, audio = ("wav", wav) if i % 2 == 0 else ("m4a", m4a)
+        seconds = (track.get("duration_ms") or 200_000) / 1000
         tags = {"title": track["title"], "artist": track["artist"], "urn": track["urn"] if i == 0 else None}
-        name = f"{i:02d} {track['artist']} - {track['title']}.{fmt}".replace("/", "_")
-        write_sample(folder / name, fmt, audio=audio, **tags)
+        name = f"{i:02d} {track['artist']} - {track['title']}.m4a".replace("/", "_")
+        write_sample(folder / name, "m4a", audio=audio_bytes("m4a", seconds), **tags)
     if owned:
-        first = owned[-1]
-        write_sample(folder / "remix.wav", "wav", audio=wav, title=f"{first['title']} (Bootleg Remix)", artist=first["artist"])
-    write_sample(folder / "unrelated.wav", "wav", audio=wav, title="Field Recording 7", artist="Nobody Known")
+        last = owned[-1]
+        write_sample(folder / "remix.m4a", "m4a", audio=audio_bytes("m4a", 301), title=f"{last['title']} (Bootleg Remix)", artist=last["artist"])
+    write_sample(folder / "unrelated.wav", "wav", audio=_wav_bytes(), title="Field Recording 7", artist="Nobody Known")
     (folder / "broken.mp3").write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x10not really audio")
     return len(owned) + 3
 
@@ -103,6 +103,13 @@ def _feed_items(feed: Any) -> list[dict[str, Any]]:
     return [t for t in feed if isinstance(t, dict)]
 
 
+def _feed_items(feed: Any) -> list[dict[str, Any]]:
+    """The items of `feed --json` (a list, or an object holding one under "items"/"tracks")."""
+    if isinstance(feed, dict):
+        feed = feed.get("items") or feed.get("tracks") or []
+    return [t for t in feed if isinstance(t, dict)]
+
+
 def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") -> DemoResult:
     """Run the whole pipeline against a fresh emulator; returns what happened."""
     from rich.console import Console
@@ -130,9 +137,17 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
         with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
             from music_minion import config
 
-            emu.configure(home, fast=True)  # writes config_path (MUSIC_MINION_CONFIG is not ours yet)
-            config.set_value("library.paths", f'["{library_dir}"]', config_path)
-            config.set_value("soundcloud.requests_per_second", "200", config_path)
+            settings = {
+                "soundcloud.api_base": emu.api_base,
+                "soundcloud.auth_base": emu.auth_base,
+                "soundcloud.client_id": emu.client_id,
+                "soundcloud.client_secret": emu.client_secret,
+                "soundcloud.redirect_uri": emu.redirect_uri,
+                "soundcloud.requests_per_second": "200",
+                "library.paths": json.dumps([str(library_dir)]),
+            }
+            for key, value in settings.items():
+                config.set_value(key, value, config_path)
             demo = Demo(home, env, console)
             console.print(f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}")
             demo.run("Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login")
@@ -144,7 +159,10 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             demo.run("Push the discovery playlist", "playlist", "push")
             demo.run("What landed on SoundCloud", "playlist", "show")
             feed = json.loads(demo.run("Pick a few feed tracks to 'own' as local files", "feed", "--limit", "4", "--json", capture=True).stdout)
-            owned = [{"title": t["title"], "artist": t["uploader"], "urn": t["urn"]} for t in _feed_items(feed)]
+            owned = [
+                {"title": t["title"], "artist": t["uploader"], "urn": t["urn"], "duration_ms": t.get("duration_ms")}
+                for t in _feed_items(feed)
+            ]
             files = make_library(library_dir, owned)
             console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
             demo.run("Scan the local library", "library", "scan")

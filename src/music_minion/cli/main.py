@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("music_minion.cli.init_cmd", "init", "Write a commented default config and create the database."),
     "config": ("music_minion.cli.config_cmd", "config_group", "Show and change settings."),
     "db": ("music_minion.cli.db_cmd", "db", "Inspect and check the database."),
+    "demo": ("music_minion.cli.demo_cmd", "demo", "Run the whole pipeline offline against the built-in emulator."),
     "artists": ("music_minion.cli.artists_cmd", "artists", "Watched artists: add, import, list, remove, weigh."),
     "sync": ("music_minion.cli.sync_cmd", "sync", "Collect what the watched artists like, repost and upload."),
     "emulator": ("music_minion.cli.emulator_cmd", "emulator_group", "Run a local SoundCloud stand-in (OAuth, API, faults)."),

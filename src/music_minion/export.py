@@ -8,7 +8,9 @@ are written beside their target and renamed into place, so a failed export never
 file and never replaces an existing one unless asked (`overwrite=True`).
 
 Parquet (optional extra `music-minion[analytics]`, pyarrow) is typed: integer ids, timestamps as
-`timestamp[s, tz=UTC]`, low-cardinality strings dictionary-encoded, zstd-compressed. CSV and JSON
+Arrow `timestamp[s, tz=UTC]` (Parquet has no seconds unit, so the file holds UTC-adjusted
+TIMESTAMP(MILLIS) of whole seconds; every reader sees UTC timestamps), low-cardinality strings
+dictionary-encoded, integers and timestamps delta-encoded, zstd-compressed. CSV and JSON
 need only the standard library; their timestamps are ISO-8601 UTC text (`2026-01-02T03:04:05Z`).
 """
 

@@ -1,0 +1,194 @@
+"""`export`: every table in every format, typed and complete, through the real CLI and a real SQLite index."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from music_minion.timeutil import parse_timestamp
+
+from .conftest import EDGE_TITLE, sqlite_rows
+
+TRACK_SQL = (
+    "SELECT id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm, created_at, access, "
+    "playback_count, likes_count, reposts_count, first_seen_at, status, status_changed_at FROM tracks ORDER BY id"
+)
+PROV_SQL = "SELECT track_id, artist_id, kind, first_seen_at, position, gone_at FROM provenance"
+JUDG_SQL = "SELECT track_id, verdict, source, judged_at FROM judgments ORDER BY track_id"
+ARTIST_SQL = (
+    "SELECT id, urn, username, permalink_url, watched, weight, tier, resolve_status, check_interval_hours, "
+    "last_checked_at, next_check_at, last_activity_at, added_at FROM artists ORDER BY id"
+)
+TS = {
+    "tracks": {"created_at", "first_seen_at", "status_changed_at"},
+    "provenance": {"first_seen_at", "gone_at"},
+    "judgments": {"judged_at"},
+    "artists": {"last_checked_at", "next_check_at", "last_activity_at", "added_at"},
+}
+
+
+def _expected(index: Path) -> dict[str, list[tuple]]:
+    return {
+        "tracks": sqlite_rows(index, TRACK_SQL),
+        "provenance": sorted(sqlite_rows(index, PROV_SQL)),
+        "judgments": sqlite_rows(index, JUDG_SQL),
+        "artists": sqlite_rows(index, ARTIST_SQL),
+    }
+
+
+def test_json_all_matches_the_database_row_for_row(mm, index, tmp_path):
+    out = tmp_path / "snap"
+    r = mm("export", "json", out, "--json")
+    assert r.code == 0, r.err
+    summary = r.json()
+    expected = _expected(index)
+    assert {f["table"]: f["rows"] for f in summary["files"]} == {t: len(v) for t, v in expected.items()}
+    for table, rows in expected.items():
+        data = json.loads((out / f"{table}.json").read_text("utf-8"))
+        got = [tuple(d.values()) for d in data]
+        if table == "provenance":
+            got.sort()
+        if table == "artists":  # watched is a JSON boolean
+            assert all(isinstance(d["watched"], bool) for d in data)
+            rows = [(*r[:4], bool(r[4]), *r[5:]) for r in rows]
+        assert got == rows, table
+    tracks = json.loads((out / "tracks.json").read_text("utf-8"))
+    edge = next(t for t in tracks if t["track_id"] == 90001)
+    assert edge["title"] == EDGE_TITLE and edge["genre"] is None and edge["status_changed_at"] == "2026-05-06T07:08:09Z"
+    assert summary["total_bytes"] == sum((out / f"{t}.json").stat().st_size for t in expected)
+
+
+def test_csv_single_table_keeps_text_and_nulls(mm, index, tmp_path):
+    target = tmp_path / "tracks.csv"
+    r = mm("export", "csv", target, "--what", "tracks")
+    assert r.code == 0, r.err
+    assert "tracks" in r.out and not r.err
+    with open(target, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    expected = sqlite_rows(index, TRACK_SQL)
+    assert rows[0][:3] == ["track_id", "urn", "title"] and len(rows) == len(expected) + 1
+    as_text = [["" if v is None else str(v) for v in r] for r in expected]
+    assert rows[1:] == as_text
+    edge = next(r for r in rows if r[0] == "90001")
+    assert edge[2] == EDGE_TITLE and edge[7] == "" and edge[17] == "2026-05-06T07:08:09Z"
+    # The other tables were not written.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["tracks.csv"]
+
+
+def test_csv_into_existing_folder_names_the_file_after_the_table(mm, index, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    r = mm("export", "csv", folder, "--what", "judgments")
+    assert r.code == 0, r.err
+    with open(folder / "judgments.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(int(d["track_id"]), d["verdict"]) for d in rows] == [(r[0], r[1]) for r in sqlite_rows(index, JUDG_SQL)]
+
+
+def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "pq"
+    r = mm("export", "parquet", out, "--json")
+    assert r.code == 0, r.err
+    expected = _expected(index)
+    for table, rows in expected.items():
+        t = pq.read_table(out / f"{table}.parquet")
+        schema = t.schema
+        for name in TS[table]:
+            # Parquet has no seconds unit: whole seconds are stored as UTC-adjusted milliseconds.
+            assert schema.field(name).type in (pa.timestamp("s", tz="UTC"), pa.timestamp("ms", tz="UTC")), (table, name)
+        got = [tuple(d.values()) for d in t.to_pylist()]
+        if table == "provenance":
+            got.sort()
+        want = []
+        names = schema.names
+        for row in rows:
+            want.append(tuple(
+                (parse_timestamp(v) if names[i] in TS[table] else bool(v) if names[i] == "watched" else v)
+                for i, v in enumerate(row)
+            ))
+        assert got == want, table
+    tracks = pq.read_table(out / "tracks.parquet")
+    assert tracks.schema.field("track_id").type == pa.int64()
+    assert pa.types.is_dictionary(tracks.schema.field("uploader_name").type)
+    assert pa.types.is_dictionary(pq.read_table(out / "provenance.parquet").schema.field("kind").type)
+    edge = next(d for d in tracks.to_pylist() if d["track_id"] == 90001)
+    assert edge["status_changed_at"] == datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC) and edge["created_at"] is None
+    meta = pq.ParquetFile(out / "tracks.parquet").metadata
+    assert meta.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_parquet_without_pyarrow_says_how_to_install(mm, index, tmp_path, monkeypatch):
+    for name in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` now raises ImportError
+    out = tmp_path / "pq"
+    r = mm("export", "parquet", out)
+    assert r.code == 1
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'music-minion[analytics]'" in lines[0] and "Traceback" not in r.err
+    assert not out.exists()
+    # CSV and JSON need only the standard library.
+    r = mm("export", "csv", tmp_path / "csv")
+    assert r.code == 0, r.err
+    assert (tmp_path / "csv" / "provenance.csv").stat().st_size > 0
+
+
+def test_existing_file_is_kept_unless_forced(mm, index, tmp_path):
+    target = tmp_path / "p.json"
+    target.write_text("precious", "utf-8")
+    r = mm("export", "json", target, "--what", "provenance")
+    assert r.code == 1 and r.err.startswith("error:") and "--force" in r.err
+    assert target.read_text("utf-8") == "precious"
+    r = mm("export", "json", target, "--what", "provenance", "--force")
+    assert r.code == 0, r.err
+    assert len(json.loads(target.read_text("utf-8"))) == len(sqlite_rows(index, PROV_SQL))
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_all_into_a_file_path_is_refused(mm, index, tmp_path):
+    target = tmp_path / "file.csv"
+    target.write_text("x", "utf-8")
+    r = mm("export", "csv", target, "--what", "all")
+    assert r.code == 1 and "folder" in r.err and len(r.err.strip().splitlines()) == 1
+    assert target.read_text("utf-8") == "x"
+
+
+def test_bad_usage_and_missing_database(mm, home, tmp_path):
+    r = mm("export", "xml", tmp_path / "x")
+    assert r.code == 2
+    r = mm("export", "csv", tmp_path / "x", "--what", "everything")
+    assert r.code == 2
+    r = mm("export", "csv", tmp_path / "x")  # no database yet
+    assert r.code == 1 and "no database" in r.err and len(r.err.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_empty_index_writes_headers_and_empty_arrays(mm, home, tmp_path):
+    assert mm("init").code == 0
+    r = mm("export", "csv", tmp_path / "c")
+    assert r.code == 0, r.err
+    assert (tmp_path / "c" / "judgments.csv").read_text("utf-8").strip() == "track_id,verdict,source,judged_at"
+    assert mm("export", "json", tmp_path / "j").code == 0
+    assert json.loads((tmp_path / "j" / "tracks.json").read_text("utf-8")) == []
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    assert mm("export", "parquet", tmp_path / "p").code == 0
+    assert pq.read_table(tmp_path / "p" / "artists.parquet").num_rows == 0
+
+
+def test_rows_stream_in_batches(index):
+    from music_minion.store import connect, snapshot
+
+    conn = connect(index)
+    sizes = [len(b) for b in snapshot.batches(conn, "provenance", size=100)]
+    conn.close()
+    assert len(sizes) > 3 and max(sizes) == 100 and sum(sizes) == len(sqlite_rows(index, PROV_SQL))

@@ -1,0 +1,131 @@
+"""`feed`, `judge`, `unjudge`, `judged` and `playlist show` through the real entry point."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.curate.builder import Builder, ago
+
+
+@pytest.fixture
+def store(home: Path) -> sqlite3.Connection:
+    from music_minion import config
+    from music_minion.store import open_store
+
+    conn = open_store(config.load())
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def filled(store: sqlite3.Connection) -> Builder:
+    """Three watched artists; tracks surfaced by one, two or three of them; one long mix."""
+    b = Builder(store)
+    ana, bo, cy = b.artist("Ana"), b.artist("Bo"), b.artist("Cy")
+    t1 = b.track(1, title="Three Friends", uploader="Up One", duration_ms=301_000)
+    for aid in (ana, bo):
+        b.prov(t1, aid, "repost", ago(days=3))
+    b.prov(t1, cy, "like", ago(days=3))
+    t2 = b.track(2, title="Two Friends", uploader="Up Two", genre="house")
+    b.prov(t2, ana, "repost", ago(days=1))
+    b.prov(t2, bo, "upload", ago(days=1))
+    t3 = b.track(3, title="One Friend", uploader="Up Three")
+    b.prov(t3, cy, "like", ago(hours=5))
+    t4 = b.track(4, title="Long Mix", uploader="Up Four", duration_ms=3_600_000)
+    b.prov(t4, ana, "repost", ago(days=1))
+    return b
+
+
+def test_feed_table_and_json(mm, filled, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    r = mm("feed")
+    assert r.code == 0, r.err
+    line = next(x for x in r.out.splitlines() if "Three Friends" in x)
+    for cell in ("│ 1 ", "Up One", "5:01", "reposted by Ana, Bo; liked by Cy · first seen 3d ago", "https://soundcloud.com/up one/track-1"):
+        assert cell in line, cell
+    assert "Long Mix" not in r.out
+    data = mm("feed", "--json").json()
+    assert [d["title"] for d in data] == ["Three Friends", "Two Friends", "One Friend"]
+    assert [d["rank"] for d in data] == [1, 2, 3]
+    top = data[0]
+    assert top["why"] == "reposted by Ana, Bo; liked by Cy · first seen 3d ago"
+    assert {s["artist"] for s in top["components"]["supporters"]} == {"Ana", "Bo", "Cy"}
+    assert top["score"] == pytest.approx(sum(s["contribution"] for s in top["components"]["supporters"]), rel=1e-4)
+    assert [d["title"] for d in mm("feed", "--mixes", "--json").json()] == ["Long Mix"]
+    assert [d["title"] for d in mm("--json", "feed", "--genre", "house").json()] == ["Two Friends"]
+    assert [d["title"] for d in mm("feed", "--since", "2", "--json").json()] == ["Two Friends", "One Friend"]
+    assert [d["title"] for d in mm("feed", "--artist", "Cy", "--json", "--limit", "1").json()] == ["Three Friends"]
+
+
+def test_judge_by_row_number_then_unjudge(mm, filled):
+    assert mm("feed").code == 0
+    r = mm("judge", "2", "liked")
+    assert r.code == 0, r.err
+    assert "liked: Two Friends" in r.out
+    feed = mm("feed", "--json").json()
+    assert [d["title"] for d in feed] == ["Three Friends", "One Friend"]
+    r = mm("judge", "soundcloud:tracks:1", "not_interested", "--json")
+    assert r.json()["verdict"] == "not_interested" and r.json()["previous"] is None
+    listing = mm("judged", "--json").json()
+    assert listing["counts"] == {"liked": 1, "not_interested": 1, "not_quite": 0}
+    assert {j["urn"] for j in listing["judgments"]} == {"soundcloud:tracks:1", "soundcloud:tracks:2"}
+    assert all(j["source"] == "manual" for j in listing["judgments"])
+    assert [j["urn"] for j in mm("judged", "--verdict", "liked", "--json").json()["judgments"]] == ["soundcloud:tracks:2"]
+    table = mm("judged")
+    assert table.code == 0 and "Two Friends" in table.out and "not_interested" in table.out
+    r = mm("unjudge", "soundcloud:tracks:2")
+    assert r.code == 0 and "forgot" in r.out
+    assert "Two Friends" in [d["title"] for d in mm("feed", "--json").json()]
+    assert "was not judged" in mm("unjudge", "soundcloud:tracks:2").out
+
+
+def test_judging_an_artists_pick_moves_the_artists_hit_rate(mm, filled):
+    before = mm("feed", "--json").json()
+    cy_before = next(s for s in before[0]["components"]["supporters"] if s["artist"] == "Cy")["hit_rate"]
+    assert cy_before == 0.5
+    mm("judge", "soundcloud:tracks:3", "not_quite")
+    after = mm("feed", "--json").json()
+    cy_after = next(s for s in after[0]["components"]["supporters"] if s["artist"] == "Cy")["hit_rate"]
+    assert cy_after == pytest.approx(2 / 5)
+    assert after[0]["score"] < before[0]["score"]
+
+
+@pytest.mark.parametrize("args,code,words", [
+    (("judge", "soundcloud:tracks:1", "maybe"), 2, "unknown verdict 'maybe'"),
+    (("judge", "7", "liked"), 1, "no row 7 in the last feed"),
+    (("judge", "soundcloud:tracks:99", "liked"), 1, "not in the index"),
+    (("judge", "https://soundcloud.com/x/nope", "liked"), 1, "not in the index"),
+    (("unjudge", "banana"), 2, "is not a track"),
+    (("feed", "--artist", "Nobody"), 1, "no artist matches"),
+    (("feed", "--limit", "0"), 2, "not in the range"),
+])
+def test_bad_input_gets_one_clear_line(mm, filled, args, code, words):
+    r = mm(*args)
+    assert r.code == code
+    assert words in r.err
+    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 4  # click usage errors: usage + hint + line
+
+
+def test_bad_input_loses_nothing(mm, filled, store):
+    mm("judge", "soundcloud:tracks:3", "liked")
+    mm("judge", "soundcloud:tracks:3", "nonsense")
+    assert store.execute("SELECT verdict FROM judgments WHERE track_id = 3").fetchone()[0] == "liked"
+
+
+def test_empty_feed_and_empty_lists(mm):
+    r = mm("feed")
+    assert r.code == 0 and "nothing to show" in r.out
+    assert mm("feed", "--json").json() == []
+    assert "no judgments yet" in mm("judged").out
+    show = mm("playlist", "show", "--json").json()
+    assert show["playlist_urn"] is None and show["pushes"] == [] and show["tracks"] == []
+    assert "not created yet" in mm("playlist", "show").out
+
+
+def test_playlist_push_size_is_checked_before_anything_else(mm, filled):
+    for size in ("0", "501"):
+        r = mm("playlist", "push", "--size", size)
+        assert r.code == 2 and "out of range" in r.err and "1..500" in r.err

@@ -201,3 +201,15 @@ def test_walk_scales_and_rescan_is_fast(tmp_path, db, count):
     assert first["read"] == count and first["unreadable"] == 0
     second = scan(db, [tmp_path / "lib"])
     assert second["unchanged"] == count and second["elapsed_s"] < 1.0
+
+
+def test_undecodable_file_name_is_reported_not_fatal(tmp_path, db):
+    root = tmp_path / "music"
+    root.mkdir()
+    good = write_sample(root / "ok.flac", title="T", artist="A")
+    bad = os.path.join(os.fsencode(root), b"caf\xe9.flac")
+    with open(bad, "wb") as f:
+        f.write(good.read_bytes())
+    summary = scan(db, [root])
+    assert summary["files"] == 1 and summary["error_count"] == 1
+    assert "not valid UTF-8" in summary["errors"][0]

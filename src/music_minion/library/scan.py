@@ -44,6 +44,11 @@ def walk_audio(root: Path, errors: list[str]) -> Iterator[tuple[str, int, int]]:
             name = entry.name
             if name.startswith("."):
                 continue
+            if not _utf8(name):
+                errors.append(
+                    f"{entry.path.encode('utf-8', 'replace').decode()}: name is not valid UTF-8 (skipped; rename it)"
+                )
+                continue
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
@@ -55,6 +60,14 @@ def walk_audio(root: Path, errors: list[str]) -> Iterator[tuple[str, int, int]]:
                 errors.append(f"{entry.path}: {e.strerror or type(e).__name__}")
                 continue
             yield entry.path, st.st_size, st.st_mtime_ns
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in a file name (surrogate escapes)
+        return False
+    return True
 
 
 def _row(path: str, size: int, mtime_ns: int, tags: FileTags, when: str) -> tuple:

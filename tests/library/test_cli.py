@@ -50,7 +50,8 @@ def test_scan_json_summary_then_list_search_stats(mm, home):
     again = mm("library", "scan", str(root), "--json").json()
     assert (again["unchanged"], again["read"]) == (5, 0) and "match" not in again
 
-    rows = mm("library", "list", "--json").json()
+    rows = mm("library", "list", "--limit", "0", "--json").json()
+    assert len(mm("library", "list", "--limit", "2", "--offset", "1", "--json").json()) == 2
     assert [r["title"] for r in rows if r["status"] == "ok"] == [
         "Strobe (Original Mix)",
         "No Tags",

@@ -154,7 +154,9 @@ def _file_rows(rows: list[dict[str, Any]]) -> None:
     type=click.Choice(["matched", "unmatched", "exact", "auto", "review", "accepted", "rejected"]),
     help="Only files with this match state (matched = owned: exact, auto or accepted).",
 )
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(0), default=100, show_default=True, help="Rows at most (0: all)."
+)
 @click.option("--offset", type=click.IntRange(0), default=0)
 @json_option
 def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) -> None:
@@ -163,7 +165,7 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
 
     _, conn = _open()
     try:
-        rows = list_files(conn, status=status, match=match_, limit=limit, offset=offset)
+        rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
     finally:
         conn.close()
     emit(rows, _file_rows)

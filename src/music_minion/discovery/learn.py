@@ -12,22 +12,15 @@ import sqlite3
 from typing import Any
 
 from music_minion.discovery.judgments import apply_synced, desired_verdicts
+from music_minion.discovery.sources import track_row
 from music_minion.errors import UserError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
 from music_minion.store.provenance import write_transaction
-from music_minion.timeutil import iso_or_none, now_iso
+from music_minion.timeutil import now_iso
 
 log = logging.getLogger(__name__)
 PLAYLIST_KEYS = {"not_interested": "judgments.not_interested_playlist", "not_quite": "judgments.not_quite_playlist"}
-
-
-def track_row(t: Any) -> tuple:
-    """A client Track as a tuple in store.tracks.TRACK_COLUMNS order."""
-    return (
-        t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, t.duration_ms, t.genre, t.tag_list, t.bpm,
-        iso_or_none(t.created_at), t.access, t.playback_count, t.likes_count, t.reposts_count,
-    )
 
 
 def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:

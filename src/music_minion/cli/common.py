@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import click
 
 
-@dataclass
 class State:
-    """Global options of one invocation."""
+    """Global options of one invocation. (A plain class: `dataclasses` and `json` are not imported
+    at startup, which keeps `music-minion --help` fast.)"""
 
-    debug: bool = False
-    json: bool = False
+    __slots__ = ("debug", "json")
+
+    def __init__(self, debug: bool = False, json: bool = False) -> None:
+        self.debug = debug
+        self.json = json
+
+    def __repr__(self) -> str:
+        return f"State(debug={self.debug!r}, json={self.json!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, State) and (self.debug, self.json) == (other.debug, other.json)
 
 
 def state() -> State:
@@ -40,6 +47,8 @@ def wants_json() -> bool:
 
 
 def print_json(data: Any) -> None:
+    import json
+
     click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
 
 

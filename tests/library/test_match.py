@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from music_minion.errors import UserError
 from music_minion.library.match import Matcher, match_files, match_library
@@ -247,3 +249,26 @@ def test_numbers_and_swapped_words_never_link_automatically():
         4, "Jinoellun", "Vidra", 300_000
     )  # no title word in common: found via the artist
     assert (typo.track_id, typo.status) == (3, "auto")
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_TEXT, artist=_TEXT, split=st.booleans())
+def test_normalisation_never_raises_and_is_stable(title, artist, split):
+    once = fold(title)
+    assert fold(once) == once
+    parsed = parse_title(title, split)
+    assert parsed.title == fold(parsed.title) and all(k for k, _ in parsed.version)
+    assert all(n == n.strip() and n for n in artist_names(artist))
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_TEXT, artist=_TEXT, duration=st.none() | st.integers(0, 10**7))
+def test_matcher_takes_any_tags(title, artist, duration):
+    matcher, _ = labelled_matcher()
+    v = matcher.match(1, title, artist, duration)
+    assert v.status in (None, "auto", "review") and (v.track_id is None) == (v.status is None)
+    if v.status:
+        assert SETTINGS["review"] <= v.score <= 100

@@ -128,7 +128,9 @@ _SPECIAL = str.maketrans(
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces, single spaces: "Beyoncé's  Song!" -> "beyonces song"."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    text = unicodedata.normalize(
+        "NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_SPECIAL)
+    )
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ").replace("_", " ")).split())
 
@@ -215,7 +217,7 @@ def parse_title(title: str, split_artist: bool = False) -> Parsed:
         versions.append(("vip", ""))
         words = " ".join(tokens[:-1])
     if kept:
-        words = " ".join([words, *kept])
+        words = " ".join(w for w in [words, *kept] if w)
     return Parsed(words, tuple(featured), tuple(sorted(set(versions))), title_artist)
 
 

@@ -17,7 +17,7 @@ import msgspec
 from music_minion.timeutil import iso_or_none
 
 
-class User(msgspec.Struct, kw_only=True):
+class User(msgspec.Struct):
     urn: str
     id: int | None = None
     username: str | None = None
@@ -28,7 +28,7 @@ class User(msgspec.Struct, kw_only=True):
     avatar_url: str | None = None
 
 
-class Track(msgspec.Struct, kw_only=True):
+class Track(msgspec.Struct):
     urn: str
     id: int | None = None
     title: str | None = None
@@ -47,7 +47,7 @@ class Track(msgspec.Struct, kw_only=True):
     reposts_count: int | None = None
 
 
-class Playlist(msgspec.Struct, kw_only=True):
+class Playlist(msgspec.Struct):
     urn: str
     id: int | None = None
     title: str | None = None
@@ -112,37 +112,43 @@ class _WPlaylist(msgspec.Struct):
     user: _WMini | None = None
 
 
-_V1 = re.compile(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \+0000\Z")
+_ISO_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z").match
 
 
 def iso_date(text: str | None) -> str | None:
     """Either SoundCloud date format as UTC ISO text (fast path for v1 `+0000` and ISO `Z`)."""
     if not text:
         return None
-    if len(text) == 25 and _V1.match(text):
-        return f"{text[0:4]}-{text[5:7]}-{text[8:10]}T{text[11:19]}Z"
-    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text[4] == "-":
-        return text
+    iso = text[:19].replace("/", "-").replace(" ", "T") + "Z" if len(text) == 25 and text[19:] == " +0000" else text
+    if len(iso) == 20 and _ISO_Z(iso):
+        return iso
     return iso_or_none(text)
 
 
+_PREFIX = {"tracks": "soundcloud:tracks:", "users": "soundcloud:users:", "playlists": "soundcloud:playlists:"}
+
+
 def _is_urn(value: Any, kind: str) -> bool:
-    return isinstance(value, str) and value.startswith(f"soundcloud:{kind}:") and len(value) > len(kind) + 12
+    prefix = _PREFIX[kind]
+    return isinstance(value, str) and value.startswith(prefix) and len(value) > len(prefix)
 
 
 def _track(w: _WTrack) -> Track | None:
-    if not _is_urn(w.urn, "tracks"):
+    urn = w.urn
+    if not (isinstance(urn, str) and urn.startswith("soundcloud:tracks:") and len(urn) > 18):
         return None
     user = w.user
-    return Track(
-        urn=w.urn, id=w.id, title=w.title,
-        user_urn=w.user_urn or (user.urn if user else None), user_name=user.username if user else None,
-        permalink_url=w.permalink_url, duration_ms=w.duration, genre=w.genre, tag_list=w.tag_list,
-        bpm=w.bpm, created_at=iso_date(w.created_at), access=w.access, streamable=w.streamable,
-        playback_count=w.playback_count,
-        likes_count=w.favoritings_count if w.favoritings_count is not None else w.likes_count,
-        reposts_count=w.reposts_count,
-    )
+    likes = w.favoritings_count
+    created = w.created_at
+    if created is not None and len(created) == 25 and created[19:] == " +0000":  # v1 format, inlined
+        iso = created[:19].replace("/", "-").replace(" ", "T") + "Z"
+        created = iso if _ISO_Z(iso) else iso_or_none(created)
+    else:
+        created = iso_date(created)
+    # positional: the field order of Track (much faster than keywords on this hot path)
+    return Track(urn, w.id, w.title, w.user_urn or (user.urn if user else None), user.username if user else None,
+                 w.permalink_url, w.duration, w.genre, w.tag_list, w.bpm, created, w.access,
+                 w.streamable, w.playback_count, w.likes_count if likes is None else likes, w.reposts_count)
 
 
 def _user(w: _WUser) -> User | None:

@@ -129,3 +129,13 @@ def test_playlist_push_size_is_checked_before_anything_else(mm, filled):
     for size in ("0", "501"):
         r = mm("playlist", "push", "--size", size)
         assert r.code == 2 and "out of range" in r.err and "1..500" in r.err
+
+
+def test_mirror_likes_without_a_session_keeps_the_judgment(mm, filled, store):
+    from music_minion import config
+
+    config.set_value("judgments.mirror_likes", "true")
+    r = mm("judge", "soundcloud:tracks:2", "liked")
+    assert r.code == 0
+    assert "liked: Two Friends" in r.out and "warning: not liked on SoundCloud" in r.err
+    assert store.execute("SELECT verdict, source FROM judgments WHERE track_id = 2").fetchone()[:] == ("liked", "manual")

@@ -113,6 +113,7 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
     """Like the track on SoundCloud; True, or why it failed (the local judgment stands either way)."""
     import asyncio
 
+    from music_minion.errors import UserError
     from music_minion.soundcloud.client import SoundCloudClient
     from music_minion.soundcloud.errors import ApiError
 
@@ -124,6 +125,8 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
         asyncio.run(go())
     except ApiError as e:
         return f"{e.kind}{f' {e.status}' if e.status else ''}"
+    except UserError as e:  # not logged in, app not configured: the local judgment stands
+        return e.line().removeprefix("error: ")
     return True
 
 

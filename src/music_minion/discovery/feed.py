@@ -121,12 +121,8 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
     stats = store.artist_stats(conn)
     with write_transaction(conn):
         if mode == "full":
-            store.write_keys(conn, (), replace_ids=None)
             rows = track_keys(store.provenance_rows(conn), stats, rc)
-            n = 0
-            while batch := list(islice(rows, _WRITE_BATCH)):
-                store.write_keys(conn, batch, replace_ids=())
-                n += len(batch)
+            n = store.rebuild_keys(conn, iter(lambda: list(islice(rows, _WRITE_BATCH)), []))
         else:
             store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ids), stats, rc)), replace_ids=ids)
             n = len(ids)
@@ -135,6 +131,8 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
         for key, value in ((STATE_AT, started), (STATE_FINGERPRINT, rc.fingerprint()), (STATE_COUNT, str(count)),
                            (STATE_MAX_TRACK, str(top_id))):
             kv.put(conn, key, value)
+    if mode == "full":
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # do not leave a WAL as big as the keys behind
     return {"mode": mode, "tracks": n, "dirty_artists": len(dirty)}
 
 

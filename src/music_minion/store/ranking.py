@@ -73,7 +73,7 @@ def provenance_rows(conn: sqlite3.Connection, track_ids: Sequence[int] | None = 
     """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
     `track_ids` is None (streamed in primary-key order, no sort)."""
     if track_ids is None:
-        yield from conn.execute("SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance")
+        yield from conn.execute("SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance ORDER BY track_id")
         return
     ids = sorted(set(track_ids))
     for i in range(0, len(ids), _CHUNK):
@@ -131,6 +131,24 @@ def max_track_id(conn: sqlite3.Connection) -> int:
 def track_ids_above(conn: sqlite3.Connection, track_id: int) -> list[int]:
     """Tracks added since the track id `track_id` was the largest."""
     return [r[0] for r in conn.execute("SELECT id FROM tracks WHERE id > ?", (track_id,))]
+
+
+def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> int:
+    """Replace every stored key with `batches` of (track_id, key, first_seen_at, supporters) rows.
+    The key index is dropped and built again once at the end (far cheaper than a million random
+    index inserts). Returns how many rows were written; call inside a transaction."""
+    index_sql = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rank_scores' AND sql IS NOT NULL")]
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rank_scores' AND sql IS NOT NULL")]
+    for name in names:
+        conn.execute(f'DROP INDEX "{name}"')  # names come from sqlite_master, never from input
+    conn.execute("DELETE FROM rank_scores")
+    n = 0
+    for batch in batches:
+        conn.executemany("INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)", batch)
+        n += len(batch)
+    for sql in index_sql:
+        conn.execute(sql)
+    return n
 
 
 def write_keys(conn: sqlite3.Connection, rows: Iterable[tuple], *, replace_ids: Sequence[int] | None) -> None:

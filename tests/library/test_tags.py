@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from music_minion.library.samples import SAMPLE_FORMATS, audio_bytes, write_sample
 from music_minion.library.tags import read_tags, track_page_url
@@ -108,3 +110,29 @@ def test_pcm_file_cut_in_half_is_truncated(tmp_path, fmt):
     path = tmp_path / f"half.{fmt}"
     path.write_bytes(data[: len(data) // 2])
     assert "truncated" in read_tags(path).error
+
+
+_CLEAN = {}
+
+
+@settings(max_examples=80, deadline=None)
+@given(fmt=st.sampled_from(SAMPLE_FORMATS), data=st.data())
+def test_corrupted_bytes_never_raise(fmt, data):
+    """Flip bytes anywhere in a real tagged file (headers, tag blocks, audio): a result, never an exception."""
+    import tempfile
+    from pathlib import Path
+
+    if fmt not in _CLEAN:
+        with tempfile.TemporaryDirectory() as tmp:
+            _CLEAN[fmt] = write_sample(
+                Path(tmp) / f"c.{fmt}", title="T", artist="A", urn="soundcloud:tracks:1"
+            ).read_bytes()
+    raw = bytearray(_CLEAN[fmt])
+    for pos in data.draw(st.lists(st.integers(0, len(raw) - 1), min_size=1, max_size=8)):
+        raw[pos] = data.draw(st.integers(0, 255))
+    cut = data.draw(st.integers(1, len(raw)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"x.{fmt}"
+        path.write_bytes(bytes(raw[:cut]))
+        tags = read_tags(path)
+    assert (tags.error is None) or tags.error.startswith(("unreadable", "not a recognised"))

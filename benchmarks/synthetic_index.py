@@ -8,6 +8,7 @@ rows per track (first seen by one backfill, then by syncs every few hours), ~10%
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
 from datetime import UTC, datetime, timedelta
@@ -111,7 +112,9 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
         u = min(int(rng.paretovariate(1.2)) - 1, n_uploaders - 1) if rng.random() < 0.3 else rng.randrange(n_uploaders)
         uploader_of.append(u)
         title = _title(rng, names[u], names)
-        seen = backfill if created < backfill or rng.random() < 0.5 else rng.choice(syncs)
+        # Seen by the first backfill, else by the first sync after someone picked it up.
+        lag = created + timedelta(days=rng.expovariate(1 / 4))
+        seen = backfill if created < backfill else syncs[min(bisect.bisect(syncs, lag), len(syncs) - 1)]
         first_seen.append(seen)
         mix = rng.random() < 0.05
         plays = int(rng.lognormvariate(7, 2))
@@ -126,11 +129,16 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
             plays, int(plays * rng.uniform(0.005, 0.05)), int(plays * rng.uniform(0.0005, 0.01)),
             _iso(max(seen, created)), _iso(now), "ok" if rng.random() < 0.98 else rng.choice(("deleted", "unavailable")),
         ))
+    # Row ids follow the order the syncs first stored the tracks (not the upload order).
+    order = sorted(range(tracks), key=lambda i: (first_seen[i], rng.random()))
+    new_id = [0] * (tracks + 1)
+    for rank, i in enumerate(order, start=1):
+        new_id[i + 1] = rank
     conn.executemany(
         "INSERT INTO tracks (id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm, "
         "created_at, access, playback_count, likes_count, reposts_count, first_seen_at, updated_at, status) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        track_rows,
+        [(new_id[r[0]], *r[1:]) for r in track_rows],
     )
     # Provenance: each watched artist's list, newest first; positions count within (artist, kind).
     lists: dict[tuple[int, str], list[int]] = {}
@@ -152,7 +160,10 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
     for (a, kind), ids in lists.items():
         ids.sort(key=lambda t: (first_seen[t - 1], -t))
         for pos, t in enumerate(reversed(ids)):
-            prov_rows.append((t, a, kind, _iso(first_seen[t - 1]), pos))
+            seen = first_seen[t - 1]
+            if seen != backfill and rng.random() < 0.4:  # a later supporter, seen a few syncs later
+                seen = syncs[min(bisect.bisect(syncs, seen) + rng.randrange(1, 20), len(syncs) - 1)]
+            prov_rows.append((new_id[t], a, kind, _iso(seen), pos))
     conn.executemany(
         "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)", prov_rows
     )
@@ -160,7 +171,7 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
     conn.executemany(
         "INSERT INTO judgments (track_id, verdict, source, judged_at) VALUES (?, ?, ?, ?)",
         [
-            (t, v, "soundcloud_like" if v == "liked" and rng.random() < 0.7 else rng.choice(("manual", "soundcloud_playlist")),
+            (new_id[t], v, "soundcloud_like" if v == "liked" and rng.random() < 0.7 else rng.choice(("manual", "soundcloud_playlist")),
              _iso(max(first_seen[t - 1], now - timedelta(days=rng.random() * 100))))
             for t in judged_ids
             for v in (rng.choices(("liked", "not_interested", "not_quite"), weights=(5, 3, 2))[0],)

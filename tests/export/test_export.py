@@ -192,3 +192,31 @@ def test_rows_stream_in_batches(index):
     sizes = [len(b) for b in snapshot.batches(conn, "provenance", size=100)]
     conn.close()
     assert len(sizes) > 3 and max(sizes) == 100 and sum(sizes) == len(sqlite_rows(index, PROV_SQL))
+
+
+def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monkeypatch):
+    """Rows written by another connection during an export appear in none of its files (no dangling ids)."""
+    from music_minion import export
+    from music_minion.store import connect
+
+    real = export._write_json
+
+    def write_then_sync(conn, table, path):
+        rows = real(conn, table, path)
+        if table == "tracks":  # a sync commits a new track and its provenance mid-export
+            writer = connect(index)
+            writer.execute(
+                "INSERT INTO tracks (id, urn, title, first_seen_at, updated_at) "
+                "VALUES (95000, 'soundcloud:tracks:95000', 'late', '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z')"
+            )
+            writer.execute("INSERT INTO provenance VALUES (95000, 9001, 'like', '2026-09-01T00:00:00Z', 0, NULL)")
+            writer.close()
+        return rows
+
+    monkeypatch.setattr(export, "_write_json", write_then_sync)
+    r = mm("export", "json", tmp_path / "snap")
+    assert r.code == 0, r.err
+    track_ids = {t["track_id"] for t in json.loads((tmp_path / "snap" / "tracks.json").read_text("utf-8"))}
+    prov = json.loads((tmp_path / "snap" / "provenance.json").read_text("utf-8"))
+    assert 95000 not in track_ids and all(p["track_id"] in track_ids for p in prov)
+    assert sqlite_rows(index, "SELECT count(*) FROM provenance WHERE track_id = 95000") == [(1,)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from music_minion.soundcloud import oauth
 from music_minion.soundcloud.errors import NotLoggedIn
@@ -29,7 +29,8 @@ class TokenProvider:
     """Hands out a valid access token for the chosen mode (user, app, or auto)."""
 
     def __init__(self, app: oauth.AppSettings, store: TokenStore, http: aiohttp.ClientSession,
-                 mode: AuthMode = "auto", policy: RetryPolicy | None = None, lock_timeout_s: float = 60.0) -> None:
+                 mode: AuthMode = "auto", policy: RetryPolicy | None = None, lock_timeout_s: float = 60.0,
+                 stats: Any = None) -> None:
         self.app = app
         self.store = store
         self.http = http
@@ -40,6 +41,7 @@ class TokenProvider:
             mode = "user" if store.load("user") is not None else "app"
         self.kind: Literal["user", "app"] = "user" if mode == "user" else "app"
         self.refreshes = 0
+        self.stats = stats  # a ClientStats whose `refreshes` counts user-token rotations
 
     async def token(self) -> str:
         """A valid access token (hot path: a cached read, no I/O)."""
@@ -69,6 +71,8 @@ class TokenProvider:
                     if new.refresh_token is None:
                         new.refresh_token = tok.refresh_token
                     self.refreshes += 1
+                    if self.stats is not None:
+                        self.stats.refreshes += 1
                 self.store.save(new, self.kind)  # persisted before anyone uses it
                 return new
 

@@ -83,7 +83,7 @@ class SoundCloudClient:
         self.stats = ClientStats()
         self._max_concurrency = max_concurrency
         self._pacer = Pacer(requests_per_second, burst=max(1.0, requests_per_second - 1))
-        self._sem = asyncio.Semaphore(max_concurrency)
+        self._sem = asyncio.Semaphore(max_concurrency)  # replaced in __aenter__ (one per event loop)
         self._http: aiohttp.ClientSession | None = None
         self._tokens: TokenProvider | None = None
         self._origin = _origin(app.api_base)
@@ -97,14 +97,13 @@ class SoundCloudClient:
                    policy=RetryPolicy.from_config(cfg), page_size=int(cfg.get("soundcloud.page_size")))
 
     async def __aenter__(self) -> SoundCloudClient:
+        self._sem = asyncio.Semaphore(self._max_concurrency)
         connector = aiohttp.TCPConnector(limit=self._max_concurrency + 2)
         self._http = aiohttp.ClientSession(connector=connector, headers={"Accept": "application/json; charset=utf-8"})
-        self._tokens = TokenProvider(self.app, self.store, self._http, self.auth_mode, self.policy)
+        self._tokens = TokenProvider(self.app, self.store, self._http, self.auth_mode, self.policy, stats=self.stats)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._tokens is not None:
-            self.stats.refreshes = self._tokens.refreshes
         if self._http is not None:
             await self._http.close()
             self._http = None
@@ -205,9 +204,10 @@ class SoundCloudClient:
         if not url.startswith(("http://", "https://")):
             url = "https://soundcloud.com/" + url.lstrip("/")
 
-        def location(r: _Response) -> str:
+        def resolved(r: _Response) -> Any:
+            """The object itself (some hosts answer 200), else the 302's location."""
             if r.status == 200:
-                return ""  # some hosts answer the object directly
+                return _decode_any(r)
             loc = r.location
             if not loc:
                 try:
@@ -218,14 +218,13 @@ class SoundCloudClient:
                 raise models.Malformed("302 without a location")
             return loc
 
-        loc = await self._call("GET", "/resolve", self._url("/resolve"), location, params={"url": url}, ok=(200, 302))
-        if not loc:
-            return await self._call("GET", "/resolve", self._url("/resolve"), _decode_any, params={"url": url})
-        if _origin(loc) != self._origin:
+        found = await self._call("GET", "/resolve", self._url("/resolve"), resolved, params={"url": url}, ok=(200, 302))
+        if not isinstance(found, str):
+            return found
+        if _origin(found) != self._origin:
             raise ApiError("permanent", None, "/resolve", "resolved to a different host")
-        path = urlsplit(loc).path
-        template = _template(path)
-        return await self._call("GET", template, self._url(path), _decode_any)
+        path = urlsplit(found).path
+        return await self._call("GET", _template(path), self._url(path), _decode_any)
 
     async def tracks(self, urns: list[str], access: str = "playable,preview,blocked") -> list[Track]:
         """Many tracks by URN (batched `/tracks?urns=`); unknown or deleted ones are left out.

@@ -45,13 +45,19 @@ class Home:
 
     def env(self) -> dict[str, str]:
         """The environment of a `music-minion` process using this home (no keyring, no app env)."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))}
-        env.update({
-            "MUSIC_MINION_CONFIG": str(self.config),
-            "MUSIC_MINION_DATA_DIR": str(self.data),
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))
+        }
+        env.update(
+            {
+                "MUSIC_MINION_CONFIG": str(self.config),
+                "MUSIC_MINION_DATA_DIR": str(self.data),
+                "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         return env
 
     def connect(self) -> sqlite3.Connection:
@@ -63,12 +69,23 @@ class Home:
         """Start `music-minion ARGS` as its own process."""
         kw.setdefault("stdout", subprocess.PIPE)
         kw.setdefault("stderr", subprocess.PIPE)
-        return subprocess.Popen([sys.executable, "-m", "music_minion", *args], env=self.env(),
-                                stdin=subprocess.DEVNULL, text=True, **kw)
+        return subprocess.Popen(
+            [sys.executable, "-m", "music_minion", *args],
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            text=True,
+            **kw,
+        )
 
     def run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "music_minion", *args], env=self.env(),
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [sys.executable, "-m", "music_minion", *args],
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 @pytest.fixture
@@ -104,8 +121,13 @@ def login(emu: Any) -> None:
 def setup_home(emu: Any, home: Home, mm: Any, **settings: str) -> None:
     """Point `home` (already current) at `emu`, log in, and watch every artist of its world."""
     emu.configure(home.root)
-    for key, value in {"soundcloud.page_size": "10", "discovery.max_pages": "50", "ranking.per_artist_cap": "500", "playlist.size": "500",
-                       **settings}.items():
+    for key, value in {
+        "soundcloud.page_size": "10",
+        "discovery.max_pages": "50",
+        "ranking.per_artist_cap": "500",
+        "playlist.size": "500",
+        **settings,
+    }.items():
         r = mm("config", "set", key, value)
         assert r.code == 0, r.err
     login(emu)
@@ -119,7 +141,9 @@ def expected_provenance(world: Any) -> set[tuple]:
     out = set()
     for artist in world.artist_urns:
         for src, kind in KIND.items():
-            visible = [u for u in world.list_for(src, artist) if world.tracks[u].access != "blocked"]
+            visible = [
+                u for u in world.list_for(src, artist) if world.tracks[u].access != "blocked"
+            ]
             out.update((u, artist, kind, i) for i, u in enumerate(visible))
     return out
 
@@ -128,27 +152,41 @@ def picture(conn: sqlite3.Connection) -> dict[str, Any]:
     """What sync, learn and push stored, keyed by URN: comparable between two homes."""
     q = lambda sql: sorted(tuple(r) for r in conn.execute(sql))  # noqa: E731
     return {
-        "tracks": q("SELECT urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm,"
-                    " created_at, access, playback_count, likes_count, reposts_count, status FROM tracks"),
-        "provenance": q("SELECT t.urn, a.urn, p.kind, p.position, p.gone_at IS NULL FROM provenance p"
-                        " JOIN tracks t ON t.id = p.track_id JOIN artists a ON a.id = p.artist_id"),
-        "judgments": q("SELECT t.urn, j.verdict, j.source FROM judgments j JOIN tracks t ON t.id = j.track_id"),
-        "my_likes": q("SELECT t.urn, m.position, m.gone_at IS NULL FROM my_likes m JOIN tracks t ON t.id = m.track_id"),
+        "tracks": q(
+            "SELECT urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm,"
+            " created_at, access, playback_count, likes_count, reposts_count, status FROM tracks"
+        ),
+        "provenance": q(
+            "SELECT t.urn, a.urn, p.kind, p.position, p.gone_at IS NULL FROM provenance p"
+            " JOIN tracks t ON t.id = p.track_id JOIN artists a ON a.id = p.artist_id"
+        ),
+        "judgments": q(
+            "SELECT t.urn, j.verdict, j.source FROM judgments j JOIN tracks t ON t.id = j.track_id"
+        ),
+        "my_likes": q(
+            "SELECT t.urn, m.position, m.gone_at IS NULL FROM my_likes m JOIN tracks t ON t.id = m.track_id"
+        ),
         "artists": q("SELECT urn, username, watched, weight, resolve_status FROM artists"),
     }
 
 
 def provenance_rows(conn: sqlite3.Connection) -> dict[tuple, tuple]:
     """(track urn, artist urn, kind) -> (first_seen_at, position) of every provenance row."""
-    return {(r[0], r[1], r[2]): (r[3], r[4]) for r in conn.execute(
-        "SELECT t.urn, a.urn, p.kind, p.first_seen_at, p.position FROM provenance p"
-        " JOIN tracks t ON t.id = p.track_id JOIN artists a ON a.id = p.artist_id")}
+    return {
+        (r[0], r[1], r[2]): (r[3], r[4])
+        for r in conn.execute(
+            "SELECT t.urn, a.urn, p.kind, p.first_seen_at, p.position FROM provenance p"
+            " JOIN tracks t ON t.id = p.track_id JOIN artists a ON a.id = p.artist_id"
+        )
+    }
 
 
 def integrity_ok(path: Path) -> bool:
     conn = sqlite3.connect(path)
     try:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok" and not conn.execute(
-            "PRAGMA foreign_key_check").fetchall()
+        return (
+            conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            and not conn.execute("PRAGMA foreign_key_check").fetchall()
+        )
     finally:
         conn.close()

@@ -10,9 +10,18 @@ from typing import Any
 import pytest
 
 from music_minion.emulator.testing import start_emulator
-from tests.reliability.conftest import Home, expected_provenance, integrity_ok, picture, seeds, setup_home
+from tests.reliability.conftest import (
+    Home,
+    expected_provenance,
+    integrity_ok,
+    picture,
+    seeds,
+    setup_home,
+)
 
-pytestmark = pytest.mark.slow  # `make reliability` selects these; MUSIC_MINION_RELIABILITY=long widens them
+pytestmark = (
+    pytest.mark.slow
+)  # `make reliability` selects these; MUSIC_MINION_RELIABILITY=long widens them
 
 FAULT_SEEDS = seeds([11, 23], [11, 23, 37, 41, 53, 67, 79, 83, 97, 101])
 MAX_RUNS = 8
@@ -37,7 +46,9 @@ def _converge(mm: Any, emu: Any) -> list[dict]:
         runs.append(r.json())
         if runs[-1]["status"] == "ok":
             return runs
-    pytest.fail(f"no clean run after {MAX_RUNS} syncs: {[x['status'] for x in runs]} {[x['errors'] for x in runs]}")
+    pytest.fail(
+        f"no clean run after {MAX_RUNS} syncs: {[x['status'] for x in runs]} {[x['errors'] for x in runs]}"
+    )
 
 
 def _push(mm: Any) -> tuple[dict, int]:
@@ -47,16 +58,27 @@ def _push(mm: Any) -> tuple[dict, int]:
         r = mm("playlist", "push", "--json")
         if r.code == 0:
             return r.json(), failed
-        assert r.code == 1 and r.err.startswith("error: playlist push failed") and r.err.count("\n") == 1, r.err
+        assert (
+            r.code == 1
+            and r.err.startswith("error: playlist push failed")
+            and r.err.count("\n") == 1
+        ), r.err
         failed += 1
     pytest.fail("no push succeeded")
 
 
-def _one_home(use_home: Any, mm: Any, name: str, world_seed: int, faults: str | None) -> dict[str, Any]:
+def _one_home(
+    use_home: Any, mm: Any, name: str, world_seed: int, faults: str | None
+) -> dict[str, Any]:
     with start_emulator(seed=world_seed, size="small") as emu:
         home: Home = use_home(name)
         nope = _prepare_world(emu)
-        setup_home(emu, home, mm, **{"soundcloud.timeout_s": "0.4", "judgments.not_interested_playlist": nope})
+        setup_home(
+            emu,
+            home,
+            mm,
+            **{"soundcloud.timeout_s": "0.4", "judgments.not_interested_playlist": nope},
+        )
         emu.reset_stats()
         emu.set_faults(faults)
         runs = _converge(mm, emu)
@@ -73,8 +95,14 @@ def _one_home(use_home: Any, mm: Any, name: str, world_seed: int, faults: str | 
         playlist = emu.world.playlists[pushed["playlist_urn"]]
         pic["playlist"] = (playlist.title, playlist.sharing, sorted(playlist.tracks))
         assert integrity_ok(home.db_path)
-        return {"picture": pic, "runs": runs, "stats": stats, "failed_pushes": failed_pushes,
-                "expected": expected_provenance(emu.world), "first": first}
+        return {
+            "picture": pic,
+            "runs": runs,
+            "stats": stats,
+            "failed_pushes": failed_pushes,
+            "expected": expected_provenance(emu.world),
+            "first": first,
+        }
 
 
 @pytest.mark.parametrize("fault_seed", FAULT_SEEDS)

@@ -8,6 +8,7 @@ The built database is cached in the temp dir, keyed by its size, so repeated run
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -26,7 +27,7 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
     from music_minion.timeutil import now, to_iso
 
     rng = random.Random(seed)
-    tmp = path.with_name(path.name + ".building")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.building")  # parallel runs never share a half-built file
     tmp.unlink(missing_ok=True)
     conn = connect(tmp)
     moment = now()
@@ -94,7 +95,6 @@ def cached_db(tracks: int, provenance: int, artists: int) -> Path:
 
 
 def run(quick: bool) -> list[dict]:
-    from music_minion import config
     from music_minion.discovery import judgments
     from music_minion.discovery.feed import build_feed, refresh_scores
     from music_minion.discovery.ranking import RankingConfig
@@ -124,7 +124,6 @@ def run(quick: bool) -> list[dict]:
     assert after[0].row.urn != feed[0].row.urn
     judgments.unjudge_track(conn, feed[0].row.track_id)
     conn.close()
-    del config
     size = f"{tracks:,} tracks / {prov:,} provenance"
     return [
         {"name": "feed_median_ms", "figure": median_ms, "unit": "ms", "target": "< 300 ms median", "passed": median_ms < 300,

@@ -103,3 +103,29 @@ def test_debug_logging_never_shows_tokens(logged_in, mm, caplog):
 
     text = run(go())
     assert_no_secrets(logged_in, r.out, r.err, caplog.text, text)
+
+
+def test_login_no_browser_paste_mode(emulator, mm, capsys, monkeypatch):
+    import builtins
+    import re
+    import urllib.error
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    prompts: list[str] = []
+
+    def paste(prompt: str = "") -> str:
+        prompts.append(prompt)
+        url = re.search(r"(http://\S+/authorize\?\S+)", capsys.readouterr().err).group(1)
+        try:
+            urllib.request.build_opener(NoRedirect).open(url, timeout=10)
+        except urllib.error.HTTPError as e:
+            return e.headers["Location"]
+        raise AssertionError("authorize did not redirect")
+
+    monkeypatch.setattr(builtins, "input", paste)
+    r = mm("auth", "login", "--no-browser", "--json")
+    assert r.code == 0, r.err
+    assert r.json()["user_urn"] == emulator.user_urn and prompts == ["Redirect URL: "]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import stat
@@ -133,3 +134,32 @@ def test_unknown_client_id(emulator):
 def test_missing_credentials_are_user_errors(home):
     with pytest.raises(UserError, match="client_id is not set"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=1))
+
+
+def _listeners(port: int) -> list[str]:
+    """Local addresses (hex, as /proc shows them) of TCP sockets listening on `port`."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            addr, _, hexport = local.partition(":")
+            if state == "0A" and int(hexport, 16) == port:
+                found.append(addr)
+    return found
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="reads listening sockets from Linux's /proc")
+def test_callback_listens_on_127_0_0_1_only(emulator):
+    port = urlsplit(emulator.redirect_uri).port
+    seen: list[list[str]] = []
+
+    async def inspecting_browser(url: str) -> None:
+        seen.append(_listeners(port))
+        await browser_stand_in(url)
+
+    run(login(config.load(), browser=inspecting_browser, timeout_s=10))
+    assert seen == [["0100007F"]]  # 127.0.0.1, and nothing on other interfaces

@@ -20,6 +20,7 @@ import csv
 import json
 import os
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,28 +85,39 @@ def require_pyarrow() -> None:
         raise UserError("Parquet export needs pyarrow, which is not installed", INSTALL_HINT) from None
 
 
-def plan(fmt: str, path: Path, what: str) -> list[tuple[str, Path]]:
-    """(table, file) pairs to write. `all` (or an existing folder) puts `<table>.<ext>` files in `path`."""
+def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple[str, Path]]:
+    """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
+    trailing slash) put `<table>.<ext>` files in `path`."""
     if fmt not in FORMATS:
         raise UserError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}", exit_code=2)
     if what not in WHAT_CHOICES:
         raise UserError(f"unknown table {what!r}", f"use --what with one of {', '.join(WHAT_CHOICES)}", exit_code=2)
     tables = list(TABLES) if what == "all" else [what]
-    if what == "all" or path.is_dir():
+    if what == "all" or folder or path.is_dir():
         if path.exists() and not path.is_dir():
             raise UserError(f"{path} is a file, but --what all writes a folder", "give a folder path (it is created if missing)")
         return [(t, path / f"{t}{EXTENSIONS[fmt]}") for t in tables]
     return [(what, path)]
 
 
-def export(conn: sqlite3.Connection, fmt: str, path: str | Path, what: str = "all", *, overwrite: bool = False) -> ExportResult:
+def export(
+    conn: sqlite3.Connection,
+    fmt: str,
+    path: str | Path,
+    what: str = "all",
+    *,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     """Write `what` (a table or `all`) of the index at `conn` to `path` in `fmt`; returns what was written.
 
-    Raises UserError for a bad format/table, a missing pyarrow (Parquet), an existing target
-    without `overwrite`, or a folder that cannot be written. Nothing existing is touched on error.
+    `progress(rows_done, rows_total)` is called after each batch. Raises UserError for a bad
+    format/table, a missing pyarrow (Parquet), an existing target without `overwrite`, or a folder
+    that cannot be written. Nothing existing is touched on error.
     """
+    folder_hint = str(path).endswith(("/", os.sep))
     path = Path(path).expanduser()
-    targets = plan(fmt, path, what)
+    targets = plan(fmt, path, what, folder=folder_hint)
     if fmt == "parquet":
         require_pyarrow()
     if not overwrite:
@@ -122,14 +134,27 @@ def export(conn: sqlite3.Connection, fmt: str, path: str | Path, what: str = "al
         raise UserError(f"cannot create {folder}: {e.strerror}", "check the path and its permissions") from None
 
     writer = {"parquet": _write_parquet, "csv": _write_csv, "json": _write_json}[fmt]
+    columnar = fmt == "parquet"
     result = ExportResult(fmt, what)
     done: list[tuple[Path, Path]] = []
     snapshot.begin(conn)
     try:
+        total = sum(snapshot.count(conn, t) for t, _ in targets) if progress else 0
+        counted = 0
+
+        def batches(table: str) -> Iterator[list[tuple]]:
+            nonlocal counted
+            size = _ROW_GROUP if columnar else 10_000
+            for batch in snapshot.batches(conn, table, epoch_seconds=columnar, size=size):
+                yield batch
+                counted += len(batch)
+                if progress:
+                    progress(counted, total)
+
         for table, target in targets:
             tmp = target.with_name(f".{target.name}.partial")
             try:
-                rows = writer(conn, table, tmp)
+                rows = writer(batches(table), table, tmp)
             except OSError as e:
                 tmp.unlink(missing_ok=True)
                 raise UserError(f"cannot write {target}: {e.strerror}", "check free space and permissions") from None
@@ -151,7 +176,7 @@ def export(conn: sqlite3.Connection, fmt: str, path: str | Path, what: str = "al
     return result
 
 
-def _write_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
+def _write_csv(batches: Iterable[list[tuple]], table: str, path: Path) -> int:
     """CSV with a header row; NULL is an empty field, timestamps ISO text, booleans true/false."""
     cols = snapshot.columns(table)
     bools = [i for i, c in enumerate(cols) if c in _BOOL]
@@ -159,7 +184,7 @@ def _write_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
     with open(path, "w", encoding="utf-8", newline="") as f:
         out = csv.writer(f)
         out.writerow(cols)
-        for batch in snapshot.batches(conn, table):
+        for batch in batches:
             if bools:
                 batch = [_with_bools(r, bools, ("false", "true")) for r in batch]
             out.writerows(batch)
@@ -167,7 +192,7 @@ def _write_csv(conn: sqlite3.Connection, table: str, path: Path) -> int:
     return n
 
 
-def _write_json(conn: sqlite3.Connection, table: str, path: Path) -> int:
+def _write_json(batches: Iterable[list[tuple]], table: str, path: Path) -> int:
     """A JSON array of objects, one object per line (valid JSON, and greppable line by line)."""
     cols = snapshot.columns(table)
     bools = [i for i, c in enumerate(cols) if c in _BOOL]
@@ -175,7 +200,7 @@ def _write_json(conn: sqlite3.Connection, table: str, path: Path) -> int:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with open(path, "w", encoding="utf-8") as f:
         f.write("[")
-        for batch in snapshot.batches(conn, table):
+        for batch in batches:
             lines = []
             for row in batch:
                 if bools:
@@ -218,7 +243,7 @@ def arrow_schema(table: str):
     return pa.schema(fields)
 
 
-def _write_parquet(conn: sqlite3.Connection, table: str, path: Path) -> int:
+def _write_parquet(batches: Iterable[list[tuple]], table: str, path: Path) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -237,7 +262,7 @@ def _write_parquet(conn: sqlite3.Connection, table: str, path: Path) -> int:
         column_encoding=deltas,
         write_statistics=True,
     ) as writer:
-        for batch in snapshot.batches(conn, table, epoch_seconds=True, size=_ROW_GROUP):
+        for batch in batches:
             arrays = [_arrow_column(pa, batch, i, f.type) for i, f in enumerate(schema)]
             writer.write_batch(pa.record_batch(arrays, schema=schema), row_group_size=_ROW_GROUP)
             n += len(batch)

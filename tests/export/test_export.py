@@ -201,8 +201,8 @@ def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monke
 
     real = export._write_json
 
-    def write_then_sync(conn, table, path):
-        rows = real(conn, table, path)
+    def write_then_sync(batches, table, path):
+        rows = real(batches, table, path)
         if table == "tracks":  # a sync commits a new track and its provenance mid-export
             writer = connect(index)
             writer.execute(
@@ -220,3 +220,19 @@ def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monke
     prov = json.loads((tmp_path / "snap" / "provenance.json").read_text("utf-8"))
     assert 95000 not in track_ids and all(p["track_id"] in track_ids for p in prov)
     assert sqlite_rows(index, "SELECT count(*) FROM provenance WHERE track_id = 95000") == [(1,)]
+
+
+def test_progress_counts_every_row_and_trailing_slash_means_folder(index, tmp_path):
+    from music_minion import export
+    from music_minion.store import connect
+
+    calls: list[tuple[int, int]] = []
+    conn = connect(index)
+    try:
+        result = export.export(conn, "csv", f"{tmp_path / 'new'}/", "provenance", progress=lambda d, t: calls.append((d, t)))
+    finally:
+        conn.close()
+    total = len(sqlite_rows(index, PROV_SQL))
+    assert result.files[0].path == tmp_path / "new" / "provenance.csv" and result.files[0].rows == total
+    assert calls and calls[-1] == (total, total)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

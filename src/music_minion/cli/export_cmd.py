@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from music_minion.cli.common import emit, json_option, table
+from music_minion.cli.common import emit, json_option, progress, table
 
 _FORMATS = ("parquet", "csv", "json")
 _WHAT = ("tracks", "provenance", "judgments", "artists", "all")
@@ -44,7 +44,12 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
         exporter.require_pyarrow()  # before touching the database or the disk
     conn = open_store(config.load(), readonly=True)
     try:
-        result = exporter.export(conn, fmt, path, what, overwrite=force)
+        with progress() as bar:
+            task = bar.add_task(f"export {fmt}", total=None)
+            result = exporter.export(
+                conn, fmt, path, what, overwrite=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     finally:
         conn.close()
 

@@ -263,7 +263,16 @@ def _write_parquet(batches: Iterable[list[tuple]], table: str, path: Path) -> in
         write_statistics=True,
     ) as writer:
         for batch in batches:
-            arrays = [_arrow_column(pa, batch, i, f.type) for i, f in enumerate(schema)]
+            arrays = []
+            for i, f in enumerate(schema):
+                try:
+                    arrays.append(_arrow_column(pa, batch, i, f.type))
+                except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+                    bad = next((r[i] for r in batch if not _fits(r[i], f.type, pa)), "?")
+                    raise UserError(
+                        f"cannot export {table}.{f.name}: a row holds {str(bad)[:40]!r}, not {f.type}",
+                        "run `music-minion db check`, or export csv/json, which keep values as stored",
+                    ) from None
             writer.write_batch(pa.record_batch(arrays, schema=schema), row_group_size=_ROW_GROUP)
             n += len(batch)
     return n
@@ -279,3 +288,11 @@ def _arrow_column(pa, batch: list[tuple], i: int, type_) -> Any:
         return pa.array([None if v is None else bool(v) for v in values], type_)
     return pa.array(values, type_)
 
+
+def _fits(value: Any, type_, pa) -> bool:
+    """Whether one stored value converts to the column's Arrow type (to name the culprit of a failure)."""
+    try:
+        _arrow_column(pa, [(value,)], 0, type_)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return False
+    return True

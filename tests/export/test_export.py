@@ -236,3 +236,17 @@ def test_progress_counts_every_row_and_trailing_slash_means_folder(index, tmp_pa
     assert result.files[0].path == tmp_path / "new" / "provenance.csv" and result.files[0].rows == total
     assert calls and calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_a_mistyped_stored_value_is_one_clear_line(mm, index, tmp_path):
+    pytest.importorskip("pyarrow")
+    from music_minion.store import connect
+
+    conn = connect(index)
+    conn.execute("UPDATE tracks SET duration_ms = 'about four minutes' WHERE id = 90001")
+    conn.close()
+    r = mm("export", "parquet", tmp_path / "pq")
+    assert r.code == 1 and len(r.err.strip().splitlines()) == 1
+    assert "tracks.duration_ms" in r.err and "about four minutes" in r.err
+    assert not (tmp_path / "pq" / "tracks.parquet").exists() and not list((tmp_path / "pq").glob(".*partial"))
+    assert mm("export", "csv", tmp_path / "csv").code == 0  # text formats keep the value as stored

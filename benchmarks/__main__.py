@@ -50,20 +50,36 @@ def run_module(module: str, quick: bool, short: str | None = None) -> list[dict]
     except (Exception, SystemExit) as e:  # noqa: BLE001 - one broken module must not sink the report
         seconds = time.perf_counter() - start
         tb = traceback.format_exception(e)
-        return [{
-            "module": short, "name": short, "figure": None, "unit": "", "target": "",
-            "passed": False, "seconds": round(seconds, 3),
-            "details": {"error": f"{type(e).__name__}: {e}", "traceback": "".join(tb[-3:])},
-        }]
+        return [
+            {
+                "module": short,
+                "name": short,
+                "figure": None,
+                "unit": "",
+                "target": "",
+                "passed": False,
+                "seconds": round(seconds, 3),
+                "details": {"error": f"{type(e).__name__}: {e}", "traceback": "".join(tb[-3:])},
+            }
+        ]
     seconds = time.perf_counter() - start
-    return [{"module": short, **row, "passed": bool(row["passed"]), "seconds": round(seconds, 3)} for row in rows]
+    return [
+        {"module": short, **row, "passed": bool(row["passed"]), "seconds": round(seconds, 3)}
+        for row in rows
+    ]
 
 
 def _figure(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}" if abs(value) < 10_000 else f"{value:,.0f}"
+        return (
+            f"{value:,.3f}"
+            if abs(value) < 10
+            else f"{value:,.1f}"
+            if abs(value) < 10_000
+            else f"{value:,.0f}"
+        )
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
@@ -72,21 +88,56 @@ def print_table(rows: list[dict], quick: bool) -> None:
     from rich.table import Table
 
     t = Table(title=f"Benchmarks{' (quick sizes)' if quick else ''}", header_style="bold")
-    for col, justify in (("module", "left"), ("benchmark", "left"), ("figure", "right"), ("unit", "left"),
-                         ("target", "left"), ("result", "left")):
+    for col, justify in (
+        ("module", "left"),
+        ("benchmark", "left"),
+        ("figure", "right"),
+        ("unit", "left"),
+        ("target", "left"),
+        ("result", "left"),
+    ):
         t.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
         error = r["details"].get("error") if isinstance(r.get("details"), dict) else None
-        result = "[green]pass[/]" if r["passed"] else f"[red]error[/] {error}" if error else "[red]fail[/]"
-        t.add_row(r["module"], str(r["name"]), _figure(r["figure"]), str(r["unit"]), str(r["target"]), result)
+        result = (
+            "[green]pass[/]"
+            if r["passed"]
+            else f"[red]error[/] {error}"
+            if error
+            else "[red]fail[/]"
+        )
+        t.add_row(
+            r["module"],
+            str(r["name"]),
+            _figure(r["figure"]),
+            str(r["unit"]),
+            str(r["target"]),
+            result,
+        )
     Console(soft_wrap=False).print(t)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Run the benchmarks and report one table.")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (what the test suite runs)")
-    parser.add_argument("--only", nargs="+", action="extend", metavar="NAME", help="run only these (e.g. startup export)")
-    parser.add_argument("--json", dest="json_path", default="bench-results.json", metavar="PATH", help="where to write the rows")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description="Run the benchmarks and report one table."
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes (what the test suite runs)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="NAME",
+        help="run only these (e.g. startup export)",
+    )
+    parser.add_argument(
+        "--json",
+        dest="json_path",
+        default="bench-results.json",
+        metavar="PATH",
+        help="where to write the rows",
+    )
     args = parser.parse_args(argv)
 
     names = discover()

@@ -36,7 +36,10 @@ def slowest_imports(env: dict[str, str], top: int = 8) -> dict[str, int]:
     """The modules with the largest cumulative import time (µs) under `--help` (`python -X importtime`)."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "music_minion", "--help"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     totals: dict[str, int] = {}
     for line in proc.stderr.splitlines():
@@ -66,10 +69,16 @@ def run(quick: bool) -> list[dict]:
     }
     if not quick or overhead >= TARGET_MS:
         details["slowest_imports_us"] = slowest_imports(env)
-    return [{
-        "name": "startup_help_overhead", "figure": round(overhead, 1), "unit": "ms",
-        "target": f"< {TARGET_MS:.0f} ms above bare python", "passed": overhead < TARGET_MS, "details": details,
-    }]
+    return [
+        {
+            "name": "startup_help_overhead",
+            "figure": round(overhead, 1),
+            "unit": "ms",
+            "target": f"< {TARGET_MS:.0f} ms above bare python",
+            "passed": overhead < TARGET_MS,
+            "details": details,
+        }
+    ]
 
 
 if __name__ == "__main__":

@@ -15,29 +15,181 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SYLLABLES = (
-    "ka", "lo", "mi", "ra", "ne", "so", "ta", "vi", "ze", "du", "an", "el", "or", "is", "um", "ba",
-    "co", "da", "fe", "gi", "ho", "ju", "ky", "li", "mo", "nu", "pa", "qui", "ri", "sa", "te", "vo",
-    "wa", "xi", "yo", "zu", "bri", "cla", "dro", "fla", "gre", "kro", "pla", "sta", "tri", "vel",
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ne",
+    "so",
+    "ta",
+    "vi",
+    "ze",
+    "du",
+    "an",
+    "el",
+    "or",
+    "is",
+    "um",
+    "ba",
+    "co",
+    "da",
+    "fe",
+    "gi",
+    "ho",
+    "ju",
+    "ky",
+    "li",
+    "mo",
+    "nu",
+    "pa",
+    "qui",
+    "ri",
+    "sa",
+    "te",
+    "vo",
+    "wa",
+    "xi",
+    "yo",
+    "zu",
+    "bri",
+    "cla",
+    "dro",
+    "fla",
+    "gre",
+    "kro",
+    "pla",
+    "sta",
+    "tri",
+    "vel",
 )
 WORDS = (
-    "Midnight", "Love", "Night", "Dance", "Fire", "Dream", "Light", "Heart", "Soul", "Time", "Sky",
-    "Rain", "Moon", "Sun", "City", "Home", "Water", "Ghost", "Gold", "Shadow", "Paradise", "Echo",
-    "Control", "Body", "Mind", "Forever", "Alone", "Together", "Tonight", "Feel", "Move", "Run",
-    "Lost", "Found", "Wild", "Deep", "Blue", "Black", "Red", "Higher", "Down", "Back", "Again",
-    "Never", "Always", "Burn", "Fall", "Rise", "Fly", "Wave", "Ocean", "Desert", "Storm", "Thunder",
+    "Midnight",
+    "Love",
+    "Night",
+    "Dance",
+    "Fire",
+    "Dream",
+    "Light",
+    "Heart",
+    "Soul",
+    "Time",
+    "Sky",
+    "Rain",
+    "Moon",
+    "Sun",
+    "City",
+    "Home",
+    "Water",
+    "Ghost",
+    "Gold",
+    "Shadow",
+    "Paradise",
+    "Echo",
+    "Control",
+    "Body",
+    "Mind",
+    "Forever",
+    "Alone",
+    "Together",
+    "Tonight",
+    "Feel",
+    "Move",
+    "Run",
+    "Lost",
+    "Found",
+    "Wild",
+    "Deep",
+    "Blue",
+    "Black",
+    "Red",
+    "Higher",
+    "Down",
+    "Back",
+    "Again",
+    "Never",
+    "Always",
+    "Burn",
+    "Fall",
+    "Rise",
+    "Fly",
+    "Wave",
+    "Ocean",
+    "Desert",
+    "Storm",
+    "Thunder",
 )
 GENRES = (
-    "House", "Deep House", "Tech House", "Techno", "Melodic Techno", "Minimal", "Drum & Bass",
-    "Dubstep", "Ambient", "Disco", "Nu Disco", "Electronic", "Trance", "Hip-hop & Rap", "Downtempo",
-    "Breakbeat", "Afro House", "Lo-Fi", "Garage", "UK Garage", "Jungle", "Electro", "Footwork",
-    "R&B & Soul", "Pop", "Indie", "Experimental", "Dance & EDM", "Bass", "Hardcore",
+    "House",
+    "Deep House",
+    "Tech House",
+    "Techno",
+    "Melodic Techno",
+    "Minimal",
+    "Drum & Bass",
+    "Dubstep",
+    "Ambient",
+    "Disco",
+    "Nu Disco",
+    "Electronic",
+    "Trance",
+    "Hip-hop & Rap",
+    "Downtempo",
+    "Breakbeat",
+    "Afro House",
+    "Lo-Fi",
+    "Garage",
+    "UK Garage",
+    "Jungle",
+    "Electro",
+    "Footwork",
+    "R&B & Soul",
+    "Pop",
+    "Indie",
+    "Experimental",
+    "Dance & EDM",
+    "Bass",
+    "Hardcore",
 )
 TAGS = (
-    "house", "techno", "vinyl", "warm up", "peak time", "late night", "melodic", "groovy", "dark",
-    "uplifting", "promo", "free download", "bootleg", "dub", "live", "chill", "emotional", "rave",
-    "hypnotic", "berlin", "london", "remix", "edit", "deep", "acid", "90s", "summer", "club",
+    "house",
+    "techno",
+    "vinyl",
+    "warm up",
+    "peak time",
+    "late night",
+    "melodic",
+    "groovy",
+    "dark",
+    "uplifting",
+    "promo",
+    "free download",
+    "bootleg",
+    "dub",
+    "live",
+    "chill",
+    "emotional",
+    "rave",
+    "hypnotic",
+    "berlin",
+    "london",
+    "remix",
+    "edit",
+    "deep",
+    "acid",
+    "90s",
+    "summer",
+    "club",
 )
-SUFFIXES = ("Original Mix", "Extended Mix", "Radio Edit", "Club Mix", "Dub", "VIP", "Edit", "Bootleg")
+SUFFIXES = (
+    "Original Mix",
+    "Extended Mix",
+    "Radio Edit",
+    "Club Mix",
+    "Dub",
+    "VIP",
+    "Edit",
+    "Bootleg",
+)
 
 
 def _word(rng: random.Random) -> str:
@@ -74,7 +226,9 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, judged: float = 0.1, seed: int = 1) -> dict[str, int]:
+def build_index(
+    path: Path, tracks: int = 10_000, *, per_track: float = 3.0, judged: float = 0.1, seed: int = 1
+) -> dict[str, int]:
     """Create a database at `path` (schema v1) holding a synthetic index; returns row counts."""
     from music_minion.store import connect
 
@@ -95,10 +249,21 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
         "INSERT INTO artists (id, urn, permalink, permalink_url, username, watched, weight, tier, check_interval_hours, "
         "last_checked_at, next_check_at, last_activity_at, added_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (a + 1, f"soundcloud:users:{user_ids[u]}", _slug(names[u]), f"https://soundcloud.com/{_slug(names[u])}", names[u],
-             rng.choice((0.5, 1.0, 1.0, 1.0, 2.0)), rng.choice((None, None, "core", "maybe")), h,
-             _iso(now - timedelta(hours=rng.random() * h)), _iso(now + timedelta(hours=rng.random() * h)),
-             _iso(now - timedelta(days=rng.random() * 30)), _iso(backfill), _iso(now))
+            (
+                a + 1,
+                f"soundcloud:users:{user_ids[u]}",
+                _slug(names[u]),
+                f"https://soundcloud.com/{_slug(names[u])}",
+                names[u],
+                rng.choice((0.5, 1.0, 1.0, 1.0, 2.0)),
+                rng.choice((None, None, "core", "maybe")),
+                h,
+                _iso(now - timedelta(hours=rng.random() * h)),
+                _iso(now + timedelta(hours=rng.random() * h)),
+                _iso(now - timedelta(days=rng.random() * 30)),
+                _iso(backfill),
+                _iso(now),
+            )
             for a, u in enumerate(watched)
             for h in (rng.choice((6.0, 12.0, 24.0, 48.0, 96.0, 168.0)),)
         ],
@@ -109,26 +274,48 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
     track_rows = []
     uploader_of: list[int] = []
     for t, created in enumerate(uploads, start=1):
-        u = min(int(rng.paretovariate(1.2)) - 1, n_uploaders - 1) if rng.random() < 0.3 else rng.randrange(n_uploaders)
+        u = (
+            min(int(rng.paretovariate(1.2)) - 1, n_uploaders - 1)
+            if rng.random() < 0.3
+            else rng.randrange(n_uploaders)
+        )
         uploader_of.append(u)
         title = _title(rng, names[u], names)
         # Seen by the first backfill, else by the first sync after someone picked it up.
         lag = created + timedelta(days=rng.expovariate(1 / 4))
-        seen = backfill if created < backfill else syncs[min(bisect.bisect(syncs, lag), len(syncs) - 1)]
+        seen = (
+            backfill
+            if created < backfill
+            else syncs[min(bisect.bisect(syncs, lag), len(syncs) - 1)]
+        )
         first_seen.append(seen)
         mix = rng.random() < 0.05
         plays = int(rng.lognormvariate(7, 2))
-        tags = " ".join(f'"{x}"' if " " in x else x for x in rng.sample(TAGS, rng.choice((0, 0, 1, 2, 3, 5))))
-        track_rows.append((
-            t, f"soundcloud:tracks:{int(200_000_000 + (created.timestamp() - 1.6e9) * 6 + rng.randrange(6))}", title,
-            f"soundcloud:users:{user_ids[u]}", names[u], f"https://soundcloud.com/{_slug(names[u])}/{_slug(title)}",
-            rng.randint(3_600_000, 7_200_000) if mix else rng.randint(120_000, 480_000),
-            None if rng.random() < 0.15 else rng.choice(GENRES), tags or None,
-            round(rng.uniform(90, 175)) if rng.random() < 0.1 else None, _iso(created),
-            "playable" if rng.random() < 0.93 else rng.choice(("preview", "blocked")),
-            plays, int(plays * rng.uniform(0.005, 0.05)), int(plays * rng.uniform(0.0005, 0.01)),
-            _iso(max(seen, created)), _iso(now), "ok" if rng.random() < 0.98 else rng.choice(("deleted", "unavailable")),
-        ))
+        tags = " ".join(
+            f'"{x}"' if " " in x else x for x in rng.sample(TAGS, rng.choice((0, 0, 1, 2, 3, 5)))
+        )
+        track_rows.append(
+            (
+                t,
+                f"soundcloud:tracks:{int(200_000_000 + (created.timestamp() - 1.6e9) * 6 + rng.randrange(6))}",
+                title,
+                f"soundcloud:users:{user_ids[u]}",
+                names[u],
+                f"https://soundcloud.com/{_slug(names[u])}/{_slug(title)}",
+                rng.randint(3_600_000, 7_200_000) if mix else rng.randint(120_000, 480_000),
+                None if rng.random() < 0.15 else rng.choice(GENRES),
+                tags or None,
+                round(rng.uniform(90, 175)) if rng.random() < 0.1 else None,
+                _iso(created),
+                "playable" if rng.random() < 0.93 else rng.choice(("preview", "blocked")),
+                plays,
+                int(plays * rng.uniform(0.005, 0.05)),
+                int(plays * rng.uniform(0.0005, 0.01)),
+                _iso(max(seen, created)),
+                _iso(now),
+                "ok" if rng.random() < 0.98 else rng.choice(("deleted", "unavailable")),
+            )
+        )
     # Row ids follow the order the syncs first stored the tracks (not the upload order).
     order = sorted(range(tracks), key=lambda i: (first_seen[i], rng.random()))
     new_id = [0] * (tracks + 1)
@@ -165,19 +352,29 @@ def build_index(path: Path, tracks: int = 10_000, *, per_track: float = 3.0, jud
                 seen = syncs[min(bisect.bisect(syncs, seen) + rng.randrange(1, 20), len(syncs) - 1)]
             prov_rows.append((new_id[t], a, kind, _iso(seen), pos))
     conn.executemany(
-        "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)", prov_rows
+        "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
+        prov_rows,
     )
     judged_ids = rng.sample(range(1, tracks + 1), int(tracks * judged))
     conn.executemany(
         "INSERT INTO judgments (track_id, verdict, source, judged_at) VALUES (?, ?, ?, ?)",
         [
-            (new_id[t], v, "soundcloud_like" if v == "liked" and rng.random() < 0.7 else rng.choice(("manual", "soundcloud_playlist")),
-             _iso(max(first_seen[t - 1], now - timedelta(days=rng.random() * 100))))
+            (
+                new_id[t],
+                v,
+                "soundcloud_like"
+                if v == "liked" and rng.random() < 0.7
+                else rng.choice(("manual", "soundcloud_playlist")),
+                _iso(max(first_seen[t - 1], now - timedelta(days=rng.random() * 100))),
+            )
             for t in judged_ids
             for v in (rng.choices(("liked", "not_interested", "not_quite"), weights=(5, 3, 2))[0],)
         ],
     )
     conn.execute("COMMIT")
-    counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("tracks", "provenance", "judgments", "artists")}  # noqa: S608
+    counts = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - constant names
+        for t in ("tracks", "provenance", "judgments", "artists")
+    }
     conn.close()
     return counts

@@ -11,14 +11,27 @@ import pytest
 
 from music_minion.cli.main import COMMANDS
 
-HEAVY = ("rich", "aiohttp", "pyarrow", "mutagen", "rapidfuzz", "msgspec", "keyring", "tomlkit", "sqlite3", "numpy")
+HEAVY = (
+    "rich",
+    "aiohttp",
+    "pyarrow",
+    "mutagen",
+    "rapidfuzz",
+    "msgspec",
+    "keyring",
+    "tomlkit",
+    "sqlite3",
+    "numpy",
+)
 
 
 def test_help_lists_exactly_the_registered_commands(mm):
     r = mm("--help")
     assert r.code == 0, r.err
     section = r.out.split("Commands:\n", 1)[1].split("\n\n", 1)[0]
-    listed = [line.split()[0] for line in section.splitlines() if line.startswith("  ") and line.split()]
+    listed = [
+        line.split()[0] for line in section.splitlines() if line.startswith("  ") and line.split()
+    ]
     assert listed == sorted(COMMANDS)
 
 
@@ -45,7 +58,9 @@ def test_help_imports_no_heavy_package():
         "try:\n    run(['--help'])\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(json.dumps(sorted(m for m in sys.modules if '.' not in m)))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     loaded = set(json.loads(proc.stderr.strip().splitlines()[-1]))
     assert "Commands:" in proc.stdout
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))

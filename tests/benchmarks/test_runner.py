@@ -22,7 +22,11 @@ def test_quick_run_reports_every_module(tmp_path):
     env = {**os.environ, "COLUMNS": "200"}
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env=env,
     )
     assert proc.returncode in (0, 1), proc.stderr
     report = json.loads(out.read_text("utf-8"))
@@ -42,12 +46,19 @@ def test_quick_run_reports_every_module(tmp_path):
 def test_a_failing_module_is_a_failed_row_not_a_crash(tmp_path, monkeypatch):
     from benchmarks.__main__ import run_module
 
-    (tmp_path / "bench_broken.py").write_text("def run(quick):\n    raise RuntimeError('disk on fire')\n", "utf-8")
-    (tmp_path / "bench_shapeless.py").write_text("def run(quick):\n    return [{'name': 'x'}]\n", "utf-8")
-    (tmp_path / "bench_fine.py").write_text(textwrap.dedent("""
+    (tmp_path / "bench_broken.py").write_text(
+        "def run(quick):\n    raise RuntimeError('disk on fire')\n", "utf-8"
+    )
+    (tmp_path / "bench_shapeless.py").write_text(
+        "def run(quick):\n    return [{'name': 'x'}]\n", "utf-8"
+    )
+    (tmp_path / "bench_fine.py").write_text(
+        textwrap.dedent("""
         def run(quick):
             return [{"name": "speed", "figure": 2.5, "unit": "x", "target": ">= 2", "passed": quick, "details": {}}]
-    """), "utf-8")
+    """),
+        "utf-8",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     broken = run_module("bench_broken", quick=True)
     assert len(broken) == 1 and broken[0]["passed"] is False and broken[0]["module"] == "broken"
@@ -63,11 +74,18 @@ def test_only_selects_and_unknown_names_are_usage_errors(tmp_path):
     out = tmp_path / "r.json"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--only", "startup", "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert {r["module"] for r in json.loads(out.read_text("utf-8"))["results"]} == {"startup"}
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--only", "nosuch"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "benchmarks", "--only", "nosuch"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2 and "unknown benchmark nosuch" in proc.stderr

@@ -25,8 +25,12 @@ def add_edge_rows(conn: sqlite3.Connection) -> int:
         "'2026-03-04T05:06:07Z', 'deleted', '2026-05-06T07:08:09Z')",
         (EDGE_TITLE,),
     )
-    conn.execute("INSERT INTO provenance VALUES (90001, 9001, 'repost', '2026-03-04T05:06:07Z', 0, '2026-06-01T00:00:00Z')")
-    conn.execute("INSERT INTO judgments VALUES (90001, 'not_quite', 'manual', '2026-07-08T09:10:11Z')")
+    conn.execute(
+        "INSERT INTO provenance VALUES (90001, 9001, 'repost', '2026-03-04T05:06:07Z', 0, '2026-06-01T00:00:00Z')"
+    )
+    conn.execute(
+        "INSERT INTO judgments VALUES (90001, 'not_quite', 'manual', '2026-07-08T09:10:11Z')"
+    )
     return 90001
 
 

@@ -47,7 +47,9 @@ def test_json_all_matches_the_database_row_for_row(mm, index, tmp_path):
     assert r.code == 0, r.err
     summary = r.json()
     expected = _expected(index)
-    assert {f["table"]: f["rows"] for f in summary["files"]} == {t: len(v) for t, v in expected.items()}
+    assert {f["table"]: f["rows"] for f in summary["files"]} == {
+        t: len(v) for t, v in expected.items()
+    }
     for table, rows in expected.items():
         data = json.loads((out / f"{table}.json").read_text("utf-8"))
         got = [tuple(d.values()) for d in data]
@@ -59,7 +61,11 @@ def test_json_all_matches_the_database_row_for_row(mm, index, tmp_path):
         assert got == rows, table
     tracks = json.loads((out / "tracks.json").read_text("utf-8"))
     edge = next(t for t in tracks if t["track_id"] == 90001)
-    assert edge["title"] == EDGE_TITLE and edge["genre"] is None and edge["status_changed_at"] == "2026-05-06T07:08:09Z"
+    assert (
+        edge["title"] == EDGE_TITLE
+        and edge["genre"] is None
+        and edge["status_changed_at"] == "2026-05-06T07:08:09Z"
+    )
     assert summary["total_bytes"] == sum((out / f"{t}.json").stat().st_size for t in expected)
 
 
@@ -87,7 +93,9 @@ def test_csv_into_existing_folder_names_the_file_after_the_table(mm, index, tmp_
     assert r.code == 0, r.err
     with open(folder / "judgments.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(int(d["track_id"]), d["verdict"]) for d in rows] == [(r[0], r[1]) for r in sqlite_rows(index, JUDG_SQL)]
+    assert [(int(d["track_id"]), d["verdict"]) for d in rows] == [
+        (r[0], r[1]) for r in sqlite_rows(index, JUDG_SQL)
+    ]
 
 
 def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
@@ -103,24 +111,40 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
         schema = t.schema
         for name in TS[table]:
             # Parquet has no seconds unit: whole seconds are stored as UTC-adjusted milliseconds.
-            assert schema.field(name).type in (pa.timestamp("s", tz="UTC"), pa.timestamp("ms", tz="UTC")), (table, name)
+            assert schema.field(name).type in (
+                pa.timestamp("s", tz="UTC"),
+                pa.timestamp("ms", tz="UTC"),
+            ), (table, name)
         got = [tuple(d.values()) for d in t.to_pylist()]
         if table == "provenance":
             got.sort()
         want = []
         names = schema.names
         for row in rows:
-            want.append(tuple(
-                (parse_timestamp(v) if names[i] in TS[table] else bool(v) if names[i] == "watched" else v)
-                for i, v in enumerate(row)
-            ))
+            want.append(
+                tuple(
+                    (
+                        parse_timestamp(v)
+                        if names[i] in TS[table]
+                        else bool(v)
+                        if names[i] == "watched"
+                        else v
+                    )
+                    for i, v in enumerate(row)
+                )
+            )
         assert got == want, table
     tracks = pq.read_table(out / "tracks.parquet")
     assert tracks.schema.field("track_id").type == pa.int64()
     assert pa.types.is_dictionary(tracks.schema.field("uploader_name").type)
-    assert pa.types.is_dictionary(pq.read_table(out / "provenance.parquet").schema.field("kind").type)
+    assert pa.types.is_dictionary(
+        pq.read_table(out / "provenance.parquet").schema.field("kind").type
+    )
     edge = next(d for d in tracks.to_pylist() if d["track_id"] == 90001)
-    assert edge["status_changed_at"] == datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC) and edge["created_at"] is None
+    assert (
+        edge["status_changed_at"] == datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
+        and edge["created_at"] is None
+    )
     meta = pq.ParquetFile(out / "tracks.parquet").metadata
     assert meta.row_group(0).column(0).compression == "ZSTD"
 
@@ -133,7 +157,11 @@ def test_parquet_without_pyarrow_says_how_to_install(mm, index, tmp_path, monkey
     r = mm("export", "parquet", out)
     assert r.code == 1
     lines = r.err.strip().splitlines()
-    assert len(lines) == 1 and "pip install 'music-minion[analytics]'" in lines[0] and "Traceback" not in r.err
+    assert (
+        len(lines) == 1
+        and "pip install 'music-minion[analytics]'" in lines[0]
+        and "Traceback" not in r.err
+    )
     assert not out.exists()
     # CSV and JSON need only the standard library.
     r = mm("export", "csv", tmp_path / "csv")
@@ -175,7 +203,9 @@ def test_empty_index_writes_headers_and_empty_arrays(mm, home, tmp_path):
     assert mm("init").code == 0
     r = mm("export", "csv", tmp_path / "c")
     assert r.code == 0, r.err
-    assert (tmp_path / "c" / "judgments.csv").read_text("utf-8").strip() == "track_id,verdict,source,judged_at"
+    assert (tmp_path / "c" / "judgments.csv").read_text(
+        "utf-8"
+    ).strip() == "track_id,verdict,source,judged_at"
     assert mm("export", "json", tmp_path / "j").code == 0
     assert json.loads((tmp_path / "j" / "tracks.json").read_text("utf-8")) == []
     pytest.importorskip("pyarrow")
@@ -209,14 +239,18 @@ def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monke
                 "INSERT INTO tracks (id, urn, title, first_seen_at, updated_at) "
                 "VALUES (95000, 'soundcloud:tracks:95000', 'late', '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z')"
             )
-            writer.execute("INSERT INTO provenance VALUES (95000, 9001, 'like', '2026-09-01T00:00:00Z', 0, NULL)")
+            writer.execute(
+                "INSERT INTO provenance VALUES (95000, 9001, 'like', '2026-09-01T00:00:00Z', 0, NULL)"
+            )
             writer.close()
         return rows
 
     monkeypatch.setattr(export, "_write_json", write_then_sync)
     r = mm("export", "json", tmp_path / "snap")
     assert r.code == 0, r.err
-    track_ids = {t["track_id"] for t in json.loads((tmp_path / "snap" / "tracks.json").read_text("utf-8"))}
+    track_ids = {
+        t["track_id"] for t in json.loads((tmp_path / "snap" / "tracks.json").read_text("utf-8"))
+    }
     prov = json.loads((tmp_path / "snap" / "provenance.json").read_text("utf-8"))
     assert 95000 not in track_ids and all(p["track_id"] in track_ids for p in prov)
     assert sqlite_rows(index, "SELECT count(*) FROM provenance WHERE track_id = 95000") == [(1,)]
@@ -229,11 +263,20 @@ def test_progress_counts_every_row_and_trailing_slash_means_folder(index, tmp_pa
     calls: list[tuple[int, int]] = []
     conn = connect(index)
     try:
-        result = export.export(conn, "csv", f"{tmp_path / 'new'}/", "provenance", progress=lambda d, t: calls.append((d, t)))
+        result = export.export(
+            conn,
+            "csv",
+            f"{tmp_path / 'new'}/",
+            "provenance",
+            progress=lambda d, t: calls.append((d, t)),
+        )
     finally:
         conn.close()
     total = len(sqlite_rows(index, PROV_SQL))
-    assert result.files[0].path == tmp_path / "new" / "provenance.csv" and result.files[0].rows == total
+    assert (
+        result.files[0].path == tmp_path / "new" / "provenance.csv"
+        and result.files[0].rows == total
+    )
     assert calls and calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
@@ -248,5 +291,7 @@ def test_a_mistyped_stored_value_is_one_clear_line(mm, index, tmp_path):
     r = mm("export", "parquet", tmp_path / "pq")
     assert r.code == 1 and len(r.err.strip().splitlines()) == 1
     assert "tracks.duration_ms" in r.err and "about four minutes" in r.err
-    assert not (tmp_path / "pq" / "tracks.parquet").exists() and not list((tmp_path / "pq").glob(".*partial"))
+    assert not (tmp_path / "pq" / "tracks.parquet").exists() and not list(
+        (tmp_path / "pq").glob(".*partial")
+    )
     assert mm("export", "csv", tmp_path / "csv").code == 0  # text formats keep the value as stored

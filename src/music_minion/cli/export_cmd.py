@@ -24,10 +24,17 @@ Parquet needs `pip install 'music-minion[analytics]'`.
 
 
 @click.command("export", epilog=EPILOG)
-@click.argument("fmt", metavar="parquet|csv|json", type=click.Choice(_FORMATS, case_sensitive=False))
+@click.argument(
+    "fmt", metavar="parquet|csv|json", type=click.Choice(_FORMATS, case_sensitive=False)
+)
 @click.argument("path", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
-@click.option("--what", type=click.Choice(_WHAT), default="all", show_default=True,
-              help="Which table; `all` writes one file per table into the folder PATH.")
+@click.option(
+    "--what",
+    type=click.Choice(_WHAT),
+    default="all",
+    show_default=True,
+    help="Which table; `all` writes one file per table into the folder PATH.",
+)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @json_option
 def export(fmt: str, path: str, what: str, force: bool) -> None:
@@ -47,7 +54,11 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
         with progress() as bar:
             task = bar.add_task(f"export {fmt}", total=None)
             result = exporter.export(
-                conn, fmt, path, what, overwrite=force,
+                conn,
+                fmt,
+                path,
+                what,
+                overwrite=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     finally:

@@ -110,7 +110,9 @@ def end(conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")
 
 
-def batches(conn: sqlite3.Connection, table: str, *, epoch_seconds: bool = False, size: int = 10_000) -> Iterator[list[tuple]]:
+def batches(
+    conn: sqlite3.Connection, table: str, *, epoch_seconds: bool = False, size: int = 10_000
+) -> Iterator[list[tuple]]:
     """The rows of `table` as tuples (in `columns(table)` order), `size` at a time, never all in memory."""
     if table not in _SPEC:
         raise ValueError(f"unknown table {table!r}")

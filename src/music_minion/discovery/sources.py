@@ -8,7 +8,7 @@ first through the client; `walk` stops at the first item already known for (arti
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -90,14 +90,20 @@ class Walk:
     complete: bool = False  # reached the end of the list (only meaningful without a page cap)
 
 
-async def walk(source: Source, client: Any, *, page_cap: int | None, known: set[str] | None = None,
-               item_cap: int | None = None) -> Walk:
-    """Collect a source's items newest first, stopping at the first known URN or a cap."""
+async def walk(source: Source, client: Any, *, page_cap: int | None,
+               known: Container[str] | Callable[[str], bool] | None = None, item_cap: int | None = None) -> Walk:
+    """Collect a source's items newest first, stopping at the first known URN or a cap.
+
+    `known` is a set of URNs or a predicate (a store lookup per item, cheap for the few items an
+    incremental walk looks at).
+    """
+    if known is not None and not callable(known):
+        known = known.__contains__
     out = Walk()
     iterator = source.items(client, page_cap)
     try:
         async for item in iterator:
-            if known is not None and item.urn in known:
+            if known is not None and known(item.urn):
                 out.stopped_at_known = True
                 return out
             out.items.append(item)

@@ -32,8 +32,7 @@ from music_minion.timeutil import now, now_iso, to_iso
 
 log = logging.getLogger(__name__)
 
-MERGE_GROUP = 16  # most (artist, source) merges sharing one commit
-WRITER_CACHE_KIB = 65_536
+MERGE_GROUP = 64  # most finished (artist, source) walks sharing one commit
 
 
 @dataclass
@@ -137,7 +136,7 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
     names = configured_sources(cfg.get("discovery.sources"))
     started = time.monotonic()
     conn = open_store(cfg)
-    conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+    prov.tune_writer(conn)
     read = open_store(cfg)
     interrupted = sync_runs.mark_interrupted(conn)
     options = {**asdict(opts), "artists": list(opts.artists), "sources": names}
@@ -204,7 +203,10 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
             )
         finally:
             read.close()
-            conn.close()
+            try:
+                prov.checkpoint(conn)
+            finally:
+                conn.close()
     return summary
 
 
@@ -252,8 +254,9 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
                 # A repeating cursor may have cut the list short: then nothing is marked gone.
                 complete = w.complete and client.stats.cursor_repeats == repeats
             else:
-                known = prov.known_urns(read, job.artist_id, job.source.kind)
-                w = await walk(job.source, client, page_cap=max_pages, known=known or None)
+                aid, kind = job.artist_id, job.source.kind
+                known = (lambda urn: prov.is_known(read, aid, kind, urn)) if prov.has_any(read, aid, kind) else None
+                w = await walk(job.source, client, page_cap=max_pages, known=known)
                 complete = False
             return Fetched(job, [track_row(t) for t in w.items], full=complete, seconds=time.monotonic() - t0)
         except Exception as e:  # noqa: BLE001 - one failed walk never sinks the sync

@@ -135,11 +135,19 @@ def test_refresh_notices_new_rows_weights_and_settings(db, build: Builder):
     assert urns(build_feed(db, cfg())) == ["soundcloud:tracks:1", "soundcloud:tracks:2"]
     assert refresh_scores(db, cfg())["mode"] == "fresh"
     db.execute("UPDATE artists SET weight = 3, updated_at = ? WHERE id = ?", (ago(), b))  # like `artists weight`
+    assert refresh_scores(db, cfg()) == {"mode": "partial", "tracks": 1, "changed_artists": 1}
     assert urns(build_feed(db, cfg())) == ["soundcloud:tracks:2", "soundcloud:tracks:1"]
+    db.execute("UPDATE artists SET updated_at = ? WHERE id = ?", (ago(), a))  # a check that found nothing new
+    assert refresh_scores(db, cfg()) == {"mode": "partial", "tracks": 0, "changed_artists": 0}
     t3 = build.track(3, uploader="z")
     build.prov(t3, a, "repost", ago())
     build.prov(t3, b, "like", ago())
+    assert refresh_scores(db, cfg())["mode"] == "partial"
     assert urns(build_feed(db, cfg()))[0] == "soundcloud:tracks:3"
+    # A row first seen "long ago" on an existing track (an import, say) cannot be placed: all keys again.
+    build.prov(t1, b, "like", ago(days=40))
+    assert refresh_scores(db, cfg())["mode"] == "full"
+    assert {s.artist_id for s in next(r for r in build_feed(db, cfg()) if r.row.track_id == t1).supporters} == {a, b}
     assert refresh_scores(db, cfg(weight_like=0.0))["mode"] == "full"  # a setting changed: all keys again
     ranked = {r.row.urn: r for r in build_feed(db, cfg(weight_like=0.0))}  # B's like now weighs nothing
     assert [s.artist_id for s in ranked["soundcloud:tracks:3"].supporters] == [a]

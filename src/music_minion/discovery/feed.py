@@ -15,7 +15,7 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
@@ -36,12 +36,14 @@ from music_minion.discovery.ranking import (
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.provenance import write_transaction
-from music_minion.timeutil import now, to_iso
+from music_minion.timeutil import now, now_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
 STATE_COUNT = "ranking.provenance_count"
 STATE_MAX_TRACK = "ranking.max_track_id"
+STATE_SEEN_AT = "ranking.provenance_seen_at"
+STATE_MARGIN = "ranking.provenance_margin"
 FEED_ROWS = "feed.rows"
 _WRITE_BATCH = 50_000
 
@@ -90,50 +92,86 @@ def track_keys(rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: R
             yield track_id, key_of([t + factor[aid] for aid, t in best.items()]), earliest, len(best)
 
 
-def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) -> dict[str, Any]:
-    """Bring `rank_scores` up to date and return what was done.
+def _key_fields(a: store.ArtistStats) -> tuple:
+    return (a.weight, a.watched, a.liked, a.dismissed)
 
-    Everything is recomputed when asked (`full`), the first time, when a ranking setting changed,
-    when most artists are dirty, or when provenance changed without a sign of whom it belongs to.
-    Otherwise only the tracks of dirty artists (queued by judgments, or changed since the last
-    refresh: weight, watch flag, a check that merged new rows) and tracks added since are.
+
+def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) -> dict[str, Any]:
+    """Bring `rank_scores` up to date and return what was done (`mode`: fresh, partial or full).
+
+    A cheap check first: nothing queued by a judgment, no artist changed, no new track and the
+    same provenance count mean the keys are fresh (no lock taken). Otherwise, in one write
+    transaction: the artists whose weight, watch flag or judged counts (hit rate) differ from what
+    the keys were computed with are found, and only their tracks, tracks added since, and tracks
+    with provenance first seen since the last look are recomputed. Everything is recomputed when
+    asked (`full`), the first time, when a ranking setting changed, when over a fifth of the
+    artists changed, or when provenance grew by rows that were not first seen since the last look
+    (an import of old rows, say).
     """
     rc = RankingConfig.from_config(cfg)
-    # A change within the second before this refresh may not be seen by it: look at it again next time.
-    started = to_iso(now() - timedelta(seconds=1))
+    last = kv.get(conn, STATE_AT)
+    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
+        if (not store.dirty_artists(conn, last) and store.max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
+                and store.provenance_count(conn) == int(kv.get(conn, STATE_COUNT) or 0)):
+            return {"mode": "fresh", "tracks": 0, "changed_artists": 0}
+    with write_transaction(conn):
+        result = _refresh_locked(conn, rc, full=full)
+    if result["mode"] == "full":
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # do not leave a WAL as big as the keys behind
+    return result
+
+
+def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) -> dict[str, Any]:
+    started = now_iso()
     count = store.provenance_count(conn)
     top_id = store.max_track_id(conn)
     last = kv.get(conn, STATE_AT)
-    mode = "full"
-    dirty: set[int] = set()
-    ids: list[int] = []
-    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
-        dirty = store.dirty_artists(conn, last)
-        old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
-        new_tracks = store.track_ids_above(conn, old_top) if top_id > old_top else []
-        count_changed = kv.get(conn, STATE_COUNT) != str(count)
-        if not dirty and not new_tracks and not count_changed:
-            return {"mode": "fresh", "tracks": 0, "dirty_artists": 0}
-        total_artists = conn.execute("SELECT count(*) FROM artists").fetchone()[0]
-        if (dirty or new_tracks) and len(dirty) <= max(10, total_artists // 5):
-            mode = "partial"
-            ids = sorted(set(store.tracks_of_artists(conn, dirty)) | set(new_tracks))
+    seen_at = kv.get(conn, STATE_SEEN_AT)
+    margin = int(kv.get(conn, STATE_MARGIN) or 0)
     stats = store.artist_stats(conn)
-    with write_transaction(conn):
-        if mode == "full":
-            rows = track_keys(store.provenance_rows(conn), stats, rc)
-            n = store.rebuild_keys(conn, iter(lambda: list(islice(rows, _WRITE_BATCH)), []))
-        else:
-            store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ids), stats, rc)), replace_ids=ids)
-            n = len(ids)
-        store.save_artist_stats(conn, stats)
-        store.clear_dirty(conn)
-        for key, value in ((STATE_AT, started), (STATE_FINGERPRINT, rc.fingerprint()), (STATE_COUNT, str(count)),
-                           (STATE_MAX_TRACK, str(top_id))):
-            kv.put(conn, key, value)
+    mode = "full"
+    changed: set[int] = set()
+    ids: set[int] = set()
+    if not full and last is not None and seen_at is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
+        saved = store.saved_artist_stats(conn)
+        changed = {aid for aid, a in stats.items() if aid not in saved or _key_fields(a) != _key_fields(saved[aid])}
+        changed |= saved.keys() - stats.keys()
+        old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
+        ids = set(store.track_ids_above(conn, old_top)) if top_id > old_top else set()
+        placed = True
+        old_count = int(kv.get(conn, STATE_COUNT) or 0)
+        if count != old_count:
+            recent = store.rows_seen_since(conn, seen_at)
+            ids |= {tid for tid, _ in recent}
+            # Rows at or after `seen_at` already counted last time form the margin; every new row must be among the rest.
+            placed = len(recent) - margin == count - old_count
+            seen_at, margin = started, sum(1 for _, fs in recent if fs >= started)
+        if placed and len(changed) <= max(10, len(stats) // 5):
+            mode = "partial"
+            ids |= set(store.tracks_of_artists(conn, changed))
     if mode == "full":
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # do not leave a WAL as big as the keys behind
-    return {"mode": mode, "tracks": n, "dirty_artists": len(dirty)}
+        margin = 0
+
+        def counted(rows: Iterable[tuple]) -> Iterator[tuple]:
+            nonlocal margin
+            for r in rows:
+                if r[3] >= started:
+                    margin += 1
+                yield r
+
+        keyed = track_keys(counted(store.provenance_rows(conn)), stats, rc)
+        n = store.rebuild_keys(conn, iter(lambda: list(islice(keyed, _WRITE_BATCH)), []))
+        seen_at = started
+    else:
+        ordered = sorted(ids)
+        store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), replace_ids=ordered)
+        n = len(ordered)
+    store.save_artist_stats(conn, stats)
+    store.clear_dirty(conn)
+    for key, value in ((STATE_AT, started), (STATE_FINGERPRINT, rc.fingerprint()), (STATE_COUNT, str(count)),
+                       (STATE_MAX_TRACK, str(top_id)), (STATE_SEEN_AT, seen_at), (STATE_MARGIN, str(margin))):
+        kv.put(conn, key, value)  # type: ignore[arg-type]
+    return {"mode": mode, "tracks": n, "changed_artists": len(changed)}
 
 
 def build_feed(

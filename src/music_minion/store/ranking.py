@@ -110,9 +110,9 @@ def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> Non
 
 
 def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
-    """Queued artists plus artists changed (weight, watch, a check) after `changed_since`."""
+    """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
     out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
-    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at > ?", (changed_since,)))
+    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at >= ?", (changed_since,)))
     return out
 
 
@@ -122,6 +122,11 @@ def clear_dirty(conn: sqlite3.Connection) -> None:
 
 def provenance_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
+
+
+def rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, str]]:
+    """(track_id, first_seen_at) of every provenance row first seen at or after `moment` (one scan)."""
+    return [tuple(r) for r in conn.execute("SELECT track_id, first_seen_at FROM provenance WHERE first_seen_at >= ?", (moment,))]
 
 
 def max_track_id(conn: sqlite3.Connection) -> int:

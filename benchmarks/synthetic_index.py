@@ -316,18 +316,7 @@ def build_index(
                 "ok" if rng.random() < 0.98 else rng.choice(("deleted", "unavailable")),
             )
         )
-    # Row ids follow the order the syncs first stored the tracks (not the upload order).
-    order = sorted(range(tracks), key=lambda i: (first_seen[i], rng.random()))
-    new_id = [0] * (tracks + 1)
-    for rank, i in enumerate(order, start=1):
-        new_id[i + 1] = rank
-    conn.executemany(
-        "INSERT INTO tracks (id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm, "
-        "created_at, access, playback_count, likes_count, reposts_count, first_seen_at, updated_at, status) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(new_id[r[0]], *r[1:]) for r in track_rows],
-    )
-    # Provenance: each watched artist's list, newest first; positions count within (artist, kind).
+    # Supporters: each watched artist's likes and reposts, plus its own uploads.
     lists: dict[tuple[int, str], list[int]] = {}
     watched_of_uploader = {u: a + 1 for a, u in enumerate(watched)}
     weights = [rng.paretovariate(1.5) for _ in range(n_watched)]
@@ -343,14 +332,37 @@ def build_index(
     for t, u in enumerate(uploader_of, start=1):
         if u in watched_of_uploader:
             lists.setdefault((watched_of_uploader[u], "upload"), []).append(t)
-    prov_rows = []
-    for (a, kind), ids in lists.items():
-        ids.sort(key=lambda t: (first_seen[t - 1], -t))
-        for pos, t in enumerate(reversed(ids)):
+    # When each row was first seen: with the track, or (a later supporter) a few syncs afterwards.
+    seen_at: dict[datetime, dict[tuple[int, str], list[int]]] = {}
+    track_first: dict[int, datetime] = {}
+    for (a, kind), members in lists.items():
+        for t in members:
             seen = first_seen[t - 1]
-            if seen != backfill and rng.random() < 0.4:  # a later supporter, seen a few syncs later
+            if seen != backfill and rng.random() < 0.4:
                 seen = syncs[min(bisect.bisect(syncs, seen) + rng.randrange(1, 20), len(syncs) - 1)]
-            prov_rows.append((new_id[t], a, kind, _iso(seen), pos))
+            seen_at.setdefault(seen, {}).setdefault((a, kind), []).append(t)
+            track_first[t] = min(seen, track_first.get(t, seen))
+    # Replay the syncs: each (artist, source) result is merged as its fetch finishes (any order),
+    # newest item first; a track gets the next row id when first stored; positions count within
+    # what that fetch saw (0 = newest).
+    new_id: dict[int, int] = {}
+    prov_rows = []
+    uploaded = {t: uploads[t - 1].timestamp() for t in range(1, tracks + 1)}
+    for seen in sorted(seen_at):
+        fetches = list(seen_at[seen].items())
+        rng.shuffle(fetches)
+        for (a, kind), members in fetches:
+            members.sort(key=lambda t: -(uploaded[t] + rng.gauss(0, 30 * 86400)))
+            for pos, t in enumerate(members):
+                if t not in new_id:
+                    new_id[t] = len(new_id) + 1
+                prov_rows.append((new_id[t], a, kind, _iso(seen), pos))
+    conn.executemany(
+        "INSERT INTO tracks (id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm, "
+        "created_at, access, playback_count, likes_count, reposts_count, first_seen_at, updated_at, status) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_id[r[0]], *r[1:15], _iso(track_first[r[0]]), *r[16:]) for r in track_rows],
+    )
     conn.executemany(
         "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
         prov_rows,
@@ -365,7 +377,7 @@ def build_index(
                 "soundcloud_like"
                 if v == "liked" and rng.random() < 0.7
                 else rng.choice(("manual", "soundcloud_playlist")),
-                _iso(max(first_seen[t - 1], now - timedelta(days=rng.random() * 100))),
+                _iso(max(track_first[t], now - timedelta(days=rng.random() * 100))),
             )
             for t in judged_ids
             for v in (rng.choices(("liked", "not_interested", "not_quite"), weights=(5, 3, 2))[0],)

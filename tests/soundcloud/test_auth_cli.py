@@ -85,7 +85,7 @@ def test_debug_logging_never_shows_tokens(logged_in, mm, caplog):
 
     caplog.set_level(logging.DEBUG)
     logged_in.expire_tokens()
-    set_keys(soundcloud_max_retries=2)
+    set_keys(soundcloud_max_retries=2, soundcloud_rate_limit_wait_max_s=0.05)
     logged_in.set_faults("rate=0.5,seed=1,kinds=500,429")
     r = mm("--debug", "auth", "status", "--json")
     from music_minion import config

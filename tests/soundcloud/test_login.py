@@ -163,3 +163,25 @@ def test_callback_listens_on_127_0_0_1_only(emulator):
 
     run(login(config.load(), browser=inspecting_browser, timeout_s=10))
     assert seen == [["0100007F"]]  # 127.0.0.1, and nothing on other interfaces
+
+
+def test_interrupted_login_releases_the_callback_port(emulator):
+    """Ctrl-C cancels the waiting login: the callback server shuts down and nothing is stored."""
+    import asyncio
+    import threading
+
+    opened = threading.Event()
+    port = urlsplit(emulator.redirect_uri).port
+
+    async def go() -> None:
+        task = asyncio.ensure_future(login(config.load(), browser=lambda url: opened.set(), timeout_s=30))
+        while not opened.is_set():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run(go())
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # free again
+    assert store().load("user") is None

@@ -77,14 +77,14 @@ async def _preflight(http: aiohttp.ClientSession, req: AuthRequest) -> None:
             status, text = resp.status, (await resp.text(errors="replace"))[:2000].lower()
     except (TimeoutError, aiohttp.ClientError):
         raise UserError("cannot reach SoundCloud's login page", "check your network and soundcloud.auth_base") from None
-    if status < 400:
-        return
+    if status != 400:
+        return  # a login page, a redirect to one, or something the browser may still get past
     if "redirect" in text:
         raise UserError(f"SoundCloud refused the redirect URI {req.redirect_uri}",
                         "register exactly this URI with your app, or set soundcloud.redirect_uri to the registered one")
     if "client" in text:
         raise UserError("SoundCloud does not know this app's client id", "check soundcloud.client_id")
-    raise UserError(f"SoundCloud's login page answered HTTP {status}", "check soundcloud.auth_base and the app settings")
+    raise UserError("SoundCloud refused the authorization request (HTTP 400)", "check soundcloud.auth_base and the app settings")
 
 
 async def _loopback(req: AuthRequest, port: int, path: str, browser: Callable[[str], Any] | None,

@@ -37,6 +37,16 @@ def make_library(root: Path, count: int, seed: int = 1) -> None:
         )
 
 
+def load_average() -> float | None:
+    """The machine's 1-minute load average (other work skews wall-clock figures)."""
+    import os
+
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
 def run(quick: bool) -> list[dict]:
     from music_minion.library.scan import scan
     from music_minion.store import connect
@@ -63,6 +73,7 @@ def run(quick: bool) -> list[dict]:
             "details": {
                 "files": count,
                 "workers": first["workers"],
+                "load_avg_1m": load_average(),
                 "read_s": first["read_s"],
                 "walk_s": first["walk_s"],
                 "elapsed_s": first["elapsed_s"],

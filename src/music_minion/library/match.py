@@ -228,14 +228,17 @@ class Matcher:
         """(status, score, track_id) of the best candidate among `ids`, or None."""
         if not ids:
             return None
-        from rapidfuzz import fuzz
+        from rapidfuzz.fuzz import ratio, token_set_ratio, token_sort_ratio
 
         best: tuple[float, float, int] | None = None  # (score, -duration gap, index)
         best_status = None
-        numbers = _numbers(parsed.title)
+        title = parsed.title
+        numbers = _numbers(title)
         kinds = parsed.kinds
+        several_words = " " in title
+        candidates = self.candidates
         for i in ids:
-            cand = self.candidates[i]
+            cand = candidates[i]
             if cand.kinds != kinds:
                 continue
             agree = versions_agree(parsed, cand.parsed) if kinds else True
@@ -245,13 +248,17 @@ class Matcher:
                 if numbers and cand.numbers:
                     continue  # "Part 1" is not "Part 2"
                 agree = None
-            t_score = max(
-                fuzz.ratio(parsed.title, cand.parsed.title),
-                fuzz.token_sort_ratio(parsed.title, cand.parsed.title),
-            )
+            other = cand.parsed.title
+            t_score = 100.0 if title == other else ratio(title, other)
+            if t_score < 100 and several_words:
+                t_score = max(t_score, token_sort_ratio(title, other))
             if t_score < MIN_PART:
                 continue
-            a_score = max(fuzz.token_set_ratio(file_artist, name) for name in cand.artists)
+            a_score = 0.0
+            for name in cand.artists:
+                a_score = max(
+                    a_score, 100.0 if name == file_artist else token_set_ratio(file_artist, name)
+                )
             if a_score < MIN_PART:
                 continue
             score = round(TITLE_WEIGHT * t_score + (1 - TITLE_WEIGHT) * a_score, 1)

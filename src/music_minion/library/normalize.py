@@ -128,10 +128,13 @@ _SPECIAL = str.maketrans(
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces, single spaces: "Beyoncé's  Song!" -> "beyonces song"."""
-    text = unicodedata.normalize(
-        "NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_SPECIAL)
-    )
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if text.isascii():
+        text = text.lower().translate(_SPECIAL)
+    else:
+        text = unicodedata.normalize(
+            "NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_SPECIAL)
+        )
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ").replace("_", " ")).split())
 
 

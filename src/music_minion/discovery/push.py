@@ -53,6 +53,17 @@ def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
     }
 
 
+def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
+    """Did an earlier push try to create the playlist and not record a success?"""
+    return any(p["playlist_urn"] is None and p["status"] != "ok" for p in pushes_store.history(conn, 50))
+
+
+async def _own_playlist(client: Any, title: str) -> str | None:
+    """URN of my newest playlist with this title (highest id), if any."""
+    found = [p.urn async for p in client.my_playlists() if p.title == title and p.urn]
+    return max(found, key=lambda u: (len(u), u)) if found else None
+
+
 async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size: int | None = None, dry_run: bool = False) -> dict:
     """Replace the discovery playlist's tracks with the top `size` candidates (default
     `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
@@ -64,6 +75,14 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
     urns = [r.row.urn for r in ranked]
     urn = kv.get(conn, KV_PLAYLIST_URN)
     current = await current_tracks(client, urn) if urn else None
+    if urn is None and _create_outcome_unknown(conn):
+        # An earlier create may have succeeded without us hearing back (killed, timed out): adopt
+        # our own playlist of that title instead of making a second one.
+        urn = await _own_playlist(client, cfg["playlist.title"])
+        current = await current_tracks(client, urn) if urn else None
+        if current is not None and not dry_run:
+            with write_transaction(conn):
+                kv.put(conn, KV_PLAYLIST_URN, urn)
     result: dict[str, Any] = {
         "dry_run": dry_run,
         "playlist_urn": urn if current is not None else None,

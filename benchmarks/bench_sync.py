@@ -101,7 +101,7 @@ def _sync(cfg: Any, **opts: Any) -> tuple[dict[str, Any], float]:
 
 def run(quick: bool) -> list[dict]:
     artists, per_list = (3, 30) if quick else (200, 500)
-    rate = 400.0 if quick else 150.0
+    rate = 400.0 if quick else 50.0
     page = "10" if quick else "200"
     world = dict(artists=artists, likes_per_artist=per_list, reposts_per_artist=per_list, uploads_per_artist=5,
                  other_uploaders=artists * 5, uploads_per_other=20, me_likes=5, judgment_playlist_tracks=2)

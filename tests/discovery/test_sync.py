@@ -62,7 +62,10 @@ def test_new_activity_is_picked_up_exactly(synced, mm) -> None:
     want = {w for w in want if emu.world.tracks[w[0]].access != "blocked"}
     assert {(t, a, k) for t, a, k, _ in added} == want
     assert r["provenance_new"] == len(want)
-    assert all(pos < 3 for *_, pos in added)  # new items sit at the top of their lists
+    src = {"like": "likes", "repost": "reposts", "upload": "uploads"}
+    for t, a, k, pos in added:  # position = index in the list when first seen (new items: at the top)
+        visible = [u for u in emu.world.list_for(src[k], a) if emu.world.tracks[u].access != "blocked"]
+        assert pos == visible.index(t) < 3
     assert before <= stored_provenance()
     conn = db()
     try:
@@ -128,3 +131,11 @@ def test_history_lists_runs(synced, mm) -> None:
     assert runs[0]["stats"]["client"]["by_endpoint"]
     human = mm("sync", "history")
     assert human.code == 0 and "ok" in human.out
+
+
+def test_sync_one_named_artist(synced, mm) -> None:
+    emu, _ = synced
+    a0 = emu.world.artist_urns[0]
+    r = mm("sync", "--artist", emu.world.users[a0].permalink, "--no-learn", "--json").json()
+    assert r["artists_planned"] == 1 and r["artists_done"] == 1
+    assert sum(list_requests(r["client"]).values()) == 3

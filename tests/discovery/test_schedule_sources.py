@@ -1,0 +1,121 @@
+"""The adaptive schedule, source configuration, import-file parsing and input normalisation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from music_minion.discovery import schedule
+from music_minion.discovery.artists import normalize_input, parse_import
+from music_minion.discovery.sources import Walk, configured_sources, walk
+from music_minion.errors import UserError
+
+
+def test_quiet_artists_double_up_to_the_cap_and_activity_resets() -> None:
+    h = None
+    seen = []
+    for _ in range(8):
+        h = schedule.next_interval(h, False, 6, 168)
+        seen.append(h)
+    assert seen == [6, 12, 24, 48, 96, 168, 168, 168]
+    assert schedule.next_interval(168, True, 6, 168) == 6
+
+
+@given(st.floats(0, 1000), st.booleans(), st.floats(0, 100), st.floats(0, 1000))
+def test_interval_always_within_bounds(current: float, active: bool, low: float, high: float) -> None:
+    h = schedule.next_interval(current, active, low, high)
+    assert low <= h <= max(low, high)
+    if active:
+        assert h == low
+
+
+def test_after_check_sets_next_check_and_activity() -> None:
+    at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    s = schedule.after_check(24, False, at, 6, 168)
+    assert (s.interval_hours, s.checked_at, s.next_check_at, s.activity_at) == (48, "2026-01-01T12:00:00Z", "2026-01-03T12:00:00Z", None)
+    s = schedule.after_check(24, True, at, 6, 168)
+    assert (s.interval_hours, s.next_check_at, s.activity_at) == (6, "2026-01-01T18:00:00Z", "2026-01-01T12:00:00Z")
+
+
+def test_configured_sources() -> None:
+    assert configured_sources(["reposts", "likes", "likes"]) == ["reposts", "likes"]
+    with pytest.raises(UserError, match="unknown source 'follows'"):
+        configured_sources(["follows"])
+    with pytest.raises(UserError, match="is empty"):
+        configured_sources([])
+
+
+def test_bad_sources_config_is_one_line(home, mm) -> None:
+    assert mm("config", "set", "discovery.sources", "likes,tweets").code == 0
+    r = mm("sync")
+    assert r.code == 1 and r.err.startswith("error: discovery.sources has unknown source 'tweets' — ")
+
+
+class _Item:
+    def __init__(self, urn: str) -> None:
+        self.urn = urn
+
+
+class _ListSource:
+    """A source over a plain list (the walk logic itself, no HTTP)."""
+
+    name = "test"
+
+    def __init__(self, urns: list[str]) -> None:
+        self.urns = urns
+        self.pulled = 0
+
+    def items(self, client, page_cap):  # noqa: ANN001
+        async def gen():
+            for u in self.urns:
+                self.pulled += 1
+                yield _Item(u)
+
+        return gen()
+
+
+@pytest.mark.parametrize(
+    ("known", "item_cap", "page_cap", "want", "stopped", "complete", "pulled"),
+    [
+        (None, None, None, ["a", "b", "c", "d"], False, True, 4),
+        ({"c"}, None, 5, ["a", "b"], True, False, 3),
+        (lambda u: u == "a", None, 5, [], True, False, 1),
+        (None, 2, None, ["a", "b"], False, False, 2),
+    ],
+)
+def test_walk_stops_at_first_known_or_cap(known, item_cap, page_cap, want, stopped, complete, pulled) -> None:  # noqa: ANN001
+    import asyncio
+
+    src = _ListSource(["a", "b", "c", "d"])
+    w: Walk = asyncio.run(walk(src, None, page_cap=page_cap, known=known, item_cap=item_cap))
+    assert [i.urn for i in w.items] == want
+    assert (w.stopped_at_known, w.complete, src.pulled) == (stopped, complete, pulled)
+
+
+def test_normalize_input() -> None:
+    assert normalize_input("  http://www.soundcloud.com/Some-DJ/?ref=x ") == "https://soundcloud.com/Some-DJ"
+    assert normalize_input("https://m.soundcloud.com/dj#top") == "https://soundcloud.com/dj"
+    assert normalize_input("some-dj/") == "some-dj"
+
+
+def test_parse_import_plain_lines_and_csv(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("https://soundcloud.com/a\n\n# skip\nb\n\"https://soundcloud.com/c\",0.5,core\n", "utf-8")
+    got = [(w.input, w.weight, w.tier) for w in parse_import(f)]
+    assert got == [("https://soundcloud.com/a", None, None), ("b", None, None), ("https://soundcloud.com/c", 0.5, "core")]
+    neg = tmp_path / "neg.csv"
+    neg.write_text("a,-1\n")
+    with pytest.raises(UserError, match="line 1: weight must be 0 or more"):
+        parse_import(neg)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n\n")
+    with pytest.raises(UserError, match="names no artists"):
+        parse_import(empty)
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(UserError, match="not UTF-8"):
+        parse_import(binary)

@@ -164,7 +164,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
         seen_at = started
     else:
         ordered = sorted(ids)
-        store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), replace_ids=ordered)
+        store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), ordered)
         n = len(ordered)
     store.save_artist_stats(conn, stats)
     store.clear_dirty(conn)

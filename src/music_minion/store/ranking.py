@@ -156,16 +156,16 @@ def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> in
     return n
 
 
-def write_keys(conn: sqlite3.Connection, rows: Iterable[tuple], *, replace_ids: Sequence[int] | None) -> None:
-    """Store (track_id, key, first_seen_at, supporters) rows. `replace_ids` None:
-    the rows replace the whole table; else those tracks' old keys are dropped first."""
-    if replace_ids is None:
-        conn.execute("DELETE FROM rank_scores")
-    else:
-        ids = list(replace_ids)
-        conn.executemany("DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in ids])
+def write_keys(conn: sqlite3.Connection, rows: Sequence[tuple], track_ids: Sequence[int]) -> None:
+    """Store the recomputed (track_id, key, first_seen_at, supporters) rows of `track_ids`: changed
+    keys are updated in place, tracks without support any more lose their key."""
+    keep = {r[0] for r in rows}
+    conn.executemany("DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in track_ids if i not in keep])
     conn.executemany(
-        "INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)",
+        "INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (track_id) DO UPDATE SET key = excluded.key, first_seen_at = excluded.first_seen_at, "
+        "supporters = excluded.supporters WHERE key IS NOT excluded.key OR first_seen_at IS NOT excluded.first_seen_at "
+        "OR supporters IS NOT excluded.supporters",
         rows,
     )
 

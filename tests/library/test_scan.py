@@ -213,3 +213,24 @@ def test_undecodable_file_name_is_reported_not_fatal(tmp_path, db):
     summary = scan(db, [root])
     assert summary["files"] == 1 and summary["error_count"] == 1
     assert "not valid UTF-8" in summary["errors"][0]
+
+
+def test_folder_that_cannot_be_listed_is_reported_and_its_files_kept(tmp_path, db):
+    import shutil
+
+    from music_minion.library.scan import walk_audio
+
+    root = tmp_path / "music"
+    (root / "sub").mkdir(parents=True)
+    write_sample(root / "a.flac", title="A", artist="X")
+    write_sample(root / "sub" / "b.flac", title="B", artist="X")
+    scan(db, [root])
+    errors, failed = [], []
+    walk = walk_audio(root, errors, failed)
+    assert next(walk)[0] == str(root / "a.flac")
+    shutil.rmtree(root / "sub")  # vanishes between listing its parent and listing it
+    assert list(walk) == [] and failed == [str(root / "sub")] and "No such file" in errors[0]
+    # scan() leaves rows under a failed folder alone; `_under` is the test it applies.
+    assert scan_mod._under(str(root / "sub" / "b.flac"), failed)
+    assert not scan_mod._under(str(root / "a.flac"), failed)
+    assert not scan_mod._under(str(root / "subway.flac"), failed)

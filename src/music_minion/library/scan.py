@@ -26,8 +26,11 @@ POOL_MIN_FILES = 2000  # below this a process pool costs more than it saves
 Progress = Callable[[int, int], None]  # (files read so far, files to read)
 
 
-def walk_audio(root: Path, errors: list[str]) -> Iterator[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of every audio file under `root`; unreadable folders go to `errors`.
+def walk_audio(
+    root: Path, errors: list[str], failed_dirs: list[str] | None = None
+) -> Iterator[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of every audio file under `root`; problems go to `errors`, and
+    folders that could not be listed to `failed_dirs` (their files must not be marked gone).
 
     Hidden entries (dot files, AppleDouble `._x.mp3` companions) and symlinked folders are skipped.
     """
@@ -39,6 +42,8 @@ def walk_audio(root: Path, errors: list[str]) -> Iterator[tuple[str, int, int]]:
                 entries = list(it)
         except OSError as e:
             errors.append(f"{folder}: {e.strerror or type(e).__name__}")
+            if failed_dirs is not None:
+                failed_dirs.append(folder)
             continue
         for entry in entries:
             name = entry.name
@@ -139,11 +144,12 @@ def scan(
         (present if p.is_dir() else missing).append(os.path.normpath(str(p)))
     index = local_files.scan_index(conn)
     errors: list[str] = []
+    failed_dirs: list[str] = []
     seen: set[str] = set()
     to_read: list[tuple[str, int, int]] = []
     new = 0
     for root in present:
-        for path, size, mtime_ns in walk_audio(Path(root), errors):
+        for path, size, mtime_ns in walk_audio(Path(root), errors, failed_dirs):
             if path in seen:
                 continue
             seen.add(path)
@@ -173,7 +179,9 @@ def scan(
             progress(done, len(to_read))
     read_s = time.perf_counter() - walked
     gone_ids = [
-        v[0] for p, v in index.items() if v[3] != "gone" and p not in seen and _under(p, present)
+        v[0]
+        for p, v in index.items()
+        if v[3] != "gone" and p not in seen and _under(p, present) and not _under(p, failed_dirs)
     ]
     local_files.mark_gone(conn, gone_ids, when)
     elapsed = time.perf_counter() - started

@@ -8,8 +8,10 @@ Numbers in titles must agree ("Part 1" is not "Part 2"), and an automatic link n
 word to have a close counterpart on the other side (a typo passes, another word does not).
 Bands: score ≥ auto → `auto`; ≥ review → `review`; else unmatched.
 
-Candidates are blocked through an inverted index of title words (and artist words for very
-common titles), so each file is compared with a handful of tracks, not all of them.
+Candidates are blocked through an inverted index of title words (the two rarest words of the
+file's title; for titles made only of very common words, those tracks that also share an artist
+word), falling back to the artist's tracks when that finds nothing (a typo in every rare word),
+so each file is compared with a handful of tracks, not all of them.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from tests.reliability.killable import MARK
 pytestmark = pytest.mark.slow
 
 WORLD_SEED = 5
-SIZE = "small"  # 12 artists × 3 sources = 36 merges, ~150 list requests
+SIZE = "small"  # 12 artists × 3 sources = 36 merges, ~112 requests in all
 SETTINGS = {"soundcloud.max_concurrency": "2"}
 FIXED = [("fetch", 0), ("merge", 0), ("refresh", 1), ("rotated", 1), ("push", 1), ("pushed", 1)]
 
@@ -41,7 +41,7 @@ FIXED = [("fetch", 0), ("merge", 0), ("refresh", 1), ("rotated", 1), ("push", 1)
 def kill_points() -> list[tuple[str, int]]:
     """Each phase once (the Nth occurrence drawn from a seeded RNG); 20 points in long mode."""
     rng = random.Random(2026)
-    draw = {"fetch": lambda: rng.randint(3, 120), "merge": lambda: rng.randint(1, 36)}
+    draw = {"fetch": lambda: rng.randint(3, 100), "merge": lambda: rng.randint(1, 36)}
     points = [(p, draw[p]() if p in draw else n) for p, n in FIXED]
     if LONG:
         while len(points) < 20:

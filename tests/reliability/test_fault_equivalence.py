@@ -94,6 +94,14 @@ def _one_home(
             conn.close()
         playlist = emu.world.playlists[pushed["playlist_urn"]]
         pic["playlist"] = (playlist.title, playlist.sharing, sorted(playlist.tracks))
+        mine = [
+            p
+            for p in emu.world.playlists.values()
+            if p.user_urn == emu.user_urn and p.title == playlist.title
+        ]
+        pic["discovery_playlists"] = len(
+            mine
+        )  # a create whose answer was lost is adopted, not repeated
         assert integrity_ok(home.db_path)
         return {
             "picture": pic,
@@ -120,5 +128,13 @@ def test_faulted_sync_stores_exactly_what_a_clean_one_does(use_home, mm, fault_s
     injected = faulty["stats"].get("faults", {})
     assert sum(injected.values()) >= 10 and len(injected) >= 5, injected
     assert sum(r["client"].get("retries", 0) for r in faulty["runs"]) > 0
-    for key in ("tracks", "provenance", "judgments", "my_likes", "artists", "playlist"):
+    for key in (
+        "tracks",
+        "provenance",
+        "judgments",
+        "my_likes",
+        "artists",
+        "playlist",
+        "discovery_playlists",
+    ):
         assert faulty["picture"][key] == clean["picture"][key], key

@@ -188,6 +188,15 @@ def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
     ok = mm("playlist", "push", "--json").json()
     assert ok["action"] == "create" and emu.world.playlists[ok["playlist_urn"]].tracks == picked
     assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == ["ok", "failed"]
+    # Reading the playlist fails: nothing is changed on SoundCloud, and the attempt is recorded.
+    emu.set_faults("rate=1,kinds=503")
+    dry = mm("playlist", "push", "--dry-run")
+    assert dry.code == 1 and dry.err.startswith("error: cannot read the discovery playlist on SoundCloud (transient 503")
+    r = mm("playlist", "push")
+    assert r.code == 1 and "nothing was changed" in r.err
+    emu.set_faults(None)
+    assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == ["failed", "ok", "failed"]
+    assert emu.world.playlists[ok["playlist_urn"]].tracks == picked
 
 
 def test_mirror_likes_likes_on_soundcloud(logged_in, mm, store):

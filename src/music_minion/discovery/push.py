@@ -64,15 +64,13 @@ async def _own_playlist(client: Any, title: str) -> str | None:
     return max(found, key=lambda u: (len(u), u)) if found else None
 
 
-async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size: int | None = None, dry_run: bool = False) -> dict:
-    """Replace the discovery playlist's tracks with the top `size` candidates (default
-    `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
-    from music_minion.discovery.feed import build_feed
-    from music_minion.soundcloud.errors import ApiError
+def _describe(e: Any) -> str:
+    """An ApiError as "kind status on endpoint" (the endpoint is a path template: no secrets)."""
+    return f"{e.kind} {e.status or ''} on {e.endpoint}".replace("  ", " ")
 
-    size = check_size(size if size is not None else int(cfg["playlist.size"]))
-    ranked = build_feed(conn, cfg, limit=size)
-    urns = [r.row.urn for r in ranked]
+
+async def _read_current(client: Any, conn: sqlite3.Connection, cfg: Any, dry_run: bool) -> tuple[str | None, list[str] | None]:
+    """(playlist URN, its track URNs now); current None when there is no playlist to replace."""
     urn = kv.get(conn, KV_PLAYLIST_URN)
     current = await current_tracks(client, urn) if urn else None
     if urn is None and _create_outcome_unknown(conn):
@@ -83,6 +81,27 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
         if current is not None and not dry_run:
             with write_transaction(conn):
                 kv.put(conn, KV_PLAYLIST_URN, urn)
+    return urn, current
+
+
+async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size: int | None = None, dry_run: bool = False) -> dict:
+    """Replace the discovery playlist's tracks with the top `size` candidates (default
+    `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
+    from music_minion.discovery.feed import build_feed
+    from music_minion.soundcloud.errors import ApiError
+
+    size = check_size(size if size is not None else int(cfg["playlist.size"]))
+    ranked = build_feed(conn, cfg, limit=size)
+    urns = [r.row.urn for r in ranked]
+    try:
+        urn, current = await _read_current(client, conn, cfg, dry_run)
+    except ApiError as e:
+        error = _describe(e)
+        if not dry_run:  # recorded like any failed push, so `playlist show` tells the truth
+            with write_transaction(conn):
+                push_id = pushes_store.start(conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso())
+                pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
+        raise UserError(f"cannot read the discovery playlist on SoundCloud ({error})", "nothing was changed; try again later") from None
     result: dict[str, Any] = {
         "dry_run": dry_run,
         "playlist_urn": urn if current is not None else None,
@@ -110,7 +129,7 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
             with write_transaction(conn):
                 kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
     except BaseException as e:
-        error = f"{e.kind} {e.status or ''} on {e.endpoint}".replace("  ", " ") if isinstance(e, ApiError) else type(e).__name__
+        error = _describe(e) if isinstance(e, ApiError) else type(e).__name__
         with write_transaction(conn):
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):

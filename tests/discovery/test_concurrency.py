@@ -16,8 +16,8 @@ from music_minion.emulator.testing import start_emulator
 from tests.discovery.conftest import db, expected_provenance, stored_provenance, watch_all
 
 HOLD_LOCK = (
-    "import sys, time; from pathlib import Path; from music_minion.store.lock import process_lock\n"
-    "with process_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))\n"
+    "import sys; from pathlib import Path; from music_minion.store.lock import process_lock\n"
+    "with process_lock(Path(sys.argv[1])):\n    print('held', flush=True); sys.stdin.readline()\n"
 )
 
 
@@ -38,16 +38,18 @@ def _data_dir() -> Path:
 
 
 def test_second_sync_exits_at_once_or_waits(emulator, mm) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(_data_dir()), "1.5"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(_data_dir())],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         t0 = time.monotonic()
         r = mm("sync", "--no-learn")
-        assert r.code == 1 and time.monotonic() - t0 < 2
+        assert r.code == 1 and time.monotonic() - t0 < 5
         assert r.err.strip() == f"error: another sync is running (pid {holder.pid}) — wait for it to finish, or pass --wait"
+        threading.Timer(0.5, lambda: (holder.stdin.write("go\n"), holder.stdin.flush())).start()
         r = mm("sync", "--wait", "--no-learn", "--json")  # returns once the holder lets go
         assert r.code == 0 and r.json()["status"] == "ok"
-        assert holder.poll() is not None
+        assert holder.wait(5) == 0
     finally:
         holder.kill()
         holder.wait()

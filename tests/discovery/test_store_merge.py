@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from music_minion.errors import UserError
-from music_minion.store import connect
 from music_minion.store import artists as artists_store
-from music_minion.store import kv, sync_runs
+from music_minion.store import connect, kv, sync_runs
 from music_minion.store import provenance as prov
 from music_minion.store import tracks as tracks_store
 from music_minion.store.db import integrity_problems

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tests.discovery.conftest import db, expected_provenance, list_requests, snapshot, stored_provenance, watch_all
+from tests.discovery.conftest import (
+    db,
+    expected_provenance,
+    list_requests,
+    snapshot,
+    stored_provenance,
+    watch_all,
+)
 
 
 def test_first_sync_stores_every_visible_pick_once(synced) -> None:
@@ -139,3 +146,30 @@ def test_sync_one_named_artist(synced, mm) -> None:
     r = mm("sync", "--artist", emu.world.users[a0].permalink, "--no-learn", "--json").json()
     assert r["artists_planned"] == 1 and r["artists_done"] == 1
     assert sum(list_requests(r["client"]).values()) == 3
+
+
+def test_failed_walks_leave_their_artists_due_and_exit_3(logged_in, mm) -> None:
+    from music_minion.emulator.testing import SECRET_MARKERS
+
+    emu = logged_in
+    watch_all(emu)
+    assert mm("config", "set", "soundcloud.max_retries", "0").code == 0
+    emu.set_faults("rate=0.3,seed=11,kinds=503")
+    r = mm("sync", "--no-learn", "--json")
+    first = r.json()
+    assert r.code == 3 and first["status"] == "partial", first
+    assert first["errors"].get("transient", 0) >= 1 and 0 < first["artists_done"] < 4
+    for marker in SECRET_MARKERS:
+        assert marker not in r.out + r.err
+    conn = db()
+    try:
+        due = conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[0]
+    finally:
+        conn.close()
+    assert due == 4 - first["artists_done"]
+    emu.set_faults(None)
+    second = mm("sync", "--no-learn", "--json").json()
+    assert second["status"] == "ok" and second["artists_planned"] == due
+    assert stored_provenance() == expected_provenance(emu)
+    human = mm("sync", "history")
+    assert "partial" in human.out

@@ -63,7 +63,8 @@ def _report(d: dict[str, list[dict]]) -> None:
 @click.pass_context
 def add(ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None) -> None:
     """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
-    from music_minion.discovery.artists import Wanted, add as add_artists, normalize_input
+    from music_minion.discovery.artists import Wanted, normalize_input
+    from music_minion.discovery.artists import add as add_artists
 
     wanted = [Wanted(normalize_input(i), weight, tier) for i in inputs if i.strip()]
     if not wanted:
@@ -79,7 +80,8 @@ def add(ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier:
 @json_option
 def import_file(file: Path) -> None:
     """Watch the artists listed in FILE (one URL per line, or CSV url[,weight[,tier]])."""
-    from music_minion.discovery.artists import add as add_artists, parse_import
+    from music_minion.discovery.artists import add as add_artists
+    from music_minion.discovery.artists import parse_import
 
     wanted = parse_import(file)
     result = _client_run(lambda c, conn: add_artists(c, conn, wanted))

@@ -16,6 +16,8 @@ Examples:
   music-minion sync --full                re-walk everything, note what disappeared
   music-minion sync --dry-run             show who would be checked
   music-minion sync history               recent runs with their figures
+
+Exit codes: 0 ok, 1 failed (or a usage/config error), 3 partial (some artists failed; they stay due).
 """
 
 
@@ -44,8 +46,10 @@ def sync(ctx: click.Context, artists: tuple[str, ...], everyone: bool, full: boo
         return
     summary = _with_progress(lambda progress: run(cfg, opts, wait=wait, progress=progress))
     emit(summary, _human_summary)
-    if summary["status"] == "failed" and summary.get("artists_planned"):
+    if summary["status"] == "failed":
         ctx.exit(1)
+    if summary["status"] == "partial":
+        ctx.exit(3)
 
 
 def _with_progress(fn: Any) -> dict[str, Any]:
@@ -93,8 +97,7 @@ def _human_summary(d: dict[str, Any]) -> None:
 @json_option
 def history(limit: int) -> None:
     """Recent sync runs with their figures."""
-    from music_minion.store import open_store
-    from music_minion.store import sync_runs
+    from music_minion.store import open_store, sync_runs
 
     conn = open_store()
     try:
@@ -104,7 +107,8 @@ def history(limit: int) -> None:
     if wants_json():
         emit(runs, lambda _d: None)
         return
-    table("sync runs", ["id", "started", "status", "artists", "new tracks", "new picks", "requests", "errors", "seconds"],
-          [[r["id"], r["started_at"], r["status"], f"{r['artists_done']}/{r['artists_planned']}", r["tracks_new"],
-            r["provenance_new"], r["requests"], ", ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
+    table("sync runs (new = tracks/picks)", ["id", "started", "status", "artists", "new", "req", "errors", "s"],
+          [[r["id"], (r["started_at"] or "")[5:16].replace("T", " "), r["status"], f"{r['artists_done']}/{r['artists_planned']}",
+            f"{r['tracks_new']}/{r['provenance_new']}", r["requests"],
+            " ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
             (r["stats"].get("durations_s") or {}).get("total", "")] for r in runs])

@@ -135,6 +135,11 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
 
     names = configured_sources(cfg.get("discovery.sources"))
     started = time.monotonic()
+    own_client = client is None
+    if own_client:
+        from music_minion.soundcloud.client import SoundCloudClient
+
+        client = SoundCloudClient.from_config(cfg)  # a config mistake stops here, before any run is recorded
     conn = open_store(cfg)
     prov.tune_writer(conn)
     read = open_store(cfg)
@@ -144,14 +149,12 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
     totals = Totals()
     summary: dict[str, Any] = {"run_id": run_id, "interrupted_before": interrupted, "sources": names}
     status = "failed"
-    own_client = client is None
     stats0: dict[str, Any] = {}
+    entered = False
     try:
         if own_client:
-            from music_minion.soundcloud.client import SoundCloudClient
-
-            client = SoundCloudClient.from_config(cfg)
             await client.__aenter__()
+            entered = True
         stats0 = client.stats.as_dict()
         resolution: dict[str, Any] = {"retried": 0}
         if not opts.artists:
@@ -182,7 +185,7 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
         totals.errors[_err_kind(e)] += 1
         raise
     finally:
-        if own_client and client is not None:
+        if entered:
             await client.__aexit__(None, None, None)
         stats = _stats_delta(client.stats.as_dict(), stats0) if client is not None else {}
         summary.update({

@@ -104,3 +104,24 @@ def progress(*columns_extra: Any):
         disable=not show_progress(),
         transient=False,
     )
+
+
+def run_with_client(fn: Callable[..., Any], *, auth: str = "auto") -> Any:
+    """Open the store and one SoundCloud client, run `await fn(client, conn, cfg)`, close both."""
+    import asyncio
+
+    from music_minion import config
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.store import open_store
+
+    cfg = config.load()
+    conn = open_store(cfg)
+
+    async def go() -> Any:
+        async with SoundCloudClient.from_config(cfg, auth=auth) as client:  # type: ignore[arg-type]
+            return await fn(client, conn, cfg)
+
+    try:
+        return asyncio.run(go())
+    finally:
+        conn.close()

@@ -242,6 +242,21 @@ def match_cmd(redo: bool) -> None:
     )
 
 
+@library.command("import-likes")
+@click.option("--full", is_flag=True, help="Walk all my likes and mark the ones no longer there.")
+@json_option
+def import_likes_cmd(full: bool) -> None:
+    """My SoundCloud likes become library tracks (owned: the feed leaves them out).
+
+    Incremental: stops at the first like already known. `sync` does this too.
+    """
+    from music_minion.cli.common import run_with_client
+    from music_minion.discovery.learn import import_my_likes
+
+    result = run_with_client(lambda client, conn, cfg: import_my_likes(client, conn, full=full), auth="user")
+    emit(result, lambda r: click.echo(f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone"))
+
+
 def _review_rows(rows: list[dict[str, Any]]) -> None:
     if not rows:
         click.echo("nothing to review")

@@ -3,8 +3,8 @@ them (exclusions, mixes, per-artist cap, deterministic ties) with discovery/rank
 
 Why this is fast on a big index: a track's key is log2 of its score at a fixed epoch, so the order
 of keys never changes with the clock. Keys only move when an artist's weight, watch flag or hit rate
-changes, or when new provenance arrives; then the keys of that artist's tracks are recomputed
-(`refresh_scores`). The feed itself reads pages of `rank_scores` in index order and stops as soon as
+changes (then that artist's tracks are recomputed) or when new provenance arrives (then those
+tracks are); see `refresh_scores`. The feed itself reads pages of `rank_scores` in index order and stops as soon as
 the list is full: every unread track has a key below the last one read, so it cannot enter the list.
 """
 

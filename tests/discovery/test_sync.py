@@ -173,3 +173,34 @@ def test_failed_walks_leave_their_artists_due_and_exit_3(logged_in, mm) -> None:
     assert stored_provenance() == expected_provenance(emu)
     human = mm("sync", "history")
     assert "partial" in human.out
+
+
+def test_sync_learns_and_pushes(logged_in, mm) -> None:
+    emu = logged_in
+    watch_all(emu)
+    r = mm("sync", "--push", "--json")
+    d = r.json()
+    assert r.code == 0 and d["status"] == "ok", d
+    assert isinstance(d["learn"], dict) and not d["learn"].get("skipped"), d["learn"]
+    assert isinstance(d["push"], dict) and not d["push"].get("skipped"), d["push"]
+    conn = db()
+    try:
+        liked = conn.execute("SELECT count(*) FROM judgments WHERE verdict = 'liked'").fetchone()[0]
+    finally:
+        conn.close()
+    assert liked > 0  # my likes became judgments at the end of the sync
+    assert any(p.title == "Music Minion Discoveries" for p in emu.world.playlists.values())
+
+
+def test_full_pass_cut_by_the_cap_marks_nothing_gone(synced, mm) -> None:
+    emu, _ = synced
+    assert mm("config", "set", "soundcloud.page_size", "3").code == 0
+    assert mm("config", "set", "discovery.full_max_pages", "1").code == 0
+    emu.mutate(delete=2)
+    r = mm("sync", "--full", "--no-learn", "--json").json()
+    assert r["status"] == "ok" and r["provenance_gone"] == 0 and r["tracks_deleted"] == 0
+    conn = db()
+    try:
+        assert conn.execute("SELECT count(*) FROM provenance WHERE gone_at IS NOT NULL").fetchone()[0] == 0
+    finally:
+        conn.close()

@@ -142,16 +142,17 @@ def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> in
     """Replace every stored key with `batches` of (track_id, key, first_seen_at, supporters) rows.
     The key index is dropped and built again once at the end (far cheaper than a million random
     index inserts). Returns how many rows were written; call inside a transaction."""
-    index_sql = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rank_scores' AND sql IS NOT NULL")]
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rank_scores' AND sql IS NOT NULL")]
-    for name in names:
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rank_scores' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in indexes:
         conn.execute(f'DROP INDEX "{name}"')  # names come from sqlite_master, never from input
     conn.execute("DELETE FROM rank_scores")
     n = 0
     for batch in batches:
         conn.executemany("INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)", batch)
         n += len(batch)
-    for sql in index_sql:
+    for _, sql in indexes:
         conn.execute(sql)
     return n
 

@@ -283,7 +283,10 @@ def decode_one(body: bytes, kind: str) -> Any:
         try:
             _PLAIN.decode(body)
         except msgspec.DecodeError:
-            raise Malformed("invalid JSON") from None
+            repaired = _replace_lone_surrogates(body)
+            if repaired is None:
+                raise Malformed("invalid JSON") from None
+            return decode_one(repaired, kind)
         raise Malformed(f"not a {kind[:-1]} object")
     return item
 
@@ -304,6 +307,31 @@ def kind_of(body: bytes) -> str | None:
         part = urn.split(":")[1]
         return part if part in _WIRE else None
     return None
+
+
+def _replace_lone_surrogates(body: bytes) -> bytes | None:
+    """The JSON again with each lone UTF-16 surrogate escape (a cut emoji, `"\\ud83c"`) made U+FFFD,
+    which msgspec and SQLite refuse; None when the body is not JSON or has no such escape."""
+    import json
+
+    if b"\\ud" not in body.lower():
+        return None
+    try:
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, str):
+            return v.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        if isinstance(v, dict):
+            return {clean(k): clean(x) for k, x in v.items()}
+        return v
+
+    repaired = msgspec.json.encode(clean(doc))
+    return repaired if repaired != body else None
 
 
 @dataclass
@@ -333,7 +361,10 @@ def decode_page(body: bytes, kind: str) -> Page:
     except msgspec.ValidationError:
         raise Malformed("not a page of items") from None
     except msgspec.DecodeError:
-        raise Malformed("invalid JSON") from None
+        repaired = _replace_lone_surrogates(body)
+        if repaired is None:
+            raise Malformed("invalid JSON") from None
+        return decode_page(repaired, kind)
     raws, next_href = (env, None) if isinstance(env, list) else (env.collection, env.next_href or None)
     good = [i for i in (decode_item(r, kind) for r in raws) if i is not None]
     return Page(good, next_href, len(raws) - len(good))

@@ -172,3 +172,12 @@ def test_order_never_depends_on_the_clock(specs, later_days):
     assert urns(first) == urns(later)
     for r in first:
         assert r.key == track_key(r.row, RC)
+
+
+def test_why_can_name_the_strongest_and_count_the_rest():
+    rows = [row(1, *[sup(i, "repost", name=f"R{i}") for i in range(1, 6)])]
+    r = rank(rows, RC, NOW)[0]
+    full = r.why(NOW)
+    assert all(f"R{i}" in full for i in range(1, 6)) and "+" not in full
+    short = r.why(NOW, max_names=3)
+    assert short.startswith("reposted by ") and short.count(",") == 2 and " +2 · first seen" in short

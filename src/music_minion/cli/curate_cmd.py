@@ -57,6 +57,7 @@ def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, 
         remember_rows(conn, ranked)
     rc = RankingConfig.from_config(cfg)
     data = [r.as_dict(moment, rc) for r in ranked]
+    short_whys = [r.why(moment, max_names=3) for r in ranked]  # the table names the strongest three per kind
     conn.close()
 
     def human(rows: list[dict[str, Any]]) -> None:
@@ -66,7 +67,10 @@ def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, 
         table(
             "Mixes" if mixes else "Feed",
             ["#", "title", "uploader", "length", "score", "why", "link"],
-            [[r["rank"], r["title"], r["uploader"], _duration(r["duration_ms"]), f"{r['score']:.3f}", r["why"], r["link"]] for r in rows],
+            [
+                [r["rank"], r["title"], r["uploader"], _duration(r["duration_ms"]), f"{r['score']:.3f}", why, r["link"]]
+                for r, why in zip(rows, short_whys, strict=True)
+            ],
         )
 
     emit(data, human)

@@ -128,13 +128,16 @@ class Ranked:
     def lead_artist_id(self) -> int:
         return self.supporters[0].artist_id
 
-    def why(self, now: datetime) -> str:
-        """E.g. "reposted by A, B; liked by C · first seen 3d ago"."""
+    def why(self, now: datetime, max_names: int | None = None) -> str:
+        """E.g. "reposted by A, B; liked by C · first seen 3d ago". With `max_names`, each kind
+        names its strongest supporters and counts the rest ("liked by C, D, E +4")."""
         parts = []
         for kind in ("repost", "like", "upload"):
             names = [s.name for s in self.supporters if kind in s.kinds]
             if names:
-                parts.append(f"{KIND_VERBS[kind]} by {', '.join(names)}")
+                shown = names if max_names is None else names[:max_names]
+                more = f" +{len(names) - len(shown)}" if len(names) > len(shown) else ""
+                parts.append(f"{KIND_VERBS[kind]} by {', '.join(shown)}{more}")
         return f"{'; '.join(parts)} · first seen {age_text(self.first_seen_at, now)}"
 
     def as_dict(self, now: datetime, rc: RankingConfig) -> dict[str, Any]:

@@ -105,6 +105,25 @@ def run(argv: list[str] | None = None) -> None:
     except Exception as e:  # noqa: BLE001 - the last line of defence: one line, no secrets
         if debug:
             raise
-        click.echo(f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it", err=True)
+        if _disk_full(e):
+            click.echo("error: the disk is full — free some space and run it again (what was saved is kept)", err=True)
+        else:
+            click.echo(f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _disk_full(e: BaseException | None) -> bool:
+    """An OS write that found no space, or SQLite's SQLITE_FULL, anywhere in the exception's chain."""
+    import errno
+    import sqlite3
+
+    for _ in range(10):
+        if e is None:
+            return False
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(e, sqlite3.OperationalError) and "disk is full" in str(e):
+            return True
+        e = e.__cause__ or e.__context__
+    return False

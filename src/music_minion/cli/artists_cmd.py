@@ -122,12 +122,16 @@ def list_(include_all: bool) -> None:
     for r in rows:
         r["hit_rate"] = round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
 
+    def short(ts: str | None) -> str:
+        return (ts or "")[5:16].replace("T", " ")
+
     def human(rs: list[dict]) -> None:
-        table(f"{len(rs)} artist(s)", ["artist", "weight", "likes/reposts/uploads", "liked/dismissed", "hit rate", "next check", "status"],
+        table(f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
+              ["artist", "weight", "picks", "judged", "hit", "every h", "next check", "activity", "status"],
               [[r["username"] or r["input"] or r["urn"], f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
                 f"{r['likes']}/{r['reposts']}/{r['uploads']}", f"{r['picks_liked']}/{r['picks_dismissed']}",
-                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}",
-                (r["next_check_at"] or "now") + f" (every {r['check_interval_hours']:g} h)",
+                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}", f"{r['check_interval_hours']:g}",
+                short(r["next_check_at"]) or "now", short(r["last_activity_at"]),
                 ("" if r["watched"] else "unwatched ") + (r["resolve_status"] if r["resolve_status"] != "ok" else "")]
                for r in rs])
 

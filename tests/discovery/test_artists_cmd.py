@@ -110,3 +110,4 @@ def test_import_followings_needs_login(emulator, mm) -> None:
 def test_sync_unknown_artist_is_one_line(emulator, mm) -> None:
     r = mm("sync", "--artist", "ghost")
     assert r.code == 1 and r.err.strip() == "error: no artist matches 'ghost' — see `music-minion artists list`"
+    assert mm("sync", "history", "--json").json() == []  # nothing recorded

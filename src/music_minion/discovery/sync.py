@@ -115,6 +115,12 @@ def run(cfg: Any, opts: SyncOptions, *, wait: bool = False, progress: Progress |
     from music_minion.store.lock import process_lock
 
     names = configured_sources(cfg.get("discovery.sources"))
+    if opts.artists and not opts.dry_run:
+        conn = open_store(cfg)
+        try:
+            plan(conn, opts)  # an unknown --artist is a one-line error before anything is recorded
+        finally:
+            conn.close()
     if opts.dry_run:
         conn = open_store(cfg)
         try:

@@ -42,10 +42,10 @@ def artist(conn, n: int) -> int:
 
 def prov_rows(conn) -> set[tuple]:
     return set(
-        conn.execute(
+        tuple(r) for r in conn.execute(
             "SELECT t.urn, a.urn, p.kind, p.position, p.gone_at IS NOT NULL FROM provenance p "
             "JOIN tracks t ON t.id = p.track_id JOIN artists a ON a.id = p.artist_id"
-        ).fetchall()
+        )
     )
 
 
@@ -214,3 +214,32 @@ def test_process_lock_excludes_a_second_process(tmp_path: Path) -> None:
         proc.wait()
     with process_lock(tmp_path, wait=True, timeout_s=5):  # a killed holder releases it
         pass
+
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@_given(st.lists(st.tuples(st.integers(1, 3), st.sampled_from(prov.KINDS), st.lists(st.integers(1, 12), max_size=8)),
+                 min_size=1, max_size=8))
+def test_merge_is_idempotent_and_first_sight_wins(tmp_path_factory, walks) -> None:
+    conn = connect(tmp_path_factory.mktemp("h") / "db.sqlite")
+    try:
+        ids = {n: artist(conn, n) for n in (1, 2, 3)}
+        cache = prov.TrackCache()
+        first: dict[tuple, int] = {}
+        for day, (a, kind, nums) in enumerate(walks):
+            prov.merge_source(conn, ids[a], kind, [track(n) for n in nums], f"2026-01-{day + 1:02d}T00:00:00Z", cache=cache)
+            for pos, n in enumerate(dict.fromkeys(nums)):
+                first.setdefault((f"soundcloud:tracks:{n}", f"soundcloud:users:{a}", kind), pos)
+        want = {(*k, p, False) for k, p in first.items()}
+        assert prov_rows(conn) == want
+        for a, kind, nums in walks:  # replaying every walk changes nothing
+            prov.merge_source(conn, ids[a], kind, [track(n) for n in nums], "2027-01-01T00:00:00Z")
+        assert prov_rows(conn) == want
+        assert tracks_store.count(conn) == len({n for _, _, nums in walks for n in nums})
+        assert integrity_problems(conn) == []
+    finally:
+        conn.close()

@@ -26,6 +26,11 @@ def test_add_reports_failures_and_adds_the_rest(emulator, mm) -> None:
     assert human.code == 1 and "failed: https://soundcloud.com/no-such-artist-xyz — not found" in human.err
     for marker in SECRET_MARKERS:
         assert marker not in r.out + r.err + human.out + human.err
+    # a URN is fetched directly; an unknown one fails permanently
+    a2 = emulator.world.artist_urns[2]
+    u = mm("artists", "add", a2, "soundcloud:users:999999999", "--json").json()
+    assert [e["urn"] for e in u["added"]] == [a2]
+    assert [(f["input"], f["status"]) for f in u["failed"]] == [("soundcloud:users:999999999", "failed_permanent")]
     # a track URL is not an artist
     track = emulator.world.tracks[emulator.world.list_for("uploads", a0)[0]]
     t = mm("artists", "add", f"https://soundcloud.com/{emulator.world.users[a0].permalink}/{track.permalink}", "--json")

@@ -80,8 +80,23 @@ async def add(client: Any, conn: sqlite3.Connection, wanted: list[Wanted]) -> di
     todo = list(seen.values())
     if not todo:
         return {"added": [], "already": [], "failed": []}
-    batch = await client.resolve_many([w.input for w in todo])
-    return record_outcomes(conn, todo, batch.outcomes)
+    return record_outcomes(conn, todo, await _lookup(client, [w.input for w in todo]))
+
+
+def is_user_urn(text: str) -> bool:
+    return text.startswith("soundcloud:users:") and text[len("soundcloud:users:"):].isdigit()
+
+
+async def _lookup(client: Any, inputs: list[str]) -> list[Any]:
+    """One outcome per input, in order: user URNs fetched directly, everything else resolved."""
+    urns = [i for i in inputs if is_user_urn(i)]
+    others = [i for i in inputs if not is_user_urn(i)]
+    by_input: dict[str, Any] = {}
+    if urns:
+        by_input.update({o.input: o for o in (await client.users_many(urns)).outcomes})
+    if others:
+        by_input.update({o.input: o for o in (await client.resolve_many(others)).outcomes})
+    return [by_input[i] for i in inputs]
 
 
 async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]:
@@ -90,7 +105,7 @@ async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]
     if not rows:
         return {"retried": 0, "resolved": 0, "failed": 0}
     wanted = [Wanted(r["input"]) for r in rows]
-    report = record_outcomes(conn, wanted, (await client.resolve_many([w.input for w in wanted])).outcomes)
+    report = record_outcomes(conn, wanted, await _lookup(client, [w.input for w in wanted]))
     return {"retried": len(rows), "resolved": len(report["added"]) + len(report["already"]), "failed": len(report["failed"])}
 
 

@@ -1,9 +1,10 @@
 """A realistic synthetic index written straight into schema v1 with SQL (for export benchmarks and tests).
 
 Realistic means: varied titles (often "Artist - Title (X Remix)" with feat./free-download noise),
-SoundCloud-like numeric URNs growing with upload time, permalink slugs, ~3,000 uploaders per
-10,000 tracks, a few hundred watched artists whose likes/reposts/uploads give about 3 provenance
-rows per track (first seen by one backfill, then by syncs every few hours), ~10% judged tracks.
+SoundCloud-like numeric URNs growing with upload time, permalink slugs (~8% not the title's:
+renamed or repeated titles), ~3,000 uploaders per 10,000 tracks, a few hundred watched artists
+whose likes/reposts/uploads give about 3 provenance rows per track (first seen by one backfill,
+then by syncs every few hours), ~10% judged tracks.
 """
 
 from __future__ import annotations
@@ -222,6 +223,17 @@ def _title(rng: random.Random, uploader: str, names: list[str]) -> str:
     return core
 
 
+def _track_slug(rng: random.Random, title: str, names: list[str]) -> str:
+    """The URL slug of a track: usually its title's, but ~4% were renamed after upload (the slug keeps
+    the first title) and ~4% repeat an earlier title by the same uploader (`-2`, `-3` suffix)."""
+    r = rng.random()
+    if r < 0.04:
+        return _slug(_title(rng, "", names))
+    if r < 0.08:
+        return f"{_slug(title)}-{rng.choice((2, 2, 2, 3, 4))}"
+    return _slug(title)
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -233,6 +245,7 @@ def build_index(
     from music_minion.store import connect
 
     rng = random.Random(seed)
+    slugs = random.Random(seed + 1)  # apart, so the rest of the index does not depend on it
     conn = connect(path)
     now = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
     n_uploaders = max(5, tracks * 3 // 10)
@@ -301,7 +314,7 @@ def build_index(
                 title,
                 f"soundcloud:users:{user_ids[u]}",
                 names[u],
-                f"https://soundcloud.com/{_slug(names[u])}/{_slug(title)}",
+                f"https://soundcloud.com/{_slug(names[u])}/{_track_slug(slugs, title, names)}",
                 rng.randint(3_600_000, 7_200_000) if mix else rng.randint(120_000, 480_000),
                 None if rng.random() < 0.15 else rng.choice(GENRES),
                 tags or None,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from music_minion import export
+from music_minion.store import snapshot
 from music_minion.timeutil import parse_timestamp
 
 from .conftest import EDGE_TITLE, sqlite_rows
@@ -115,11 +117,14 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
                 pa.timestamp("s", tz="UTC"),
                 pa.timestamp("ms", tz="UTC"),
             ), (table, name)
-        got = [tuple(d.values()) for d in t.to_pylist()]
+        data = t.to_pylist()
+        if table == "tracks":  # URNs and URL are stored in parts: rebuild them as documented
+            data = [export.expand_track(d) for d in data]
+        got = [tuple(d.values()) for d in data]
         if table == "provenance":
             got.sort()
         want = []
-        names = schema.names
+        names = snapshot.columns(table)
         for row in rows:
             want.append(
                 tuple(
@@ -136,11 +141,17 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
         assert got == want, table
     tracks = pq.read_table(out / "tracks.parquet")
     assert tracks.schema.field("track_id").type == pa.int64()
+    assert tracks.schema.field("sc_id").type == pa.int64()
     assert pa.types.is_dictionary(tracks.schema.field("uploader_name").type)
+    # Regular values are stored only in their compact form.
+    compact = tracks.to_pylist()
+    assert all(d["urn"] is None and d["sc_id"] is not None for d in compact)
+    derived = sum(d["permalink_url"] is None and d["slug"] is None for d in compact)
+    assert derived > 0.8 * len(compact)
     assert pa.types.is_dictionary(
         pq.read_table(out / "provenance.parquet").schema.field("kind").type
     )
-    edge = next(d for d in tracks.to_pylist() if d["track_id"] == 90001)
+    edge = next(d for d in compact if d["track_id"] == 90001)
     assert (
         edge["status_changed_at"] == datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
         and edge["created_at"] is None
@@ -216,7 +227,7 @@ def test_empty_index_writes_headers_and_empty_arrays(mm, home, tmp_path):
 
 
 def test_rows_stream_in_batches(index):
-    from music_minion.store import connect, snapshot
+    from music_minion.store import connect
 
     conn = connect(index)
     sizes = [len(b) for b in snapshot.batches(conn, "provenance", size=100)]
@@ -226,7 +237,6 @@ def test_rows_stream_in_batches(index):
 
 def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monkeypatch):
     """Rows written by another connection during an export appear in none of its files (no dangling ids)."""
-    from music_minion import export
     from music_minion.store import connect
 
     real = export._write_json
@@ -257,7 +267,6 @@ def test_tables_form_one_snapshot_while_a_sync_writes(mm, index, tmp_path, monke
 
 
 def test_progress_counts_every_row_and_trailing_slash_means_folder(index, tmp_path):
-    from music_minion import export
     from music_minion.store import connect
 
     calls: list[tuple[int, int]] = []
@@ -295,3 +304,80 @@ def test_a_mistyped_stored_value_is_one_clear_line(mm, index, tmp_path):
         (tmp_path / "pq").glob(".*partial")
     )
     assert mm("export", "csv", tmp_path / "csv").code == 0  # text formats keep the value as stored
+
+
+# (urn, uploader_urn, title, permalink_url): values that fit the compact patterns and values that do not.
+ODD_TRACKS = [
+    (
+        "soundcloud:tracks:7",
+        "soundcloud:users:0",
+        "Café — Déjà Vu!",
+        "https://soundcloud.com/x/caf-d-j-vu",
+    ),
+    (
+        "soundcloud:tracks:8",
+        "soundcloud:users:1",
+        "Café — Déjà Vu!",
+        "https://soundcloud.com/x/cafe-deja-vu",
+    ),
+    ("soundcloud:tracks:007", "soundcloud:users:12", "A", "https://soundcloud.com/x/a"),
+    ("soundcloud:playlists:9", "soundcloud:users:-3", None, "https://soundcloud.com/x/untitled"),
+    ("soundcloud:tracks:10", None, "!!!", "https://soundcloud.com/x/sets/mix"),
+    ("soundcloud:tracks:11", "users:5", "B B", "https://soundcloud.com/x/b-b?in=x"),
+    ("soundcloud:tracks:12", "soundcloud:users:5", "B B", "http://soundcloud.com/x/b-b"),
+    (
+        "soundcloud:tracks:13",
+        "soundcloud:users:5",
+        "İstanbul 東京",
+        "https://soundcloud.com/x/i-stanbul",
+    ),
+    ("soundcloud:tracks:14", "soundcloud:users:5", "B B", "https://soundcloud.com/x/B-B"),
+    ("soundcloud:tracks:99999999999999999999", "soundcloud:users:5", "Ok", None),
+]
+
+
+def test_parquet_tracks_rebuild_every_odd_value_exactly(mm, home, tmp_path):
+    """Values off the compact patterns are kept whole; regular ones are rebuilt from their parts."""
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from music_minion.store import connect, database_path
+
+    conn = connect(database_path(home / "data"))
+    conn.executemany(
+        "INSERT INTO tracks (urn, uploader_urn, title, permalink_url, first_seen_at, updated_at) "
+        "VALUES (?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        ODD_TRACKS,
+    )
+    conn.close()
+    r = mm("export", "parquet", tmp_path / "t.parquet", "--what", "tracks")
+    assert r.code == 0, r.err
+    stored = pq.read_table(tmp_path / "t.parquet").to_pylist()
+    rebuilt = [export.expand_track(d) for d in stored]
+    assert [
+        (d["urn"], d["uploader_urn"], d["title"], d["permalink_url"]) for d in rebuilt
+    ] == ODD_TRACKS
+    by_urn = {d["urn"]: s for d, s in zip(rebuilt, stored, strict=True)}
+    # Derivable: only the parts are stored.
+    first = by_urn["soundcloud:tracks:7"]
+    assert (first["sc_id"], first["urn"], first["uploader_sc_id"], first["uploader_urn"]) == (
+        7,
+        None,
+        0,
+        None,
+    )
+    assert (first["uploader_permalink"], first["slug"], first["permalink_url"]) == ("x", None, None)
+    # A slug that is not the title's is kept (transliterated accents, case); odd URLs are kept whole.
+    assert by_urn["soundcloud:tracks:8"]["slug"] == "cafe-deja-vu"
+    assert by_urn["soundcloud:tracks:14"]["slug"] == "B-B"
+    assert by_urn["soundcloud:tracks:11"]["permalink_url"] == "https://soundcloud.com/x/b-b?in=x"
+    assert by_urn["soundcloud:tracks:11"]["uploader_sc_id"] is None
+    assert by_urn["soundcloud:tracks:007"]["sc_id"] is None
+    assert by_urn["soundcloud:tracks:99999999999999999999"]["sc_id"] is None
+    # CSV keeps the full values as stored.
+    assert mm("export", "csv", tmp_path / "t.csv", "--what", "tracks").code == 0
+    with open(tmp_path / "t.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(d["urn"], d["permalink_url"]) for d in rows] == [
+        (u, p or "") for u, _, _, p in ODD_TRACKS
+    ]

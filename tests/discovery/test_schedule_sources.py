@@ -119,3 +119,14 @@ def test_parse_import_plain_lines_and_csv(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(UserError, match="not UTF-8"):
         parse_import(binary)
+
+
+def test_track_row_drops_counts_sqlite_cannot_store() -> None:
+    from music_minion.discovery.sources import track_row
+    from music_minion.soundcloud.models import Track
+    from music_minion.store import tracks as tracks_store
+
+    t = Track(urn="soundcloud:tracks:1", title="x", duration_ms=2**63, playback_count=2**63 - 1, likes_count=-(2**63) - 1, reposts_count=3)
+    row = dict(zip(tracks_store.TRACK_COLUMNS, track_row(t), strict=True))
+    assert (row["duration_ms"], row["playback_count"], row["likes_count"], row["reposts_count"]) == (None, 2**63 - 1, None, 3)
+    assert row["urn"] == "soundcloud:tracks:1" and row["title"] == "x"

@@ -117,7 +117,15 @@ async def walk(source: Source, client: Any, *, page_cap: int | None,
     return out
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _int(v: Any) -> int | None:
+    """An integer SQLite can store; an absurd count (beyond 64 bits) becomes unknown."""
+    return v if v is None or _INT64[0] <= v <= _INT64[1] else None
+
+
 def track_row(t: Any) -> tuple:
     """A client Track as the store's plain row (store/tracks.TRACK_COLUMNS order)."""
-    return (t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, t.duration_ms, t.genre, t.tag_list,
-            t.bpm, t.created_at, t.access, t.playback_count, t.likes_count, t.reposts_count)
+    return (t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, _int(t.duration_ms), t.genre, t.tag_list,
+            t.bpm, t.created_at, t.access, _int(t.playback_count), _int(t.likes_count), _int(t.reposts_count))

@@ -13,7 +13,7 @@ TIMESTAMP(MILLIS) of whole seconds; every reader sees UTC timestamps), low-cardi
 dictionary-encoded, ids and timestamps delta-encoded, zstd-compressed. CSV and JSON
 need only the standard library; their timestamps are ISO-8601 UTC text (`2026-01-02T03:04:05Z`).
 
-Parquet `tracks` stores what is derivable once (see `compact_track` / `expand_track`): the URNs
+Parquet `tracks` rows are ordered by upload time (then id), and store what is derivable once (see `compact_track` / `expand_track`): the URNs
 as integer ids (`sc_id`, `uploader_sc_id`) and the page URL as `uploader_permalink` plus a `slug`
 kept only when it is not `slugify(title)`. A value that does not fit its pattern is kept whole in
 the original column (`urn`, `uploader_urn`, `permalink_url`, else NULL), so every value is exactly
@@ -206,7 +206,9 @@ def export(
         def batches(table: str) -> Iterator[list[tuple]]:
             nonlocal counted
             size = _ROW_GROUP if columnar else 10_000
-            for batch in snapshot.batches(conn, table, epoch_seconds=columnar, size=size):
+            for batch in snapshot.batches(
+                conn, table, epoch_seconds=columnar, columnar=columnar, size=size
+            ):
                 yield batch
                 counted += len(batch)
                 if progress:

@@ -121,6 +121,11 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
         if table == "tracks":  # URNs and URL are stored in parts: rebuild them as documented
             data = [export.expand_track(d) for d in data]
         got = [tuple(d.values()) for d in data]
+        if table == "tracks":  # ordered by upload time (unknown first), then id
+            assert [d["track_id"] for d in data] == [
+                r[0] for r in sorted(rows, key=lambda r: (r[10] is not None, r[10] or "", r[0]))
+            ]
+            got.sort(key=lambda r: r[0])
         if table == "provenance":
             got.sort()
         want = []

@@ -13,9 +13,10 @@ TIMESTAMP(MILLIS) of whole seconds; every reader sees UTC timestamps), low-cardi
 dictionary-encoded, ids and timestamps delta-encoded, zstd-compressed. CSV and JSON
 need only the standard library; their timestamps are ISO-8601 UTC text (`2026-01-02T03:04:05Z`).
 
-Parquet `tracks` rows are ordered by upload time (then id), and store what is derivable once (see `compact_track` / `expand_track`): the URNs
-as integer ids (`sc_id`, `uploader_sc_id`) and the page URL as `uploader_permalink` plus a `slug`
-kept only when it is not `slugify(title)`. A value that does not fit its pattern is kept whole in
+Parquet `tracks` rows are ordered by upload time (then id) and store what is derivable once
+(`compact_track`; `expand_track` and `full_tracks` rebuild it): the URNs as integer ids (`sc_id`,
+`uploader_sc_id`) and the page URL as `uploader_permalink` plus a `slug` kept only when it is not
+`slugify(title)`. A value that does not fit its pattern is kept whole in
 the original column (`urn`, `uploader_urn`, `permalink_url`, else NULL), so every value is exactly
 reconstructible:
     urn           = coalesce(urn, 'soundcloud:tracks:' || sc_id)
@@ -348,6 +349,34 @@ def expand_track(row: dict[str, Any]) -> dict[str, Any]:
             v = row[c]
         out[c] = v
     return out
+
+
+def full_tracks(compact):
+    """A Parquet `tracks` table (pyarrow.Table) with `urn`, `uploader_urn` and `permalink_url` rebuilt,
+    in the CSV/JSON column order: the documented reconstruction, computed by Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def joined(prefix: str, ids, *rest) -> Any:
+        parts = [pa.scalar(prefix), pc.cast(ids, pa.string()), *rest]
+        return pc.binary_join_element_wise(*parts, pa.scalar(""))
+
+    t = compact
+    title = pc.cast(t["title"], pa.string())
+    derived = pc.utf8_lower(
+        pc.utf8_trim(pc.replace_substring_regex(title, r"[^A-Za-z0-9]+", "-"), "-")
+    )
+    owner = pc.cast(t["uploader_permalink"], pa.string())
+    url = joined("https://soundcloud.com/", owner, pa.scalar("/"), pc.coalesce(t["slug"], derived))
+    rebuilt = {
+        "urn": pc.coalesce(t["urn"], joined("soundcloud:tracks:", t["sc_id"])),
+        "uploader_urn": pc.coalesce(
+            t["uploader_urn"], joined("soundcloud:users:", t["uploader_sc_id"])
+        ),
+        "permalink_url": pc.coalesce(t["permalink_url"], url),
+    }
+    cols = snapshot.columns("tracks")
+    return pa.table({c: rebuilt[c] if c in rebuilt else t[c] for c in cols})
 
 
 def arrow_schema(table: str):

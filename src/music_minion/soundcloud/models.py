@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -64,6 +64,11 @@ def to_dict(item: Any) -> Any:
 
 
 # ---- wire shapes (only the fields we keep; the rest is skipped by the decoder) -------------
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# What SQLite can store: a bigger number fails the typed decoder and the lenient path makes it None.
+Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
+
+
 class _WMini(msgspec.Struct):
     urn: str | None = None
     username: str | None = None
@@ -71,41 +76,41 @@ class _WMini(msgspec.Struct):
 
 class _WUser(msgspec.Struct):
     urn: str
-    id: int | None = None
+    id: Int64 | None = None
     username: str | None = None
     permalink: str | None = None
     permalink_url: str | None = None
-    followers_count: int | None = None
-    track_count: int | None = None
+    followers_count: Int64 | None = None
+    track_count: Int64 | None = None
     avatar_url: str | None = None
 
 
 class _WTrack(msgspec.Struct):
     urn: str
-    id: int | None = None
+    id: Int64 | None = None
     title: str | None = None
     user: _WMini | None = None
     user_urn: str | None = None
     permalink_url: str | None = None
-    duration: int | None = None
+    duration: Int64 | None = None
     genre: str | None = None
     tag_list: str | None = None
     bpm: float | None = None
     created_at: str | None = None
     access: str | None = None
     streamable: bool | None = None
-    playback_count: int | None = None
-    favoritings_count: int | None = None
-    likes_count: int | None = None
-    reposts_count: int | None = None
+    playback_count: Int64 | None = None
+    favoritings_count: Int64 | None = None
+    likes_count: Int64 | None = None
+    reposts_count: Int64 | None = None
 
 
 class _WPlaylist(msgspec.Struct):
     urn: str
-    id: int | None = None
+    id: Int64 | None = None
     title: str | None = None
     sharing: str | None = None
-    track_count: int | None = None
+    track_count: Int64 | None = None
     permalink_url: str | None = None
     tracks: list[msgspec.Raw] | None = None
     user_urn: str | None = None
@@ -177,12 +182,12 @@ def _str(v: Any) -> str | None:
 def _int(v: Any) -> int | None:
     if isinstance(v, bool):
         return None
-    if isinstance(v, int):
-        return v
     if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
-        return int(v)
+        v = int(v)
+    elif isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        v = int(v)
+    if isinstance(v, int) and INT64_MIN <= v <= INT64_MAX:
+        return v
     return None
 
 

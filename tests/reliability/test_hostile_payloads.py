@@ -44,7 +44,7 @@ odd_text = st.one_of(
 json_scalar = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-(2**63), 2**63 - 1),
+    st.integers(-(2**70), 2**70),
     st.floats(allow_nan=False, allow_infinity=False),
     odd_text,
 )
@@ -298,5 +298,43 @@ def test_merge_stores_each_good_track_once_at_its_first_position(items_flags, ki
         for urn, title, duration in conn.execute("SELECT urn, title, duration_ms FROM tracks"):
             assert (title, duration) == (by_urn[urn].title, by_urn[urn].duration_ms)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+def test_numbers_sqlite_cannot_hold_become_none_and_the_track_is_stored() -> None:
+    from music_minion.discovery.sources import track_row
+    from music_minion.store import provenance as prov
+
+    body = json.dumps(
+        {
+            "collection": [
+                {
+                    "urn": "soundcloud:tracks:1",
+                    "playback_count": 2**64,
+                    "duration": 9.223372036854776e18,
+                    "title": "big",
+                },
+                {
+                    "urn": "soundcloud:tracks:2",
+                    "likes_count": "99999999999999999999",
+                    "id": -(2**63) - 1,
+                    "duration": 1000,
+                },
+            ]
+        }
+    ).encode()
+    tracks = decode_page(body, "tracks").items
+    assert [(t.playback_count, t.duration_ms, t.likes_count, t.id) for t in tracks] == [
+        (None, None, None, None),
+        (None, 1000, None, None),
+    ]
+    conn = _fresh_db()
+    try:
+        artist_id = conn.execute("SELECT id FROM artists").fetchone()[0]
+        res = prov.merge_source(
+            conn, artist_id, "like", [track_row(t) for t in tracks], "2026-01-01T00:00:00Z"
+        )
+        assert res.provenance_new == 2
     finally:
         conn.close()

@@ -31,11 +31,11 @@ BAD = ("Traceback", "database is locked", "database is busy")
 
 @pytest.fixture
 def busy(use_home, mm):
-    """A small world whose every response takes 15 ms, two requests at a time: a sync lasts seconds."""
+    """A small world whose every response takes 25 ms, two requests at a time: a sync lasts seconds."""
     with start_emulator(seed=4, size="small") as emu:
         home = use_home("racer")
         setup_home(emu, home, mm, **{"soundcloud.max_concurrency": "2"})
-        emu.set_faults("rate=0,latency_ms=15")
+        emu.set_faults("rate=0,latency_ms=25")
         yield emu, home
 
 

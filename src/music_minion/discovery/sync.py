@@ -179,6 +179,8 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
         if opts.full:
             totals.tracks_deleted = await _check_gone_tracks(client, conn, totals)
         summary["artists_planned"] = len(rows)
+        if totals.tracks_new:
+            summary["library"] = _match_new_tracks(conn, cfg, totals)
         if opts.learn:
             summary["learn"] = await _call_part("learn", client, conn, cfg, totals)
         if opts.push:
@@ -205,7 +207,7 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
         try:
             sync_runs.finish(
                 conn, run_id, status,
-                {k: summary[k] for k in ("client", "errors", "durations_s", "resolution", "learn", "push",
+                {k: summary[k] for k in ("client", "errors", "durations_s", "resolution", "library", "learn", "push",
                                          "provenance_gone", "tracks_deleted", "artists_failed") if k in summary},
                 artists_done=totals.artists_done, tracks_new=totals.tracks_new,
                 provenance_new=totals.provenance_new, requests=summary["requests"],
@@ -368,6 +370,17 @@ async def _check_gone_tracks(client: Any, conn: sqlite3.Connection, totals: Tota
     missing = [u for u in urns if u not in found]
     with prov.write_transaction(conn):
         return tracks_store.set_status(conn, missing, "deleted", now_iso())
+
+
+def _match_new_tracks(conn: sqlite3.Connection, cfg: Any, totals: Totals) -> dict[str, Any]:
+    """Give local files without a match a try against the tracks this sync added (owned → off the feed)."""
+    from music_minion.library.match import match_from_config
+
+    try:
+        return match_from_config(conn, cfg)
+    except Exception as e:  # noqa: BLE001 - matching trouble never undoes the merges
+        totals.errors[f"library:{_err_kind(e)}"] += 1
+        return {"skipped": True, "reason": _err_kind(e)}
 
 
 async def _call_part(part: str, client: Any, conn: sqlite3.Connection, cfg: Any, totals: Totals) -> dict[str, Any]:

@@ -301,13 +301,13 @@ def match_library(
             "set match_review at or below match_auto",
         )
     started = time.perf_counter()
+    files = local_files.files_for_matching(conn, redo=redo)
     matcher = Matcher(
-        local_files.tracks_for_matching(conn),
+        local_files.tracks_for_matching(conn) if files else [],  # nothing to match: skip loading tracks
         auto=auto,
         review=review,
         duration_tolerance_s=duration_tolerance_s,
     )
-    files = local_files.files_for_matching(conn, redo=redo)
     verdicts = match_files(matcher, files)
     local_files.save_matches(
         conn, [(v.file_id, v.track_id, v.status, v.score) for v in verdicts], now_iso()

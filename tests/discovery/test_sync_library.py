@@ -35,3 +35,13 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
 
     again = mm("sync", "--all", "--json").json()
     assert "library" not in again  # no new tracks: the library is not re-matched
+
+
+def test_human_summary_reports_learning_and_linking(logged_in, mm, home) -> None:
+    watch_all(logged_in)
+    first = mm("sync")
+    assert first.code == 0, first.err
+    likes = len(logged_in.world.list_for("likes", logged_in.user_urn))
+    assert f"learned: {likes} new likes of mine; judgments " in first.out
+    again = mm("sync", "--all")
+    assert "learned: 0 new likes of mine; judgments 0 added, 0 changed, 0 removed" in again.out

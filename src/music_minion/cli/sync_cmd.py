@@ -87,7 +87,16 @@ def _human_summary(d: dict[str, Any]) -> None:
         click.echo("errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(d["errors"].items())), err=True)
     if d.get("provenance_gone") or d.get("tracks_deleted"):
         click.echo(f"gone from lists: {d['provenance_gone']} picks; deleted tracks: {d['tracks_deleted']}")
-    for part in ("learn", "push"):
+    learn, library = d.get("learn"), d.get("library")
+    if isinstance(learn, dict) and not learn.get("skipped"):
+        likes, judged = learn.get("likes") or {}, learn.get("judgments") or {}
+        click.echo(
+            f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
+            f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
+        )
+    if isinstance(library, dict) and not library.get("skipped") and (library.get("exact") or library.get("auto") or library.get("review")):
+        click.echo(f"library: {library.get('exact', 0) + library.get('auto', 0)} files linked, {library.get('review', 0)} to review")
+    for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, table
+from music_minion.cli.common import emit, json_option, run_with_client, table
 from music_minion.errors import UserError
 
 EPILOG = """\b
@@ -25,25 +23,6 @@ Examples:
 @click.group("artists", epilog=EPILOG)
 def artists() -> None:
     """Watched artists: add, import, list, remove, weigh."""
-
-
-def _client_run(fn: Any, *, auth: str = "auto") -> Any:
-    """Open the store and a client, run `fn(client, conn)` in one event loop."""
-    from music_minion import config
-    from music_minion.soundcloud.client import SoundCloudClient
-    from music_minion.store import open_store
-
-    cfg = config.load()
-    conn = open_store(cfg)
-
-    async def go() -> Any:
-        async with SoundCloudClient.from_config(cfg, auth=auth) as client:  # type: ignore[arg-type]
-            return await fn(client, conn)
-
-    try:
-        return asyncio.run(go())
-    finally:
-        conn.close()
 
 
 def _report(d: dict[str, list[dict]]) -> None:
@@ -69,7 +48,7 @@ def add(ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier:
     wanted = [Wanted(normalize_input(i), weight, tier) for i in inputs if i.strip()]
     if not wanted:
         raise UserError("no artist given", "pass a SoundCloud URL or permalink", exit_code=2)
-    result = _client_run(lambda c, conn: add_artists(c, conn, wanted))
+    result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
     emit(result, _report)
     if result["failed"] and not (result["added"] or result["already"]):
         ctx.exit(1)
@@ -84,7 +63,7 @@ def import_file(file: Path) -> None:
     from music_minion.discovery.artists import parse_import
 
     wanted = parse_import(file)
-    result = _client_run(lambda c, conn: add_artists(c, conn, wanted))
+    result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
     emit(result, _report)
 
 
@@ -94,7 +73,7 @@ def import_followings() -> None:
     """Watch every user I follow on SoundCloud (needs `auth login`)."""
     from music_minion.discovery.artists import import_followings as run_import
 
-    result = _client_run(lambda c, conn: run_import(c, conn), auth="user")
+    result = run_with_client(lambda c, conn, _cfg: run_import(c, conn), auth="user")
     emit(result, lambda d: click.echo(f"watching {d['added']} new artist(s); {d['already']} already watched"))
 
 

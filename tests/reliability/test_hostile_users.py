@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -327,3 +328,35 @@ def test_export_and_config_set_on_a_full_disk(mm, filled: Path, tiny_fs, monkeyp
         if p.exists() and (p.is_file() or any(p.iterdir()))
     ]
     assert not leftovers, [list(p.iterdir()) if p.is_dir() else p for p in leftovers]
+
+
+def test_library_scan_of_a_folder_with_a_fifo_dangling_links_and_a_loop(tmp_path: Path) -> None:
+    """A named pipe called song.mp3 would block a reader forever; links lead nowhere or in circles."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.reliability.conftest import Home
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    os.mkfifo(lib / "song.mp3")
+    (lib / "gone.flac").symlink_to(tmp_path / "nowhere.flac")
+    (lib / "loop").symlink_to(lib)
+    (lib / "tiny.wav").write_bytes(b"x")
+    home = Home(tmp_path / "home")
+    r = subprocess.run(
+        [sys.executable, "-m", "music_minion", "library", "scan", str(lib), "--json"],
+        env=home.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    summary = json.loads(r.stdout)
+    assert (summary["files"], summary["unreadable"]) == (
+        1,
+        1,
+    )  # tiny.wav; the pipe was never opened
+    assert integrity_ok(home.db_path)

@@ -30,6 +30,7 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
     from music_minion.store import artists as artists_store
     from music_minion.store import connect
     from music_minion.store import provenance as prov
+    from music_minion.store.db import write_transaction
 
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.db")
@@ -39,7 +40,7 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
         total = 0
         t0 = time.perf_counter()
         for start in range(0, len(walks), group):
-            with prov.write_transaction(conn):
+            with write_transaction(conn):
                 for a, kind, rows in walks[start:start + group]:
                     total += prov.merge_source(conn, ids[a], kind, rows, "2026-01-01T00:00:00Z", cache=cache,
                                                transaction=False).provenance_new

@@ -47,7 +47,7 @@ def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, 
     """
     from music_minion.discovery.feed import build_feed, remember_rows
     from music_minion.discovery.ranking import RankingConfig
-    from music_minion.store.provenance import write_transaction
+    from music_minion.store.db import write_transaction
     from music_minion.timeutil import now
 
     cfg, conn = _open()

@@ -35,7 +35,7 @@ from music_minion.discovery.ranking import (
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
-from music_minion.store.provenance import write_transaction
+from music_minion.store.db import write_transaction
 from music_minion.timeutil import now, now_iso
 
 STATE_AT = "ranking.refreshed_at"

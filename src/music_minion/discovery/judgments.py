@@ -13,7 +13,7 @@ from typing import Any
 
 from music_minion.errors import UserError
 from music_minion.store import judgments as store
-from music_minion.store.provenance import write_transaction
+from music_minion.store.db import write_transaction
 from music_minion.store.ranking import mark_dirty_tracks
 from music_minion.timeutil import now_iso
 

@@ -16,7 +16,7 @@ from music_minion.discovery.sources import track_row
 from music_minion.errors import UserError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
-from music_minion.store.provenance import write_transaction
+from music_minion.store.db import write_transaction
 from music_minion.timeutil import now_iso
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import Any
 from music_minion.errors import UserError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
-from music_minion.store.provenance import write_transaction
+from music_minion.store.db import write_transaction
 from music_minion.timeutil import now_iso
 
 KV_PLAYLIST_URN = "playlist.urn"

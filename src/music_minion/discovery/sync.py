@@ -28,6 +28,7 @@ from music_minion.discovery.sources import ArtistSource, Walk, configured_source
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
 from music_minion.store import sync_runs
+from music_minion.store.db import write_transaction
 from music_minion.timeutil import now, now_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -289,7 +290,7 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
     def merge_group(group: list[Fetched]) -> None:
         stamp = now()
         now_text = to_iso(stamp)
-        with prov.write_transaction(conn):
+        with write_transaction(conn):
             for f in group:
                 a = artists[f.job.artist_id]
                 a.pending -= 1
@@ -368,7 +369,7 @@ async def _check_gone_tracks(client: Any, conn: sqlite3.Connection, totals: Tota
         totals.errors[_err_kind(e)] += 1
         return 0
     missing = [u for u in urns if u not in found]
-    with prov.write_transaction(conn):
+    with write_transaction(conn):
         return tracks_store.set_status(conn, missing, "deleted", now_iso())
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -87,6 +89,18 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
             f"INSERT INTO schema_migrations VALUES ({version}, '{name}', '{now_iso()}');\n"
             f"PRAGMA user_version = {version};\nCOMMIT;"
         )
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error) on an autocommit connection."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def open_store(cfg=None, *, readonly: bool = False) -> sqlite3.Connection:

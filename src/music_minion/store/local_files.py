@@ -8,11 +8,11 @@ rejected track id so the same pair is never proposed again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from music_minion.errors import UserError
+from music_minion.store.db import write_transaction
 
 OWNED_STATUSES = ("exact", "auto", "accepted")
 # SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
@@ -63,16 +63,6 @@ _LIST_ORDER = " ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path
 _OWNED_SQL = "SELECT DISTINCT track_id FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT on an autocommit connection (rollback on error)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def scan_index(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int, str]]:
@@ -106,7 +96,7 @@ def write_scanned(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> No
     """Insert or update scanned files (tuples in SCANNED_COLUMNS order) in one transaction."""
     if not rows:
         return
-    with transaction(conn):
+    with write_transaction(conn):
         conn.executemany(_UPSERT, rows)
 
 
@@ -114,7 +104,7 @@ def mark_gone(conn: sqlite3.Connection, file_ids: Iterable[int], when: str) -> i
     """Mark files that are no longer on disk as gone (their rows and decisions are kept)."""
     params = [(when, i) for i in file_ids]
     if params:
-        with transaction(conn):
+        with write_transaction(conn):
             conn.executemany(
                 "UPDATE local_files SET status = 'gone', gone_at = ? WHERE id = ? AND status != 'gone'",
                 params,
@@ -264,7 +254,7 @@ def save_matches(
         for file_id, track_id, status, score in results
     ]
     if params:
-        with transaction(conn):
+        with write_transaction(conn):
             conn.executemany(
                 "UPDATE local_files SET track_id = ?, match_status = ?, match_score = ?, matched_at = ? "
                 "WHERE id = ? AND (match_status IS NULL OR match_status NOT IN ('accepted', 'rejected'))",
@@ -294,7 +284,7 @@ def decide_reviews(
     """
     status = "accepted" if accept else "rejected"
     out = []
-    with transaction(conn):
+    with write_transaction(conn):
         for file_id in file_ids:
             row = conn.execute(
                 "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)

@@ -9,25 +9,14 @@ row sets its `gone_at`, and seeing it again clears it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from music_minion.store import tracks as tracks_store
+from music_minion.store.db import write_transaction
 
 KINDS = ("like", "repost", "upload")
 
-
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error) on an autocommit connection."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def tune_writer(conn: sqlite3.Connection, *, cache_mib: int = 64, checkpoint_pages: int = 16_384) -> None:

@@ -13,17 +13,10 @@ TIMESTAMP(MILLIS) of whole seconds; every reader sees UTC timestamps), low-cardi
 dictionary-encoded, ids and timestamps delta-encoded, zstd-compressed. CSV and JSON
 need only the standard library; their timestamps are ISO-8601 UTC text (`2026-01-02T03:04:05Z`).
 
-Parquet `tracks` rows are ordered by upload time (then id) and store what is derivable once
-(`compact_track`; `expand_track` and `full_tracks` rebuild it): the URNs as integer ids (`sc_id`,
-`uploader_sc_id`) and the page URL as `uploader_permalink` plus a `slug` kept only when it is not
-`slugify(title)`. A value that does not fit its pattern is kept whole in
-the original column (`urn`, `uploader_urn`, `permalink_url`, else NULL), so every value is exactly
-reconstructible:
-    urn           = coalesce(urn, 'soundcloud:tracks:' || sc_id)
-    uploader_urn  = coalesce(uploader_urn, 'soundcloud:users:' || uploader_sc_id)
-    permalink_url = coalesce(permalink_url, 'https://soundcloud.com/' || uploader_permalink || '/'
-                             || coalesce(slug, slugify(title)))
-with slugify(t) = lower(trim(regexp_replace(t, '[^A-Za-z0-9]+', '-', 'g'), '-')).
+Parquet `tracks` has the very columns and values of CSV/JSON (full `urn`, `uploader_urn`,
+`permalink_url`): any Parquet reader gets them without our code. Its rows are ordered by upload
+time (then id), so timestamps and ids delta-encode to a few bits; sort by `track_id` for the
+CSV/JSON order.
 """
 
 from __future__ import annotations
@@ -31,7 +24,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,8 +42,6 @@ INSTALL_HINT = "pip install 'music-minion[analytics]'"
 # Column types beyond plain strings; every other column is a string.
 _INT = {
     "track_id",
-    "sc_id",
-    "uploader_sc_id",
     "artist_id",
     "duration_ms",
     "playback_count",
@@ -63,8 +53,8 @@ _FLOAT = {"bpm", "weight", "check_interval_hours"}
 _BOOL = {"watched"}
 # Few distinct values: dictionary-encoded (and a categorical for Arrow readers).
 _CATEGORY = {
+    "uploader_urn",
     "uploader_name",
-    "uploader_permalink",
     "genre",
     "access",
     "status",
@@ -75,21 +65,10 @@ _CATEGORY = {
     "resolve_status",
 }
 # Columns left out of delta encoding: high-entropy numbers in no order (plain is smaller).
-_NO_DELTA = {"uploader_sc_id", "playback_count", "likes_count", "reposts_count"}
+_NO_DELTA = {"playback_count", "likes_count", "reposts_count"}
 _ROW_GROUP = 256 * 1024
 # zstd 19: about 2.5% smaller files than 15 (and 6% than 9), still well under a second per 10k tracks.
 ZSTD_LEVEL = 19
-
-# Parquet `tracks`: the exported columns with the URNs and the URL stored in derivable parts.
-_COMPACT_TRACKS = {
-    "urn": ("sc_id", "urn"),
-    "uploader_urn": ("uploader_sc_id", "uploader_urn"),
-    "permalink_url": ("uploader_permalink", "slug", "permalink_url"),
-}
-_TRACK_URN = re.compile(r"soundcloud:tracks:(0|[1-9][0-9]{0,17})")
-_USER_URN = re.compile(r"soundcloud:users:(0|[1-9][0-9]{0,17})")
-_TRACK_URL = re.compile(r"https://soundcloud\.com/([^/?#]+)/([^/?#]+)")
-_NOT_SLUG = re.compile(r"[^A-Za-z0-9]+")
 
 
 @dataclass
@@ -286,106 +265,13 @@ def _with_bools(row: tuple, idx: list[int], values: tuple[Any, Any]) -> tuple:
     return tuple(out)
 
 
-def slugify(title: str | None) -> str | None:
-    """The slug a title gives: ASCII letters and digits, runs of anything else as one `-`, lowercase."""
-    if title is None:
-        return None
-    return _NOT_SLUG.sub("-", title).strip("-").lower()
-
-
-def parquet_columns(table: str) -> list[str]:
-    """The column names of `table` in a Parquet export (tracks store URNs and the URL in parts)."""
-    if table != "tracks":
-        return snapshot.columns(table)
-    out: list[str] = []
-    for c in snapshot.columns(table):
-        out.extend(_COMPACT_TRACKS.get(c, (c,)))
-    return out
-
-
-def _int_id(pattern: re.Pattern[str], value: Any) -> tuple[int | None, Any]:
-    """(id, None) when `value` is `<prefix>N` exactly, else (None, value) to keep it whole."""
-    m = pattern.fullmatch(value) if isinstance(value, str) else None
-    return (int(m.group(1)), None) if m else (None, value)
-
-
-def compact_track(row: tuple, cols: list[str]) -> tuple:
-    """One exported `tracks` row (in `cols` order) in Parquet form (in `parquet_columns('tracks')` order)."""
-    values = dict(zip(cols, row, strict=True))
-    out: list[Any] = []
-    for c in cols:
-        v = values[c]
-        if c == "urn":
-            out.extend(_int_id(_TRACK_URN, v))
-        elif c == "uploader_urn":
-            out.extend(_int_id(_USER_URN, v))
-        elif c == "permalink_url":
-            m = _TRACK_URL.fullmatch(v) if isinstance(v, str) else None
-            if m:
-                slug = m.group(2)
-                out.extend((m.group(1), None if slug == slugify(values["title"]) else slug, None))
-            else:
-                out.extend((None, None, v))
-        else:
-            out.append(v)
-    return tuple(out)
-
-
-def expand_track(row: dict[str, Any]) -> dict[str, Any]:
-    """A Parquet `tracks` row (a dict) back to the exported columns, values exactly as CSV/JSON hold them."""
-    out: dict[str, Any] = {}
-    for c in snapshot.columns("tracks"):
-        if c == "urn":
-            v = row["urn"] if row["sc_id"] is None else f"soundcloud:tracks:{row['sc_id']}"
-        elif c == "uploader_urn":
-            sc = row["uploader_sc_id"]
-            v = row["uploader_urn"] if sc is None else f"soundcloud:users:{sc}"
-        elif c == "permalink_url":
-            v = row["permalink_url"]
-            if v is None and row["uploader_permalink"] is not None:
-                slug = row["slug"] if row["slug"] is not None else slugify(row["title"])
-                v = f"https://soundcloud.com/{row['uploader_permalink']}/{slug}"
-        else:
-            v = row[c]
-        out[c] = v
-    return out
-
-
-def full_tracks(compact):
-    """A Parquet `tracks` table (pyarrow.Table) with `urn`, `uploader_urn` and `permalink_url` rebuilt,
-    in the CSV/JSON column order: the documented reconstruction, computed by Arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def joined(prefix: str, ids, *rest) -> Any:
-        parts = [pa.scalar(prefix), pc.cast(ids, pa.string()), *rest]
-        return pc.binary_join_element_wise(*parts, pa.scalar(""))
-
-    t = compact
-    title = pc.cast(t["title"], pa.string())
-    derived = pc.utf8_lower(
-        pc.utf8_trim(pc.replace_substring_regex(title, r"[^A-Za-z0-9]+", "-"), "-")
-    )
-    owner = pc.cast(t["uploader_permalink"], pa.string())
-    url = joined("https://soundcloud.com/", owner, pa.scalar("/"), pc.coalesce(t["slug"], derived))
-    rebuilt = {
-        "urn": pc.coalesce(t["urn"], joined("soundcloud:tracks:", t["sc_id"])),
-        "uploader_urn": pc.coalesce(
-            t["uploader_urn"], joined("soundcloud:users:", t["uploader_sc_id"])
-        ),
-        "permalink_url": pc.coalesce(t["permalink_url"], url),
-    }
-    cols = snapshot.columns("tracks")
-    return pa.table({c: rebuilt[c] if c in rebuilt else t[c] for c in cols})
-
-
 def arrow_schema(table: str):
-    """The Arrow schema of a Parquet-exported table (pyarrow must be installed)."""
+    """The Arrow schema of an exported table (pyarrow must be installed)."""
     import pyarrow as pa
 
     timestamps = snapshot.timestamp_columns(table)
     fields = []
-    for c in parquet_columns(table):
+    for c in snapshot.columns(table):
         if c in timestamps:
             t = pa.timestamp("s", tz="UTC")
         elif c in _INT:
@@ -407,7 +293,6 @@ def _write_parquet(batches: Iterable[list[tuple]], table: str, path: Path) -> in
     import pyarrow.parquet as pq
 
     schema = arrow_schema(table)
-    cols = snapshot.columns(table)
     dictionary = [f.name for f in schema if f.name in _CATEGORY]
     # Ids and timestamps: delta-encoded (sorted and near-sorted columns shrink to a few bits).
     deltas = {
@@ -427,8 +312,6 @@ def _write_parquet(batches: Iterable[list[tuple]], table: str, path: Path) -> in
         write_statistics=True,
     ) as writer:
         for batch in batches:
-            if table == "tracks":
-                batch = [compact_track(r, cols) for r in batch]
             arrays = []
             for i, f in enumerate(schema):
                 try:

@@ -117,10 +117,9 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
                 pa.timestamp("s", tz="UTC"),
                 pa.timestamp("ms", tz="UTC"),
             ), (table, name)
+        # The same columns as CSV/JSON, values as stored: no rebuilding needed.
+        assert schema.names == snapshot.columns(table), table
         data = t.to_pylist()
-        if table == "tracks":  # URNs and URL are stored in parts: rebuild them as documented
-            data = [export.expand_track(d) for d in data]
-            assert export.full_tracks(t).to_pylist() == data  # the same recipe, computed by Arrow
         got = [tuple(d.values()) for d in data]
         if table == "tracks":  # ordered by upload time (unknown first), then id
             assert [d["track_id"] for d in data] == [
@@ -147,17 +146,15 @@ def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
         assert got == want, table
     tracks = pq.read_table(out / "tracks.parquet")
     assert tracks.schema.field("track_id").type == pa.int64()
-    assert tracks.schema.field("sc_id").type == pa.int64()
+    assert tracks.schema.field("urn").type == pa.string()
     assert pa.types.is_dictionary(tracks.schema.field("uploader_name").type)
-    # Regular values are stored only in their compact form.
-    compact = tracks.to_pylist()
-    assert all(d["urn"] is None and d["sc_id"] is not None for d in compact)
-    derived = sum(d["permalink_url"] is None and d["slug"] is None for d in compact)
-    assert derived > 0.8 * len(compact)
+    assert pa.types.is_dictionary(tracks.schema.field("uploader_urn").type)
+    full = tracks.to_pylist()
+    assert all(d["urn"].startswith("soundcloud:tracks:") for d in full)
     assert pa.types.is_dictionary(
         pq.read_table(out / "provenance.parquet").schema.field("kind").type
     )
-    edge = next(d for d in compact if d["track_id"] == 90001)
+    edge = next(d for d in full if d["track_id"] == 90001)
     assert (
         edge["status_changed_at"] == datetime(2026, 5, 6, 7, 8, 9, tzinfo=UTC)
         and edge["created_at"] is None
@@ -312,7 +309,7 @@ def test_a_mistyped_stored_value_is_one_clear_line(mm, index, tmp_path):
     assert mm("export", "csv", tmp_path / "csv").code == 0  # text formats keep the value as stored
 
 
-# (urn, uploader_urn, title, permalink_url): values that fit the compact patterns and values that do not.
+# (urn, uploader_urn, title, permalink_url): unusual URNs, URLs and titles, kept exactly as stored.
 ODD_TRACKS = [
     (
         "soundcloud:tracks:7",
@@ -342,8 +339,8 @@ ODD_TRACKS = [
 ]
 
 
-def test_parquet_tracks_rebuild_every_odd_value_exactly(mm, home, tmp_path):
-    """Values off the compact patterns are kept whole; regular ones are rebuilt from their parts."""
+def test_odd_track_values_are_identical_in_parquet_csv_json_and_sqlite(mm, home, tmp_path):
+    """URNs, URLs and titles off the usual patterns come out of every format exactly as stored."""
     pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
@@ -355,36 +352,21 @@ def test_parquet_tracks_rebuild_every_odd_value_exactly(mm, home, tmp_path):
         "VALUES (?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
         ODD_TRACKS,
     )
+    stored = conn.execute(
+        "SELECT urn, uploader_urn, title, permalink_url FROM tracks ORDER BY id"
+    ).fetchall()
     conn.close()
-    r = mm("export", "parquet", tmp_path / "t.parquet", "--what", "tracks")
-    assert r.code == 0, r.err
-    stored = pq.read_table(tmp_path / "t.parquet").to_pylist()
-    rebuilt = [export.expand_track(d) for d in stored]
-    assert export.full_tracks(pq.read_table(tmp_path / "t.parquet")).to_pylist() == rebuilt
-    assert [
-        (d["urn"], d["uploader_urn"], d["title"], d["permalink_url"]) for d in rebuilt
-    ] == ODD_TRACKS
-    by_urn = {d["urn"]: s for d, s in zip(rebuilt, stored, strict=True)}
-    # Derivable: only the parts are stored.
-    first = by_urn["soundcloud:tracks:7"]
-    assert (first["sc_id"], first["urn"], first["uploader_sc_id"], first["uploader_urn"]) == (
-        7,
-        None,
-        0,
-        None,
-    )
-    assert (first["uploader_permalink"], first["slug"], first["permalink_url"]) == ("x", None, None)
-    # A slug that is not the title's is kept (transliterated accents, case); odd URLs are kept whole.
-    assert by_urn["soundcloud:tracks:8"]["slug"] == "cafe-deja-vu"
-    assert by_urn["soundcloud:tracks:14"]["slug"] == "B-B"
-    assert by_urn["soundcloud:tracks:11"]["permalink_url"] == "https://soundcloud.com/x/b-b?in=x"
-    assert by_urn["soundcloud:tracks:11"]["uploader_sc_id"] is None
-    assert by_urn["soundcloud:tracks:007"]["sc_id"] is None
-    assert by_urn["soundcloud:tracks:99999999999999999999"]["sc_id"] is None
-    # CSV keeps the full values as stored.
-    assert mm("export", "csv", tmp_path / "t.csv", "--what", "tracks").code == 0
+    assert [tuple(r) for r in stored] == ODD_TRACKS
+    for fmt in ("parquet", "csv", "json"):
+        r = mm("export", fmt, tmp_path / f"t.{fmt}", "--what", "tracks")
+        assert r.code == 0, r.err
+    keys = ("urn", "uploader_urn", "title", "permalink_url")
+    parquet = pq.read_table(tmp_path / "t.parquet").to_pylist()
+    assert [tuple(d[k] for k in keys) for d in parquet] == ODD_TRACKS
+    data = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    assert [tuple(d[k] for k in keys) for d in data] == ODD_TRACKS
     with open(tmp_path / "t.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(d["urn"], d["permalink_url"]) for d in rows] == [
-        (u, p or "") for u, _, _, p in ODD_TRACKS
+    assert [tuple(d[k] for k in keys) for d in rows] == [
+        tuple("" if v is None else v for v in t) for t in ODD_TRACKS
     ]

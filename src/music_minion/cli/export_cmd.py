@@ -19,9 +19,9 @@ Examples:
 Tables: tracks (track_id, urn, title, uploader, genre, counts, first_seen_at, ...),
 provenance (track_id, artist_id, kind, first_seen_at, position, gone_at),
 judgments (track_id, verdict, source, judged_at), artists (artist_id, urn, username, schedule).
-Parquet needs `pip install 'music-minion[analytics]'`. Parquet tracks hold the URNs as
-sc_id/uploader_sc_id and the URL as uploader_permalink + slug (NULL = slug of the title); odd
-values stay whole in urn/uploader_urn/permalink_url. CSV and JSON keep every value whole.
+Every format has the same columns and values (full URNs and permalink_url). Parquet is typed
+(integers, UTC timestamps), zstd-compressed, with tracks ordered by upload time; it needs
+`pip install 'music-minion[analytics]'`.
 """
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from tests.reliability.killable import MARK
 
 pytestmark = pytest.mark.slow
 
+REPO = Path(__file__).resolve().parents[2]  # so the child process finds tests.reliability.killable
 WORLD_SEED = 5
 SIZE = "small"  # 12 artists × 3 sources = 36 merges, ~112 requests in all
 SETTINGS = {"soundcloud.max_concurrency": "2"}
@@ -101,7 +103,7 @@ def kill_at(home: Home, emu: Any, phase: str, n: int) -> str:
     ]
     proc = subprocess.Popen(
         args,
-        env={**home.env(), "PYTHONPATH": os.getcwd()},
+        env={**home.env(), "PYTHONPATH": str(REPO)},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -294,9 +294,17 @@ def test_merge_stores_each_good_track_once_at_its_first_position(items_flags, ki
         }
         assert stored == {u: (i, "2026-01-01T00:00:00Z") for u, i in first.items()}
         assert res.provenance_new == len(first) and again.provenance_new == 0
-        by_urn = {t.urn: t for t in reversed(parsed)}  # the first occurrence wins
+        # Within one walk the first occurrence of a URN is the one merged; the second (reversed)
+        # walk updates what it knows and never erases a value with a missing one.
+        first_walk = {t.urn: t for t in reversed(parsed)}
+        second_walk = {t.urn: t for t in parsed}
         for urn, title, duration in conn.execute("SELECT urn, title, duration_ms FROM tracks"):
-            assert (title, duration) == (by_urn[urn].title, by_urn[urn].duration_ms)
+            a, b = first_walk[urn], second_walk[urn]
+            want = (
+                b.title if b.title is not None else a.title,
+                b.duration_ms if b.duration_ms is not None else a.duration_ms,
+            )
+            assert (title, duration) == want
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()

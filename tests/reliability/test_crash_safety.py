@@ -46,9 +46,13 @@ def kill_points() -> list[tuple[str, int]]:
     draw = {"fetch": lambda: rng.randint(3, 100), "merge": lambda: rng.randint(1, 36)}
     points = [(p, draw[p]() if p in draw else n) for p, n in FIXED]
     if LONG:
+        # The refresh and the playlist write happen once per run: the other 14 moments are drawn
+        # over the fetches and the 36 merges, each a different one.
         while len(points) < 20:
-            phase = rng.choice(["fetch", "fetch", "merge", "merge", "refresh", "push", "pushed"])
-            points.append((phase, draw[phase]() if phase in draw else 1))
+            phase = rng.choice(["fetch", "merge"])
+            point = (phase, draw[phase]())
+            if point not in points:
+                points.append(point)
     return points
 
 

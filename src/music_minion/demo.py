@@ -165,8 +165,9 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             ]
             files = make_library(library_dir, owned)
             console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
-            demo.run("Scan the local library", "library", "scan")
+            demo.run("Scan the local library", "library", "scan", "--no-match")
             demo.run("Match files to SoundCloud tracks", "library", "match")
+            demo.run("The library, with what each file matched", "library", "list")
             demo.run("The feed without what I already own", "feed", "--limit", "5")
             demo.run("Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all")
             stats = emu.stats()

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import os
+import random
 import secrets
 import socket
 import threading
@@ -38,9 +39,29 @@ SECRET_MARKERS = (CLIENT_SECRET_PREFIX, ACCESS_PREFIX, REFRESH_PREFIX)
 
 
 def free_port() -> int:
+    """A free loopback port for a server started later (the login callback), chosen below the
+    range the OS hands out to outgoing connections, so a client's connection cannot take it first."""
+    low = _ephemeral_low()
+    rng = random.SystemRandom()
+    for _ in range(50 if low > 12_000 else 0):
+        port = rng.randrange(10_000, low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _ephemeral_low() -> int:
+    """The first port of the OS's range for outgoing connections (Linux; 32768 elsewhere)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
 
 
 class RunningEmulator:

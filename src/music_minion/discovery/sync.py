@@ -25,6 +25,7 @@ from typing import Any
 
 from music_minion.discovery import schedule as sched
 from music_minion.discovery.sources import ArtistSource, Walk, configured_sources, track_row, walk
+from music_minion.errors import UserError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
 from music_minion.store import sync_runs
@@ -275,13 +276,24 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
             log.debug("fetch failed for %s %s: %s", job.name, job.source.name, _err_kind(e))
             return Fetched(job, error=e, seconds=time.monotonic() - t0)
 
+    expected = [n_jobs]  # results the writer waits for; shrinks when a fatal error drops the rest
+    fatal: list[UserError] = []
+
     async def worker() -> None:
-        while True:
+        while not fatal:
             try:
                 job = jobs.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            await results.put(await fetch(job))
+            fetched = await fetch(job)
+            if isinstance(fetched.error, UserError) and not fatal:
+                # Not logged in any more, or the app is misconfigured: every other walk would fail the
+                # same way. Drop the jobs not started (their artists stay due); merge what finished.
+                fatal.append(fetched.error)
+                while not jobs.empty():
+                    jobs.get_nowait()
+                    expected[0] -= 1
+            await results.put(fetched)
 
     cache = prov.TrackCache()
     min_h = float(cfg.get("discovery.min_interval_hours"))
@@ -332,7 +344,7 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
     async def writer() -> float:
         spent = 0.0
         done = 0
-        while done < n_jobs:
+        while done < expected[0]:
             group = [await results.get()]
             while len(group) < MERGE_GROUP and not results.empty():
                 group.append(results.get_nowait())
@@ -349,11 +361,14 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
     workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:
         await asyncio.gather(*workers)
-        return await writer_task
+        spent = await writer_task
     except BaseException:
         for t in (*workers, writer_task):
             t.cancel()
         raise
+    if fatal:
+        raise fatal[0]
+    return spent
 
 
 async def _check_gone_tracks(client: Any, conn: sqlite3.Connection, totals: Totals) -> int:

@@ -26,15 +26,32 @@ TOKEN_READ_TARGET_US = 5.0
 
 
 def _serve(size: str, rate: float | None = None) -> tuple[subprocess.Popen, dict]:
-    args = [sys.executable, "-m", "music_minion", "emulator", "serve", "--json", "--auto-approve", "--size", size]
+    args = [
+        sys.executable,
+        "-m",
+        "music_minion",
+        "emulator",
+        "serve",
+        "--json",
+        "--auto-approve",
+        "--size",
+        size,
+    ]
     if rate:
         args += ["--rate", str(rate)]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     line = proc.stdout.readline() if proc.stdout else ""
     if not line:
         proc.kill()
-        raise RuntimeError(f"emulator did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}")
+        raise RuntimeError(
+            f"emulator did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}"
+        )
     return proc, json.loads(line)
 
 
@@ -51,9 +68,15 @@ def _config(tmp: Path, info: dict, **keys: Any):
     from music_minion import config
 
     path = tmp / "config.toml"
-    values = {"soundcloud.api_base": info["api_base"], "soundcloud.auth_base": info["auth_base"],
-              "soundcloud.client_id": info["client_id"], "soundcloud.client_secret": info["client_secret"],
-              "soundcloud.redirect_uri": info["redirect_uri"], "paths.data_dir": str(tmp / "data"), **keys}
+    values = {
+        "soundcloud.api_base": info["api_base"],
+        "soundcloud.auth_base": info["auth_base"],
+        "soundcloud.client_id": info["client_id"],
+        "soundcloud.client_secret": info["client_secret"],
+        "soundcloud.redirect_uri": info["redirect_uri"],
+        "paths.data_dir": str(tmp / "data"),
+        **keys,
+    }
     for key, value in values.items():
         config.set_value(key, str(value), path)
     return config.load(path)
@@ -66,8 +89,15 @@ def _throughput(quick: bool) -> dict:
     proc, info = _serve(size)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            cfg = _config(Path(tmp), info, **{"soundcloud.requests_per_second": 100_000, "soundcloud.max_concurrency": 4,
-                                              "soundcloud.page_size": 200})
+            cfg = _config(
+                Path(tmp),
+                info,
+                **{
+                    "soundcloud.requests_per_second": 100_000,
+                    "soundcloud.max_concurrency": 4,
+                    "soundcloud.page_size": 200,
+                },
+            )
             artists = _world_artists(info)
 
             async def go() -> tuple[int, float, dict]:
@@ -90,19 +120,36 @@ def _throughput(quick: bool) -> dict:
                     t0, c0 = time.perf_counter(), time.process_time()
                     await asyncio.gather(*(worker() for _ in range(4)))
                     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-                    return count, elapsed, {**sc.stats.as_dict(), "requests": sc.stats.requests - requests_before,
-                                            "cpu_s": cpu}
+                    return (
+                        count,
+                        elapsed,
+                        {
+                            **sc.stats.as_dict(),
+                            "requests": sc.stats.requests - requests_before,
+                            "cpu_s": cpu,
+                        },
+                    )
 
             count, elapsed, stats = asyncio.run(go())
     finally:
         _stop(proc)
     rate = count / elapsed
-    return {"name": "client_items_per_s", "figure": round(rate), "unit": "track items/s",
-            "target": f">= {ITEMS_TARGET:,.0f} (100k likes, pages of 200)", "passed": rate >= ITEMS_TARGET,
-            "details": {"items": count, "seconds": round(elapsed, 3), "pages": stats["requests"],
-                        "skipped_items": stats["skipped_items"], "world": size,
-                        "client_cpu_s": round(stats["cpu_s"], 3),
-                        "items_per_client_cpu_s": round(count / stats["cpu_s"]) if stats["cpu_s"] else None}}
+    return {
+        "name": "client_items_per_s",
+        "figure": round(rate),
+        "unit": "track items/s",
+        "target": f">= {ITEMS_TARGET:,.0f} (100k likes, pages of 200)",
+        "passed": rate >= ITEMS_TARGET,
+        "details": {
+            "items": count,
+            "seconds": round(elapsed, 3),
+            "pages": stats["requests"],
+            "skipped_items": stats["skipped_items"],
+            "world": size,
+            "client_cpu_s": round(stats["cpu_s"], 3),
+            "items_per_client_cpu_s": round(count / stats["cpu_s"]) if stats["cpu_s"] else None,
+        },
+    }
 
 
 def _world_artists(info: dict) -> list[str]:
@@ -124,8 +171,16 @@ def _utilisation(quick: bool) -> dict:
     proc, info = _serve("tiny", rate)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            cfg = _config(Path(tmp), info, **{"soundcloud.requests_per_second": rate, "soundcloud.max_concurrency": 8,
-                                              "soundcloud.backoff_base_s": 0.05, "soundcloud.rate_limit_wait_max_s": 5})
+            cfg = _config(
+                Path(tmp),
+                info,
+                **{
+                    "soundcloud.requests_per_second": rate,
+                    "soundcloud.max_concurrency": 8,
+                    "soundcloud.backoff_base_s": 0.05,
+                    "soundcloud.rate_limit_wait_max_s": 5,
+                },
+            )
             artists = _world_artists(info)
             urns = (artists * (n // len(artists) + 1))[:n]
 
@@ -140,12 +195,27 @@ def _utilisation(quick: bool) -> dict:
         _stop(proc)
     minimum = (n - rate) / rate  # the server's bucket starts full (a burst of R), then R per second
     ratio = elapsed / minimum
-    ok = res.summary["resolved"] == n and ratio <= UTILISATION_TARGET and stats["rate_limited"] <= MAX_429
-    return {"name": "client_rate_limit_time_ratio", "figure": round(ratio, 3), "unit": "× minimum time",
-            "target": f"<= {UTILISATION_TARGET} with <= {MAX_429} 429s", "passed": ok,
-            "details": {"rate": rate, "requests": n, "seconds": round(elapsed, 3), "minimum_s": round(minimum, 3),
-                        "utilisation": round(minimum / elapsed, 3), "429s": stats["rate_limited"],
-                        "resolved": res.summary["resolved"]}}
+    ok = (
+        res.summary["resolved"] == n
+        and ratio <= UTILISATION_TARGET
+        and stats["rate_limited"] <= MAX_429
+    )
+    return {
+        "name": "client_rate_limit_time_ratio",
+        "figure": round(ratio, 3),
+        "unit": "× minimum time",
+        "target": f"<= {UTILISATION_TARGET} with <= {MAX_429} 429s",
+        "passed": ok,
+        "details": {
+            "rate": rate,
+            "requests": n,
+            "seconds": round(elapsed, 3),
+            "minimum_s": round(minimum, 3),
+            "utilisation": round(minimum / elapsed, 3),
+            "429s": stats["rate_limited"],
+            "resolved": res.summary["resolved"],
+        },
+    }
 
 
 def _token_read(quick: bool) -> dict:
@@ -156,13 +226,18 @@ def _token_read(quick: bool) -> dict:
     n = 20_000 if quick else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
         store = TokenStore(Path(tmp), "bench")
-        store.save(Token(access_token="a" * 600, refresh_token="r" * 40, expires_at=time.time() + 3600), "user")
+        store.save(
+            Token(access_token="a" * 600, refresh_token="r" * 40, expires_at=time.time() + 3600),
+            "user",
+        )
         store.load("user")
         t0 = time.perf_counter()
         for _ in range(n):
             store.load("user")
         per_read = (time.perf_counter() - t0) / n * 1e6
-        app = AppSettings("http://127.0.0.1:1", "http://127.0.0.1:1", "id", "secret", "http://127.0.0.1:2/cb")
+        app = AppSettings(
+            "http://127.0.0.1:1", "http://127.0.0.1:1", "id", "secret", "http://127.0.0.1:2/cb"
+        )
 
         async def provider_reads() -> float:
             provider = TokenProvider(app, store, None, "user")  # type: ignore[arg-type]
@@ -173,9 +248,14 @@ def _token_read(quick: bool) -> dict:
             return (time.perf_counter() - t) / m * 1e6
 
         per_provider = asyncio.run(provider_reads())
-    return {"name": "client_cached_token_read", "figure": round(per_read, 3), "unit": "µs",
-            "target": f"< {TOKEN_READ_TARGET_US} µs", "passed": per_read < TOKEN_READ_TARGET_US,
-            "details": {"reads": n, "provider_token_us": round(per_provider, 3)}}
+    return {
+        "name": "client_cached_token_read",
+        "figure": round(per_read, 3),
+        "unit": "µs",
+        "target": f"< {TOKEN_READ_TARGET_US} µs",
+        "passed": per_read < TOKEN_READ_TARGET_US,
+        "details": {"reads": n, "provider_token_us": round(per_provider, 3)},
+    }
 
 
 def run(quick: bool) -> list[dict]:

@@ -27,7 +27,9 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
     from music_minion.timeutil import now, to_iso
 
     rng = random.Random(seed)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.building")  # parallel runs never share a half-built file
+    tmp = path.with_name(
+        f"{path.name}.{os.getpid()}.building"
+    )  # parallel runs never share a half-built file
     tmp.unlink(missing_ok=True)
     conn = connect(tmp)
     moment = now()
@@ -37,16 +39,36 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
     conn.execute("DROP INDEX provenance_artist")
     conn.executemany(
         "INSERT INTO artists (id, urn, username, watched, weight, added_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
-        [(a, f"soundcloud:users:{a}", f"artist{a}", rng.choice((0.5, 1.0, 1.0, 2.0)), stamp, days[200]) for a in range(1, artists + 1)],
+        [
+            (
+                a,
+                f"soundcloud:users:{a}",
+                f"artist{a}",
+                rng.choice((0.5, 1.0, 1.0, 2.0)),
+                stamp,
+                days[200],
+            )
+            for a in range(1, artists + 1)
+        ],
     )
     genres = ("house", "techno", "ambient", "drum & bass", "dubstep", None)
     conn.executemany(
         "INSERT INTO tracks (id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, created_at, "
         "access, first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'playable', ?, ?)",
         (
-            (t, f"soundcloud:tracks:{t}", f"Track {t}", f"soundcloud:users:{u}", f"artist{u}",
-             f"https://soundcloud.com/artist{u}/track-{t}", rng.choice((180_000, 240_000, 320_000, 3_600_000)),
-             rng.choice(genres), None if t % 7 == 0 else days[rng.randrange(366)], stamp, stamp)
+            (
+                t,
+                f"soundcloud:tracks:{t}",
+                f"Track {t}",
+                f"soundcloud:users:{u}",
+                f"artist{u}",
+                f"https://soundcloud.com/artist{u}/track-{t}",
+                rng.choice((180_000, 240_000, 320_000, 3_600_000)),
+                rng.choice(genres),
+                None if t % 7 == 0 else days[rng.randrange(366)],
+                stamp,
+                stamp,
+            )
             for t in range(1, tracks + 1)
             for u in (rng.randrange(1, artists + 1),)
         ),
@@ -64,9 +86,18 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
     def prov():
         for t in range(1, tracks + 1):
             for a in sorted(rng.sample(range(1, artists + 1), counts[t - 1])):
-                yield (t, a, kinds[rng.randrange(3)], days[rng.randrange(366)], rng.randrange(0, 300))
+                yield (
+                    t,
+                    a,
+                    kinds[rng.randrange(3)],
+                    days[rng.randrange(366)],
+                    rng.randrange(0, 300),
+                )
 
-    conn.executemany("INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)", prov())
+    conn.executemany(
+        "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, ?)",
+        prov(),
+    )
     conn.execute("CREATE INDEX provenance_artist ON provenance (artist_id, kind)")
     judged = rng.sample(range(1, tracks + 1), min(10_000, tracks // 10))
     conn.executemany(
@@ -74,11 +105,16 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
         [(t, rng.choice(("liked", "not_interested", "not_quite")), stamp) for t in judged],
     )
     liked = rng.sample(range(1, tracks + 1), min(5_000, tracks // 20))
-    conn.executemany("INSERT OR IGNORE INTO my_likes (track_id, first_seen_at, position) VALUES (?, ?, ?)",
-                     [(t, stamp, i) for i, t in enumerate(liked)])
+    conn.executemany(
+        "INSERT OR IGNORE INTO my_likes (track_id, first_seen_at, position) VALUES (?, ?, ?)",
+        [(t, stamp, i) for i, t in enumerate(liked)],
+    )
     conn.executemany(
         "INSERT INTO local_files (path, size, mtime_ns, scanned_at, track_id, match_status) VALUES (?, 1, 1, ?, ?, 'exact')",
-        [(f"/music/{t}.mp3", stamp, t) for t in rng.sample(range(1, tracks + 1), min(5_000, tracks // 20))],
+        [
+            (f"/music/{t}.mp3", stamp, t)
+            for t in rng.sample(range(1, tracks + 1), min(5_000, tracks // 20))
+        ],
     )
     conn.execute("COMMIT")
     conn.close()
@@ -105,19 +141,30 @@ def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
     checked = rng.sample(range(1, artists + 1), max(1, artists // 20))
     rows = {(rng.randrange(1, tracks + 1), a, "repost") for a in checked for _ in range(50)}
     marks = ",".join("?" * len(checked))
-    existing = {tuple(r) for r in conn.execute(
-        f"SELECT track_id, artist_id, kind FROM provenance WHERE kind = 'repost' AND artist_id IN ({marks})", checked)}  # noqa: S608
+    existing = {
+        tuple(r)
+        for r in conn.execute(
+            f"SELECT track_id, artist_id, kind FROM provenance WHERE kind = 'repost' AND artist_id IN ({marks})",  # noqa: S608
+            checked,
+        )
+    }  # noqa: S608
     rows = sorted(rows - existing)
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, 0)",
-                     [(*r, stamp) for r in rows])
-    conn.executemany("UPDATE artists SET updated_at = ? WHERE id = ?", [(stamp, a) for a in checked])
+    conn.executemany(
+        "INSERT INTO provenance (track_id, artist_id, kind, first_seen_at, position) VALUES (?, ?, ?, ?, 0)",
+        [(*r, stamp) for r in rows],
+    )
+    conn.executemany(
+        "UPDATE artists SET updated_at = ? WHERE id = ?", [(stamp, a) for a in checked]
+    )
     conn.execute("COMMIT")
     t = time.perf_counter()
     build_feed(conn, rc, limit=50)
     ms = (time.perf_counter() - t) * 1000
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("DELETE FROM provenance WHERE track_id = ? AND artist_id = ? AND kind = ?", rows)
+    conn.executemany(
+        "DELETE FROM provenance WHERE track_id = ? AND artist_id = ? AND kind = ?", rows
+    )
     conn.execute("COMMIT")
     return ms, len(rows)
 
@@ -155,13 +202,40 @@ def run(quick: bool) -> list[dict]:
     conn.close()
     size = f"{tracks:,} tracks / {prov:,} provenance"
     return [
-        {"name": "feed_median_ms", "figure": median_ms, "unit": "ms", "target": "< 300 ms median", "passed": median_ms < 300,
-         "details": {"size": size, "runs_ms": [round(x * 1000, 1) for x in times], "build_or_cache_s": round(build_s, 1)}},
-        {"name": "feed_after_judge_ms", "figure": judged_ms, "unit": "ms", "target": "informational (partial key refresh + feed)",
-         "passed": True, "details": {"size": size}},
-        {"name": "feed_after_sync_ms", "figure": synced_ms, "unit": "ms",
-         "target": f"informational ({new_rows:,} new rows from {max(1, artists // 20)} checked artists, then feed)",
-         "passed": True, "details": {"size": size}},
-        {"name": "rank_keys_full_refresh_s", "figure": full_s, "unit": "s", "target": "informational (first run or a ranking setting changed)",
-         "passed": True, "details": {"size": size}},
+        {
+            "name": "feed_median_ms",
+            "figure": median_ms,
+            "unit": "ms",
+            "target": "< 300 ms median",
+            "passed": median_ms < 300,
+            "details": {
+                "size": size,
+                "runs_ms": [round(x * 1000, 1) for x in times],
+                "build_or_cache_s": round(build_s, 1),
+            },
+        },
+        {
+            "name": "feed_after_judge_ms",
+            "figure": judged_ms,
+            "unit": "ms",
+            "target": "informational (partial key refresh + feed)",
+            "passed": True,
+            "details": {"size": size},
+        },
+        {
+            "name": "feed_after_sync_ms",
+            "figure": synced_ms,
+            "unit": "ms",
+            "target": f"informational ({new_rows:,} new rows from {max(1, artists // 20)} checked artists, then feed)",
+            "passed": True,
+            "details": {"size": size},
+        },
+        {
+            "name": "rank_keys_full_refresh_s",
+            "figure": full_s,
+            "unit": "s",
+            "target": "informational (first run or a ranking setting changed)",
+            "passed": True,
+            "details": {"size": size},
+        },
     ]

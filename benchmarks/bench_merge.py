@@ -19,9 +19,22 @@ TARGET = 200_000.0
 
 def _rows(n_tracks: int) -> list[tuple]:
     return [
-        (f"soundcloud:tracks:{i}", f"Track {i}", f"soundcloud:users:{i % 997}", f"uploader {i % 997}",
-         f"https://soundcloud.com/u{i % 997}/t{i}", 180_000 + i % 60_000, "house", "deep tech", 124.0,
-         "2024-01-01T00:00:00Z", "playable", i * 3, i % 500, i % 50)
+        (
+            f"soundcloud:tracks:{i}",
+            f"Track {i}",
+            f"soundcloud:users:{i % 997}",
+            f"uploader {i % 997}",
+            f"https://soundcloud.com/u{i % 997}/t{i}",
+            180_000 + i % 60_000,
+            "house",
+            "deep tech",
+            124.0,
+            "2024-01-01T00:00:00Z",
+            "playable",
+            i * 3,
+            i % 500,
+            i % 50,
+        )
         for i in range(n_tracks)
     ]
 
@@ -35,15 +48,25 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.db")
         prov.tune_writer(conn)
-        ids = [artists_store.upsert_resolved(conn, artists_store.Resolved(f"soundcloud:users:{a}"))[0] for a in range(artists)]
+        ids = [
+            artists_store.upsert_resolved(conn, artists_store.Resolved(f"soundcloud:users:{a}"))[0]
+            for a in range(artists)
+        ]
         cache = prov.TrackCache()
         total = 0
         t0 = time.perf_counter()
         for start in range(0, len(walks), group):
             with write_transaction(conn):
-                for a, kind, rows in walks[start:start + group]:
-                    total += prov.merge_source(conn, ids[a], kind, rows, "2026-01-01T00:00:00Z", cache=cache,
-                                               transaction=False).provenance_new
+                for a, kind, rows in walks[start : start + group]:
+                    total += prov.merge_source(
+                        conn,
+                        ids[a],
+                        kind,
+                        rows,
+                        "2026-01-01T00:00:00Z",
+                        cache=cache,
+                        transaction=False,
+                    ).provenance_new
         elapsed = time.perf_counter() - t0
         n_tracks = conn.execute("SELECT count(*) FROM tracks").fetchone()[0]
         conn.close()
@@ -56,15 +79,33 @@ def run(quick: bool) -> list[dict]:
     artists, per_walk, pool = (4, 100, 300) if quick else (200, 500, 20_000)
     tracks = _rows(pool)
     rnd = random.Random(1)
-    walks = [(a, kind, rnd.sample(tracks, per_walk)) for a in range(artists) for kind in ("like", "repost")]
+    walks = [
+        (a, kind, rnd.sample(tracks, per_walk))
+        for a in range(artists)
+        for kind in ("like", "repost")
+    ]
     out = []
-    for label, group in ((f"grouped commits (≤ {MERGE_GROUP} walks)", MERGE_GROUP), ("one commit per walk", 1)):
+    for label, group in (
+        (f"grouped commits (≤ {MERGE_GROUP} walks)", MERGE_GROUP),
+        ("one commit per walk", 1),
+    ):
         total, n_tracks, elapsed = _merge_all(walks, artists, group)
         rate = total / elapsed
-        out.append({"name": f"merge provenance rows/s, {label}", "figure": round(rate), "unit": "rows/s",
-                    "target": f">= {TARGET:,.0f}" if group > 1 else "informative",
-                    "passed": quick or group == 1 or rate >= TARGET,
-                    "details": {"provenance_rows": total, "tracks": n_tracks, "walks": len(walks), "seconds": round(elapsed, 3)}})
+        out.append(
+            {
+                "name": f"merge provenance rows/s, {label}",
+                "figure": round(rate),
+                "unit": "rows/s",
+                "target": f">= {TARGET:,.0f}" if group > 1 else "informative",
+                "passed": quick or group == 1 or rate >= TARGET,
+                "details": {
+                    "provenance_rows": total,
+                    "tracks": n_tracks,
+                    "walks": len(walks),
+                    "seconds": round(elapsed, 3),
+                },
+            }
+        )
     return out
 
 

@@ -36,8 +36,11 @@ class _Server:
     """An emulator in a child process: its connection facts, stats and reset over HTTP."""
 
     def __init__(self, seed: int, world: dict[str, int]) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", _SERVE, str(seed), json.dumps(world)],
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _SERVE, str(seed), json.dumps(world)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if not line:
             self.proc.kill()
@@ -46,7 +49,9 @@ class _Server:
         self.artists: list[str] = self.info["artists"]
 
     def _call(self, path: str, method: str = "GET") -> Any:
-        req = urllib.request.Request(self.info["api_base"] + path, method=method, data=b"" if method == "POST" else None)
+        req = urllib.request.Request(
+            self.info["api_base"] + path, method=method, data=b"" if method == "POST" else None
+        )
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read() or b"null")
 
@@ -72,7 +77,10 @@ def _home(root: Path, name: str, emu: Any, keys: dict[str, str]):
     """A config + data dir of its own, pointed at the emulator (env restored afterwards)."""
     from music_minion import config
 
-    saved = {k: os.environ.get(k) for k in ("MUSIC_MINION_CONFIG", "MUSIC_MINION_DATA_DIR", "PYTHON_KEYRING_BACKEND")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("MUSIC_MINION_CONFIG", "MUSIC_MINION_DATA_DIR", "PYTHON_KEYRING_BACKEND")
+    }
     os.environ["MUSIC_MINION_CONFIG"] = str(root / name / "config.toml")
     os.environ["MUSIC_MINION_DATA_DIR"] = str(root / name / "data")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
@@ -103,9 +111,21 @@ def run(quick: bool) -> list[dict]:
     artists, per_list = (3, 30) if quick else (200, 500)
     rate = 400.0 if quick else 50.0
     page = "10" if quick else "200"
-    world = dict(artists=artists, likes_per_artist=per_list, reposts_per_artist=per_list, uploads_per_artist=5,
-                 other_uploaders=artists * 5, uploads_per_other=20, me_likes=5, judgment_playlist_tracks=2)
-    keys = {"discovery.sources": "likes,reposts", "soundcloud.page_size": page, "soundcloud.max_concurrency": "8"}
+    world = dict(
+        artists=artists,
+        likes_per_artist=per_list,
+        reposts_per_artist=per_list,
+        uploads_per_artist=5,
+        other_uploaders=artists * 5,
+        uploads_per_other=20,
+        me_likes=5,
+        judgment_playlist_tracks=2,
+    )
+    keys = {
+        "discovery.sources": "likes,reposts",
+        "soundcloud.page_size": page,
+        "soundcloud.max_concurrency": "8",
+    }
     emu = _Server(5, world)
     try:
         return _measure(emu, artists, per_list, rate, keys)
@@ -113,7 +133,9 @@ def run(quick: bool) -> list[dict]:
         emu.close()
 
 
-def _measure(emu: _Server, artists: int, per_list: int, rate: float, keys: dict[str, str]) -> list[dict]:
+def _measure(
+    emu: _Server, artists: int, per_list: int, rate: float, keys: dict[str, str]
+) -> list[dict]:
     from music_minion.store import artists as artists_store
     from music_minion.store import open_store
 
@@ -122,7 +144,6 @@ def _measure(emu: _Server, artists: int, per_list: int, rate: float, keys: dict[
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with _home(root, "full", emu, {**keys, "soundcloud.requests_per_second": "100000"}) as cfg:
-
             conn = open_store(cfg)
             for urn in emu.artists:
                 artists_store.upsert_resolved(conn, artists_store.Resolved(urn))
@@ -131,18 +152,40 @@ def _measure(emu: _Server, artists: int, per_list: int, rate: float, keys: dict[
             emu.reset_stats()
             again, t_inc = _sync(cfg, everyone=True)
             served = emu.stats()["total"]
-        figures.append({"name": f"full sync {artists} artists × {per_list} likes + {per_list} reposts",
-                        "figure": round(t_full, 2), "unit": "s", "target": "< 20 s", "passed": quick or t_full < 20,
-                        "details": {"requests": full["requests"], "provenance_rows": full["provenance_new"],
-                                    "tracks": full["tracks_new"], "status": full["status"],
-                                    "rows_per_s": round(full["provenance_new"] / t_full)}})
+        figures.append(
+            {
+                "name": f"full sync {artists} artists × {per_list} likes + {per_list} reposts",
+                "figure": round(t_full, 2),
+                "unit": "s",
+                "target": "< 20 s",
+                "passed": quick or t_full < 20,
+                "details": {
+                    "requests": full["requests"],
+                    "provenance_rows": full["provenance_new"],
+                    "tracks": full["tracks_new"],
+                    "status": full["status"],
+                    "rows_per_s": round(full["provenance_new"] / t_full),
+                },
+            }
+        )
         want = artists * 2
-        figures.append({"name": "incremental re-sync, no new activity", "figure": round(t_inc, 3), "unit": "s",
-                        "target": f"exactly {want} requests, < 2 s",
-                        "passed": again["requests"] == want and served == want and (quick or t_inc < 2),
-                        "details": {"requests": again["requests"], "served_by_emulator": served,
-                                    "provenance_new": again["provenance_new"]}})
-        with _home(root, "limited", emu, {**keys, "soundcloud.requests_per_second": str(rate)}) as cfg:
+        figures.append(
+            {
+                "name": "incremental re-sync, no new activity",
+                "figure": round(t_inc, 3),
+                "unit": "s",
+                "target": f"exactly {want} requests, < 2 s",
+                "passed": again["requests"] == want and served == want and (quick or t_inc < 2),
+                "details": {
+                    "requests": again["requests"],
+                    "served_by_emulator": served,
+                    "provenance_new": again["provenance_new"],
+                },
+            }
+        )
+        with _home(
+            root, "limited", emu, {**keys, "soundcloud.requests_per_second": str(rate)}
+        ) as cfg:
             conn = open_store(cfg)
             for urn in emu.artists:
                 artists_store.upsert_resolved(conn, artists_store.Resolved(urn))
@@ -150,10 +193,21 @@ def _measure(emu: _Server, artists: int, per_list: int, rate: float, keys: dict[
             limited, t_lim = _sync(cfg)
         minimum = limited["requests"] / rate
         ratio = t_lim / minimum
-        figures.append({"name": f"rate-limited full sync ({rate:g} req/s)", "figure": round(ratio, 3), "unit": "× minimum",
-                        "target": "<= 1.10", "passed": quick or ratio <= 1.10,
-                        "details": {"seconds": round(t_lim, 2), "minimum_s": round(minimum, 2),
-                                    "requests": limited["requests"], "status": limited["status"]}})
+        figures.append(
+            {
+                "name": f"rate-limited full sync ({rate:g} req/s)",
+                "figure": round(ratio, 3),
+                "unit": "× minimum",
+                "target": "<= 1.10",
+                "passed": quick or ratio <= 1.10,
+                "details": {
+                    "seconds": round(t_lim, 2),
+                    "minimum_s": round(minimum, 2),
+                    "requests": limited["requests"],
+                    "status": limited["status"],
+                },
+            }
+        )
     return figures
 
 

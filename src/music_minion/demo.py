@@ -58,13 +58,29 @@ def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for i, track in enumerate(owned):
         seconds = (track.get("duration_ms") or 200_000) / 1000
-        tags = {"title": track["title"], "artist": track["artist"], "urn": track["urn"] if i == 0 else None}
+        tags = {
+            "title": track["title"],
+            "artist": track["artist"],
+            "urn": track["urn"] if i == 0 else None,
+        }
         name = f"{i:02d} {track['artist']} - {track['title']}.m4a".replace("/", "_")
         write_sample(folder / name, "m4a", audio=audio_bytes("m4a", seconds), **tags)
     if owned:
         last = owned[-1]
-        write_sample(folder / "remix.m4a", "m4a", audio=audio_bytes("m4a", 301), title=f"{last['title']} (Bootleg Remix)", artist=last["artist"])
-    write_sample(folder / "unrelated.wav", "wav", audio=_wav_bytes(), title="Field Recording 7", artist="Nobody Known")
+        write_sample(
+            folder / "remix.m4a",
+            "m4a",
+            audio=audio_bytes("m4a", 301),
+            title=f"{last['title']} (Bootleg Remix)",
+            artist=last["artist"],
+        )
+    write_sample(
+        folder / "unrelated.wav",
+        "wav",
+        audio=_wav_bytes(),
+        title="Field Recording 7",
+        artist="Nobody Known",
+    )
     (folder / "broken.mp3").write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x10not really audio")
     return len(owned) + 3
 
@@ -81,18 +97,33 @@ class Demo:
     def say(self, text: str) -> None:
         self._console.print(text)
 
-    def run(self, title: str, *args: str, check: bool = True, capture: bool = False) -> subprocess.CompletedProcess:
+    def run(
+        self, title: str, *args: str, check: bool = True, capture: bool = False
+    ) -> subprocess.CompletedProcess:
         """Run `music-minion ARGS` as a user would; `capture` keeps stdout (for --json steps)."""
         self._console.rule(f"[bold cyan]{title}")
         self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]")
         started = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "music_minion", *args], env=self.env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if capture else None, text=True,
+            [sys.executable, "-m", "music_minion", *args],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if capture else None,
+            text=True,
         )
-        self.steps.append({"title": title, "args": list(args), "code": proc.returncode, "seconds": round(time.perf_counter() - started, 2)})
+        self.steps.append(
+            {
+                "title": title,
+                "args": list(args),
+                "code": proc.returncode,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
         if check and proc.returncode != 0:
-            raise UserError(f"demo step '{title}' failed (exit {proc.returncode})", "rerun with --keep DIR and inspect it")
+            raise UserError(
+                f"demo step '{title}' failed (exit {proc.returncode})",
+                "rerun with --keep DIR and inspect it",
+            )
         return proc
 
 
@@ -118,20 +149,31 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
 
     console = Console(stderr=False)
     started = time.perf_counter()
-    home = keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
+    home = (
+        keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
+    )
     if keep and keep.exists() and any(keep.iterdir()):
         raise UserError(f"{keep} is not empty", "give --keep a new or empty folder")
     home.mkdir(parents=True, exist_ok=True)
-    config_path, data_dir, library_dir, export_dir = home / "config.toml", home / "data", home / "library", home / "export"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))}
-    env.update({
-        "MUSIC_MINION_CONFIG": str(config_path),
-        "MUSIC_MINION_DATA_DIR": str(data_dir),
-        # No keyring in a throwaway demo: tokens go to the 0600 file in the data dir.
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        # The stand-in browser: opens the authorize URL; the emulator approves at once.
-        "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
-    })
+    config_path, data_dir, library_dir, export_dir = (
+        home / "config.toml",
+        home / "data",
+        home / "library",
+        home / "export",
+    )
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))
+    }
+    env.update(
+        {
+            "MUSIC_MINION_CONFIG": str(config_path),
+            "MUSIC_MINION_DATA_DIR": str(data_dir),
+            # No keyring in a throwaway demo: tokens go to the 0600 file in the data dir.
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            # The stand-in browser: opens the authorize URL; the emulator approves at once.
+            "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
+        }
+    )
     result = DemoResult(home=home, kept=keep is not None)
     try:
         with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
@@ -149,8 +191,12 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             for key, value in settings.items():
                 config.set_value(key, value, config_path)
             demo = Demo(home, env, console)
-            console.print(f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}")
-            demo.run("Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login")
+            console.print(
+                f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"
+            )
+            demo.run(
+                "Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login"
+            )
             demo.run("Who am I", "auth", "status")
             demo.run("Watch the artists I follow", "artists", "import-followings")
             demo.run("Sync: collect what they like, repost and upload", "sync")
@@ -158,9 +204,23 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             demo.run("The ranked feed, with reasons", "feed", "--limit", "12")
             demo.run("Push the discovery playlist", "playlist", "push")
             demo.run("What landed on SoundCloud", "playlist", "show")
-            feed = json.loads(demo.run("Pick a few feed tracks to 'own' as local files", "feed", "--limit", "4", "--json", capture=True).stdout)
+            feed = json.loads(
+                demo.run(
+                    "Pick a few feed tracks to 'own' as local files",
+                    "feed",
+                    "--limit",
+                    "4",
+                    "--json",
+                    capture=True,
+                ).stdout
+            )
             owned = [
-                {"title": t["title"], "artist": t["uploader"], "urn": t["urn"], "duration_ms": t.get("duration_ms")}
+                {
+                    "title": t["title"],
+                    "artist": t["uploader"],
+                    "urn": t["urn"],
+                    "duration_ms": t.get("duration_ms"),
+                }
                 for t in _feed_items(feed)
             ]
             files = make_library(library_dir, owned)
@@ -169,7 +229,9 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             demo.run("Match files to SoundCloud tracks", "library", "match")
             demo.run("The library, with what each file matched", "library", "list")
             demo.run("The feed without what I already own", "feed", "--limit", "5")
-            demo.run("Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all")
+            demo.run(
+                "Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all"
+            )
             stats = emu.stats()
         from music_minion.store import connect, database_path
         from music_minion.store.db import table_counts

@@ -44,7 +44,13 @@ def test_feed_table_and_json(mm, filled, monkeypatch):
     r = mm("feed")
     assert r.code == 0, r.err
     line = next(x for x in r.out.splitlines() if "Three Friends" in x)
-    for cell in ("│ 1 ", "Up One", "5:01", "reposted by Ana, Bo; liked by Cy · first seen 3d ago", "https://soundcloud.com/up one/track-1"):
+    for cell in (
+        "│ 1 ",
+        "Up One",
+        "5:01",
+        "reposted by Ana, Bo; liked by Cy · first seen 3d ago",
+        "https://soundcloud.com/up one/track-1",
+    ):
         assert cell in line, cell
     assert "Long Mix" not in r.out
     data = mm("feed", "--json").json()
@@ -53,11 +59,18 @@ def test_feed_table_and_json(mm, filled, monkeypatch):
     top = data[0]
     assert top["why"] == "reposted by Ana, Bo; liked by Cy · first seen 3d ago"
     assert {s["artist"] for s in top["components"]["supporters"]} == {"Ana", "Bo", "Cy"}
-    assert top["score"] == pytest.approx(sum(s["contribution"] for s in top["components"]["supporters"]), rel=1e-4)
+    assert top["score"] == pytest.approx(
+        sum(s["contribution"] for s in top["components"]["supporters"]), rel=1e-4
+    )
     assert [d["title"] for d in mm("feed", "--mixes", "--json").json()] == ["Long Mix"]
     assert [d["title"] for d in mm("--json", "feed", "--genre", "house").json()] == ["Two Friends"]
-    assert [d["title"] for d in mm("feed", "--since", "2", "--json").json()] == ["Two Friends", "One Friend"]
-    assert [d["title"] for d in mm("feed", "--artist", "Cy", "--json", "--limit", "1").json()] == ["Three Friends"]
+    assert [d["title"] for d in mm("feed", "--since", "2", "--json").json()] == [
+        "Two Friends",
+        "One Friend",
+    ]
+    assert [d["title"] for d in mm("feed", "--artist", "Cy", "--json", "--limit", "1").json()] == [
+        "Three Friends"
+    ]
 
 
 def test_judge_by_row_number_then_unjudge(mm, filled):
@@ -71,9 +84,14 @@ def test_judge_by_row_number_then_unjudge(mm, filled):
     assert r.json()["verdict"] == "not_interested" and r.json()["previous"] is None
     listing = mm("judged", "--json").json()
     assert listing["counts"] == {"liked": 1, "not_interested": 1, "not_quite": 0}
-    assert {j["urn"] for j in listing["judgments"]} == {"soundcloud:tracks:1", "soundcloud:tracks:2"}
+    assert {j["urn"] for j in listing["judgments"]} == {
+        "soundcloud:tracks:1",
+        "soundcloud:tracks:2",
+    }
     assert all(j["source"] == "manual" for j in listing["judgments"])
-    assert [j["urn"] for j in mm("judged", "--verdict", "liked", "--json").json()["judgments"]] == ["soundcloud:tracks:2"]
+    assert [j["urn"] for j in mm("judged", "--verdict", "liked", "--json").json()["judgments"]] == [
+        "soundcloud:tracks:2"
+    ]
     table = mm("judged")
     assert table.code == 0 and "Two Friends" in table.out and "not_interested" in table.out
     r = mm("unjudge", "soundcloud:tracks:2")
@@ -84,35 +102,46 @@ def test_judge_by_row_number_then_unjudge(mm, filled):
 
 def test_judging_an_artists_pick_moves_the_artists_hit_rate(mm, filled):
     before = mm("feed", "--json").json()
-    cy_before = next(s for s in before[0]["components"]["supporters"] if s["artist"] == "Cy")["hit_rate"]
+    cy_before = next(s for s in before[0]["components"]["supporters"] if s["artist"] == "Cy")[
+        "hit_rate"
+    ]
     assert cy_before == 0.5
     mm("judge", "soundcloud:tracks:3", "not_quite")
     after = mm("feed", "--json").json()
-    cy_after = next(s for s in after[0]["components"]["supporters"] if s["artist"] == "Cy")["hit_rate"]
+    cy_after = next(s for s in after[0]["components"]["supporters"] if s["artist"] == "Cy")[
+        "hit_rate"
+    ]
     assert cy_after == pytest.approx(2 / 5)
     assert after[0]["score"] < before[0]["score"]
 
 
-@pytest.mark.parametrize("args,code,words", [
-    (("judge", "soundcloud:tracks:1", "maybe"), 2, "unknown verdict 'maybe'"),
-    (("judge", "7", "liked"), 1, "no row 7 in the last feed"),
-    (("judge", "soundcloud:tracks:99", "liked"), 1, "not in the index"),
-    (("judge", "https://soundcloud.com/x/nope", "liked"), 1, "not in the index"),
-    (("unjudge", "banana"), 2, "is not a track"),
-    (("feed", "--artist", "Nobody"), 1, "no artist matches"),
-    (("feed", "--limit", "0"), 2, "not in the range"),
-])
+@pytest.mark.parametrize(
+    "args,code,words",
+    [
+        (("judge", "soundcloud:tracks:1", "maybe"), 2, "unknown verdict 'maybe'"),
+        (("judge", "7", "liked"), 1, "no row 7 in the last feed"),
+        (("judge", "soundcloud:tracks:99", "liked"), 1, "not in the index"),
+        (("judge", "https://soundcloud.com/x/nope", "liked"), 1, "not in the index"),
+        (("unjudge", "banana"), 2, "is not a track"),
+        (("feed", "--artist", "Nobody"), 1, "no artist matches"),
+        (("feed", "--limit", "0"), 2, "not in the range"),
+    ],
+)
 def test_bad_input_gets_one_clear_line(mm, filled, args, code, words):
     r = mm(*args)
     assert r.code == code
     assert words in r.err
-    assert "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 4  # click usage errors: usage + hint + line
+    assert (
+        "Traceback" not in r.err and len(r.err.strip().splitlines()) <= 4
+    )  # click usage errors: usage + hint + line
 
 
 def test_bad_input_loses_nothing(mm, filled, store):
     mm("judge", "soundcloud:tracks:3", "liked")
     mm("judge", "soundcloud:tracks:3", "nonsense")
-    assert store.execute("SELECT verdict FROM judgments WHERE track_id = 3").fetchone()[0] == "liked"
+    assert (
+        store.execute("SELECT verdict FROM judgments WHERE track_id = 3").fetchone()[0] == "liked"
+    )
 
 
 def test_empty_feed_and_empty_lists(mm):
@@ -138,4 +167,6 @@ def test_mirror_likes_without_a_session_keeps_the_judgment(mm, filled, store):
     r = mm("judge", "soundcloud:tracks:2", "liked")
     assert r.code == 0
     assert "liked: Two Friends" in r.out and "warning: not liked on SoundCloud" in r.err
-    assert store.execute("SELECT verdict, source FROM judgments WHERE track_id = 2").fetchone()[:] == ("liked", "manual")
+    assert store.execute("SELECT verdict, source FROM judgments WHERE track_id = 2").fetchone()[
+        :
+    ] == ("liked", "manual")

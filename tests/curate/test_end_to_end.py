@@ -41,13 +41,17 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
     mine = set(world.likes[me])
     for item in feed:
         urn = item["urn"]
-        assert urn not in mine                                         # my likes are owned: never candidates
+        assert urn not in mine  # my likes are owned: never candidates
         assert urn not in world.deleted and world.tracks[urn].access != "blocked"
-        assert parse_why(item["why"]) == supporters_in_world(world, urn)  # every supporter named, none invented
+        assert parse_why(item["why"]) == supporters_in_world(
+            world, urn
+        )  # every supporter named, none invented
     # My likes were learned by the sync as judgments.
     judged = mm("judged", "--json").json()
     liked_learned = {j["urn"] for j in judged["judgments"] if j["source"] == "soundcloud_like"}
-    visible_mine = {u for u in mine if u not in world.deleted and world.tracks[u].access != "blocked"}
+    visible_mine = {
+        u for u in mine if u not in world.deleted and world.tracks[u].access != "blocked"
+    }
     assert liked_learned == visible_mine
 
     assert mm("feed").code == 0  # remember the row numbers

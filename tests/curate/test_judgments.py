@@ -24,7 +24,9 @@ def tracks(build: Builder) -> dict[int, int]:
 
 
 def verdicts(db) -> dict[int, tuple[str, str]]:
-    return {r[0]: (r[1], r[2]) for r in db.execute("SELECT track_id, verdict, source FROM judgments")}
+    return {
+        r[0]: (r[1], r[2]) for r in db.execute("SELECT track_id, verdict, source FROM judgments")
+    }
 
 
 def test_desired_verdicts_follow_the_priority():
@@ -37,8 +39,11 @@ def test_a_sync_never_overwrites_a_manual_judgment(db, tracks):
     jd.judge_track(db, tracks[2], "liked")
     counts = jd.apply_synced(db, {tracks[1]: "liked", tracks[2]: "not_quite", tracks[3]: "liked"})
     assert counts["kept_manual"] == 2 and counts["added"] == 1
-    assert verdicts(db) == {tracks[1]: ("not_interested", "manual"), tracks[2]: ("liked", "manual"),
-                            tracks[3]: ("liked", "soundcloud_like")}
+    assert verdicts(db) == {
+        tracks[1]: ("not_interested", "manual"),
+        tracks[2]: ("liked", "manual"),
+        tracks[3]: ("liked", "soundcloud_like"),
+    }
     jd.apply_synced(db, {})  # the sources are empty now: manual stays, the learned like goes
     assert verdicts(db) == {tracks[1]: ("not_interested", "manual"), tracks[2]: ("liked", "manual")}
 
@@ -70,8 +75,16 @@ def test_manual_judge_replaces_and_unjudge_forgets(db, tracks):
         jd.judge_track(db, tracks[1], "love it")
 
 
-@pytest.mark.parametrize("text,expected", [("liked", "liked"), ("LIKE", "liked"), ("not-interested", "not_interested"),
-                                           ("not_quite", "not_quite"), (" meh ", "not_quite")])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("liked", "liked"),
+        ("LIKE", "liked"),
+        ("not-interested", "not_interested"),
+        ("not_quite", "not_quite"),
+        (" meh ", "not_quite"),
+    ],
+)
 def test_parse_verdict(text, expected):
     assert jd.parse_verdict(text) == expected
 
@@ -84,13 +97,21 @@ def test_parse_verdict_rejects_unknown_words():
 
 def test_resolve_track_by_urn_url_and_feed_row(db, tracks):
     assert jd.resolve_track(db, "soundcloud:tracks:3")["id"] == tracks[3]
-    for url in ("https://soundcloud.com/someone/track-4", "http://www.soundcloud.com/someone/track-4/",
-                "https://m.soundcloud.com/SomeOne/track-4?si=abc#t=10", "soundcloud.com/someone/track-4"):
+    for url in (
+        "https://soundcloud.com/someone/track-4",
+        "http://www.soundcloud.com/someone/track-4/",
+        "https://m.soundcloud.com/SomeOne/track-4?si=abc#t=10",
+        "soundcloud.com/someone/track-4",
+    ):
         assert jd.resolve_track(db, url)["id"] == tracks[4], url
     kv.put(db, "feed.rows", json.dumps(["soundcloud:tracks:5", "soundcloud:tracks:2"]))
     assert jd.resolve_track(db, "2")["id"] == tracks[2]
-    for bad, words in (("3", "no row 3"), ("soundcloud:tracks:999", "not in the index"),
-                       ("https://soundcloud.com/someone/track-40", "not in the index"), ("hello", "is not a track")):
+    for bad, words in (
+        ("3", "no row 3"),
+        ("soundcloud:tracks:999", "not in the index"),
+        ("https://soundcloud.com/someone/track-40", "not in the index"),
+        ("hello", "is not a track"),
+    ):
         with pytest.raises(UserError) as e:
             jd.resolve_track(db, bad)
         assert words in e.value.what

@@ -27,10 +27,30 @@ def seen(days: float = 0.0) -> str:
     return to_iso(NOW - timedelta(days=days))
 
 
-def sup(artist_id: int, kind: str = "repost", days: float = 0.0, *, name: str | None = None, weight: float = 1.0,
-        liked: int = 0, dismissed: int = 0, position: int = 0, first_seen_at: str | None = "", watched: bool = True) -> Support:
-    return Support(artist_id, name or f"A{artist_id}", kind, seen(days) if first_seen_at == "" else first_seen_at,
-                   position, weight, liked, dismissed, watched)
+def sup(
+    artist_id: int,
+    kind: str = "repost",
+    days: float = 0.0,
+    *,
+    name: str | None = None,
+    weight: float = 1.0,
+    liked: int = 0,
+    dismissed: int = 0,
+    position: int = 0,
+    first_seen_at: str | None = "",
+    watched: bool = True,
+) -> Support:
+    return Support(
+        artist_id,
+        name or f"A{artist_id}",
+        kind,
+        seen(days) if first_seen_at == "" else first_seen_at,
+        position,
+        weight,
+        liked,
+        dismissed,
+        watched,
+    )
 
 
 def row(n: int, *supports: Support, **kw) -> CandidateRow:
@@ -69,8 +89,19 @@ def test_an_artist_who_liked_and_reposted_counts_once_with_the_stronger_kind():
 
 
 def test_every_supporter_is_named_in_why():
-    r = rank([row(1, sup(1, "repost", 3, name="Bea"), sup(2, "repost", 3, name="Al"), sup(3, "like", 3, name="Cy"),
-                  sup(4, "upload", 3, name="Di"))], RC, NOW)[0]
+    r = rank(
+        [
+            row(
+                1,
+                sup(1, "repost", 3, name="Bea"),
+                sup(2, "repost", 3, name="Al"),
+                sup(3, "like", 3, name="Cy"),
+                sup(4, "upload", 3, name="Di"),
+            )
+        ],
+        RC,
+        NOW,
+    )[0]
     assert r.why(NOW) == "reposted by Al, Bea; liked by Cy; uploaded by Di · first seen 3d ago"
     assert {s.name for s in r.supporters} == {"Al", "Bea", "Cy", "Di"}
 
@@ -85,11 +116,15 @@ def test_recency_comes_from_first_seen_never_from_the_upload_date_or_a_missing_t
     # all (the "years-old track looking new" bug) but was first seen 60 days ago; track 3 has only
     # a support row without a time: it must never count as new, so it is not ranked at all.
     ranked = rank(
-        [row(1, sup(1, days=400), sup(2, days=400), sup(3, days=400)),
-         row(2, sup(1, days=60)),
-         row(3, sup(1, first_seen_at=None), sup(2, first_seen_at="not a time")),
-         row(4, sup(2, days=1))],
-        RC, NOW)
+        [
+            row(1, sup(1, days=400), sup(2, days=400), sup(3, days=400)),
+            row(2, sup(1, days=60)),
+            row(3, sup(1, first_seen_at=None), sup(2, first_seen_at="not a time")),
+            row(4, sup(2, days=1)),
+        ],
+        RC,
+        NOW,
+    )
     assert urns(ranked) == ["soundcloud:tracks:4", "soundcloud:tracks:2", "soundcloud:tracks:1"]
     assert ranked[2].why(NOW).endswith("first seen 1y ago")
 
@@ -101,8 +136,17 @@ def test_a_deep_backfill_row_is_not_news():
     assert ranked[1].score == pytest.approx(0.5 * 2 ** (-300 * 2 / 24 / 14))
 
 
-@pytest.mark.parametrize("field,value", [("judged", True), ("owned", True), ("status", "deleted"),
-                                         ("status", "unavailable"), ("access", "blocked"), ("pushes", 2)])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("judged", True),
+        ("owned", True),
+        ("status", "deleted"),
+        ("status", "unavailable"),
+        ("access", "blocked"),
+        ("pushes", 2),
+    ],
+)
 def test_exclusions(field, value):
     kept = row(1, sup(1))
     gone = row(2, sup(1), sup(2), sup(3), **{field: value})
@@ -117,7 +161,11 @@ def test_pushed_once_is_still_a_candidate_and_unwatched_support_does_not_count()
 
 
 def test_mixes_are_ranked_apart():
-    rows = [row(1, sup(1), duration_ms=9 * 60_000), row(2, sup(1), sup(2), duration_ms=11 * 60_000), row(3, sup(2), duration_ms=None)]
+    rows = [
+        row(1, sup(1), duration_ms=9 * 60_000),
+        row(2, sup(1), sup(2), duration_ms=11 * 60_000),
+        row(3, sup(2), duration_ms=None),
+    ]
     assert urns(rank(rows, RC, NOW)) == ["soundcloud:tracks:1", "soundcloud:tracks:3"]
     mixes = rank(rows, RC, NOW, mixes=True)
     assert urns(mixes) == ["soundcloud:tracks:2"] and mixes[0].is_mix and mixes[0].rank == 1
@@ -137,9 +185,13 @@ def test_per_artist_cap_by_uploader_and_by_strongest_supporter():
 
 
 def test_ties_are_deterministic_score_then_first_seen_then_urn():
-    rows = [row(3, sup(1, days=2)), row(1, sup(2, days=2)), row(2, sup(3, days=2)),
-            # same score as the others: a weight twice as high, one half-life older
-            row(9, sup(4, days=16, weight=2.0))]
+    rows = [
+        row(3, sup(1, days=2)),
+        row(1, sup(2, days=2)),
+        row(2, sup(3, days=2)),
+        # same score as the others: a weight twice as high, one half-life older
+        row(9, sup(4, days=16, weight=2.0)),
+    ]
     expected = None
     for seed in range(5):
         shuffled = rows[:]
@@ -158,15 +210,31 @@ def test_limit_and_components():
     comp = d["components"]["supporters"][0]
     assert comp["hit_rate"] == 0.5 and comp["kind_weight"] == 1.0 and comp["artist_weight"] == 1.0
     assert comp["decay"] == pytest.approx(2 ** (-1 / 14), rel=1e-5)
-    assert d["score"] == pytest.approx(sum(c["contribution"] for c in d["components"]["supporters"]), rel=1e-5)
+    assert d["score"] == pytest.approx(
+        sum(c["contribution"] for c in d["components"]["supporters"]), rel=1e-5
+    )
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["like", "repost", "upload"]), st.floats(0, 400),
-                          st.integers(0, 50), st.sampled_from([0.5, 1.0, 2.0])), min_size=1, max_size=25),
-       st.floats(1, 2000))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 6),
+            st.sampled_from(["like", "repost", "upload"]),
+            st.floats(0, 400),
+            st.integers(0, 50),
+            st.sampled_from([0.5, 1.0, 2.0]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.floats(1, 2000),
+)
 def test_order_never_depends_on_the_clock(specs, later_days):
-    rows = [row(i, sup(a, kind, days, position=pos, weight=w)) for i, (a, kind, days, pos, w) in enumerate(specs)]
+    rows = [
+        row(i, sup(a, kind, days, position=pos, weight=w))
+        for i, (a, kind, days, pos, w) in enumerate(specs)
+    ]
     first = rank(rows, RC, NOW)
     later = rank(rows, RC, NOW + timedelta(days=later_days))
     assert urns(first) == urns(later)
@@ -180,4 +248,6 @@ def test_why_can_name_the_strongest_and_count_the_rest():
     full = r.why(NOW)
     assert all(f"R{i}" in full for i in range(1, 6)) and "+" not in full
     short = r.why(NOW, max_names=3)
-    assert short.startswith("reposted by ") and short.count(",") == 2 and " +2 · first seen" in short
+    assert (
+        short.startswith("reposted by ") and short.count(",") == 2 and " +2 · first seen" in short
+    )

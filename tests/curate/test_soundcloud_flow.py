@@ -15,7 +15,11 @@ from tests.curate.builder import Builder, ago
 
 def visible(world: Any, urns: list[str]) -> list[str]:
     """What a list endpoint shows by default: deleted and blocked tracks left out."""
-    return [u for u in urns if u not in world.deleted and world.tracks[u].access in ("playable", "preview")]
+    return [
+        u
+        for u in urns
+        if u not in world.deleted and world.tracks[u].access in ("playable", "preview")
+    ]
 
 
 @pytest.fixture
@@ -42,7 +46,9 @@ def learn(conn: sqlite3.Connection) -> dict:
 
 
 def verdicts(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    rows = conn.execute("SELECT t.urn, j.verdict, j.source FROM judgments j JOIN tracks t ON t.id = j.track_id")
+    rows = conn.execute(
+        "SELECT t.urn, j.verdict, j.source FROM judgments j JOIN tracks t ON t.id = j.track_id"
+    )
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
@@ -58,7 +64,10 @@ def test_learn_likes_and_playlists_then_follow_changes(logged_in, mm, store):
     nope = emu.call(world.create_playlist, me, "Nope", [others[0], others[1]])
     meh = emu.call(world.create_playlist, me, "Meh", [others[2], mine[0]], "public")
     config.set_value("judgments.not_interested_playlist", nope.urn)
-    config.set_value("judgments.not_quite_playlist", f"https://soundcloud.com/{world.me.permalink}/sets/{meh.permalink}")
+    config.set_value(
+        "judgments.not_quite_playlist",
+        f"https://soundcloud.com/{world.me.permalink}/sets/{meh.permalink}",
+    )
 
     result = learn(store)
     assert result["errors"] == {}
@@ -76,14 +85,19 @@ def test_learn_likes_and_playlists_then_follow_changes(logged_in, mm, store):
     assert mm("judge", others[1], "liked").code == 0
     added = [c["track"] for c in emu.mutate(me_likes=2)["me_likes"]]
     result = learn(store)
-    assert result["likes"]["seen"] == len(visible(world, added))  # incremental: stops at the first known like
+    assert result["likes"]["seen"] == len(
+        visible(world, added)
+    )  # incremental: stops at the first known like
     got = verdicts(store)
-    assert others[0] not in got                                      # left "not interested": forgotten
-    assert got[others[2]] == ("not_quite", "soundcloud_playlist")    # left "not quite": sticky
-    assert got[others[1]] == ("liked", "manual")                     # a sync never overwrites manual
+    assert others[0] not in got  # left "not interested": forgotten
+    assert got[others[2]] == ("not_quite", "soundcloud_playlist")  # left "not quite": sticky
+    assert got[others[1]] == ("liked", "manual")  # a sync never overwrites manual
     for urn in visible(world, added):
         assert got[urn] == ("liked", "soundcloud_like")
-    owned = {r[0] for r in store.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id")}
+    owned = {
+        r[0]
+        for r in store.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id")
+    }
     assert owned == set(visible(world, world.likes[me]))
 
 
@@ -92,14 +106,18 @@ def test_a_playlist_that_cannot_be_read_keeps_its_judgments(logged_in, store):
 
     emu = logged_in
     world = emu.world
-    track = next(u for u in visible(world, list(world.tracks)) if u not in world.likes[emu.user_urn])
+    track = next(
+        u for u in visible(world, list(world.tracks)) if u not in world.likes[emu.user_urn]
+    )
     nope = emu.call(world.create_playlist, emu.user_urn, "Nope", [track])
     config.set_value("judgments.not_interested_playlist", nope.urn)
     learn(store)
     assert verdicts(store)[track] == ("not_interested", "soundcloud_playlist")
     emu.call(world.delete_playlist, nope.urn)
     result = learn(store)
-    assert "not_interested" in result["errors"] and "permanent" in result["errors"]["not_interested"]
+    assert (
+        "not_interested" in result["errors"] and "permanent" in result["errors"]["not_interested"]
+    )
     assert verdicts(store)[track] == ("not_interested", "soundcloud_playlist")
 
 
@@ -116,7 +134,12 @@ def candidates(emu: Any, conn: sqlite3.Connection, n: int) -> list[str]:
         if t.user_urn in uploaders or urn in world.likes[emu.user_urn]:
             continue
         uploaders.add(t.user_urn)
-        tid = b.track(int(urn.rsplit(":", 1)[1]), title=t.title, uploader=f"u{len(picked)}", uploader_urn=t.user_urn)
+        tid = b.track(
+            int(urn.rsplit(":", 1)[1]),
+            title=t.title,
+            uploader=f"u{len(picked)}",
+            uploader_urn=t.user_urn,
+        )
         b.prov(tid, scout, "repost", ago(hours=len(picked)))
         picked.append(urn)
         if len(picked) == n:
@@ -139,12 +162,20 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     r = first.json()
     assert r["action"] == "create" and r["added"] == picked[:5] and r["removed"] == []
     pl = world.playlists[r["playlist_urn"]]
-    assert pl.tracks == picked[:5] and pl.title == "Music Minion Discoveries" and pl.sharing == "private"
+    assert (
+        pl.tracks == picked[:5]
+        and pl.title == "Music Minion Discoveries"
+        and pl.sharing == "private"
+    )
 
     assert mm("judge", picked[0], "not_interested").code == 0
     dry = mm("playlist", "push", "--size", "5", "--dry-run", "--json").json()
-    assert dry["dry_run"] and dry["action"] == "replace" and dry["playlist_urn"] == r["playlist_urn"]
-    assert dry["removed"] == [picked[0]] and dry["added"] == [picked[5]] and dry["kept"] == picked[1:5]
+    assert (
+        dry["dry_run"] and dry["action"] == "replace" and dry["playlist_urn"] == r["playlist_urn"]
+    )
+    assert (
+        dry["removed"] == [picked[0]] and dry["added"] == [picked[5]] and dry["kept"] == picked[1:5]
+    )
     assert world.playlists[r["playlist_urn"]].tracks == picked[:5]  # a dry run changes nothing
     text = mm("playlist", "push", "--size", "5", "--dry-run")
     assert f"+ {picked[5]}" in text.out and f"- {picked[0]}" in text.out
@@ -152,7 +183,9 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     second = mm("playlist", "push", "--size", "5", "--json").json()
     assert second["action"] == "replace" and second["playlist_urn"] == r["playlist_urn"]
     assert world.playlists[r["playlist_urn"]].tracks == picked[1:6]
-    assert [p.urn for p in world.playlists.values() if p.title == "Music Minion Discoveries"] == [r["playlist_urn"]]
+    assert [p.urn for p in world.playlists.values() if p.title == "Music Minion Discoveries"] == [
+        r["playlist_urn"]
+    ]
 
     emu.call(world.delete_playlist, r["playlist_urn"])
     third = mm("playlist", "push", "--size", "5", "--json").json()
@@ -177,25 +210,41 @@ def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
     emu.set_faults("rate=1,kinds=500")
     r = mm("playlist", "push")
     assert r.code == 1
-    assert r.err.startswith("error: playlist push failed (transient 500") and "recorded as failed" in r.err
+    assert (
+        r.err.startswith("error: playlist push failed (transient 500")
+        and "recorded as failed" in r.err
+    )
     assert not any(m in r.err for m in SECRET_MARKERS)
     emu.set_faults(None)
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] is None and show["tracks"] == []
     assert [(p["status"], p["track_count"]) for p in show["pushes"]] == [("failed", 3)]
     assert "transient" in show["pushes"][0]["error"]
-    assert not [p for p in emu.world.playlists.values() if p.user_urn == emu.user_urn and p.title == "Music Minion Discoveries"]
+    assert not [
+        p
+        for p in emu.world.playlists.values()
+        if p.user_urn == emu.user_urn and p.title == "Music Minion Discoveries"
+    ]
     ok = mm("playlist", "push", "--json").json()
     assert ok["action"] == "create" and emu.world.playlists[ok["playlist_urn"]].tracks == picked
-    assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == ["ok", "failed"]
+    assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == [
+        "ok",
+        "failed",
+    ]
     # Reading the playlist fails: nothing is changed on SoundCloud, and the attempt is recorded.
     emu.set_faults("rate=1,kinds=503")
     dry = mm("playlist", "push", "--dry-run")
-    assert dry.code == 1 and dry.err.startswith("error: cannot read the discovery playlist on SoundCloud (transient 503")
+    assert dry.code == 1 and dry.err.startswith(
+        "error: cannot read the discovery playlist on SoundCloud (transient 503"
+    )
     r = mm("playlist", "push")
     assert r.code == 1 and "nothing was changed" in r.err
     emu.set_faults(None)
-    assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == ["failed", "ok", "failed"]
+    assert [p["status"] for p in mm("playlist", "show", "--json").json()["pushes"]] == [
+        "failed",
+        "ok",
+        "failed",
+    ]
     assert emu.world.playlists[ok["playlist_urn"]].tracks == picked
 
 

@@ -16,14 +16,26 @@ import pytest
 from music_minion.emulator.testing import SECRET_MARKERS
 
 
-def run_mm(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "music_minion", *args], env=env, capture_output=True, text=True, timeout=timeout)
+def run_mm(
+    args: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "music_minion", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def clean_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))}
-    env["MUSIC_MINION_CONFIG"] = str(tmp_path / "user-config.toml")  # must stay untouched by the demo
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))
+    }
+    env["MUSIC_MINION_CONFIG"] = str(
+        tmp_path / "user-config.toml"
+    )  # must stay untouched by the demo
     env["COLUMNS"] = "200"
     return env
 
@@ -32,7 +44,7 @@ def test_demo_keeps_data_and_leaks_no_secret(tmp_path, clean_env):
     keep = tmp_path / "kept"
     r = run_mm(["--json", "demo", "--keep", str(keep)], clean_env, timeout=180)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    result = json.loads(r.stdout[r.stdout.rindex('{\n  "home"'):])
+    result = json.loads(r.stdout[r.stdout.rindex('{\n  "home"') :])
     assert all(step["code"] == 0 for step in result["steps"])
     titles = " | ".join(s["title"] for s in result["steps"])
     for word in ("Log in", "Sync", "feed", "Push", "Scan", "Match", "Parquet"):
@@ -45,8 +57,12 @@ def test_demo_keeps_data_and_leaks_no_secret(tmp_path, clean_env):
     assert not Path(clean_env["MUSIC_MINION_CONFIG"]).exists()
 
     # The kept data works with the other commands; owned (matched) tracks are out of the feed.
-    env = dict(clean_env, MUSIC_MINION_CONFIG=str(keep / "config.toml"), MUSIC_MINION_DATA_DIR=str(keep / "data"),
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    env = dict(
+        clean_env,
+        MUSIC_MINION_CONFIG=str(keep / "config.toml"),
+        MUSIC_MINION_DATA_DIR=str(keep / "data"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     files = run_mm(["library", "list", "--json"], env)
     assert files.returncode == 0, files.stderr
     feed = run_mm(["feed", "--limit", "500", "--json"], env)
@@ -63,7 +79,9 @@ def test_demo_keeps_data_and_leaks_no_secret(tmp_path, clean_env):
     token_file = keep / "data" / "tokens.json"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     for marker in SECRET_MARKERS:
-        assert marker in token_file.read_text() or marker.startswith("emu-secret")  # the store holds tokens
+        assert marker in token_file.read_text() or marker.startswith(
+            "emu-secret"
+        )  # the store holds tokens
     outputs = r.stdout + r.stderr + files.stdout + feed.stdout + db.stdout
     for path in keep.rglob("*"):
         if path.is_file() and path != token_file and path.name != "config.toml":

@@ -25,13 +25,20 @@ def watch_all(emu: Any) -> list[str]:
     try:
         for urn in emu.world.artist_urns:
             u = emu.world.users[urn]
-            store.upsert_resolved(conn, store.Resolved(urn, u.username, u.permalink, f"https://soundcloud.com/{u.permalink}"))
+            store.upsert_resolved(
+                conn,
+                store.Resolved(
+                    urn, u.username, u.permalink, f"https://soundcloud.com/{u.permalink}"
+                ),
+            )
     finally:
         conn.close()
     return list(emu.world.artist_urns)
 
 
-def expected_provenance(emu: Any, sources: tuple[str, ...] = ("likes", "reposts", "uploads")) -> set[tuple]:
+def expected_provenance(
+    emu: Any, sources: tuple[str, ...] = ("likes", "reposts", "uploads")
+) -> set[tuple]:
     """(track, artist, kind, position) a fault-free first sync must store: the lists as served."""
     w = emu.world
     out = set()
@@ -46,9 +53,13 @@ def stored_provenance(conn: sqlite3.Connection | None = None) -> set[tuple]:
     own = conn is None
     conn = conn or db()
     try:
-        return {tuple(r) for r in conn.execute(
-            "SELECT t.urn, a.urn, p.kind, p.position FROM provenance p JOIN tracks t ON t.id = p.track_id "
-            "JOIN artists a ON a.id = p.artist_id")}
+        return {
+            tuple(r)
+            for r in conn.execute(
+                "SELECT t.urn, a.urn, p.kind, p.position FROM provenance p JOIN tracks t ON t.id = p.track_id "
+                "JOIN artists a ON a.id = p.artist_id"
+            )
+        }
     finally:
         if own:
             conn.close()
@@ -60,8 +71,16 @@ def snapshot() -> dict[str, list[tuple]]:
     try:
         return {
             "tracks": [tuple(r) for r in conn.execute("SELECT * FROM tracks ORDER BY id")],
-            "provenance": [tuple(r) for r in conn.execute("SELECT * FROM provenance ORDER BY track_id, artist_id, kind")],
-            "artists": [tuple(r) for r in conn.execute("SELECT id, urn, username, watched, weight FROM artists ORDER BY id")],
+            "provenance": [
+                tuple(r)
+                for r in conn.execute("SELECT * FROM provenance ORDER BY track_id, artist_id, kind")
+            ],
+            "artists": [
+                tuple(r)
+                for r in conn.execute(
+                    "SELECT id, urn, username, watched, weight FROM artists ORDER BY id"
+                )
+            ],
         }
     finally:
         conn.close()

@@ -38,14 +38,21 @@ def _data_dir() -> Path:
 
 
 def test_second_sync_exits_at_once_or_waits(emulator, mm) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(_data_dir())],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(_data_dir())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         t0 = time.monotonic()
         r = mm("sync", "--no-learn")
         assert r.code == 1 and time.monotonic() - t0 < 5
-        assert r.err.strip() == f"error: another sync is running (pid {holder.pid}) — wait for it to finish, or pass --wait"
+        assert (
+            r.err.strip()
+            == f"error: another sync is running (pid {holder.pid}) — wait for it to finish, or pass --wait"
+        )
         threading.Timer(0.5, lambda: (holder.stdin.write("go\n"), holder.stdin.flush())).start()
         r = mm("sync", "--wait", "--no-learn", "--json")  # returns once the holder lets go
         assert r.code == 0 and r.json()["status"] == "ok"
@@ -71,7 +78,9 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
             conn = db()
             try:
                 rows = artists_store.list_with_counts(conn)
-                running = conn.execute("SELECT count(*) FROM sync_runs WHERE status = 'running'").fetchone()[0]
+                running = conn.execute(
+                    "SELECT count(*) FROM sync_runs WHERE status = 'running'"
+                ).fetchone()[0]
             finally:
                 conn.close()
             slowest = max(slowest, time.monotonic() - t0)
@@ -82,13 +91,18 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
         t.join()
     assert result["status"] == "ok"
     final = len(expected_provenance(slow_world))
-    assert len([n for n in seen_during if 0 < n < final]) >= 2, seen_during  # read partial progress, twice
+    assert len([n for n in seen_during if 0 < n < final]) >= 2, (
+        seen_during
+    )  # read partial progress, twice
     assert slowest < 0.5
 
 
 def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "music_minion", "sync", "--no-learn"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "music_minion", "sync", "--no-learn"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -122,10 +136,19 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     again = mm("sync", "--no-learn", "--json").json()
     assert again["status"] == "ok" and again["interrupted_before"] == 1
     assert stored_provenance() == expected
-    assert mm("sync", "--json", "--no-learn").json()["artists_planned"] == 0  # everyone checked once
+    assert (
+        mm("sync", "--json", "--no-learn").json()["artists_planned"] == 0
+    )  # everyone checked once
     conn = db()
     try:
-        assert [x[0] for x in conn.execute("SELECT status FROM sync_runs ORDER BY id")] == ["interrupted", "ok", "ok"]
-        assert conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[0] == 0
+        assert [x[0] for x in conn.execute("SELECT status FROM sync_runs ORDER BY id")] == [
+            "interrupted",
+            "ok",
+            "ok",
+        ]
+        assert (
+            conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[0]
+            == 0
+        )
     finally:
         conn.close()

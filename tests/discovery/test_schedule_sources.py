@@ -26,7 +26,9 @@ def test_quiet_artists_double_up_to_the_cap_and_activity_resets() -> None:
 
 
 @given(st.floats(0, 1000), st.booleans(), st.floats(0, 100), st.floats(0, 1000))
-def test_interval_always_within_bounds(current: float, active: bool, low: float, high: float) -> None:
+def test_interval_always_within_bounds(
+    current: float, active: bool, low: float, high: float
+) -> None:
     h = schedule.next_interval(current, active, low, high)
     assert low <= h <= max(low, high)
     if active:
@@ -36,9 +38,18 @@ def test_interval_always_within_bounds(current: float, active: bool, low: float,
 def test_after_check_sets_next_check_and_activity() -> None:
     at = datetime(2026, 1, 1, 12, tzinfo=UTC)
     s = schedule.after_check(24, False, at, 6, 168)
-    assert (s.interval_hours, s.checked_at, s.next_check_at, s.activity_at) == (48, "2026-01-01T12:00:00Z", "2026-01-03T12:00:00Z", None)
+    assert (s.interval_hours, s.checked_at, s.next_check_at, s.activity_at) == (
+        48,
+        "2026-01-01T12:00:00Z",
+        "2026-01-03T12:00:00Z",
+        None,
+    )
     s = schedule.after_check(24, True, at, 6, 168)
-    assert (s.interval_hours, s.next_check_at, s.activity_at) == (6, "2026-01-01T18:00:00Z", "2026-01-01T12:00:00Z")
+    assert (s.interval_hours, s.next_check_at, s.activity_at) == (
+        6,
+        "2026-01-01T18:00:00Z",
+        "2026-01-01T12:00:00Z",
+    )
 
 
 def test_configured_sources() -> None:
@@ -52,7 +63,9 @@ def test_configured_sources() -> None:
 def test_bad_sources_config_is_one_line(home, mm) -> None:
     assert mm("config", "set", "discovery.sources", "likes,tweets").code == 0
     r = mm("sync")
-    assert r.code == 1 and r.err.startswith("error: discovery.sources has unknown source 'tweets' — ")
+    assert r.code == 1 and r.err.startswith(
+        "error: discovery.sources has unknown source 'tweets' — "
+    )
 
 
 class _Item:
@@ -87,7 +100,9 @@ class _ListSource:
         (None, 2, None, ["a", "b"], False, False, 2),
     ],
 )
-def test_walk_stops_at_first_known_or_cap(known, item_cap, page_cap, want, stopped, complete, pulled) -> None:  # noqa: ANN001
+def test_walk_stops_at_first_known_or_cap(
+    known, item_cap, page_cap, want, stopped, complete, pulled
+) -> None:  # noqa: ANN001
     import asyncio
 
     src = _ListSource(["a", "b", "c", "d"])
@@ -97,16 +112,25 @@ def test_walk_stops_at_first_known_or_cap(known, item_cap, page_cap, want, stopp
 
 
 def test_normalize_input() -> None:
-    assert normalize_input("  http://www.soundcloud.com/Some-DJ/?ref=x ") == "https://soundcloud.com/Some-DJ"
+    assert (
+        normalize_input("  http://www.soundcloud.com/Some-DJ/?ref=x ")
+        == "https://soundcloud.com/Some-DJ"
+    )
     assert normalize_input("https://m.soundcloud.com/dj#top") == "https://soundcloud.com/dj"
     assert normalize_input("some-dj/") == "some-dj"
 
 
 def test_parse_import_plain_lines_and_csv(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
-    f.write_text("https://soundcloud.com/a\n\n# skip\nb\n\"https://soundcloud.com/c\",0.5,core\n", "utf-8")
+    f.write_text(
+        'https://soundcloud.com/a\n\n# skip\nb\n"https://soundcloud.com/c",0.5,core\n', "utf-8"
+    )
     got = [(w.input, w.weight, w.tier) for w in parse_import(f)]
-    assert got == [("https://soundcloud.com/a", None, None), ("b", None, None), ("https://soundcloud.com/c", 0.5, "core")]
+    assert got == [
+        ("https://soundcloud.com/a", None, None),
+        ("b", None, None),
+        ("https://soundcloud.com/c", 0.5, "core"),
+    ]
     neg = tmp_path / "neg.csv"
     neg.write_text("a,-1\n")
     with pytest.raises(UserError, match="line 1: weight must be 0 or more"):
@@ -126,7 +150,19 @@ def test_track_row_drops_counts_sqlite_cannot_store() -> None:
     from music_minion.soundcloud.models import Track
     from music_minion.store import tracks as tracks_store
 
-    t = Track(urn="soundcloud:tracks:1", title="x", duration_ms=2**63, playback_count=2**63 - 1, likes_count=-(2**63) - 1, reposts_count=3)
+    t = Track(
+        urn="soundcloud:tracks:1",
+        title="x",
+        duration_ms=2**63,
+        playback_count=2**63 - 1,
+        likes_count=-(2**63) - 1,
+        reposts_count=3,
+    )
     row = dict(zip(tracks_store.TRACK_COLUMNS, track_row(t), strict=True))
-    assert (row["duration_ms"], row["playback_count"], row["likes_count"], row["reposts_count"]) == (None, 2**63 - 1, None, 3)
+    assert (
+        row["duration_ms"],
+        row["playback_count"],
+        row["likes_count"],
+        row["reposts_count"],
+    ) == (None, 2**63 - 1, None, 3)
     assert row["urn"] == "soundcloud:tracks:1" and row["title"] == "x"

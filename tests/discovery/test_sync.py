@@ -27,14 +27,17 @@ def test_first_sync_stores_every_visible_pick_once(synced) -> None:
         # a track picked by two artists is one track with two provenance rows
         shared = conn.execute(
             "SELECT t.urn, count(DISTINCT p.artist_id) FROM provenance p JOIN tracks t ON t.id = p.track_id "
-            "GROUP BY p.track_id HAVING count(DISTINCT p.artist_id) > 1").fetchall()
+            "GROUP BY p.track_id HAVING count(DISTINCT p.artist_id) > 1"
+        ).fetchall()
         assert shared, "the tiny world should have a track picked by two artists"
         urn = shared[0][0]
         assert conn.execute("SELECT count(*) FROM tracks WHERE urn = ?", (urn,)).fetchone()[0] == 1
         # the blocked track in an artist's likes is not recorded
         blocked = {u for u, t in emu.world.tracks.items() if t.access == "blocked"}
         assert not blocked & {t for t, *_ in stored_provenance(conn)}
-        runs = conn.execute("SELECT status, artists_done, tracks_new, requests FROM sync_runs").fetchall()
+        runs = conn.execute(
+            "SELECT status, artists_done, tracks_new, requests FROM sync_runs"
+        ).fetchall()
         assert [tuple(r) for r in runs] == [("ok", 4, n_tracks[0], summary["requests"])]
     finally:
         conn.close()
@@ -47,7 +50,10 @@ def test_resync_without_activity_is_one_request_per_source_and_changes_nothing(s
     second = mm("sync", "--all", "--json").json()
     assert second["status"] == "ok" and second["provenance_new"] == 0
     assert list_requests(second["client"]) == {
-        "/users/{urn}/likes/tracks": 4, "/users/{urn}/reposts/tracks": 4, "/users/{urn}/tracks": 4}
+        "/users/{urn}/likes/tracks": 4,
+        "/users/{urn}/reposts/tracks": 4,
+        "/users/{urn}/tracks": 4,
+    }
     assert snapshot() == before
     conn = db()
     try:
@@ -70,13 +76,22 @@ def test_new_activity_is_picked_up_exactly(synced, mm) -> None:
     assert {(t, a, k) for t, a, k, _ in added} == want
     assert r["provenance_new"] == len(want)
     src = {"like": "likes", "repost": "reposts", "upload": "uploads"}
-    for t, a, k, pos in added:  # position = index in the list when first seen (new items: at the top)
-        visible = [u for u in emu.world.list_for(src[k], a) if emu.world.tracks[u].access != "blocked"]
+    for (
+        t,
+        a,
+        k,
+        pos,
+    ) in added:  # position = index in the list when first seen (new items: at the top)
+        visible = [
+            u for u in emu.world.list_for(src[k], a) if emu.world.tracks[u].access != "blocked"
+        ]
         assert pos == visible.index(t) < 3
     assert before <= stored_provenance()
     conn = db()
     try:
-        active = {r[0] for r in conn.execute("SELECT a.urn FROM artists a WHERE check_interval_hours = 6")}
+        active = {
+            r[0] for r in conn.execute("SELECT a.urn FROM artists a WHERE check_interval_hours = 6")
+        }
     finally:
         conn.close()
     assert active == {a for _, a, _ in want}
@@ -85,7 +100,9 @@ def test_new_activity_is_picked_up_exactly(synced, mm) -> None:
 def test_fault_storm_converges_to_the_fault_free_state(logged_in, mm) -> None:
     emu = logged_in
     watch_all(emu)
-    emu.set_faults("rate=0.3,seed=7,kinds=429,500,502,503,drop,truncate,repeat_cursor,empty_page,retry_after=yes")
+    emu.set_faults(
+        "rate=0.3,seed=7,kinds=429,500,502,503,drop,truncate,repeat_cursor,empty_page,retry_after=yes"
+    )
     runs = []
     for _ in range(4):
         runs.append(mm("sync", "--json").json())
@@ -110,9 +127,13 @@ def test_full_pass_records_disappearance_without_deleting(synced, mm) -> None:
     assert r["status"] == "ok", r
     conn = db()
     try:
-        gone = {tuple(x) for x in conn.execute(
-            "SELECT t.urn, a.urn, p.kind FROM provenance p JOIN tracks t ON t.id = p.track_id "
-            "JOIN artists a ON a.id = p.artist_id WHERE p.gone_at IS NOT NULL")}
+        gone = {
+            tuple(x)
+            for x in conn.execute(
+                "SELECT t.urn, a.urn, p.kind FROM provenance p JOIN tracks t ON t.id = p.track_id "
+                "JOIN artists a ON a.id = p.artist_id WHERE p.gone_at IS NOT NULL"
+            )
+        }
         deleted = {x[0] for x in conn.execute("SELECT urn FROM tracks WHERE status = 'deleted'")}
     finally:
         conn.close()
@@ -163,7 +184,9 @@ def test_failed_walks_leave_their_artists_due_and_exit_3(logged_in, mm) -> None:
         assert marker not in r.out + r.err
     conn = db()
     try:
-        due = conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[0]
+        due = conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[
+            0
+        ]
     finally:
         conn.close()
     assert due == 4 - first["artists_done"]
@@ -201,6 +224,9 @@ def test_full_pass_cut_by_the_cap_marks_nothing_gone(synced, mm) -> None:
     assert r["status"] == "ok" and r["provenance_gone"] == 0 and r["tracks_deleted"] == 0
     conn = db()
     try:
-        assert conn.execute("SELECT count(*) FROM provenance WHERE gone_at IS NOT NULL").fetchone()[0] == 0
+        assert (
+            conn.execute("SELECT count(*) FROM provenance WHERE gone_at IS NOT NULL").fetchone()[0]
+            == 0
+        )
     finally:
         conn.close()

@@ -10,16 +10,26 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
     emu = logged_in
     watch_all(emu)
     artist = emu.world.artist_urns[0]
-    urn = next(u for u in emu.world.list_for("reposts", artist) if emu.world.tracks[u].access != "blocked")
+    urn = next(
+        u for u in emu.world.list_for("reposts", artist) if emu.world.tracks[u].access != "blocked"
+    )
     track = emu.world.tracks[urn]
     uploader = emu.world.users[track.user_urn].username
     lib = home / "music"
     lib.mkdir()
-    write_sample(lib / "owned.m4a", "m4a", audio=audio_bytes("m4a", track.duration_ms / 1000), title=track.title, artist=uploader)
+    write_sample(
+        lib / "owned.m4a",
+        "m4a",
+        audio=audio_bytes("m4a", track.duration_ms / 1000),
+        title=track.title,
+        artist=uploader,
+    )
     scan = mm("library", "scan", str(lib), "--json")
     assert scan.code == 0, scan.err
     conn = db()
-    assert conn.execute("SELECT track_id FROM local_files").fetchone()[0] is None  # nothing to match yet
+    assert (
+        conn.execute("SELECT track_id FROM local_files").fetchone()[0] is None
+    )  # nothing to match yet
     conn.close()
 
     r = mm("sync", "--json")
@@ -27,7 +37,9 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
     summary = r.json()
     assert summary["library"]["auto"] + summary["library"]["exact"] == 1
     conn = db()
-    linked = conn.execute("SELECT t.urn, f.match_status FROM local_files f JOIN tracks t ON t.id = f.track_id").fetchall()
+    linked = conn.execute(
+        "SELECT t.urn, f.match_status FROM local_files f JOIN tracks t ON t.id = f.track_id"
+    ).fetchall()
     conn.close()
     assert [tuple(x) for x in linked] == [(urn, "auto")]
     feed = mm("feed", "--limit", "500", "--json").json()

@@ -37,11 +37,23 @@ def test_user_error_is_one_line_and_debug_shows_traceback(mm):
 
 def test_python_dash_m_and_console_script(home):
     env = dict(os.environ)
-    r = subprocess.run([sys.executable, "-m", "music_minion", "db", "info", "--json"], capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "music_minion", "db", "info", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     assert '"schema_version"' in r.stdout
     script = os.path.join(os.path.dirname(sys.executable), "music-minion")
-    r = subprocess.run([script, "config", "get", "playlist.size"], capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run(
+        [script, "config", "get", "playlist.size"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert r.returncode == 0 and r.stdout.strip() == "100"
 
 

@@ -24,10 +24,20 @@ def test_defaults_without_a_file(home):
 
 def test_every_key_other_parts_rely_on_exists():
     for key in [
-        "soundcloud.api_base", "soundcloud.auth_base", "soundcloud.client_id", "soundcloud.client_secret",
-        "soundcloud.redirect_uri", "soundcloud.max_concurrency", "soundcloud.requests_per_second",
-        "soundcloud.max_retries", "soundcloud.timeout_s", "playlist.title", "playlist.size",
-        "playlist.sharing", "library.paths", "paths.data_dir",
+        "soundcloud.api_base",
+        "soundcloud.auth_base",
+        "soundcloud.client_id",
+        "soundcloud.client_secret",
+        "soundcloud.redirect_uri",
+        "soundcloud.max_concurrency",
+        "soundcloud.requests_per_second",
+        "soundcloud.max_retries",
+        "soundcloud.timeout_s",
+        "playlist.title",
+        "playlist.size",
+        "playlist.sharing",
+        "library.paths",
+        "paths.data_dir",
     ]:
         assert key in config.SETTINGS
 
@@ -75,7 +85,9 @@ def test_init_writes_commented_defaults_and_refuses_to_overwrite(mm, home):
 def test_config_set_keeps_comments_and_layout(mm, home):
     path = cfg_file(home)
     path.parent.mkdir(parents=True)
-    original = "# my settings\n\n[playlist]\n# how many\nsize = 50   # inline note\ntitle = \"Mine\"\n"
+    original = (
+        '# my settings\n\n[playlist]\n# how many\nsize = 50   # inline note\ntitle = "Mine"\n'
+    )
     path.write_text(original)
     r = mm("config", "set", "playlist.size", "200")
     assert r.code == 0, r.err
@@ -157,7 +169,11 @@ def test_config_path_is_a_directory(mm, home):
 
 def test_config_show_masks_secret(mm, home, monkeypatch):
     monkeypatch.setenv("SOUNDCLOUD_CLIENT_SECRET", "very-secret-value-123")
-    for args in (["config", "show"], ["config", "show", "--json"], ["config", "get", "soundcloud.client_secret"]):
+    for args in (
+        ["config", "show"],
+        ["config", "show", "--json"],
+        ["config", "get", "soundcloud.client_secret"],
+    ):
         r = mm(*args)
         assert r.code == 0
         assert "very-secret-value-123" not in r.out + r.err

@@ -22,7 +22,16 @@ def test_new_database_has_schema_wal_and_foreign_keys(tmp_path):
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"tracks", "artists", "provenance", "judgments", "local_files", "playlist_pushes", "sync_runs", "kv"} <= tables
+    assert {
+        "tracks",
+        "artists",
+        "provenance",
+        "judgments",
+        "local_files",
+        "playlist_pushes",
+        "sync_runs",
+        "kv",
+    } <= tables
     assert conn.execute("SELECT version FROM schema_migrations").fetchall()[0][0] == 1
     conn.close()
     conn = connect(db)  # reopening applies nothing twice
@@ -32,12 +41,21 @@ def test_new_database_has_schema_wal_and_foreign_keys(tmp_path):
 def test_constraints_guard_the_model(tmp_path):
     conn = connect(tmp_path / "mm.db")
     now = "2026-01-01T00:00:00Z"
-    conn.execute("INSERT INTO tracks (urn, first_seen_at, updated_at) VALUES ('soundcloud:tracks:1', ?, ?)", (now, now))
+    conn.execute(
+        "INSERT INTO tracks (urn, first_seen_at, updated_at) VALUES ('soundcloud:tracks:1', ?, ?)",
+        (now, now),
+    )
     with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("INSERT INTO tracks (urn, first_seen_at, updated_at) VALUES ('soundcloud:tracks:1', ?, ?)", (now, now))
+        conn.execute(
+            "INSERT INTO tracks (urn, first_seen_at, updated_at) VALUES ('soundcloud:tracks:1', ?, ?)",
+            (now, now),
+        )
     with pytest.raises(sqlite3.IntegrityError):  # foreign key: no such artist
         conn.execute("INSERT INTO provenance VALUES (1, 99, 'like', ?, 0, NULL)", (now,))
-    conn.execute("INSERT INTO artists (urn, added_at, updated_at) VALUES ('soundcloud:users:5', ?, ?)", (now, now))
+    conn.execute(
+        "INSERT INTO artists (urn, added_at, updated_at) VALUES ('soundcloud:users:5', ?, ?)",
+        (now, now),
+    )
     with pytest.raises(sqlite3.IntegrityError):  # kind must be like|repost|upload
         conn.execute("INSERT INTO provenance VALUES (1, 1, 'favourite', ?, 0, NULL)", (now,))
     with pytest.raises(sqlite3.IntegrityError):
@@ -100,7 +118,9 @@ def test_db_commands_on_a_foreign_file(mm, home):
 def test_db_check_reports_foreign_key_damage(mm, home):
     assert mm("init").code == 0
     raw = sqlite3.connect(home / "data" / "music-minion.db")
-    raw.execute("INSERT INTO judgments VALUES (42, 'liked', 'manual', '2026-01-01T00:00:00Z')")  # FKs off here
+    raw.execute(
+        "INSERT INTO judgments VALUES (42, 'liked', 'manual', '2026-01-01T00:00:00Z')"
+    )  # FKs off here
     raw.commit()
     raw.close()
     r = mm("db", "check")

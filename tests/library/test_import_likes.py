@@ -7,7 +7,9 @@ import sqlite3
 
 def _my_like_urns(home) -> list[str]:
     conn = sqlite3.connect(home / "data" / "music-minion.db")
-    rows = conn.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id WHERE m.gone_at IS NULL").fetchall()
+    rows = conn.execute(
+        "SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id WHERE m.gone_at IS NULL"
+    ).fetchall()
     conn.close()
     return sorted(r[0] for r in rows)
 

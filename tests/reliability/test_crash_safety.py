@@ -180,7 +180,9 @@ def test_sigkill_then_rerun_converges(use_home, mm, phase: str, n: int) -> None:
             assert (
                 "session has expired or was revoked — run `music-minion auth login`" in dead.stderr
             ), dead.stderr
-            assert len(dead.stderr.strip().splitlines()) == 1, dead.stderr  # stops at the first refusal
+            assert len(dead.stderr.strip().splitlines()) == 1, (
+                dead.stderr
+            )  # stops at the first refusal
             login(emu)
         again = home.run("sync", "--push", "--json")
         assert again.returncode == 0, again.stderr

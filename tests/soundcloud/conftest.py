@@ -61,6 +61,8 @@ def assert_no_secrets(emu: Any, *texts: str) -> None:
             assert s not in text
 
 
-def visible(world: Any, urns: list[str], levels: tuple[str, ...] = ("playable", "preview")) -> list[str]:
+def visible(
+    world: Any, urns: list[str], levels: tuple[str, ...] = ("playable", "preview")
+) -> list[str]:
     """What a list endpoint shows by default (blocked and deleted tracks left out)."""
     return [u for u in urns if u not in world.deleted and world.tracks[u].access in levels]

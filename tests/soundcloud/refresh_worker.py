@@ -16,7 +16,11 @@ async def main(start_at: float) -> dict:
         await asyncio.sleep(0.002)
     async with SoundCloudClient.from_config(config.load(), auth="user") as sc:
         me = await sc.me()
-        return {"urn": me.urn, "refreshes": sc._tokens.refreshes if sc._tokens else -1, "requests": sc.stats.requests}
+        return {
+            "urn": me.urn,
+            "refreshes": sc._tokens.refreshes if sc._tokens else -1,
+            "requests": sc.stats.requests,
+        }
 
 
 if __name__ == "__main__":

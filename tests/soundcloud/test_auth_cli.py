@@ -31,13 +31,19 @@ def test_login_status_logout_round_trip(emulator, mm, fake_browser):
 
     r = mm("auth", "login", "--json")
     assert r.code == 0, r.err
-    assert r.json() == {"logged_in": True, "user_urn": emulator.user_urn, "username": emulator.world.me.username}
+    assert r.json() == {
+        "logged_in": True,
+        "user_urn": emulator.user_urn,
+        "username": emulator.world.me.username,
+    }
     assert len(fake_browser) == 1
     outputs = [r.out, r.err]
 
     r = mm("auth", "status", "--json")
     data = r.json()
-    assert data["logged_in"] and data["user_urn"] == emulator.user_urn and not data["access_expired"]
+    assert (
+        data["logged_in"] and data["user_urn"] == emulator.user_urn and not data["access_expired"]
+    )
     assert data["access_expires_at"].endswith("Z") and data["can_refresh"] is True
     outputs += [r.out, r.err]
     r = mm("auth", "status")
@@ -66,15 +72,19 @@ def test_login_errors_are_one_line_without_secrets(emulator, mm, fake_browser):
     r = mm("auth", "login")
     assert r.code == 1
     errors = [line for line in r.err.splitlines() if line.startswith("error:")]
-    assert errors == ["error: SoundCloud refused this app's client id or secret — "
-                      "check soundcloud.client_id and soundcloud.client_secret"]
+    assert errors == [
+        "error: SoundCloud refused this app's client id or secret — "
+        "check soundcloud.client_id and soundcloud.client_secret"
+    ]
     assert "Traceback" not in r.err
     assert "wrong-wrong" not in r.out + r.err
     assert_no_secrets(emulator, r.out, r.err)
 
 
 def test_login_timeout_flag(emulator, mm, monkeypatch):
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: True)  # a browser that never comes back
+    monkeypatch.setattr(
+        webbrowser, "open", lambda url, *a, **k: True
+    )  # a browser that never comes back
     r = mm("auth", "login", "--timeout", "0.3")
     assert r.code == 1 and "no answer from the browser within 0.3 s" in r.err
     assert emulator.auth_base in r.err  # the URL is shown for opening by hand

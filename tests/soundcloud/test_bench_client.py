@@ -7,7 +7,11 @@ def test_bench_client_quick_runs():
     from benchmarks import bench_client
 
     rows = bench_client.run(quick=True)
-    assert [r["name"] for r in rows] == ["client_items_per_s", "client_rate_limit_time_ratio", "client_cached_token_read"]
+    assert [r["name"] for r in rows] == [
+        "client_items_per_s",
+        "client_rate_limit_time_ratio",
+        "client_cached_token_read",
+    ]
     for r in rows:
         assert set(r) == {"name", "figure", "unit", "target", "passed", "details"}
         assert isinstance(r["figure"], int | float) and r["figure"] > 0

@@ -34,7 +34,10 @@ def test_me_followings_likes_match_the_world(logged_in):
     me, likes, follows, stats = run(go())
     assert me.urn == w.me_urn and me.username == w.me.username
     assert [t.urn for t in likes] == [u for u in w.likes[w.me_urn] if u not in w.deleted]
-    assert all(isinstance(t, Track) and t.created_at.endswith("Z") and "/" not in t.created_at for t in likes)
+    assert all(
+        isinstance(t, Track) and t.created_at.endswith("Z") and "/" not in t.created_at
+        for t in likes
+    )
     assert [u.urn for u in follows] == w.followings[w.me_urn]
     assert stats.requests == 3 and stats.errors == {} and stats.retries == 0
 
@@ -46,8 +49,12 @@ def test_artist_lists_paged_in_small_pages_follow_next_href(logged_in):
 
     async def go():
         async with client() as sc:
-            return (await collect(sc.user_likes(artist)), await collect(sc.user_reposts(artist)),
-                    await collect(sc.user_tracks(artist)), sc.stats)
+            return (
+                await collect(sc.user_likes(artist)),
+                await collect(sc.user_reposts(artist)),
+                await collect(sc.user_tracks(artist)),
+                sc.stats,
+            )
 
     likes, reposts, uploads, stats = run(go())
     assert [t.urn for t in likes] == visible(w, w.likes[artist])
@@ -69,7 +76,9 @@ def test_page_cap_and_early_stop(logged_in):
             return capped, early, sc.stats.by_endpoint["/users/{urn}/likes/tracks"]
 
     capped, early, requests = run(go())
-    assert [t.urn for t in capped] == visible(w, w.likes[artist])[:len(capped)] and 4 <= len(capped) <= 6
+    assert [t.urn for t in capped] == visible(w, w.likes[artist])[: len(capped)] and 4 <= len(
+        capped
+    ) <= 6
     assert [t.urn for t in early] == visible(w, w.likes[artist])[:4]
     assert requests == 2 + 2  # the early stop fetched no page it did not need
 
@@ -143,7 +152,9 @@ def test_too_long_playlist_is_a_user_error_before_any_request(logged_in):
     async def go():
         async with client() as sc:
             with pytest.raises(UserError):
-                await sc.create_playlist("x", "private", [f"soundcloud:tracks:{i}" for i in range(501)])
+                await sc.create_playlist(
+                    "x", "private", [f"soundcloud:tracks:{i}" for i in range(501)]
+                )
             return sc.stats.requests
 
     assert run(go()) == 0
@@ -152,11 +163,17 @@ def test_too_long_playlist_is_a_user_error_before_any_request(logged_in):
 def test_batches_report_each_outcome(logged_in):
     w = logged_in.world
     artist = w.users[w.artist_urns[0]]
-    inputs = [f"https://soundcloud.com/{artist.permalink}", "https://soundcloud.com/no-such/thing", artist.permalink]
+    inputs = [
+        f"https://soundcloud.com/{artist.permalink}",
+        "https://soundcloud.com/no-such/thing",
+        artist.permalink,
+    ]
 
     async def go():
         async with client() as sc:
-            return await sc.resolve_many(inputs), await sc.users_many([artist.urn, "soundcloud:users:2"])
+            return await sc.resolve_many(inputs), await sc.users_many(
+                [artist.urn, "soundcloud:users:2"]
+            )
 
     resolved, users = run(go())
     assert [o.input for o in resolved.outcomes] == inputs
@@ -242,7 +259,9 @@ def test_revoked_refresh_token_says_log_in_again(logged_in):
     store = TokenStore(config.load().data_dir, _namespace())
     tok = store.load("user")
     oauth = logged_in.emulator.oauth
-    logged_in.call(lambda: (oauth.refresh.pop(tok.refresh_token), oauth.spent_refresh.add(tok.refresh_token)))
+    logged_in.call(
+        lambda: (oauth.refresh.pop(tok.refresh_token), oauth.spent_refresh.add(tok.refresh_token))
+    )
     logged_in.expire_tokens()
 
     async def go():

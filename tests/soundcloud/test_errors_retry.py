@@ -18,30 +18,49 @@ from music_minion.soundcloud.errors import (
 from music_minion.soundcloud.retry import RetryPolicy
 
 
-@pytest.mark.parametrize("status,kind", [
-    (400, "permanent"), (403, "permanent"), (404, "permanent"), (422, "permanent"), (401, "auth"),
-    (429, "rate_limited"), (500, "transient"), (502, "transient"), (503, "transient"), (504, "transient"),
-])
+@pytest.mark.parametrize(
+    "status,kind",
+    [
+        (400, "permanent"),
+        (403, "permanent"),
+        (404, "permanent"),
+        (422, "permanent"),
+        (401, "auth"),
+        (429, "rate_limited"),
+        (500, "transient"),
+        (502, "transient"),
+        (503, "transient"),
+        (504, "transient"),
+    ],
+)
 def test_classification(status, kind):
     assert classify_status(status) == kind
 
 
-@pytest.mark.parametrize("body,message", [
-    ({"code": 404, "message": "404 - Not Found", "link": "x"}, "404 - Not Found"),
-    ({"errors": [{"error_message": "invalid track"}]}, "invalid track"),
-    ({"error": "Rate Limit Exceeded"}, "Rate Limit Exceeded"),
-    ({"status": "401 - Unauthorized"}, "401 - Unauthorized"),
-    ({"errors": [{"meta": {"reset_time": "2015/06/01 09:49:40 +0000"}}]}, "rate limit reached"),
-    ("Please slow down.", "Please slow down."),
-    ({}, "fallback"), (None, "fallback"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ({"code": 404, "message": "404 - Not Found", "link": "x"}, "404 - Not Found"),
+        ({"errors": [{"error_message": "invalid track"}]}, "invalid track"),
+        ({"error": "Rate Limit Exceeded"}, "Rate Limit Exceeded"),
+        ({"status": "401 - Unauthorized"}, "401 - Unauthorized"),
+        ({"errors": [{"meta": {"reset_time": "2015/06/01 09:49:40 +0000"}}]}, "rate limit reached"),
+        ("Please slow down.", "Please slow down."),
+        ({}, "fallback"),
+        (None, "fallback"),
+    ],
+)
 def test_error_message_from_every_body_shape(body, message):
     assert error_message(body, "fallback") == message
 
 
 def rate_body(seconds_from_now: float) -> dict:
     reset = time.strftime("%Y/%m/%d %H:%M:%S +0000", time.gmtime(time.time() + seconds_from_now))
-    return {"errors": [{"meta": {"rate_limit": {"group": "api"}, "remaining_requests": 0, "reset_time": reset}}]}
+    return {
+        "errors": [
+            {"meta": {"rate_limit": {"group": "api"}, "remaining_requests": 0, "reset_time": reset}}
+        ]
+    }
 
 
 def test_reset_time_and_retry_after_parsing():

@@ -13,17 +13,27 @@ from .conftest import client, run, set_keys, visible
 
 async def walk_everything(sc, w) -> dict:
     """Every list of every watched artist, my likes and followings, plus single lookups."""
-    out: dict = {"me": (await sc.me()).urn, "likes": [t.urn async for t in sc.my_likes()],
-                 "followings": [u.urn async for u in sc.my_followings()]}
+    out: dict = {
+        "me": (await sc.me()).urn,
+        "likes": [t.urn async for t in sc.my_likes()],
+        "followings": [u.urn async for u in sc.my_followings()],
+    }
     for a in w.artist_urns:
-        out[a] = ([t.urn async for t in sc.user_likes(a)], [t.urn async for t in sc.user_reposts(a)],
-                  [t.urn async for t in sc.user_tracks(a)], (await sc.user(a)).urn)
+        out[a] = (
+            [t.urn async for t in sc.user_likes(a)],
+            [t.urn async for t in sc.user_reposts(a)],
+            [t.urn async for t in sc.user_tracks(a)],
+            (await sc.user(a)).urn,
+        )
     return out
 
 
 def expected(w) -> dict:
-    out: dict = {"me": w.me_urn, "likes": [u for u in w.likes[w.me_urn] if u not in w.deleted],
-                 "followings": list(w.followings[w.me_urn])}
+    out: dict = {
+        "me": w.me_urn,
+        "likes": [u for u in w.likes[w.me_urn] if u not in w.deleted],
+        "followings": list(w.followings[w.me_urn]),
+    }
     for a in w.artist_urns:
         out[a] = (visible(w, w.likes[a]), visible(w, w.reposts[a]), visible(w, w.uploads[a]), a)
     return out
@@ -38,18 +48,25 @@ def walk(emu) -> tuple[dict, dict]:
     return run(go())
 
 
-@pytest.mark.parametrize("spec,counter", [
-    ("rate=0.3,seed=3,kinds=429,retry_after=yes", "rate_limited"),
-    ("rate=0.3,seed=4,kinds=429,retry_after=no", "rate_limited"),
-    ("rate=0.3,seed=5,kinds=500,502,503", "retries"),
-    ("rate=0.25,seed=6,kinds=drop", "retries"),
-    ("rate=0.3,seed=7,kinds=truncate", "retries"),
-    ("rate=0.4,seed=8,kinds=repeat_cursor,empty_page", "cursor_repeats"),
-    ("rate=0.25,seed=9", "retries"),  # every kind mixed
-])
+@pytest.mark.parametrize(
+    "spec,counter",
+    [
+        ("rate=0.3,seed=3,kinds=429,retry_after=yes", "rate_limited"),
+        ("rate=0.3,seed=4,kinds=429,retry_after=no", "rate_limited"),
+        ("rate=0.3,seed=5,kinds=500,502,503", "retries"),
+        ("rate=0.25,seed=6,kinds=drop", "retries"),
+        ("rate=0.3,seed=7,kinds=truncate", "retries"),
+        ("rate=0.4,seed=8,kinds=repeat_cursor,empty_page", "cursor_repeats"),
+        ("rate=0.25,seed=9", "retries"),  # every kind mixed
+    ],
+)
 def test_fault_storms_end_with_correct_data(logged_in, spec, counter):
-    set_keys(soundcloud_page_size=4, soundcloud_max_retries=12, soundcloud_rate_limit_wait_max_s=0.05,
-             soundcloud_timeout_s=0.3)
+    set_keys(
+        soundcloud_page_size=4,
+        soundcloud_max_retries=12,
+        soundcloud_rate_limit_wait_max_s=0.05,
+        soundcloud_timeout_s=0.3,
+    )
     logged_in.set_faults(spec.replace("rate=", "timeout_s=0.5,rate=", 1))
     data, stats = walk(logged_in)
     logged_in.set_faults(None)
@@ -122,8 +139,11 @@ def test_endless_empty_pages_end(logged_in):
 def test_429_body_reset_time_is_honoured_and_few_429s(start):
     """The emulator's own rate limit: the client waits for reset_time instead of hammering."""
     with start(rate=5, faults="retry_after=no") as emu:
-        set_keys(soundcloud_requests_per_second=1000, soundcloud_max_concurrency=4,
-                 soundcloud_rate_limit_wait_max_s=5)
+        set_keys(
+            soundcloud_requests_per_second=1000,
+            soundcloud_max_concurrency=4,
+            soundcloud_rate_limit_wait_max_s=5,
+        )
         urns = emu.world.artist_urns
 
         async def go():
@@ -136,8 +156,12 @@ def test_429_body_reset_time_is_honoured_and_few_429s(start):
         elapsed = time.monotonic() - t0
     assert res.summary["resolved"] == len(urns) * 4
     assert stats.rate_limited >= 1
-    assert stats.rate_limited <= stats.requests // 2  # each 429 pauses every request, not just its own
-    assert elapsed >= (16 - 5) / 5 * 0.95  # the limit's minimum: waited for the resets, no hammering
+    assert (
+        stats.rate_limited <= stats.requests // 2
+    )  # each 429 pauses every request, not just its own
+    assert (
+        elapsed >= (16 - 5) / 5 * 0.95
+    )  # the limit's minimum: waited for the resets, no hammering
 
 
 def test_deleted_blocked_and_private_things(logged_in):
@@ -145,7 +169,9 @@ def test_deleted_blocked_and_private_things(logged_in):
     artist = w.artist_urns[0]
     blocked = next(u for u in w.likes[artist] if w.tracks[u].access == "blocked")
     gone = logged_in.mutate(delete=1)["deleted"][0]
-    other_private = next((p for p in w.playlists.values() if p.sharing == "private" and p.user_urn != w.me_urn), None)
+    other_private = next(
+        (p for p in w.playlists.values() if p.sharing == "private" and p.user_urn != w.me_urn), None
+    )
 
     async def go():
         async with client() as sc:
@@ -162,7 +188,11 @@ def test_deleted_blocked_and_private_things(logged_in):
 
     likes, got, err, private_err, stats = run(go())
     assert blocked not in likes and gone not in likes
-    assert [t.urn for t in got] == [blocked] and got[0].access == "blocked" and got[0].streamable is False
+    assert (
+        [t.urn for t in got] == [blocked]
+        and got[0].access == "blocked"
+        and got[0].streamable is False
+    )
     assert (err.kind, err.status) == ("permanent", 404)
     if private_err is not None:
         assert (private_err.kind, private_err.status) == ("permanent", 404)

@@ -38,7 +38,10 @@ def test_loopback_login_stores_tokens_in_a_private_file(emulator):
     assert me.urn == emulator.user_urn
     tok = store().load("user")
     assert tok.user_urn == emulator.user_urn and tok.username == me.username
-    assert tok.access_token in emulator.emulator.oauth.access and tok.refresh_token in emulator.emulator.oauth.refresh
+    assert (
+        tok.access_token in emulator.emulator.oauth.access
+        and tok.refresh_token in emulator.emulator.oauth.refresh
+    )
     assert stat.S_IMODE(store().path.stat().st_mode) == 0o600
     port = urlsplit(emulator.redirect_uri).port
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -61,6 +64,7 @@ def test_paste_mode_refuses_an_address_that_is_not_the_redirect_uri(emulator):
 
 def test_denied_consent(start):
     with start(auto_approve=False) as emu:
+
         async def deny(url: str) -> None:
             async with aiohttp.ClientSession() as http:
                 async with http.get(url) as resp:
@@ -79,7 +83,10 @@ def test_state_mismatch(emulator):
     async def tampered(url: str) -> None:
         loc = urlsplit(await redirect_of(url))
         query = urlencode([(k, "forged" if k == "state" else v) for k, v in parse_qsl(loc.query)])
-        async with aiohttp.ClientSession() as http, http.get(urlunsplit(loc._replace(query=query))) as resp:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(urlunsplit(loc._replace(query=query))) as resp,
+        ):
             await resp.read()
 
     with pytest.raises(UserError, match="state mismatch"):
@@ -107,7 +114,9 @@ def test_wrong_client_secret(emulator):
 
 def test_redirect_uri_not_registered(emulator):
     port = urlsplit(emulator.redirect_uri).port
-    set_keys(soundcloud_redirect_uri=f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/callback")
+    set_keys(
+        soundcloud_redirect_uri=f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/callback"
+    )
     with pytest.raises(UserError, match="refused the redirect URI"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=10))
 
@@ -152,7 +161,9 @@ def _listeners(port: int) -> list[str]:
     return found
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="reads listening sockets from Linux's /proc")
+@pytest.mark.skipif(
+    not os.path.exists("/proc/net/tcp"), reason="reads listening sockets from Linux's /proc"
+)
 def test_callback_listens_on_127_0_0_1_only(emulator):
     port = urlsplit(emulator.redirect_uri).port
     seen: list[list[str]] = []
@@ -174,7 +185,9 @@ def test_interrupted_login_releases_the_callback_port(emulator):
     port = urlsplit(emulator.redirect_uri).port
 
     async def go() -> None:
-        task = asyncio.ensure_future(login(config.load(), browser=lambda url: opened.set(), timeout_s=30))
+        task = asyncio.ensure_future(
+            login(config.load(), browser=lambda url: opened.set(), timeout_s=30)
+        )
         while not opened.is_set():
             await asyncio.sleep(0.01)
         task.cancel()

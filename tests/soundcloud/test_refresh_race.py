@@ -52,15 +52,26 @@ def test_two_processes_refresh_at_once_and_both_work(logged_in):
     worker = Path(__file__).with_name("refresh_worker.py")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     start_at = time.time() + 1.5
-    procs = [subprocess.Popen([sys.executable, str(worker), str(start_at)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(worker), str(start_at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
     results = []
     for p in procs:
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
         results.append(json.loads(out))
     assert [r["urn"] for r in results] == [logged_in.user_urn] * 2
-    assert sorted(r["refreshes"] for r in results) == [0, 1]  # one spent the token, the other re-read it
+    assert sorted(r["refreshes"] for r in results) == [
+        0,
+        1,
+    ]  # one spent the token, the other re-read it
     assert logged_in.stats()["oauth"]["refreshes"] == 1
     assert old_refresh in logged_in.emulator.oauth.spent_refresh
     # what is stored now works, including its refresh token

@@ -15,7 +15,12 @@ from music_minion.soundcloud.tokens import Token, TokenStore
 
 
 def tok(access: str = "A" * 40, refresh: str | None = "R" * 40, ttl: float = 3600) -> Token:
-    return Token(access_token=access, refresh_token=refresh, expires_at=time.time() + ttl, user_urn="soundcloud:users:1")
+    return Token(
+        access_token=access,
+        refresh_token=refresh,
+        expires_at=time.time() + ttl,
+        user_urn="soundcloud:users:1",
+    )
 
 
 def test_file_fallback_is_0600_and_round_trips(home):
@@ -68,7 +73,9 @@ def test_repr_never_shows_tokens():
 
 
 def test_from_response_and_expiry():
-    t = Token.from_response({"access_token": "a", "expires_in": 3599, "refresh_token": "r", "scope": ""})
+    t = Token.from_response(
+        {"access_token": "a", "expires_in": 3599, "refresh_token": "r", "scope": ""}
+    )
     assert not t.expires_within(300) and t.expires_within(3600)
     assert Token.from_json({"nope": 1}) is None
 

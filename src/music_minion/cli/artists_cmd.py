@@ -40,7 +40,9 @@ def _report(d: dict[str, list[dict]]) -> None:
 @click.option("--tier", help="A free label (e.g. core, maybe).")
 @json_option
 @click.pass_context
-def add(ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None) -> None:
+def add(
+    ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None
+) -> None:
     """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
     from music_minion.discovery.artists import Wanted, normalize_input
     from music_minion.discovery.artists import add as add_artists
@@ -74,7 +76,12 @@ def import_followings() -> None:
     from music_minion.discovery.artists import import_followings as run_import
 
     result = run_with_client(lambda c, conn, _cfg: run_import(c, conn), auth="user")
-    emit(result, lambda d: click.echo(f"watching {d['added']} new artist(s); {d['already']} already watched"))
+    emit(
+        result,
+        lambda d: click.echo(
+            f"watching {d['added']} new artist(s); {d['already']} already watched"
+        ),
+    )
 
 
 @artists.command("list")
@@ -99,20 +106,43 @@ def list_(include_all: bool) -> None:
     except (ImportError, AttributeError):
         hit_rate = None
     for r in rows:
-        r["hit_rate"] = round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
+        r["hit_rate"] = (
+            round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
+        )
 
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")
 
     def human(rs: list[dict]) -> None:
-        table(f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
-              ["artist", "weight", "picks", "judged", "hit", "every h", "next check", "activity", "status"],
-              [[r["username"] or r["input"] or r["urn"], f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
-                f"{r['likes']}/{r['reposts']}/{r['uploads']}", f"{r['picks_liked']}/{r['picks_dismissed']}",
-                "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}", f"{r['check_interval_hours']:g}",
-                short(r["next_check_at"]) or "now", short(r["last_activity_at"]),
-                ("" if r["watched"] else "unwatched ") + (r["resolve_status"] if r["resolve_status"] != "ok" else "")]
-               for r in rs])
+        table(
+            f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
+            [
+                "artist",
+                "weight",
+                "picks",
+                "judged",
+                "hit",
+                "every h",
+                "next check",
+                "activity",
+                "status",
+            ],
+            [
+                [
+                    r["username"] or r["input"] or r["urn"],
+                    f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
+                    f"{r['likes']}/{r['reposts']}/{r['uploads']}",
+                    f"{r['picks_liked']}/{r['picks_dismissed']}",
+                    "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}",
+                    f"{r['check_interval_hours']:g}",
+                    short(r["next_check_at"]) or "now",
+                    short(r["last_activity_at"]),
+                    ("" if r["watched"] else "unwatched ")
+                    + (r["resolve_status"] if r["resolve_status"] != "ok" else ""),
+                ]
+                for r in rs
+            ],
+        )
 
     emit(rows, human)
 
@@ -132,8 +162,14 @@ def remove(refs: tuple[str, ...]) -> None:
             store.set_watched(conn, row["id"], False)
     finally:
         conn.close()
-    emit({"removed": [{"id": r["id"], "urn": r["urn"], "name": r["username"] or r["input"]} for r in rows]},
-         lambda d: [click.echo(f"no longer watching {e['name'] or e['urn']}") for e in d["removed"]])
+    emit(
+        {
+            "removed": [
+                {"id": r["id"], "urn": r["urn"], "name": r["username"] or r["input"]} for r in rows
+            ]
+        },
+        lambda d: [click.echo(f"no longer watching {e['name'] or e['urn']}") for e in d["removed"]],
+    )
 
 
 @artists.command("set-weight")
@@ -152,5 +188,9 @@ def set_weight(ref: str, weight: float, tier: str | None) -> None:
         store.set_weight(conn, row["id"], weight, tier)
     finally:
         conn.close()
-    emit({"id": row["id"], "urn": row["urn"], "weight": weight, "tier": tier or row["tier"]},
-         lambda d: click.echo(f"weight of {row['username'] or row['input'] or row['urn']} is now {weight:g}"))
+    emit(
+        {"id": row["id"], "urn": row["urn"], "weight": weight, "tier": tier or row["tier"]},
+        lambda d: click.echo(
+            f"weight of {row['username'] or row['input'] or row['urn']} is now {weight:g}"
+        ),
+    )

@@ -23,9 +23,19 @@ def auth() -> None:
 
 
 @auth.command("login", epilog=EPILOG)
-@click.option("--no-browser", is_flag=True, help="Print the URL and read the pasted redirect address (headless).")
-@click.option("--timeout", "timeout_s", type=float, default=None, metavar="SECONDS",
-              help="How long to wait for the browser (default: soundcloud.login_timeout_s).")
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Print the URL and read the pasted redirect address (headless).",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="How long to wait for the browser (default: soundcloud.login_timeout_s).",
+)
 @json_option
 def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
     """Log in through the browser and store the tokens (keyring, else a 0600 file)."""
@@ -47,8 +57,10 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
         me = asyncio.run(login(cfg, browser=show_url, paste=no_browser, timeout_s=timeout_s))
     except ApiError as e:
         raise to_user_error(e) from None
-    emit({"logged_in": True, "user_urn": me.urn, "username": me.username},
-         lambda d: click.echo(f"logged in as {d['username']} ({d['user_urn']})"))
+    emit(
+        {"logged_in": True, "user_urn": me.urn, "username": me.username},
+        lambda d: click.echo(f"logged in as {d['username']} ({d['user_urn']})"),
+    )
 
 
 def _status_data() -> dict:
@@ -71,10 +83,15 @@ def _status_data() -> dict:
 
     data: dict = {"logged_in": tok is not None, "storage": store.backend, "api_base": app.api_base}
     if tok is not None:
-        data.update({
-            "user_urn": tok.user_urn, "username": tok.username, "access_expires_at": when(tok.expires_at),
-            "access_expired": tok.expires_at <= now, "can_refresh": bool(tok.refresh_token),
-        })
+        data.update(
+            {
+                "user_urn": tok.user_urn,
+                "username": tok.username,
+                "access_expires_at": when(tok.expires_at),
+                "access_expired": tok.expires_at <= now,
+                "can_refresh": bool(tok.refresh_token),
+            }
+        )
     data["app_token_cached"] = app_tok is not None and app_tok.expires_at > now
     return data
 
@@ -87,13 +104,19 @@ def status() -> None:
 
     def human(d: dict) -> None:
         if d["logged_in"]:
-            state = "expired (refreshes on next use)" if d["access_expired"] else f"valid until {d['access_expires_at']}"
+            state = (
+                "expired (refreshes on next use)"
+                if d["access_expired"]
+                else f"valid until {d['access_expires_at']}"
+            )
             click.echo(f"logged in as {d['username']} ({d['user_urn']})\naccess token: {state}")
         else:
             click.echo("not logged in (run `music-minion auth login`)")
         click.echo(f"token storage: {d['storage']}")
         if d["storage"].startswith("file"):
-            click.echo("  (no OS keyring available: tokens are in a file only you can read, mode 0600)")
+            click.echo(
+                "  (no OS keyring available: tokens are in a file only you can read, mode 0600)"
+            )
 
     emit(data, human)
 
@@ -116,12 +139,21 @@ def logout() -> None:
     tok = store.load("user")
     remote = False
     if tok is not None:
+
         async def sign_out() -> bool:
             async with aiohttp.ClientSession() as http:
                 return await oauth.sign_out(http, app, tok.access_token)
 
         remote = asyncio.run(sign_out())
     store.delete("user")
-    emit({"logged_out": True, "was_logged_in": tok is not None, "signed_out_remotely": remote},
-         lambda d: click.echo("logged out" + ("" if d["signed_out_remotely"] or not d["was_logged_in"]
-                                               else " (SoundCloud could not be reached; tokens deleted here)")))
+    emit(
+        {"logged_out": True, "was_logged_in": tok is not None, "signed_out_remotely": remote},
+        lambda d: click.echo(
+            "logged out"
+            + (
+                ""
+                if d["signed_out_remotely"] or not d["was_logged_in"]
+                else " (SoundCloud could not be reached; tokens deleted here)"
+            )
+        ),
+    )

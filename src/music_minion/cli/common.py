@@ -39,7 +39,14 @@ def json_option(f: Callable) -> Callable:
         if value:
             state().json = True
 
-    return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=callback, help="Print data as JSON.")(f)
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=False,
+        callback=callback,
+        help="Print data as JSON.",
+    )(f)
 
 
 def wants_json() -> bool:

@@ -62,4 +62,7 @@ def set_cmd(key: str, value: str) -> None:
     """Set one setting in the config file (type-checked; comments and layout kept)."""
     stored = cfgmod.set_value(key, value)
     shown = "***" if cfgmod.SETTINGS[key].secret else stored
-    emit({"key": key, "value": shown, "path": str(cfgmod.config_path())}, lambda d: click.echo(f"{key} = {d['value']!r}"))
+    emit(
+        {"key": key, "value": shown, "path": str(cfgmod.config_path())},
+        lambda d: click.echo(f"{key} = {d['value']!r}"),
+    )

@@ -23,24 +23,52 @@ def _duration(ms: int | None) -> str:
     if ms is None:
         return "?"
     seconds = ms // 1000
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+    return (
+        f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60}:{seconds % 60:02d}"
+    )
 
 
-@click.command("feed", epilog="""\b
+@click.command(
+    "feed",
+    epilog="""\b
 Examples:
   music-minion feed                       the 50 best candidates, with why each is there
   music-minion feed --limit 20 --since 7  first seen in the last week
   music-minion feed --artist some-dj --genre house
   music-minion feed --mixes               long mixes, ranked apart
   music-minion feed --json                with the score's components
-""")
-@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=50, show_default=True, help="Rows to show.")
-@click.option("--mixes", is_flag=True, help="Show mixes (longer than ranking.mix_minutes) instead of tracks.")
-@click.option("--artist", metavar="ARTIST", help="Only tracks this watched artist surfaced or uploaded (URN, URL, name).")
-@click.option("--since", "since_days", type=click.FloatRange(min=0), metavar="DAYS", help="Only tracks first seen in the last DAYS days.")
+""",
+)
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Rows to show.",
+)
+@click.option(
+    "--mixes", is_flag=True, help="Show mixes (longer than ranking.mix_minutes) instead of tracks."
+)
+@click.option(
+    "--artist",
+    metavar="ARTIST",
+    help="Only tracks this watched artist surfaced or uploaded (URN, URL, name).",
+)
+@click.option(
+    "--since",
+    "since_days",
+    type=click.FloatRange(min=0),
+    metavar="DAYS",
+    help="Only tracks first seen in the last DAYS days.",
+)
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
 @json_option
-def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None) -> None:
+def feed(
+    limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None
+) -> None:
     """Rank the tracks you have not judged and do not own yet, and say why each is there.
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
@@ -52,23 +80,44 @@ def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, 
 
     cfg, conn = _open()
     moment = now()
-    ranked = build_feed(conn, cfg, limit=limit, mixes=mixes, artist=artist, since_days=since_days, genre=genre, at=moment)
+    ranked = build_feed(
+        conn,
+        cfg,
+        limit=limit,
+        mixes=mixes,
+        artist=artist,
+        since_days=since_days,
+        genre=genre,
+        at=moment,
+    )
     with write_transaction(conn):
         remember_rows(conn, ranked)
     rc = RankingConfig.from_config(cfg)
     data = [r.as_dict(moment, rc) for r in ranked]
-    short_whys = [r.why(moment, max_names=3) for r in ranked]  # the table names the strongest three per kind
+    short_whys = [
+        r.why(moment, max_names=3) for r in ranked
+    ]  # the table names the strongest three per kind
     conn.close()
 
     def human(rows: list[dict[str, Any]]) -> None:
         if not rows:
-            click.echo("nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)")
+            click.echo(
+                "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
+            )
             return
         table(
             "Mixes" if mixes else "Feed",
             ["#", "title", "uploader", "length", "score", "why", "link"],
             [
-                [r["rank"], r["title"], r["uploader"], _duration(r["duration_ms"]), f"{r['score']:.3f}", why, r["link"]]
+                [
+                    r["rank"],
+                    r["title"],
+                    r["uploader"],
+                    _duration(r["duration_ms"]),
+                    f"{r['score']:.3f}",
+                    why,
+                    r["link"],
+                ]
                 for r, why in zip(rows, short_whys, strict=True)
             ],
         )
@@ -76,12 +125,15 @@ def feed(limit: int, mixes: bool, artist: str | None, since_days: float | None, 
     emit(data, human)
 
 
-@click.command("judge", epilog="""\b
+@click.command(
+    "judge",
+    epilog="""\b
 Examples:
   music-minion judge 3 liked                              row 3 of the last feed
   music-minion judge soundcloud:tracks:123 not_interested
   music-minion judge https://soundcloud.com/artist/track not_quite
-""")
+""",
+)
 @click.argument("track")
 @click.argument("verdict")
 @json_option
@@ -108,7 +160,12 @@ def judge(track: str, verdict: str) -> None:
             line += f" (was {d['previous']})"
         click.echo(line)
         if "mirrored" in d:
-            click.echo("liked on SoundCloud too" if d["mirrored"] is True else f"warning: not liked on SoundCloud ({d['mirrored']})", err=d["mirrored"] is not True)
+            click.echo(
+                "liked on SoundCloud too"
+                if d["mirrored"] is True
+                else f"warning: not liked on SoundCloud ({d['mirrored']})",
+                err=d["mirrored"] is not True,
+            )
 
     emit(out, human)
 
@@ -134,10 +191,13 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
     return True
 
 
-@click.command("unjudge", epilog="""\b
+@click.command(
+    "unjudge",
+    epilog="""\b
 Example:
   music-minion unjudge soundcloud:tracks:123
-""")
+""",
+)
 @click.argument("track")
 @json_option
 def unjudge(track: str) -> None:
@@ -148,17 +208,32 @@ def unjudge(track: str) -> None:
     row = judgments.resolve_track(conn, track)
     existed = judgments.unjudge_track(conn, row["id"])
     conn.close()
-    emit({"urn": row["urn"], "title": row["title"], "removed": existed},
-         lambda d: click.echo(f"forgot the judgment of {d['title'] or d['urn']}" if d["removed"] else f"{d['title'] or d['urn']} was not judged"))
+    emit(
+        {"urn": row["urn"], "title": row["title"], "removed": existed},
+        lambda d: click.echo(
+            f"forgot the judgment of {d['title'] or d['urn']}"
+            if d["removed"]
+            else f"{d['title'] or d['urn']} was not judged"
+        ),
+    )
 
 
-@click.command("judged", epilog="""\b
+@click.command(
+    "judged",
+    epilog="""\b
 Examples:
   music-minion judged
   music-minion judged --verdict not_quite --json
-""")
+""",
+)
 @click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="At most this many rows (newest first).")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most this many rows (newest first).",
+)
 @json_option
 def judged(verdict: str | None, limit: int | None) -> None:
     """List judged tracks, newest judgment first, with the verdict's source."""
@@ -177,5 +252,8 @@ def judged(verdict: str | None, limit: int | None) -> None:
     table(
         "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",
         ["verdict", "source", "when", "title", "uploader", "link"],
-        [[r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]] for r in rows],
+        [
+            [r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]]
+            for r in rows
+        ],
     )

@@ -25,7 +25,11 @@ def info() -> None:
     conn = open_store(cfg)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        data = {"path": str(database_path(cfg.data_dir)), "schema_version": version, "tables": table_counts(conn)}
+        data = {
+            "path": str(database_path(cfg.data_dir)),
+            "schema_version": version,
+            "tables": table_counts(conn),
+        }
     finally:
         conn.close()
 
@@ -48,6 +52,12 @@ def check() -> None:
         problems = integrity_problems(conn)
     finally:
         conn.close()
-    emit({"ok": not problems, "problems": problems}, lambda d: click.echo("ok" if d["ok"] else "\n".join(d["problems"])))
+    emit(
+        {"ok": not problems, "problems": problems},
+        lambda d: click.echo("ok" if d["ok"] else "\n".join(d["problems"])),
+    )
     if problems:
-        raise UserError(f"database check found {len(problems)} problem(s)", "restore from a backup or re-run sync")
+        raise UserError(
+            f"database check found {len(problems)} problem(s)",
+            "restore from a backup or re-run sync",
+        )

@@ -10,9 +10,21 @@ from music_minion.cli.common import print_json, wants_json
 
 
 @click.command("demo")
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Keep the data in this (new or empty) folder.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the emulator's world.")
-@click.option("--size", type=click.Choice(["tiny", "small", "medium"]), default="small", show_default=True, help="Size of the world.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the data in this (new or empty) folder.",
+)
+@click.option(
+    "--seed", type=int, default=7, show_default=True, help="Seed of the emulator's world."
+)
+@click.option(
+    "--size",
+    type=click.Choice(["tiny", "small", "medium"]),
+    default="small",
+    show_default=True,
+    help="Size of the world.",
+)
 def demo(keep: Path | None, seed: int, size: str) -> None:
     """Run the whole discovery pipeline against a local SoundCloud emulator (no network).
 
@@ -26,4 +38,11 @@ def demo(keep: Path | None, seed: int, size: str) -> None:
 
     result = run_demo(keep=keep, seed=seed, size=size)
     if wants_json():
-        print_json({"home": str(result.home), "kept": result.kept, "steps": result.steps, "summary": result.summary})
+        print_json(
+            {
+                "home": str(result.home),
+                "kept": result.kept,
+                "steps": result.steps,
+                "summary": result.summary,
+            }
+        )

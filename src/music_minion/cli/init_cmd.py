@@ -23,7 +23,10 @@ def init(force: bool) -> None:
 
     path = config.config_path()
     if path.exists() and not force:
-        raise UserError(f"config {path} already exists", "edit it, or pass --force to overwrite it with defaults")
+        raise UserError(
+            f"config {path} already exists",
+            "edit it, or pass --force to overwrite it with defaults",
+        )
     config.write_atomic(path, config.default_toml())
     config.set_config_path(path)
     cfg = config.load(path)

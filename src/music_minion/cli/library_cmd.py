@@ -253,8 +253,13 @@ def import_likes_cmd(full: bool) -> None:
     from music_minion.cli.common import run_with_client
     from music_minion.discovery.learn import import_my_likes
 
-    result = run_with_client(lambda client, conn, cfg: import_my_likes(client, conn, full=full), auth="user")
-    emit(result, lambda r: click.echo(f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone"))
+    result = run_with_client(
+        lambda client, conn, cfg: import_my_likes(client, conn, full=full), auth="user"
+    )
+    emit(
+        result,
+        lambda r: click.echo(f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone"),
+    )
 
 
 def _review_rows(rows: list[dict[str, Any]]) -> None:

@@ -15,21 +15,61 @@ from music_minion.errors import UserError
 # name -> (module, attribute, short help). Modules are imported only when their command runs,
 # so `--help` and every command start fast.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("music_minion.cli.init_cmd", "init", "Write a commented default config and create the database."),
+    "init": (
+        "music_minion.cli.init_cmd",
+        "init",
+        "Write a commented default config and create the database.",
+    ),
     "config": ("music_minion.cli.config_cmd", "config_group", "Show and change settings."),
     "db": ("music_minion.cli.db_cmd", "db", "Inspect and check the database."),
-    "demo": ("music_minion.cli.demo_cmd", "demo", "Run the whole pipeline offline against the built-in emulator."),
-    "artists": ("music_minion.cli.artists_cmd", "artists", "Watched artists: add, import, list, remove, weigh."),
-    "sync": ("music_minion.cli.sync_cmd", "sync", "Collect what the watched artists like, repost and upload."),
-    "emulator": ("music_minion.cli.emulator_cmd", "emulator_group", "Run a local SoundCloud stand-in (OAuth, API, faults)."),
+    "demo": (
+        "music_minion.cli.demo_cmd",
+        "demo",
+        "Run the whole pipeline offline against the built-in emulator.",
+    ),
+    "artists": (
+        "music_minion.cli.artists_cmd",
+        "artists",
+        "Watched artists: add, import, list, remove, weigh.",
+    ),
+    "sync": (
+        "music_minion.cli.sync_cmd",
+        "sync",
+        "Collect what the watched artists like, repost and upload.",
+    ),
+    "emulator": (
+        "music_minion.cli.emulator_cmd",
+        "emulator_group",
+        "Run a local SoundCloud stand-in (OAuth, API, faults).",
+    ),
     "auth": ("music_minion.cli.auth_cmd", "auth", "Log in to SoundCloud, show or end the session."),
-    "library": ("music_minion.cli.library_cmd", "library", "Scan local audio files and match them to SoundCloud tracks."),
-    "export": ("music_minion.cli.export_cmd", "export", "Write the index to Parquet, CSV or JSON for analytics."),
-    "feed": ("music_minion.cli.curate_cmd", "feed", "Rank unjudged tracks and say why each is there."),
-    "judge": ("music_minion.cli.curate_cmd", "judge", "Judge a track: liked, not_interested or not_quite."),
+    "library": (
+        "music_minion.cli.library_cmd",
+        "library",
+        "Scan local audio files and match them to SoundCloud tracks.",
+    ),
+    "export": (
+        "music_minion.cli.export_cmd",
+        "export",
+        "Write the index to Parquet, CSV or JSON for analytics.",
+    ),
+    "feed": (
+        "music_minion.cli.curate_cmd",
+        "feed",
+        "Rank unjudged tracks and say why each is there.",
+    ),
+    "judge": (
+        "music_minion.cli.curate_cmd",
+        "judge",
+        "Judge a track: liked, not_interested or not_quite.",
+    ),
     "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget a track's judgment."),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
-    "playlist": ("music_minion.cli.playlist_cmd", "playlist", "Push the top of the feed to the discovery playlist."),
+    "playlist": (
+        "music_minion.cli.playlist_cmd",
+        "playlist",
+        "Push the top of the feed to the discovery playlist.",
+    ),
 }
 
 
@@ -60,7 +100,13 @@ Examples:
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_file", metavar="FILE", envvar="MUSIC_MINION_CONFIG", help="Config file (default: the platform's user config dir).")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    envvar="MUSIC_MINION_CONFIG",
+    help="Config file (default: the platform's user config dir).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")
 @click.version_option(__version__, prog_name="music-minion")
@@ -74,7 +120,9 @@ def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool)
     if debug:
         import logging
 
-        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+        )
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -106,9 +154,15 @@ def run(argv: list[str] | None = None) -> None:
         if debug:
             raise
         if _disk_full(e):
-            click.echo("error: the disk is full — free some space and run it again (what was saved is kept)", err=True)
+            click.echo(
+                "error: the disk is full — free some space and run it again (what was saved is kept)",
+                err=True,
+            )
         else:
-            click.echo(f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it", err=True)
+            click.echo(
+                f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it",
+                err=True,
+            )
         code = 1
     sys.exit(code if isinstance(code, int) else 0)
 

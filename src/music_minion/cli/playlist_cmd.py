@@ -23,14 +23,21 @@ async def run_push(cfg: Any, conn: Any, size: int | None, dry_run: bool) -> dict
         return await push_playlist(client, conn, cfg, size=size, dry_run=dry_run)
 
 
-@playlist.command("push", epilog="""\b
+@playlist.command(
+    "push",
+    epilog="""\b
 Examples:
   music-minion playlist push                 replace the playlist with the top playlist.size tracks
   music-minion playlist push --size 200
   music-minion playlist push --dry-run       show what would be added, removed and kept
-""")
-@click.option("--size", type=int, default=None, help="Tracks to push (1..500; default playlist.size).")
-@click.option("--dry-run", is_flag=True, help="Only show the difference with the playlist on SoundCloud now.")
+""",
+)
+@click.option(
+    "--size", type=int, default=None, help="Tracks to push (1..500; default playlist.size)."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Only show the difference with the playlist on SoundCloud now."
+)
 @json_option
 def push(size: int | None, dry_run: bool) -> None:
     """Replace the discovery playlist's tracks with the top of the feed, in one request.
@@ -56,8 +63,10 @@ def push(size: int | None, dry_run: bool) -> None:
     def human(d: dict[str, Any]) -> None:
         verb = "would" if d["dry_run"] else "did"
         target = d["playlist_urn"] or "a new playlist"
-        click.echo(f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target}: {d['size']} tracks "
-                   f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)")
+        click.echo(
+            f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target}: {d['size']} tracks "
+            f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)"
+        )
         if d["dry_run"]:
             for label in ("added", "removed"):
                 for urn in d[label]:
@@ -68,12 +77,22 @@ def push(size: int | None, dry_run: bool) -> None:
     emit(result, human)
 
 
-@playlist.command("show", epilog="""\b
+@playlist.command(
+    "show",
+    epilog="""\b
 Examples:
   music-minion playlist show
   music-minion playlist show --json
-""")
-@click.option("--history", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="Pushes to list.")
+""",
+)
+@click.option(
+    "--history",
+    "-n",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Pushes to list.",
+)
 @json_option
 def show(history: int) -> None:
     """Show the discovery playlist's URN, the latest pushes (ok, failed or pending) and the tracks
@@ -97,10 +116,25 @@ def show(history: int) -> None:
     conn.close()
 
     def human(d: dict[str, Any]) -> None:
-        click.echo(f"playlist: {d['playlist_urn'] or 'not created yet (run `music-minion playlist push`)'} — {d['title']} ({d['sharing']})")
+        click.echo(
+            f"playlist: {d['playlist_urn'] or 'not created yet (run `music-minion playlist push`)'} — {d['title']} ({d['sharing']})"
+        )
         if d["pushes"]:
-            table("Pushes", ["#", "started", "finished", "status", "tracks", "error"],
-                  [[p["id"], p["started_at"], p["finished_at"], p["status"], p["track_count"], p["error"]] for p in d["pushes"]])
+            table(
+                "Pushes",
+                ["#", "started", "finished", "status", "tracks", "error"],
+                [
+                    [
+                        p["id"],
+                        p["started_at"],
+                        p["finished_at"],
+                        p["status"],
+                        p["track_count"],
+                        p["error"],
+                    ]
+                    for p in d["pushes"]
+                ],
+            )
         if d["tracks"]:
             click.echo(f"last successful push: {len(d['tracks'])} tracks")
 

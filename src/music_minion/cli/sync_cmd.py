@@ -22,17 +22,35 @@ Exit codes: 0 ok, 1 failed (or a usage/config error), 3 partial (some artists fa
 
 
 @click.group("sync", invoke_without_command=True, epilog=EPILOG)
-@click.option("--artist", "artists", multiple=True, metavar="A", help="Check this artist (URL, permalink, name or URN); repeatable.")
+@click.option(
+    "--artist",
+    "artists",
+    multiple=True,
+    metavar="A",
+    help="Check this artist (URL, permalink, name or URN); repeatable.",
+)
 @click.option("--all", "everyone", is_flag=True, help="Check every watched artist, due or not.")
-@click.option("--full", is_flag=True, help="Re-walk whole lists (up to discovery.full_max_pages) and record what is gone.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Re-walk whole lists (up to discovery.full_max_pages) and record what is gone.",
+)
 @click.option("--dry-run", is_flag=True, help="Show the plan; make no requests and write nothing.")
 @click.option("--wait", is_flag=True, help="If another sync runs, wait for it instead of exiting.")
 @click.option("--push", is_flag=True, help="After syncing, push the discovery playlist.")
 @click.option("--no-learn", is_flag=True, help="Skip learning judgments from my SoundCloud likes.")
 @json_option
 @click.pass_context
-def sync(ctx: click.Context, artists: tuple[str, ...], everyone: bool, full: bool, dry_run: bool, wait: bool,
-         push: bool, no_learn: bool) -> None:
+def sync(
+    ctx: click.Context,
+    artists: tuple[str, ...],
+    everyone: bool,
+    full: bool,
+    dry_run: bool,
+    wait: bool,
+    push: bool,
+    no_learn: bool,
+) -> None:
     """Collect what the watched artists like, repost and upload."""
     if ctx.invoked_subcommand is not None:
         return
@@ -40,7 +58,14 @@ def sync(ctx: click.Context, artists: tuple[str, ...], everyone: bool, full: boo
     from music_minion.discovery.sync import SyncOptions, run
 
     cfg = config.load()
-    opts = SyncOptions(artists=artists, everyone=everyone, full=full, dry_run=dry_run, push=push, learn=not no_learn)
+    opts = SyncOptions(
+        artists=artists,
+        everyone=everyone,
+        full=full,
+        dry_run=dry_run,
+        push=push,
+        learn=not no_learn,
+    )
     if dry_run:
         emit(run(cfg, opts), _human_plan)
         return
@@ -71,11 +96,23 @@ def _with_progress(fn: Any) -> dict[str, Any]:
 
 
 def _human_plan(d: dict[str, Any]) -> None:
-    click.echo(f"would check {d['artists_planned']} artist(s) × {', '.join(d['sources'])}"
-               + (f"; {d['resolutions_to_retry']} unresolved input(s) to retry" if d["resolutions_to_retry"] else ""))
+    click.echo(
+        f"would check {d['artists_planned']} artist(s) × {', '.join(d['sources'])}"
+        + (
+            f"; {d['resolutions_to_retry']} unresolved input(s) to retry"
+            if d["resolutions_to_retry"]
+            else ""
+        )
+    )
     if d["artists"]:
-        table(None, ["artist", "urn", "interval h", "next check"],
-              [[a["name"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"] for a in d["artists"]])
+        table(
+            None,
+            ["artist", "urn", "interval h", "next check"],
+            [
+                [a["name"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"]
+                for a in d["artists"]
+            ],
+        )
 
 
 def _human_summary(d: dict[str, Any]) -> None:
@@ -84,9 +121,13 @@ def _human_summary(d: dict[str, Any]) -> None:
         f"{d['provenance_new']} new picks, {d['requests']} requests in {d['durations_s']['total']} s"
     )
     if d.get("errors"):
-        click.echo("errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(d["errors"].items())), err=True)
+        click.echo(
+            "errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(d["errors"].items())), err=True
+        )
     if d.get("provenance_gone") or d.get("tracks_deleted"):
-        click.echo(f"gone from lists: {d['provenance_gone']} picks; deleted tracks: {d['tracks_deleted']}")
+        click.echo(
+            f"gone from lists: {d['provenance_gone']} picks; deleted tracks: {d['tracks_deleted']}"
+        )
     learn, library = d.get("learn"), d.get("library")
     if isinstance(learn, dict) and not learn.get("skipped"):
         likes, judged = learn.get("likes") or {}, learn.get("judgments") or {}
@@ -94,15 +135,23 @@ def _human_summary(d: dict[str, Any]) -> None:
             f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
             f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
         )
-    if isinstance(library, dict) and not library.get("skipped") and (library.get("exact") or library.get("auto") or library.get("review")):
-        click.echo(f"library: {library.get('exact', 0) + library.get('auto', 0)} files linked, {library.get('review', 0)} to review")
+    if (
+        isinstance(library, dict)
+        and not library.get("skipped")
+        and (library.get("exact") or library.get("auto") or library.get("review"))
+    ):
+        click.echo(
+            f"library: {library.get('exact', 0) + library.get('auto', 0)} files linked, {library.get('review', 0)} to review"
+        )
     for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
 
 
 @sync.command("history")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs."
+)
 @json_option
 def history(limit: int) -> None:
     """Recent sync runs with their figures."""
@@ -116,8 +165,20 @@ def history(limit: int) -> None:
     if wants_json():
         emit(runs, lambda _d: None)
         return
-    table("sync runs (new = tracks/picks)", ["id", "started", "status", "artists", "new", "req", "errors", "s"],
-          [[r["id"], (r["started_at"] or "")[5:16].replace("T", " "), r["status"], f"{r['artists_done']}/{r['artists_planned']}",
-            f"{r['tracks_new']}/{r['provenance_new']}", r["requests"],
-            " ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
-            (r["stats"].get("durations_s") or {}).get("total", "")] for r in runs])
+    table(
+        "sync runs (new = tracks/picks)",
+        ["id", "started", "status", "artists", "new", "req", "errors", "s"],
+        [
+            [
+                r["id"],
+                (r["started_at"] or "")[5:16].replace("T", " "),
+                r["status"],
+                f"{r['artists_done']}/{r['artists_planned']}",
+                f"{r['tracks_new']}/{r['provenance_new']}",
+                r["requests"],
+                " ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
+                (r["stats"].get("durations_s") or {}).get("total", ""),
+            ]
+            for r in runs
+        ],
+    )

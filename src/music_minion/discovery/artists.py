@@ -27,15 +27,19 @@ def normalize_input(text: str) -> str:
     t = text.strip()
     t = t.split("?", 1)[0].split("#", 1)[0].rstrip("/")
     if t.startswith("http://"):
-        t = "https://" + t[len("http://"):]
+        t = "https://" + t[len("http://") :]
     if t.startswith(("https://www.soundcloud.com/", "https://m.soundcloud.com/")):
         t = "https://soundcloud.com/" + t.split("/", 3)[3]
     return t
 
 
 def resolved(user: Any) -> store.Resolved:
-    return store.Resolved(user.urn, getattr(user, "username", None), getattr(user, "permalink", None),
-                          getattr(user, "permalink_url", None))
+    return store.Resolved(
+        user.urn,
+        getattr(user, "username", None),
+        getattr(user, "permalink", None),
+        getattr(user, "permalink_url", None),
+    )
 
 
 def _outcome_kind(outcome: Any) -> tuple[str | None, str]:
@@ -48,27 +52,55 @@ def _outcome_kind(outcome: Any) -> tuple[str | None, str]:
         what = type(outcome.value).__name__.lower()
         return "failed_permanent", f"not an artist (it is a {what})"
     if outcome.error == "permanent":
-        return "failed_permanent", f"not found ({outcome.status or 'permanent'})" if outcome.status == 404 else f"permanent error {outcome.status or ''}".strip()
+        return (
+            "failed_permanent",
+            f"not found ({outcome.status or 'permanent'})"
+            if outcome.status == 404
+            else f"permanent error {outcome.status or ''}".strip(),
+        )
     if outcome.error == "auth":
         return "failed_transient", "not authorised (log in again)"
     return "failed_transient", f"{outcome.error} error, will retry on the next sync"
 
 
-def record_outcomes(conn: sqlite3.Connection, wanted: list[Wanted], outcomes: list[Any]) -> dict[str, list[dict]]:
+def record_outcomes(
+    conn: sqlite3.Connection, wanted: list[Wanted], outcomes: list[Any]
+) -> dict[str, list[dict]]:
     """Store what resolution gave for each wanted input; returns added / already / failed lists."""
     report: dict[str, list[dict]] = {"added": [], "already": [], "failed": []}
     for want, outcome in zip(wanted, outcomes, strict=True):
         status, reason = _outcome_kind(outcome)
         if status is None:
-            before = conn.execute("SELECT watched FROM artists WHERE urn = ?", (outcome.value.urn,)).fetchone()
-            aid, _ = store.upsert_resolved(conn, resolved(outcome.value), input=want.input, watched=True,
-                                           weight=want.weight, tier=want.tier)
-            entry = {"input": want.input, "id": aid, "urn": outcome.value.urn, "username": outcome.value.username}
+            before = conn.execute(
+                "SELECT watched FROM artists WHERE urn = ?", (outcome.value.urn,)
+            ).fetchone()
+            aid, _ = store.upsert_resolved(
+                conn,
+                resolved(outcome.value),
+                input=want.input,
+                watched=True,
+                weight=want.weight,
+                tier=want.tier,
+            )
+            entry = {
+                "input": want.input,
+                "id": aid,
+                "urn": outcome.value.urn,
+                "username": outcome.value.username,
+            }
             report["already" if before is not None and before[0] else "added"].append(entry)
         else:
-            store.record_failure(conn, want.input, status, reason, weight=want.weight, tier=want.tier)
-            report["failed"].append({"input": want.input, "status": status, "reason": reason,
-                                     "retry": status == "failed_transient"})
+            store.record_failure(
+                conn, want.input, status, reason, weight=want.weight, tier=want.tier
+            )
+            report["failed"].append(
+                {
+                    "input": want.input,
+                    "status": status,
+                    "reason": reason,
+                    "retry": status == "failed_transient",
+                }
+            )
     return report
 
 
@@ -84,7 +116,7 @@ async def add(client: Any, conn: sqlite3.Connection, wanted: list[Wanted]) -> di
 
 
 def is_user_urn(text: str) -> bool:
-    return text.startswith("soundcloud:users:") and text[len("soundcloud:users:"):].isdigit()
+    return text.startswith("soundcloud:users:") and text[len("soundcloud:users:") :].isdigit()
 
 
 async def _lookup(client: Any, inputs: list[str]) -> list[Any]:
@@ -106,10 +138,16 @@ async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]
         return {"retried": 0, "resolved": 0, "failed": 0}
     wanted = [Wanted(r["input"]) for r in rows]
     report = record_outcomes(conn, wanted, await _lookup(client, [w.input for w in wanted]))
-    return {"retried": len(rows), "resolved": len(report["added"]) + len(report["already"]), "failed": len(report["failed"])}
+    return {
+        "retried": len(rows),
+        "resolved": len(report["added"]) + len(report["already"]),
+        "failed": len(report["failed"]),
+    }
 
 
-async def import_followings(client: Any, conn: sqlite3.Connection, *, page_cap: int | None = None) -> dict[str, int]:
+async def import_followings(
+    client: Any, conn: sqlite3.Connection, *, page_cap: int | None = None
+) -> dict[str, int]:
     """Watch every user I follow on SoundCloud (needs a user token)."""
     from music_minion.discovery.sources import MyFollowings
 
@@ -134,11 +172,19 @@ def parse_import(path: Path) -> list[Wanted]:
     except FileNotFoundError:
         raise UserError(f"no such file: {path}", "check the path") from None
     except UnicodeDecodeError:
-        raise UserError(f"{path} is not UTF-8 text", "save it as UTF-8 (one URL per line, or CSV)") from None
+        raise UserError(
+            f"{path} is not UTF-8 text", "save it as UTF-8 (one URL per line, or CSV)"
+        ) from None
     except OSError as e:
-        raise UserError(f"cannot read {path}: {e.strerror}", "check the file's permissions") from None
+        raise UserError(
+            f"cannot read {path}: {e.strerror}", "check the file's permissions"
+        ) from None
     out: list[Wanted] = []
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     for n, line in lines:
         cells = [c.strip() for c in next(csv.reader(io.StringIO(line)))]
         if not cells or not cells[0]:
@@ -150,9 +196,14 @@ def parse_import(path: Path) -> list[Wanted]:
             try:
                 weight = float(cells[1])
             except ValueError:
-                raise UserError(f"{path} line {n}: weight {cells[1]!r} is not a number", "write e.g. `https://soundcloud.com/x,1.5`") from None
+                raise UserError(
+                    f"{path} line {n}: weight {cells[1]!r} is not a number",
+                    "write e.g. `https://soundcloud.com/x,1.5`",
+                ) from None
             if weight < 0:
-                raise UserError(f"{path} line {n}: weight must be 0 or more", "use a non-negative weight")
+                raise UserError(
+                    f"{path} line {n}: weight must be 0 or more", "use a non-negative weight"
+                )
         tier = cells[2] if len(cells) > 2 and cells[2] else None
         out.append(Wanted(normalize_input(cells[0]), weight, tier))
     if not out:

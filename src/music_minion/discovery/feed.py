@@ -48,17 +48,33 @@ FEED_ROWS = "feed.rows"
 _WRITE_BATCH = 50_000
 
 
-def _supports(rows: Iterable[tuple], stats: dict[int, store.ArtistStats]) -> dict[int, list[Support]]:
+def _supports(
+    rows: Iterable[tuple], stats: dict[int, store.ArtistStats]
+) -> dict[int, list[Support]]:
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position in rows:
         a = stats.get(artist_id)
         if a is None or not a.watched:
             continue
-        out[track_id].append(Support(artist_id, a.name, kind, first_seen_at, position, a.weight, a.liked, a.dismissed, True))
+        out[track_id].append(
+            Support(
+                artist_id,
+                a.name,
+                kind,
+                first_seen_at,
+                position,
+                a.weight,
+                a.liked,
+                a.dismissed,
+                True,
+            )
+        )
     return out
 
 
-def track_keys(rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingConfig) -> Iterator[tuple]:
+def track_keys(
+    rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingConfig
+) -> Iterator[tuple]:
     """(track_id, key, first_seen_at, supporters) from provenance rows ordered by track: the same
     arithmetic as `ranking.supporters` + `ranking.key_of` (so the same keys), without the objects."""
     klog = kind_log2(rc)
@@ -89,7 +105,12 @@ def track_keys(rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: R
             if earliest is None or first_seen_at < earliest:
                 earliest = first_seen_at
         if best:
-            yield track_id, key_of([t + factor[aid] for aid, t in best.items()]), earliest, len(best)
+            yield (
+                track_id,
+                key_of([t + factor[aid] for aid, t in best.items()]),
+                earliest,
+                len(best),
+            )
 
 
 def _key_fields(a: store.ArtistStats) -> tuple:
@@ -111,13 +132,18 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
     rc = RankingConfig.from_config(cfg)
     last = kv.get(conn, STATE_AT)
     if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
-        if (not store.dirty_artists(conn, last) and store.max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
-                and store.provenance_count(conn) == int(kv.get(conn, STATE_COUNT) or 0)):
+        if (
+            not store.dirty_artists(conn, last)
+            and store.max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
+            and store.provenance_count(conn) == int(kv.get(conn, STATE_COUNT) or 0)
+        ):
             return {"mode": "fresh", "tracks": 0, "changed_artists": 0}
     with write_transaction(conn):
         result = _refresh_locked(conn, rc, full=full)
     if result["mode"] == "full":
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # do not leave a WAL as big as the keys behind
+        conn.execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        )  # do not leave a WAL as big as the keys behind
     return result
 
 
@@ -132,9 +158,18 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
     mode = "full"
     changed: set[int] = set()
     ids: set[int] = set()
-    if not full and last is not None and seen_at is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
+    if (
+        not full
+        and last is not None
+        and seen_at is not None
+        and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint()
+    ):
         saved = store.saved_artist_stats(conn)
-        changed = {aid for aid, a in stats.items() if aid not in saved or _key_fields(a) != _key_fields(saved[aid])}
+        changed = {
+            aid
+            for aid, a in stats.items()
+            if aid not in saved or _key_fields(a) != _key_fields(saved[aid])
+        }
         changed |= saved.keys() - stats.keys()
         old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
         ids = set(store.track_ids_above(conn, old_top)) if top_id > old_top else set()
@@ -164,12 +199,20 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
         seen_at = started
     else:
         ordered = sorted(ids)
-        store.write_keys(conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), ordered)
+        store.write_keys(
+            conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), ordered
+        )
         n = len(ordered)
     store.save_artist_stats(conn, stats)
     store.clear_dirty(conn)
-    for key, value in ((STATE_AT, started), (STATE_FINGERPRINT, rc.fingerprint()), (STATE_COUNT, str(count)),
-                       (STATE_MAX_TRACK, str(top_id)), (STATE_SEEN_AT, seen_at), (STATE_MARGIN, str(margin))):
+    for key, value in (
+        (STATE_AT, started),
+        (STATE_FINGERPRINT, rc.fingerprint()),
+        (STATE_COUNT, str(count)),
+        (STATE_MAX_TRACK, str(top_id)),
+        (STATE_SEEN_AT, seen_at),
+        (STATE_MARGIN, str(margin)),
+    ):
         kv.put(conn, key, value)  # type: ignore[arg-type]
     return {"mode": mode, "tracks": n, "changed_artists": len(changed)}
 
@@ -215,20 +258,33 @@ def build_feed(
         if len(batch) < page:
             break
         if len(rank(rows.values(), rc, moment, limit=limit, mixes=mixes)) >= limit:
-            last = batch[-1]["key"]  # finish the tie group (float noise tolerated) cut by the page end
+            last = batch[-1][
+                "key"
+            ]  # finish the tie group (float noise tolerated) cut by the page end
             _add(conn, rows, store.candidates_with_key(conn, f, last - 1e-9, last + 1e-9), stats)
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes)
 
 
-def _add(conn: sqlite3.Connection, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict) -> None:
+def _add(
+    conn: sqlite3.Connection, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict
+) -> None:
     new = [r for r in batch if r["track_id"] not in rows]
     sups = _supports(store.provenance_rows(conn, [r["track_id"] for r in new]), stats)
     for r in new:
         rows[r["track_id"]] = CandidateRow(
-            r["track_id"], r["urn"], r["title"], r["uploader_name"], r["uploader_urn"], r["permalink_url"],
-            r["duration_ms"], r["genre"], r["status"], r["access"], tuple(sups.get(r["track_id"], ())),
+            r["track_id"],
+            r["urn"],
+            r["title"],
+            r["uploader_name"],
+            r["uploader_urn"],
+            r["permalink_url"],
+            r["duration_ms"],
+            r["genre"],
+            r["status"],
+            r["access"],
+            tuple(sups.get(r["track_id"], ())),
         )
 
 

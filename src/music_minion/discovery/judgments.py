@@ -19,11 +19,23 @@ from music_minion.timeutil import now_iso
 
 VERDICTS = store.VERDICTS
 VERDICT_ALIASES = {
-    "liked": "liked", "like": "liked", "love": "liked", "yes": "liked",
-    "not_interested": "not_interested", "not-interested": "not_interested", "no": "not_interested", "dismiss": "not_interested",
-    "not_quite": "not_quite", "not-quite": "not_quite", "meh": "not_quite",
+    "liked": "liked",
+    "like": "liked",
+    "love": "liked",
+    "yes": "liked",
+    "not_interested": "not_interested",
+    "not-interested": "not_interested",
+    "no": "not_interested",
+    "dismiss": "not_interested",
+    "not_quite": "not_quite",
+    "not-quite": "not_quite",
+    "meh": "not_quite",
 }
-SYNCED_SOURCE = {"liked": "soundcloud_like", "not_interested": "soundcloud_playlist", "not_quite": "soundcloud_playlist"}
+SYNCED_SOURCE = {
+    "liked": "soundcloud_like",
+    "not_interested": "soundcloud_playlist",
+    "not_quite": "soundcloud_playlist",
+}
 _TRACK_URN = re.compile(r"soundcloud:tracks:\d+")
 
 
@@ -31,7 +43,9 @@ def parse_verdict(text: str) -> str:
     """A verdict from what the user typed (`liked`, `not_interested`, `not_quite`, or an alias)."""
     verdict = VERDICT_ALIASES.get(text.strip().lower())
     if verdict is None:
-        raise UserError(f"unknown verdict {text!r}", "use liked, not_interested or not_quite", exit_code=2)
+        raise UserError(
+            f"unknown verdict {text!r}", "use liked, not_interested or not_quite", exit_code=2
+        )
     return verdict
 
 
@@ -50,31 +64,52 @@ def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     if text.isdigit():
         urn = row_urn(conn, int(text))
         if urn is None:
-            raise UserError(f"no row {text} in the last feed", "run `music-minion feed` and use a row number it shows")
+            raise UserError(
+                f"no row {text} in the last feed",
+                "run `music-minion feed` and use a row number it shows",
+            )
         text = urn
     if _TRACK_URN.fullmatch(text):
-        row = conn.execute("SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE urn = ?", (text,)).fetchone()
+        row = conn.execute(
+            "SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE urn = ?", (text,)
+        ).fetchone()
     elif "soundcloud.com/" in text.lower():
         wanted = normalize_url(text)
         row = None
         for r in conn.execute(
             "SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE permalink_url LIKE ? ESCAPE '\\'",
-            ("%" + wanted.rsplit("/", 1)[-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"),),
+            (
+                "%"
+                + wanted.rsplit("/", 1)[-1]
+                .replace("\\", "\\\\")
+                .replace("%", "\\%")
+                .replace("_", "\\_"),
+            ),
         ):
             if r["permalink_url"] and normalize_url(r["permalink_url"]) == wanted:
                 row = r
                 break
     else:
-        raise UserError(f"{ref!r} is not a track", "give a track URN (soundcloud:tracks:N), its URL, or a feed row number", exit_code=2)
+        raise UserError(
+            f"{ref!r} is not a track",
+            "give a track URN (soundcloud:tracks:N), its URL, or a feed row number",
+            exit_code=2,
+        )
     if row is None:
-        raise UserError(f"track {text} is not in the index", "run `music-minion sync` first, or check the URL")
+        raise UserError(
+            f"track {text} is not in the index", "run `music-minion sync` first, or check the URL"
+        )
     return row
 
 
-def judge_track(conn: sqlite3.Connection, track_id: int, verdict: str, cfg: Any = None, *, at: str | None = None) -> dict[str, Any]:
+def judge_track(
+    conn: sqlite3.Connection, track_id: int, verdict: str, cfg: Any = None, *, at: str | None = None
+) -> dict[str, Any]:
     """Record a manual judgment (it wins over anything learned). Returns the old and new state."""
     if verdict not in VERDICTS:
-        raise UserError(f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite", exit_code=2)
+        raise UserError(
+            f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite", exit_code=2
+        )
     with write_transaction(conn):
         before = store.get(conn, track_id)
         store.put(conn, track_id, verdict, "manual", at or now_iso())
@@ -91,7 +126,9 @@ def unjudge_track(conn: sqlite3.Connection, track_id: int) -> bool:
     return existed
 
 
-def desired_verdicts(liked: set[int], not_interested: set[int], not_quite: set[int]) -> dict[int, str]:
+def desired_verdicts(
+    liked: set[int], not_interested: set[int], not_quite: set[int]
+) -> dict[int, str]:
     """What the SoundCloud sources say now, the stronger source winning a disagreement."""
     out = {tid: "not_quite" for tid in not_quite}
     out.update({tid: "not_interested" for tid in not_interested})
@@ -99,8 +136,13 @@ def desired_verdicts(liked: set[int], not_interested: set[int], not_quite: set[i
     return out
 
 
-def apply_synced(conn: sqlite3.Connection, desired: dict[int, str], *, unknown: frozenset[str] = frozenset(),
-                 at: str | None = None) -> dict[str, int]:
+def apply_synced(
+    conn: sqlite3.Connection,
+    desired: dict[int, str],
+    *,
+    unknown: frozenset[str] = frozenset(),
+    at: str | None = None,
+) -> dict[str, int]:
     """Make learned judgments follow the sources: manual ones are never touched; a learned one whose
     source no longer holds the track is dropped, unless it is `not_quite` (sticky) or its verdict's
     source could not be read this time (`unknown`: a failed fetch must not wipe judgments)."""

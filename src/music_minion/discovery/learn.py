@@ -20,7 +20,10 @@ from music_minion.store.db import write_transaction
 from music_minion.timeutil import now_iso
 
 log = logging.getLogger(__name__)
-PLAYLIST_KEYS = {"not_interested": "judgments.not_interested_playlist", "not_quite": "judgments.not_quite_playlist"}
+PLAYLIST_KEYS = {
+    "not_interested": "judgments.not_interested_playlist",
+    "not_quite": "judgments.not_quite_playlist",
+}
 
 
 def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
@@ -63,7 +66,9 @@ async def playlist_urn(client: Any, ref: str) -> str:
 
     found = await client.resolve(ref)
     if not isinstance(found, Playlist):
-        raise UserError(f"{ref} is not a playlist", "set judgments.*_playlist to a playlist URL or URN")
+        raise UserError(
+            f"{ref} is not a playlist", "set judgments.*_playlist to a playlist URL or URN"
+        )
     return found.urn
 
 

@@ -24,7 +24,11 @@ SOUNDCLOUD_MAX_TRACKS = 500
 
 def check_size(size: int) -> int:
     if not 1 <= size <= SOUNDCLOUD_MAX_TRACKS:
-        raise UserError(f"playlist size {size} is out of range", f"use 1..{SOUNDCLOUD_MAX_TRACKS} (SoundCloud's cap)", exit_code=2)
+        raise UserError(
+            f"playlist size {size} is out of range",
+            f"use 1..{SOUNDCLOUD_MAX_TRACKS} (SoundCloud's cap)",
+            exit_code=2,
+        )
     return size
 
 
@@ -55,7 +59,9 @@ def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
 
 def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
     """Did an earlier push try to create the playlist and not record a success?"""
-    return any(p["playlist_urn"] is None and p["status"] != "ok" for p in pushes_store.history(conn, 50))
+    return any(
+        p["playlist_urn"] is None and p["status"] != "ok" for p in pushes_store.history(conn, 50)
+    )
 
 
 async def _own_playlist(client: Any, title: str) -> str | None:
@@ -69,7 +75,9 @@ def _describe(e: Any) -> str:
     return f"{e.kind} {e.status or ''} on {e.endpoint}".replace("  ", " ")
 
 
-async def _read_current(client: Any, conn: sqlite3.Connection, cfg: Any, dry_run: bool) -> tuple[str | None, list[str] | None]:
+async def _read_current(
+    client: Any, conn: sqlite3.Connection, cfg: Any, dry_run: bool
+) -> tuple[str | None, list[str] | None]:
     """(playlist URN, its track URNs now); current None when there is no playlist to replace."""
     urn = kv.get(conn, KV_PLAYLIST_URN)
     current = await current_tracks(client, urn) if urn else None
@@ -84,7 +92,14 @@ async def _read_current(client: Any, conn: sqlite3.Connection, cfg: Any, dry_run
     return urn, current
 
 
-async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size: int | None = None, dry_run: bool = False) -> dict:
+async def push_playlist(
+    client: Any,
+    conn: sqlite3.Connection,
+    cfg: Any,
+    *,
+    size: int | None = None,
+    dry_run: bool = False,
+) -> dict:
     """Replace the discovery playlist's tracks with the top `size` candidates (default
     `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
     from music_minion.discovery.feed import build_feed
@@ -99,9 +114,14 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
         error = _describe(e)
         if not dry_run:  # recorded like any failed push, so `playlist show` tells the truth
             with write_transaction(conn):
-                push_id = pushes_store.start(conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso())
+                push_id = pushes_store.start(
+                    conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso()
+                )
                 pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
-        raise UserError(f"cannot read the discovery playlist on SoundCloud ({error})", "nothing was changed; try again later") from None
+        raise UserError(
+            f"cannot read the discovery playlist on SoundCloud ({error})",
+            "nothing was changed; try again later",
+        ) from None
     result: dict[str, Any] = {
         "dry_run": dry_run,
         "playlist_urn": urn if current is not None else None,
@@ -113,7 +133,9 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
         return result
     now = now_iso()
     with write_transaction(conn):
-        push_id = pushes_store.start(conn, urn if current is not None else None, [r.row.track_id for r in ranked], now)
+        push_id = pushes_store.start(
+            conn, urn if current is not None else None, [r.row.track_id for r in ranked], now
+        )
     result["push_id"] = push_id
     try:
         if current is not None:
@@ -125,7 +147,9 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
                 current = None  # deleted between the read and the write
                 result["action"] = "create"
         if current is None:
-            playlist = await client.create_playlist(cfg["playlist.title"], cfg["playlist.sharing"], urns)
+            playlist = await client.create_playlist(
+                cfg["playlist.title"], cfg["playlist.sharing"], urns
+            )
             with write_transaction(conn):
                 kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
     except BaseException as e:
@@ -133,7 +157,9 @@ async def push_playlist(client: Any, conn: sqlite3.Connection, cfg: Any, *, size
         with write_transaction(conn):
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):
-            raise UserError(f"playlist push failed ({error})", "it is recorded as failed; try again later") from None
+            raise UserError(
+                f"playlist push failed ({error})", "it is recorded as failed; try again later"
+            ) from None
         raise
     with write_transaction(conn):
         pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)

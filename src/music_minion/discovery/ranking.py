@@ -49,12 +49,24 @@ class RankingConfig:
         return cls(**{name: cfg[f"ranking.{name}"] for name in cls.__dataclass_fields__})
 
     def kind_weight(self, kind: str) -> float:
-        return {"repost": self.weight_repost, "like": self.weight_like, "upload": self.weight_upload}.get(kind, 0.0)
+        return {
+            "repost": self.weight_repost,
+            "like": self.weight_like,
+            "upload": self.weight_upload,
+        }.get(kind, 0.0)
 
     def fingerprint(self) -> str:
         """Changes whenever a setting that moves stored keys changes."""
-        return repr((self.weight_repost, self.weight_like, self.weight_upload, self.half_life_days,
-                     self.hit_rate_prior, self.position_hours))
+        return repr(
+            (
+                self.weight_repost,
+                self.weight_like,
+                self.weight_upload,
+                self.half_life_days,
+                self.hit_rate_prior,
+                self.position_hours,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -169,7 +181,11 @@ class Ranked:
                         "kind_weight": s.kind_weight,
                         "first_seen_at": s.first_seen_at,
                         "position": s.position,
-                        "decay": round(2.0 ** (s.log2_term - half_lives(now, rc)) / (s.weight * s.hit_rate * s.kind_weight), 6),
+                        "decay": round(
+                            2.0 ** (s.log2_term - half_lives(now, rc))
+                            / (s.weight * s.hit_rate * s.kind_weight),
+                            6,
+                        ),
                         "contribution": round(s.contribution(now, rc), 6),
                     }
                     for s in self.supporters
@@ -247,8 +263,21 @@ def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None)
         if factor <= 0:
             continue
         order = sorted(kinds[artist_id], key=("repost", "like", "upload").index)
-        out.append(Supporter(artist_id, s.artist_name, tuple(order), s.kind, s.weight, hr, rc.kind_weight(s.kind),
-                             s.first_seen_at or "", s.position, term + math.log2(factor), earliest[artist_id]))
+        out.append(
+            Supporter(
+                artist_id,
+                s.artist_name,
+                tuple(order),
+                s.kind,
+                s.weight,
+                hr,
+                rc.kind_weight(s.kind),
+                s.first_seen_at or "",
+                s.position,
+                term + math.log2(factor),
+                earliest[artist_id],
+            )
+        )
     out.sort(key=lambda p: (-p.log2_term, p.name.lower(), p.artist_id))
     return out
 
@@ -291,8 +320,14 @@ def excluded_because(row: CandidateRow, rc: RankingConfig) -> str | None:
     return None
 
 
-def rank(rows: Iterable[CandidateRow], rc: RankingConfig, now: datetime, *, limit: int | None = None,
-         mixes: bool = False) -> list[Ranked]:
+def rank(
+    rows: Iterable[CandidateRow],
+    rc: RankingConfig,
+    now: datetime,
+    *,
+    limit: int | None = None,
+    mixes: bool = False,
+) -> list[Ranked]:
     """Rank candidates: exclusions dropped, mixes kept apart (only mixes when `mixes`, else none),
     ordered by score desc, then first seen desc, then URN, with the per-artist cap applied.
 
@@ -318,7 +353,10 @@ def rank(rows: Iterable[CandidateRow], rc: RankingConfig, now: datetime, *, limi
         if limit is not None and len(out) >= limit:
             break
         uploader = r.row.uploader_urn or r.row.uploader_name or r.row.urn
-        if per_uploader.get(uploader, 0) >= rc.per_artist_cap or per_lead.get(r.lead_artist_id, 0) >= rc.per_artist_cap:
+        if (
+            per_uploader.get(uploader, 0) >= rc.per_artist_cap
+            or per_lead.get(r.lead_artist_id, 0) >= rc.per_artist_cap
+        ):
             continue
         per_uploader[uploader] = per_uploader.get(uploader, 0) + 1
         per_lead[r.lead_artist_id] = per_lead.get(r.lead_artist_id, 0) + 1
@@ -337,7 +375,7 @@ def _desc(text: str) -> tuple[int, ...]:
 
 
 def age_text(first_seen_at: str, now: datetime) -> str:
-    """"3d ago", "5h ago", "2mo ago", "1y ago"."""
+    """ "3d ago", "5h ago", "2mo ago", "1y ago"."""
     seen = parse_timestamp(first_seen_at)
     if seen is None:
         return "at an unknown time"

@@ -18,7 +18,9 @@ class Schedule:
     activity_at: str | None
 
 
-def next_interval(current_hours: float | None, had_activity: bool, min_hours: float, max_hours: float) -> float:
+def next_interval(
+    current_hours: float | None, had_activity: bool, min_hours: float, max_hours: float
+) -> float:
     """New activity resets the interval to the minimum; a quiet check doubles it, capped at the maximum."""
     low = max(0.0, min_hours)
     high = max(low, max_hours)
@@ -27,7 +29,13 @@ def next_interval(current_hours: float | None, had_activity: bool, min_hours: fl
     return min(max(current_hours * 2, low), high)
 
 
-def after_check(current_hours: float | None, had_activity: bool, now: datetime, min_hours: float, max_hours: float) -> Schedule:
+def after_check(
+    current_hours: float | None,
+    had_activity: bool,
+    now: datetime,
+    min_hours: float,
+    max_hours: float,
+) -> Schedule:
     """The schedule of an artist just checked at `now`."""
     hours = next_interval(current_hours, had_activity, min_hours, max_hours)
     return Schedule(

@@ -77,7 +77,9 @@ def configured_sources(names: Iterable[str]) -> list[str]:
         if n not in out:
             out.append(n)
     if not out:
-        raise UserError("discovery.sources is empty", "name at least one of likes, reposts, uploads")
+        raise UserError(
+            "discovery.sources is empty", "name at least one of likes, reposts, uploads"
+        )
     return out
 
 
@@ -90,8 +92,14 @@ class Walk:
     complete: bool = False  # reached the end of the list (only meaningful without a page cap)
 
 
-async def walk(source: Source, client: Any, *, page_cap: int | None,
-               known: Container[str] | Callable[[str], bool] | None = None, item_cap: int | None = None) -> Walk:
+async def walk(
+    source: Source,
+    client: Any,
+    *,
+    page_cap: int | None,
+    known: Container[str] | Callable[[str], bool] | None = None,
+    item_cap: int | None = None,
+) -> Walk:
     """Collect a source's items newest first, stopping at the first known URN or a cap.
 
     `known` is a set of URNs or a predicate (a store lookup per item, cheap for the few items an
@@ -127,5 +135,19 @@ def _int(v: Any) -> int | None:
 
 def track_row(t: Any) -> tuple:
     """A client Track as the store's plain row (store/tracks.TRACK_COLUMNS order)."""
-    return (t.urn, t.title, t.user_urn, t.user_name, t.permalink_url, _int(t.duration_ms), t.genre, t.tag_list,
-            t.bpm, t.created_at, t.access, _int(t.playback_count), _int(t.likes_count), _int(t.reposts_count))
+    return (
+        t.urn,
+        t.title,
+        t.user_urn,
+        t.user_name,
+        t.permalink_url,
+        _int(t.duration_ms),
+        t.genre,
+        t.tag_list,
+        t.bpm,
+        t.created_at,
+        t.access,
+        _int(t.playback_count),
+        _int(t.likes_count),
+        _int(t.reposts_count),
+    )

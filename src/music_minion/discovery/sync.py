@@ -99,7 +99,10 @@ def plan(conn: sqlite3.Connection, opts: SyncOptions) -> list[sqlite3.Row]:
             if row["urn"] is None or row["resolve_status"] != "ok":
                 from music_minion.errors import UserError
 
-                raise UserError(f"{ref!r} is not resolved yet ({row['resolve_status']})", "run `music-minion sync` to retry, or `artists remove` it")
+                raise UserError(
+                    f"{ref!r} is not resolved yet ({row['resolve_status']})",
+                    "run `music-minion sync` to retry, or `artists remove` it",
+                )
             if row["id"] not in seen:
                 seen.add(row["id"])
                 rows.append(row)
@@ -111,7 +114,9 @@ def _label(row: sqlite3.Row) -> str:
     return row["username"] or row["permalink"] or row["input"] or row["urn"]
 
 
-def run(cfg: Any, opts: SyncOptions, *, wait: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+def run(
+    cfg: Any, opts: SyncOptions, *, wait: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
     """Run one sync under the process lock (exits at once if another runs, unless `wait`)."""
     from music_minion.store import open_store
     from music_minion.store.lock import process_lock
@@ -130,14 +135,29 @@ def run(cfg: Any, opts: SyncOptions, *, wait: bool = False, progress: Progress |
             pending = len(artists_store.to_retry(conn))
         finally:
             conn.close()
-        return {"dry_run": True, "sources": names, "artists_planned": len(rows), "resolutions_to_retry": pending,
-                "artists": [{"id": r["id"], "urn": r["urn"], "name": _label(r), "next_check_at": r["next_check_at"],
-                             "check_interval_hours": r["check_interval_hours"]} for r in rows]}
+        return {
+            "dry_run": True,
+            "sources": names,
+            "artists_planned": len(rows),
+            "resolutions_to_retry": pending,
+            "artists": [
+                {
+                    "id": r["id"],
+                    "urn": r["urn"],
+                    "name": _label(r),
+                    "next_check_at": r["next_check_at"],
+                    "check_interval_hours": r["check_interval_hours"],
+                }
+                for r in rows
+            ],
+        }
     with process_lock(cfg.data_dir, wait=wait):
         return asyncio.run(run_async(cfg, opts, progress=progress))
 
 
-async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress: Progress | None = None) -> dict[str, Any]:
+async def run_async(
+    cfg: Any, opts: SyncOptions, *, client: Any = None, progress: Progress | None = None
+) -> dict[str, Any]:
     """The sync itself (call with the process lock held). Returns the run summary."""
     from music_minion.store import open_store
 
@@ -147,7 +167,9 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
     if own_client:
         from music_minion.soundcloud.client import SoundCloudClient
 
-        client = SoundCloudClient.from_config(cfg)  # a config mistake stops here, before any run is recorded
+        client = SoundCloudClient.from_config(
+            cfg
+        )  # a config mistake stops here, before any run is recorded
     conn = open_store(cfg)
     prov.tune_writer(conn)
     read = open_store(cfg)
@@ -155,7 +177,11 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
     options = {**asdict(opts), "artists": list(opts.artists), "sources": names}
     run_id = sync_runs.start(conn, options)
     totals = Totals()
-    summary: dict[str, Any] = {"run_id": run_id, "interrupted_before": interrupted, "sources": names}
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "interrupted_before": interrupted,
+        "sources": names,
+    }
     status = "failed"
     stats0: dict[str, Any] = {}
     entered = False
@@ -176,8 +202,13 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
         rows = plan(conn, opts)
         sync_runs.update(conn, run_id, artists_planned=len(rows))
         t_fetch = time.monotonic()
-        merge_s = await _fetch_and_merge(cfg, opts, client, conn, read, rows, names, totals, progress, stats0)
-        summary["durations_s"] = {"fetch_merge": round(time.monotonic() - t_fetch, 3), "merge": round(merge_s, 3)}
+        merge_s = await _fetch_and_merge(
+            cfg, opts, client, conn, read, rows, names, totals, progress, stats0
+        )
+        summary["durations_s"] = {
+            "fetch_merge": round(time.monotonic() - t_fetch, 3),
+            "merge": round(merge_s, 3),
+        }
         if opts.full:
             totals.tracks_deleted = await _check_gone_tracks(client, conn, totals)
         summary["artists_planned"] = len(rows)
@@ -198,21 +229,49 @@ async def run_async(cfg: Any, opts: SyncOptions, *, client: Any = None, progress
         if entered:
             await client.__aexit__(None, None, None)
         stats = _stats_delta(client.stats.as_dict(), stats0) if client is not None else {}
-        summary.update({
-            "status": status, "artists_done": totals.artists_done, "artists_failed": totals.artists_failed,
-            "sources_done": totals.sources_done, "tracks_new": totals.tracks_new, "provenance_new": totals.provenance_new,
-            "provenance_gone": totals.gone, "provenance_back": totals.revived, "tracks_deleted": totals.tracks_deleted,
-            "errors": dict(totals.errors), "requests": stats.get("requests", 0), "client": stats,
-        })
+        summary.update(
+            {
+                "status": status,
+                "artists_done": totals.artists_done,
+                "artists_failed": totals.artists_failed,
+                "sources_done": totals.sources_done,
+                "tracks_new": totals.tracks_new,
+                "provenance_new": totals.provenance_new,
+                "provenance_gone": totals.gone,
+                "provenance_back": totals.revived,
+                "tracks_deleted": totals.tracks_deleted,
+                "errors": dict(totals.errors),
+                "requests": stats.get("requests", 0),
+                "client": stats,
+            }
+        )
         summary.setdefault("durations_s", {})["total"] = round(time.monotonic() - started, 3)
         summary.setdefault("artists_planned", 0)
         try:
             sync_runs.finish(
-                conn, run_id, status,
-                {k: summary[k] for k in ("client", "errors", "durations_s", "resolution", "library", "learn", "push",
-                                         "provenance_gone", "tracks_deleted", "artists_failed") if k in summary},
-                artists_done=totals.artists_done, tracks_new=totals.tracks_new,
-                provenance_new=totals.provenance_new, requests=summary["requests"],
+                conn,
+                run_id,
+                status,
+                {
+                    k: summary[k]
+                    for k in (
+                        "client",
+                        "errors",
+                        "durations_s",
+                        "resolution",
+                        "library",
+                        "learn",
+                        "push",
+                        "provenance_gone",
+                        "tracks_deleted",
+                        "artists_failed",
+                    )
+                    if k in summary
+                },
+                artists_done=totals.artists_done,
+                tracks_new=totals.tracks_new,
+                provenance_new=totals.provenance_new,
+                requests=summary["requests"],
             )
         finally:
             read.close()
@@ -243,9 +302,18 @@ def _stats_delta(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any
     return out
 
 
-async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlite3.Connection, read: sqlite3.Connection,
-                           rows: list[sqlite3.Row], names: list[str], totals: Totals, progress: Progress | None,
-                           stats0: dict[str, Any]) -> float:
+async def _fetch_and_merge(
+    cfg: Any,
+    opts: SyncOptions,
+    client: Any,
+    conn: sqlite3.Connection,
+    read: sqlite3.Connection,
+    rows: list[sqlite3.Row],
+    names: list[str],
+    totals: Totals,
+    progress: Progress | None,
+    stats0: dict[str, Any],
+) -> float:
     """Fetch every (artist, source) concurrently; one writer merges the results. Returns merge seconds."""
     jobs: asyncio.Queue[Job] = asyncio.Queue()
     artists: dict[int, _Artist] = {}
@@ -268,10 +336,16 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
                 complete = w.complete and client.stats.cursor_repeats == repeats
             else:
                 aid, kind = job.artist_id, job.source.kind
-                known = (lambda urn: prov.is_known(read, aid, kind, urn)) if prov.has_any(read, aid, kind) else None
+                known = (
+                    (lambda urn: prov.is_known(read, aid, kind, urn))
+                    if prov.has_any(read, aid, kind)
+                    else None
+                )
                 w = await walk(job.source, client, page_cap=max_pages, known=known)
                 complete = False
-            return Fetched(job, [track_row(t) for t in w.items], full=complete, seconds=time.monotonic() - t0)
+            return Fetched(
+                job, [track_row(t) for t in w.items], full=complete, seconds=time.monotonic() - t0
+            )
         except Exception as e:  # noqa: BLE001 - one failed walk never sinks the sync
             log.debug("fetch failed for %s %s: %s", job.name, job.source.name, _err_kind(e))
             return Fetched(job, error=e, seconds=time.monotonic() - t0)
@@ -313,8 +387,16 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
                         totals.artists_failed += 1
                     continue
                 also = None
-                res = prov.merge_source(conn, f.job.artist_id, f.job.source.kind, f.rows, now_text, full=f.full,
-                                        cache=cache, transaction=False)
+                res = prov.merge_source(
+                    conn,
+                    f.job.artist_id,
+                    f.job.source.kind,
+                    f.rows,
+                    now_text,
+                    full=f.full,
+                    cache=cache,
+                    transaction=False,
+                )
                 a.activity = a.activity or res.provenance_new > 0
                 if a.pending == 0:
                     if a.failed:
@@ -325,9 +407,14 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
                         also = s
                         totals.artists_done += 1
                 if also is not None:
-                    artists_store.set_schedule(conn, f.job.artist_id, interval_hours=also.interval_hours,
-                                               checked_at=also.checked_at, next_check_at=also.next_check_at,
-                                               activity_at=also.activity_at)
+                    artists_store.set_schedule(
+                        conn,
+                        f.job.artist_id,
+                        interval_hours=also.interval_hours,
+                        checked_at=also.checked_at,
+                        next_check_at=also.next_check_at,
+                        activity_at=also.activity_at,
+                    )
                 totals.sources_done += 1
                 totals.tracks_new += res.tracks_new
                 totals.provenance_new += res.provenance_new
@@ -337,9 +424,16 @@ async def _fetch_and_merge(cfg: Any, opts: SyncOptions, client: Any, conn: sqlit
     def report() -> None:
         if progress is not None:
             s = client.stats
-            progress({"artists_total": len(rows), "artists_done": totals.artists_done + totals.artists_failed,
-                      "tracks_new": totals.tracks_new, "requests": s.requests - stats0.get("requests", 0),
-                      "rate_limited": s.rate_limited, "wait_s": round(s.wait_s, 1)})
+            progress(
+                {
+                    "artists_total": len(rows),
+                    "artists_done": totals.artists_done + totals.artists_failed,
+                    "tracks_new": totals.tracks_new,
+                    "requests": s.requests - stats0.get("requests", 0),
+                    "rate_limited": s.rate_limited,
+                    "wait_s": round(s.wait_s, 1),
+                }
+            )
 
     async def writer() -> float:
         spent = 0.0
@@ -399,7 +493,9 @@ def _match_new_tracks(conn: sqlite3.Connection, cfg: Any, totals: Totals) -> dic
         return {"skipped": True, "reason": _err_kind(e)}
 
 
-async def _call_part(part: str, client: Any, conn: sqlite3.Connection, cfg: Any, totals: Totals) -> dict[str, Any]:
+async def _call_part(
+    part: str, client: Any, conn: sqlite3.Connection, cfg: Any, totals: Totals
+) -> dict[str, Any]:
     """Run the curate step (`learn` or `push`) after the merges; its failure is reported, not raised."""
     import importlib
 

@@ -303,7 +303,9 @@ def match_library(
     started = time.perf_counter()
     files = local_files.files_for_matching(conn, redo=redo)
     matcher = Matcher(
-        local_files.tracks_for_matching(conn) if files else [],  # nothing to match: skip loading tracks
+        local_files.tracks_for_matching(conn)
+        if files
+        else [],  # nothing to match: skip loading tracks
         auto=auto,
         review=review,
         duration_tolerance_s=duration_tolerance_s,

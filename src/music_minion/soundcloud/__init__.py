@@ -9,10 +9,17 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "User": "models", "Track": "models", "Playlist": "models", "Outcome": "models", "BatchResult": "models",
-    "ApiError": "errors", "NotLoggedIn": "errors",
-    "TokenStore": "tokens", "Token": "tokens",
-    "SoundCloudClient": "client", "ClientStats": "client",
+    "User": "models",
+    "Track": "models",
+    "Playlist": "models",
+    "Outcome": "models",
+    "BatchResult": "models",
+    "ApiError": "errors",
+    "NotLoggedIn": "errors",
+    "TokenStore": "tokens",
+    "Token": "tokens",
+    "SoundCloudClient": "client",
+    "ClientStats": "client",
     "login": "login",
 }
 

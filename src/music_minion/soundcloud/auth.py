@@ -28,9 +28,16 @@ AuthMode = Literal["user", "app", "auto"]
 class TokenProvider:
     """Hands out a valid access token for the chosen mode (user, app, or auto)."""
 
-    def __init__(self, app: oauth.AppSettings, store: TokenStore, http: aiohttp.ClientSession,
-                 mode: AuthMode = "auto", policy: RetryPolicy | None = None, lock_timeout_s: float = 60.0,
-                 stats: Any = None) -> None:
+    def __init__(
+        self,
+        app: oauth.AppSettings,
+        store: TokenStore,
+        http: aiohttp.ClientSession,
+        mode: AuthMode = "auto",
+        policy: RetryPolicy | None = None,
+        lock_timeout_s: float = 60.0,
+        stats: Any = None,
+    ) -> None:
         self.app = app
         self.store = store
         self.http = http
@@ -78,7 +85,11 @@ class TokenProvider:
 
 
 def _fresh(tok: Token | None, stale: str | None) -> bool:
-    return tok is not None and tok.access_token != stale and tok.expires_at - time.time() > REFRESH_MARGIN_S
+    return (
+        tok is not None
+        and tok.access_token != stale
+        and tok.expires_at - time.time() > REFRESH_MARGIN_S
+    )
 
 
 class _file_lock:

@@ -57,10 +57,17 @@ class ClientStats:
     refreshes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"requests": self.requests, "by_endpoint": dict(self.by_endpoint), "errors": dict(self.errors),
-                "retries": self.retries, "rate_limited": self.rate_limited, "wait_s": round(self.wait_s, 3),
-                "skipped_items": self.skipped_items, "cursor_repeats": self.cursor_repeats,
-                "refreshes": self.refreshes}
+        return {
+            "requests": self.requests,
+            "by_endpoint": dict(self.by_endpoint),
+            "errors": dict(self.errors),
+            "retries": self.retries,
+            "rate_limited": self.rate_limited,
+            "wait_s": round(self.wait_s, 3),
+            "skipped_items": self.skipped_items,
+            "cursor_repeats": self.cursor_repeats,
+            "refreshes": self.refreshes,
+        }
 
 
 @dataclass
@@ -73,8 +80,17 @@ class _Response:
 class SoundCloudClient:
     """SoundCloud's public API (see the module docstring). Use as an async context manager."""
 
-    def __init__(self, app: AppSettings, store: TokenStore, *, auth: AuthMode = "auto", max_concurrency: int = 8,
-                 requests_per_second: float = 8.0, policy: RetryPolicy | None = None, page_size: int = 200) -> None:
+    def __init__(
+        self,
+        app: AppSettings,
+        store: TokenStore,
+        *,
+        auth: AuthMode = "auto",
+        max_concurrency: int = 8,
+        requests_per_second: float = 8.0,
+        policy: RetryPolicy | None = None,
+        page_size: int = 200,
+    ) -> None:
         self.app = app
         self.store = store
         self.auth_mode = auth
@@ -83,7 +99,9 @@ class SoundCloudClient:
         self.stats = ClientStats()
         self._max_concurrency = max_concurrency
         self._pacer = Pacer(requests_per_second, burst=max(1.0, requests_per_second - 1))
-        self._sem = asyncio.Semaphore(max_concurrency)  # replaced in __aenter__ (one per event loop)
+        self._sem = asyncio.Semaphore(
+            max_concurrency
+        )  # replaced in __aenter__ (one per event loop)
         self._http: aiohttp.ClientSession | None = None
         self._tokens: TokenProvider | None = None
         self._origin = _origin(app.api_base)
@@ -91,16 +109,25 @@ class SoundCloudClient:
     @classmethod
     def from_config(cls, cfg: Config, *, auth: AuthMode = "auto") -> SoundCloudClient:
         app = AppSettings.from_config(cfg)
-        return cls(app, TokenStore(cfg.data_dir, app.namespace), auth=auth,
-                   max_concurrency=int(cfg.get("soundcloud.max_concurrency")),
-                   requests_per_second=float(cfg.get("soundcloud.requests_per_second")),
-                   policy=RetryPolicy.from_config(cfg), page_size=int(cfg.get("soundcloud.page_size")))
+        return cls(
+            app,
+            TokenStore(cfg.data_dir, app.namespace),
+            auth=auth,
+            max_concurrency=int(cfg.get("soundcloud.max_concurrency")),
+            requests_per_second=float(cfg.get("soundcloud.requests_per_second")),
+            policy=RetryPolicy.from_config(cfg),
+            page_size=int(cfg.get("soundcloud.page_size")),
+        )
 
     async def __aenter__(self) -> SoundCloudClient:
         self._sem = asyncio.Semaphore(self._max_concurrency)
         connector = aiohttp.TCPConnector(limit=self._max_concurrency + 2)
-        self._http = aiohttp.ClientSession(connector=connector, headers={"Accept": "application/json; charset=utf-8"})
-        self._tokens = TokenProvider(self.app, self.store, self._http, self.auth_mode, self.policy, stats=self.stats)
+        self._http = aiohttp.ClientSession(
+            connector=connector, headers={"Accept": "application/json; charset=utf-8"}
+        )
+        self._tokens = TokenProvider(
+            self.app, self.store, self._http, self.auth_mode, self.policy, stats=self.stats
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -114,9 +141,18 @@ class SoundCloudClient:
         return self._tokens.kind if self._tokens else self.auth_mode
 
     # ---- the one request path ------------------------------------------------------------
-    async def _call(self, method: str, template: str, url: str, parse: Callable[[_Response], T], *,
-                    params: dict[str, str] | None = None, json: Any = None, ok: tuple[int, ...] = (200,),
-                    idempotent: bool = True) -> T:
+    async def _call(
+        self,
+        method: str,
+        template: str,
+        url: str,
+        parse: Callable[[_Response], T],
+        *,
+        params: dict[str, str] | None = None,
+        json: Any = None,
+        ok: tuple[int, ...] = (200,),
+        idempotent: bool = True,
+    ) -> T:
         """Send one request with limits, auth and retries; `parse` runs inside the retry loop.
 
         A request that is not idempotent is not retried after a timeout or a dropped connection
@@ -137,9 +173,15 @@ class SoundCloudClient:
                 self.stats.requests += 1
                 self.stats.by_endpoint[template] += 1
                 try:
-                    async with self._http.request(method, url, params=params, json=json, timeout=timeout,
-                                                  allow_redirects=False,
-                                                  headers={"Authorization": f"OAuth {token}"}) as resp:
+                    async with self._http.request(
+                        method,
+                        url,
+                        params=params,
+                        json=json,
+                        timeout=timeout,
+                        allow_redirects=False,
+                        headers={"Authorization": f"OAuth {token}"},
+                    ) as resp:
                         status = resp.status
                         raw = await resp.read()
                         retry_after = resp.headers.get("Retry-After")
@@ -147,7 +189,11 @@ class SoundCloudClient:
                 except (TimeoutError, aiohttp.ClientError) as e:
                     answered = False
                     kind: Kind = "transient"
-                    message = "timed out" if isinstance(e, TimeoutError) else f"connection failed ({type(e).__name__})"
+                    message = (
+                        "timed out"
+                        if isinstance(e, TimeoutError)
+                        else f"connection failed ({type(e).__name__})"
+                    )
                 else:
                     if status in ok:
                         try:
@@ -181,8 +227,16 @@ class SoundCloudClient:
     def _url(self, path: str) -> str:
         return self.app.api_base + path
 
-    async def _get_one(self, template: str, path: str, kind: str, params: dict[str, str] | None = None) -> Any:
-        return await self._call("GET", template, self._url(path), lambda r: models.decode_one(r.body, kind), params=params)
+    async def _get_one(
+        self, template: str, path: str, kind: str, params: dict[str, str] | None = None
+    ) -> Any:
+        return await self._call(
+            "GET",
+            template,
+            self._url(path),
+            lambda r: models.decode_one(r.body, kind),
+            params=params,
+        )
 
     # ---- single objects --------------------------------------------------------------------
     async def me(self) -> User:
@@ -218,7 +272,9 @@ class SoundCloudClient:
                 raise models.Malformed("302 without a location")
             return loc
 
-        found = await self._call("GET", "/resolve", self._url("/resolve"), resolved, params={"url": url}, ok=(200, 302))
+        found = await self._call(
+            "GET", "/resolve", self._url("/resolve"), resolved, params={"url": url}, ok=(200, 302)
+        )
         if not isinstance(found, str):
             return found
         if _origin(found) != self._origin:
@@ -226,45 +282,89 @@ class SoundCloudClient:
         path = urlsplit(found).path
         return await self._call("GET", _template(path), self._url(path), _decode_any)
 
-    async def tracks(self, urns: list[str], access: str = "playable,preview,blocked") -> list[Track]:
+    async def tracks(
+        self, urns: list[str], access: str = "playable,preview,blocked"
+    ) -> list[Track]:
         """Many tracks by URN (batched `/tracks?urns=`); unknown or deleted ones are left out.
 
         Blocked tracks are included (with `access="blocked"`) so callers can mark them unavailable.
         """
         out: list[Track] = []
         for i in range(0, len(urns), URNS_PER_LOOKUP):
-            chunk = urns[i:i + URNS_PER_LOOKUP]
-            page = await self._call("GET", "/tracks", self._url("/tracks"), self._page_parser("tracks"),
-                                    params={"urns": ",".join(chunk), "access": access, "limit": str(len(chunk)),
-                                            "linked_partitioning": "true"})
+            chunk = urns[i : i + URNS_PER_LOOKUP]
+            page = await self._call(
+                "GET",
+                "/tracks",
+                self._url("/tracks"),
+                self._page_parser("tracks"),
+                params={
+                    "urns": ",".join(chunk),
+                    "access": access,
+                    "limit": str(len(chunk)),
+                    "linked_partitioning": "true",
+                },
+            )
             out.extend(page.items)
         return out
 
     # ---- writes ---------------------------------------------------------------------------
     async def create_playlist(self, title: str, sharing: str, track_urns: list[str]) -> Playlist:
-        body = {"playlist": {"title": title, "sharing": sharing, "tracks": [{"urn": u} for u in _cap(track_urns)]}}
-        return await self._call("POST", "/playlists", self._url("/playlists"),
-                                lambda r: models.decode_one(r.body, "playlists"), json=body, ok=(200, 201),
-                                idempotent=False)
+        body = {
+            "playlist": {
+                "title": title,
+                "sharing": sharing,
+                "tracks": [{"urn": u} for u in _cap(track_urns)],
+            }
+        }
+        return await self._call(
+            "POST",
+            "/playlists",
+            self._url("/playlists"),
+            lambda r: models.decode_one(r.body, "playlists"),
+            json=body,
+            ok=(200, 201),
+            idempotent=False,
+        )
 
-    async def replace_playlist(self, urn: str, track_urns: list[str], *, title: str | None = None,
-                               sharing: str | None = None) -> Playlist:
+    async def replace_playlist(
+        self,
+        urn: str,
+        track_urns: list[str],
+        *,
+        title: str | None = None,
+        sharing: str | None = None,
+    ) -> Playlist:
         """One PUT that replaces the whole track list (and title/sharing when given)."""
         inner: dict[str, Any] = {"tracks": [{"urn": u} for u in _cap(track_urns)]}
         if title is not None:
             inner["title"] = title
         if sharing is not None:
             inner["sharing"] = sharing
-        return await self._call("PUT", "/playlists/{urn}", self._url(f"/playlists/{_q(urn)}"),
-                                lambda r: models.decode_one(r.body, "playlists"), json={"playlist": inner})
+        return await self._call(
+            "PUT",
+            "/playlists/{urn}",
+            self._url(f"/playlists/{_q(urn)}"),
+            lambda r: models.decode_one(r.body, "playlists"),
+            json={"playlist": inner},
+        )
 
     async def like(self, track_urn: str) -> None:
-        await self._call("POST", "/likes/tracks/{urn}", self._url(f"/likes/tracks/{_q(track_urn)}"),
-                         _ignore, ok=(200, 201, 204))
+        await self._call(
+            "POST",
+            "/likes/tracks/{urn}",
+            self._url(f"/likes/tracks/{_q(track_urn)}"),
+            _ignore,
+            ok=(200, 201, 204),
+        )
 
     async def unlike(self, track_urn: str) -> None:
-        await self._call("DELETE", "/likes/tracks/{urn}", self._url(f"/likes/tracks/{_q(track_urn)}"),
-                         _ignore, ok=(200, 204))
+        await self._call(
+            "DELETE",
+            "/likes/tracks/{urn}",
+            self._url(f"/likes/tracks/{_q(track_urn)}"),
+            _ignore,
+            ok=(200, 204),
+        )
 
     # ---- paging ---------------------------------------------------------------------------
     def _page_parser(self, kind: str) -> Callable[[_Response], models.Page]:
@@ -275,12 +375,22 @@ class SoundCloudClient:
 
         return parse
 
-    async def _paged(self, template: str, path: str, kind: str, page_cap: int | None,
-                     params: dict[str, str] | None = None) -> AsyncIterator[Any]:
+    async def _paged(
+        self,
+        template: str,
+        path: str,
+        kind: str,
+        page_cap: int | None,
+        params: dict[str, str] | None = None,
+    ) -> AsyncIterator[Any]:
         """Items of a newest-first list: follows next_href, stops at page_cap, survives repeats and empties."""
         parse = self._page_parser(kind)
         url: str | None = self._url(path)
-        query: dict[str, str] | None = {**(params or {}), "limit": str(self.page_size), "linked_partitioning": "true"}
+        query: dict[str, str] | None = {
+            **(params or {}),
+            "limit": str(self.page_size),
+            "linked_partitioning": "true",
+        }
         visits: Counter[str] = Counter()
         seen: set[str] = set()
         pages = empty_run = 0
@@ -304,7 +414,9 @@ class SoundCloudClient:
             if visits[nxt] > 1:
                 self.stats.cursor_repeats += 1
                 if visits[nxt] > self.policy.max_retries + 1:
-                    log.warning("next_href keeps repeating; stopping %s after %d pages", template, pages)
+                    log.warning(
+                        "next_href keeps repeating; stopping %s after %d pages", template, pages
+                    )
                     return
             url, query = nxt, None
 
@@ -315,22 +427,39 @@ class SoundCloudClient:
         return self._paged("/me/followings", "/me/followings", "users", page_cap)
 
     def my_playlists(self, page_cap: int | None = None) -> AsyncIterator[Playlist]:
-        return self._paged("/me/playlists", "/me/playlists", "playlists", page_cap, {"show_tracks": "false"})
+        return self._paged(
+            "/me/playlists", "/me/playlists", "playlists", page_cap, {"show_tracks": "false"}
+        )
 
     def user_likes(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/users/{urn}/likes/tracks", f"/users/{_q(user_urn)}/likes/tracks", "tracks", page_cap)
+        return self._paged(
+            "/users/{urn}/likes/tracks", f"/users/{_q(user_urn)}/likes/tracks", "tracks", page_cap
+        )
 
     def user_reposts(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/users/{urn}/reposts/tracks", f"/users/{_q(user_urn)}/reposts/tracks", "tracks", page_cap)
+        return self._paged(
+            "/users/{urn}/reposts/tracks",
+            f"/users/{_q(user_urn)}/reposts/tracks",
+            "tracks",
+            page_cap,
+        )
 
     def user_tracks(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/users/{urn}/tracks", f"/users/{_q(user_urn)}/tracks", "tracks", page_cap)
+        return self._paged(
+            "/users/{urn}/tracks", f"/users/{_q(user_urn)}/tracks", "tracks", page_cap
+        )
 
-    def playlist_tracks(self, playlist_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/playlists/{urn}/tracks", f"/playlists/{_q(playlist_urn)}/tracks", "tracks", page_cap)
+    def playlist_tracks(
+        self, playlist_urn: str, page_cap: int | None = None
+    ) -> AsyncIterator[Track]:
+        return self._paged(
+            "/playlists/{urn}/tracks", f"/playlists/{_q(playlist_urn)}/tracks", "tracks", page_cap
+        )
 
     def related(self, track_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/tracks/{urn}/related", f"/tracks/{_q(track_urn)}/related", "tracks", page_cap)
+        return self._paged(
+            "/tracks/{urn}/related", f"/tracks/{_q(track_urn)}/related", "tracks", page_cap
+        )
 
     # ---- batches --------------------------------------------------------------------------
     async def _many(self, inputs: list[str], fetch: Callable[[str], Any]) -> BatchResult:
@@ -368,7 +497,12 @@ def _template(path: str) -> str:
 def _decode_any(r: _Response) -> Any:
     kind = models.kind_of(r.body)
     if kind is None:
-        raise ApiError("permanent", r.status, "/resolve", "resolved to something that is not a track, user or playlist")
+        raise ApiError(
+            "permanent",
+            r.status,
+            "/resolve",
+            "resolved to something that is not a track, user or playlist",
+        )
     return models.decode_one(r.body, kind)
 
 
@@ -380,8 +514,10 @@ def _cap(urns: list[str]) -> list[str]:
     if len(urns) > MAX_PLAYLIST_TRACKS:
         from music_minion.errors import UserError
 
-        raise UserError(f"a playlist of {len(urns)} tracks is too long",
-                        f"SoundCloud allows at most {MAX_PLAYLIST_TRACKS}; lower playlist.size")
+        raise UserError(
+            f"a playlist of {len(urns)} tracks is too long",
+            f"SoundCloud allows at most {MAX_PLAYLIST_TRACKS}; lower playlist.size",
+        )
     return urns
 
 

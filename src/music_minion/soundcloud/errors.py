@@ -58,7 +58,13 @@ def error_message(body: Any, default: str = "") -> str:
             msg = first.get("error_message") or first.get("message")
             if msg is None and isinstance(first.get("meta"), dict):
                 msg = "rate limit reached"
-        msg = msg or body.get("error_description") or body.get("message") or body.get("error") or body.get("status")
+        msg = (
+            msg
+            or body.get("error_description")
+            or body.get("message")
+            or body.get("error")
+            or body.get("status")
+        )
     elif isinstance(body, str):
         msg = body.strip()
     text = str(msg) if msg else default

@@ -30,8 +30,14 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 DONE_PAGE = "<!doctype html><title>Music Minion</title><h1>{title}</h1><p>{text}</p>"
 
 
-async def login(cfg: Config, *, browser: Callable[[str], Any] | None = None, paste: bool = False,
-                timeout_s: float | None = None, read_redirect: Callable[[str], Any] | None = None) -> User:
+async def login(
+    cfg: Config,
+    *,
+    browser: Callable[[str], Any] | None = None,
+    paste: bool = False,
+    timeout_s: float | None = None,
+    read_redirect: Callable[[str], Any] | None = None,
+) -> User:
     """Log in through the browser (or paste mode), store the tokens, return who logged in.
 
     `browser(url)` opens the authorization URL (default `webbrowser.open`); it may be sync or async.
@@ -42,18 +48,26 @@ async def login(cfg: Config, *, browser: Callable[[str], Any] | None = None, pas
     app = oauth.AppSettings.from_config(cfg)
     timeout = float(timeout_s if timeout_s is not None else cfg.get("soundcloud.login_timeout_s"))
     redirect = urlsplit(app.redirect_uri)
-    if not paste and (redirect.scheme != "http" or redirect.hostname not in LOOPBACK_HOSTS or not redirect.port):
-        raise UserError(f"soundcloud.redirect_uri {app.redirect_uri} is not a loopback address with a port",
-                        "register http://127.0.0.1:PORT/callback with your app and set it, or use --no-browser")
+    if not paste and (
+        redirect.scheme != "http" or redirect.hostname not in LOOPBACK_HOSTS or not redirect.port
+    ):
+        raise UserError(
+            f"soundcloud.redirect_uri {app.redirect_uri} is not a loopback address with a port",
+            "register http://127.0.0.1:PORT/callback with your app and set it, or use --no-browser",
+        )
     req = authorization_request(app.auth_base, app.client_id, app.redirect_uri)
     async with aiohttp.ClientSession() as http:
         await _preflight(http, req)
         if paste:
             answer = await _paste(req, read_redirect, app.redirect_uri)
         else:
-            answer = await _loopback(req, redirect.port or 0, redirect.path or "/", browser, timeout)
+            answer = await _loopback(
+                req, redirect.port or 0, redirect.path or "/", browser, timeout
+            )
         code = _check_answer(answer, req)
-        body = await oauth.exchange_code(http, app, code=code, verifier=req.verifier, redirect_uri=req.redirect_uri)
+        body = await oauth.exchange_code(
+            http, app, code=code, verifier=req.verifier, redirect_uri=req.redirect_uri
+        )
     store = TokenStore(cfg.data_dir, app.namespace)
     token = Token.from_response(body)
     store.save(token, "user")
@@ -72,23 +86,36 @@ async def _preflight(http: aiohttp.ClientSession, req: AuthRequest) -> None:
     import aiohttp
 
     try:
-        async with http.get(req.url.replace(f"state={req.state}", "state=preflight"), allow_redirects=False,
-                            timeout=aiohttp.ClientTimeout(total=15)) as resp:
+        async with http.get(
+            req.url.replace(f"state={req.state}", "state=preflight"),
+            allow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=15),
+        ) as resp:
             status, text = resp.status, (await resp.text(errors="replace"))[:2000].lower()
     except (TimeoutError, aiohttp.ClientError):
-        raise UserError("cannot reach SoundCloud's login page", "check your network and soundcloud.auth_base") from None
+        raise UserError(
+            "cannot reach SoundCloud's login page", "check your network and soundcloud.auth_base"
+        ) from None
     if status != 400:
         return  # a login page, a redirect to one, or something the browser may still get past
     if "redirect" in text:
-        raise UserError(f"SoundCloud refused the redirect URI {req.redirect_uri}",
-                        "register exactly this URI with your app, or set soundcloud.redirect_uri to the registered one")
+        raise UserError(
+            f"SoundCloud refused the redirect URI {req.redirect_uri}",
+            "register exactly this URI with your app, or set soundcloud.redirect_uri to the registered one",
+        )
     if "client" in text:
-        raise UserError("SoundCloud does not know this app's client id", "check soundcloud.client_id")
-    raise UserError("SoundCloud refused the authorization request (HTTP 400)", "check soundcloud.auth_base and the app settings")
+        raise UserError(
+            "SoundCloud does not know this app's client id", "check soundcloud.client_id"
+        )
+    raise UserError(
+        "SoundCloud refused the authorization request (HTTP 400)",
+        "check soundcloud.auth_base and the app settings",
+    )
 
 
-async def _loopback(req: AuthRequest, port: int, path: str, browser: Callable[[str], Any] | None,
-                    timeout: float) -> dict[str, str]:
+async def _loopback(
+    req: AuthRequest, port: int, path: str, browser: Callable[[str], Any] | None, timeout: float
+) -> dict[str, str]:
     """Serve one redirect on 127.0.0.1:port, open the browser, wait for the answer."""
     from aiohttp import web
 
@@ -102,7 +129,11 @@ async def _loopback(req: AuthRequest, port: int, path: str, browser: Callable[[s
         answer.set_result(params)
         ok = "code" in params and params.get("state") == req.state
         title = "Connected" if ok else "Login failed"
-        text = "Music Minion is connected to SoundCloud. You can close this tab." if ok else "Return to the terminal for details."
+        text = (
+            "Music Minion is connected to SoundCloud. You can close this tab."
+            if ok
+            else "Return to the terminal for details."
+        )
         return web.Response(text=DONE_PAGE.format(title=title, text=text), content_type="text/html")
 
     app = web.Application()
@@ -114,22 +145,28 @@ async def _loopback(req: AuthRequest, port: int, path: str, browser: Callable[[s
         try:
             await site.start()
         except OSError:
-            raise UserError(f"port {port} on 127.0.0.1 is in use, so the login callback cannot listen",
-                            "close the program using it, or run `music-minion auth login --no-browser`") from None
+            raise UserError(
+                f"port {port} on 127.0.0.1 is in use, so the login callback cannot listen",
+                "close the program using it, or run `music-minion auth login --no-browser`",
+            ) from None
         opener = browser or webbrowser.open
         opening = asyncio.ensure_future(_open(opener, req.url))
         try:
             return await asyncio.wait_for(asyncio.shield(answer), timeout)
         except TimeoutError:
-            raise UserError(f"no answer from the browser within {timeout:g} s",
-                            "run `music-minion auth login` again, or use --no-browser") from None
+            raise UserError(
+                f"no answer from the browser within {timeout:g} s",
+                "run `music-minion auth login` again, or use --no-browser",
+            ) from None
         finally:
             if not opening.done():
                 opening.cancel()
             else:
                 exc = opening.exception()
                 if exc is not None and not answer.done():
-                    raise UserError("could not open the browser", "use `music-minion auth login --no-browser`")
+                    raise UserError(
+                        "could not open the browser", "use `music-minion auth login --no-browser`"
+                    )
     finally:
         await runner.cleanup()
 
@@ -140,10 +177,14 @@ async def _open(opener: Callable[[str], Any], url: str) -> None:
         await result
 
 
-async def _paste(req: AuthRequest, read_redirect: Callable[[str], Any] | None, redirect_uri: str) -> dict[str, str]:
+async def _paste(
+    req: AuthRequest, read_redirect: Callable[[str], Any] | None, redirect_uri: str
+) -> dict[str, str]:
     if read_redirect is None:
-        print(f"Open this address in a browser, approve, then paste the address you land on:\n\n  {req.url}\n",
-              file=sys.stderr)
+        print(
+            f"Open this address in a browser, approve, then paste the address you land on:\n\n  {req.url}\n",
+            file=sys.stderr,
+        )
         pasted = await asyncio.to_thread(input, "Redirect URL: ")
     else:
         pasted = read_redirect(req.url)
@@ -152,21 +193,32 @@ async def _paste(req: AuthRequest, read_redirect: Callable[[str], Any] | None, r
     pasted = str(pasted or "").strip()
     got, want = urlsplit(pasted), urlsplit(redirect_uri)
     if (got.scheme, got.netloc, got.path) != (want.scheme, want.netloc, want.path):
-        raise UserError("the pasted address does not start with the configured redirect URI",
-                        f"paste the whole address the browser landed on (it starts with {redirect_uri})")
+        raise UserError(
+            "the pasted address does not start with the configured redirect URI",
+            f"paste the whole address the browser landed on (it starts with {redirect_uri})",
+        )
     return {k: v[0] for k, v in parse_qs(got.query).items()}
 
 
 def _check_answer(params: dict[str, str], req: AuthRequest) -> str:
     error = params.get("error")
     if error == "access_denied":
-        raise UserError("the SoundCloud authorization was declined", "run `music-minion auth login` again and choose Connect")
+        raise UserError(
+            "the SoundCloud authorization was declined",
+            "run `music-minion auth login` again and choose Connect",
+        )
     if params.get("state") != req.state:
-        raise UserError("the login answer does not belong to this login attempt (state mismatch)",
-                        "close old login tabs and run `music-minion auth login` again")
+        raise UserError(
+            "the login answer does not belong to this login attempt (state mismatch)",
+            "close old login tabs and run `music-minion auth login` again",
+        )
     if error:
-        raise UserError(f"SoundCloud refused the login ({error[:60]})", "check the app settings and try again")
+        raise UserError(
+            f"SoundCloud refused the login ({error[:60]})", "check the app settings and try again"
+        )
     code = params.get("code")
     if not code:
-        raise UserError("the login answer carries no authorization code", "run `music-minion auth login` again")
+        raise UserError(
+            "the login answer carries no authorization code", "run `music-minion auth login` again"
+        )
     return code

@@ -124,13 +124,21 @@ def iso_date(text: str | None) -> str | None:
     """Either SoundCloud date format as UTC ISO text (fast path for v1 `+0000` and ISO `Z`)."""
     if not text:
         return None
-    iso = text[:19].replace("/", "-").replace(" ", "T") + "Z" if len(text) == 25 and text[19:] == " +0000" else text
+    iso = (
+        text[:19].replace("/", "-").replace(" ", "T") + "Z"
+        if len(text) == 25 and text[19:] == " +0000"
+        else text
+    )
     if len(iso) == 20 and _ISO_Z(iso):
         return iso
     return iso_or_none(text)
 
 
-_PREFIX = {"tracks": "soundcloud:tracks:", "users": "soundcloud:users:", "playlists": "soundcloud:playlists:"}
+_PREFIX = {
+    "tracks": "soundcloud:tracks:",
+    "users": "soundcloud:users:",
+    "playlists": "soundcloud:playlists:",
+}
 
 
 def _is_urn(value: Any, kind: str) -> bool:
@@ -145,22 +153,47 @@ def _track(w: _WTrack) -> Track | None:
     user = w.user
     likes = w.favoritings_count
     created = w.created_at
-    if created is not None and len(created) == 25 and created[19:] == " +0000":  # v1 format, inlined
+    if (
+        created is not None and len(created) == 25 and created[19:] == " +0000"
+    ):  # v1 format, inlined
         iso = created[:19].replace("/", "-").replace(" ", "T") + "Z"
         created = iso if _ISO_Z(iso) else iso_or_none(created)
     else:
         created = iso_date(created)
     # positional: the field order of Track (much faster than keywords on this hot path)
-    return Track(urn, w.id, w.title, w.user_urn or (user.urn if user else None), user.username if user else None,
-                 w.permalink_url, w.duration, w.genre, w.tag_list, w.bpm, created, w.access,
-                 w.streamable, w.playback_count, w.likes_count if likes is None else likes, w.reposts_count)
+    return Track(
+        urn,
+        w.id,
+        w.title,
+        w.user_urn or (user.urn if user else None),
+        user.username if user else None,
+        w.permalink_url,
+        w.duration,
+        w.genre,
+        w.tag_list,
+        w.bpm,
+        created,
+        w.access,
+        w.streamable,
+        w.playback_count,
+        w.likes_count if likes is None else likes,
+        w.reposts_count,
+    )
 
 
 def _user(w: _WUser) -> User | None:
     if not _is_urn(w.urn, "users"):
         return None
-    return User(urn=w.urn, id=w.id, username=w.username, permalink=w.permalink, permalink_url=w.permalink_url,
-                followers_count=w.followers_count, track_count=w.track_count, avatar_url=w.avatar_url)
+    return User(
+        urn=w.urn,
+        id=w.id,
+        username=w.username,
+        permalink=w.permalink,
+        permalink_url=w.permalink_url,
+        followers_count=w.followers_count,
+        track_count=w.track_count,
+        avatar_url=w.avatar_url,
+    )
 
 
 def _playlist(w: _WPlaylist) -> Playlist | None:
@@ -169,9 +202,16 @@ def _playlist(w: _WPlaylist) -> Playlist | None:
     tracks = None
     if w.tracks is not None:
         tracks = [t for t in (decode_item(raw, "tracks") for raw in w.tracks) if t is not None]
-    return Playlist(urn=w.urn, id=w.id, title=w.title, sharing=w.sharing, track_count=w.track_count,
-                    permalink_url=w.permalink_url, tracks=tracks,
-                    user_urn=w.user_urn or (w.user.urn if w.user else None))
+    return Playlist(
+        urn=w.urn,
+        id=w.id,
+        title=w.title,
+        sharing=w.sharing,
+        track_count=w.track_count,
+        permalink_url=w.permalink_url,
+        tracks=tracks,
+        user_urn=w.user_urn or (w.user.urn if w.user else None),
+    )
 
 
 # ---- lenient path: one field at a time from a plain dict --------------------------------------
@@ -214,30 +254,54 @@ def _lenient(d: Any, kind: str) -> Any:
     if kind == "tracks":
         user = d.get("user") if isinstance(d.get("user"), dict) else {}
         w: Any = _WTrack(
-            urn=d.get("urn"), id=_int(d.get("id")), title=_str(d.get("title")),
-            user=_WMini(_str(user.get("urn")), _str(user.get("username"))), user_urn=_str(d.get("user_urn")),
-            permalink_url=_str(d.get("permalink_url")), duration=_int(d.get("duration")), genre=_str(d.get("genre")),
-            tag_list=_str(d.get("tag_list")), bpm=_float(d.get("bpm")), created_at=_str(d.get("created_at")),
-            access=_str(d.get("access")), streamable=_bool(d.get("streamable")),
-            playback_count=_int(d.get("playback_count")), favoritings_count=_int(d.get("favoritings_count")),
-            likes_count=_int(d.get("likes_count")), reposts_count=_int(d.get("reposts_count")),
+            urn=d.get("urn"),
+            id=_int(d.get("id")),
+            title=_str(d.get("title")),
+            user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
+            user_urn=_str(d.get("user_urn")),
+            permalink_url=_str(d.get("permalink_url")),
+            duration=_int(d.get("duration")),
+            genre=_str(d.get("genre")),
+            tag_list=_str(d.get("tag_list")),
+            bpm=_float(d.get("bpm")),
+            created_at=_str(d.get("created_at")),
+            access=_str(d.get("access")),
+            streamable=_bool(d.get("streamable")),
+            playback_count=_int(d.get("playback_count")),
+            favoritings_count=_int(d.get("favoritings_count")),
+            likes_count=_int(d.get("likes_count")),
+            reposts_count=_int(d.get("reposts_count")),
         )
         return _track(w)
     if kind == "users":
         w = _WUser(
-            urn=d.get("urn"), id=_int(d.get("id")), username=_str(d.get("username")),
-            permalink=_str(d.get("permalink")), permalink_url=_str(d.get("permalink_url")),
-            followers_count=_int(d.get("followers_count")), track_count=_int(d.get("track_count")),
+            urn=d.get("urn"),
+            id=_int(d.get("id")),
+            username=_str(d.get("username")),
+            permalink=_str(d.get("permalink")),
+            permalink_url=_str(d.get("permalink_url")),
+            followers_count=_int(d.get("followers_count")),
+            track_count=_int(d.get("track_count")),
             avatar_url=_str(d.get("avatar_url")),
         )
         return _user(w)
     user = d.get("user") if isinstance(d.get("user"), dict) else {}
     raw_tracks = d.get("tracks")
-    tracks = [msgspec.Raw(msgspec.json.encode(t)) for t in raw_tracks] if isinstance(raw_tracks, list) else None
+    tracks = (
+        [msgspec.Raw(msgspec.json.encode(t)) for t in raw_tracks]
+        if isinstance(raw_tracks, list)
+        else None
+    )
     w = _WPlaylist(
-        urn=d.get("urn"), id=_int(d.get("id")), title=_str(d.get("title")), sharing=_str(d.get("sharing")),
-        track_count=_int(d.get("track_count")), permalink_url=_str(d.get("permalink_url")), tracks=tracks,
-        user_urn=_str(d.get("user_urn")), user=_WMini(_str(user.get("urn")), None),
+        urn=d.get("urn"),
+        id=_int(d.get("id")),
+        title=_str(d.get("title")),
+        sharing=_str(d.get("sharing")),
+        track_count=_int(d.get("track_count")),
+        permalink_url=_str(d.get("permalink_url")),
+        tracks=tracks,
+        user_urn=_str(d.get("user_urn")),
+        user=_WMini(_str(user.get("urn")), None),
     )
     return _playlist(w)
 
@@ -370,7 +434,9 @@ def decode_page(body: bytes, kind: str) -> Page:
         if repaired is None:
             raise Malformed("invalid JSON") from None
         return decode_page(repaired, kind)
-    raws, next_href = (env, None) if isinstance(env, list) else (env.collection, env.next_href or None)
+    raws, next_href = (
+        (env, None) if isinstance(env, list) else (env.collection, env.next_href or None)
+    )
     good = [i for i in (decode_item(r, kind) for r in raws) if i is not None]
     return Page(good, next_href, len(raws) - len(good))
 
@@ -399,8 +465,11 @@ class BatchResult:
     def summary(self) -> dict[str, int]:
         resolved = sum(1 for o in self.outcomes if o.error is None)
         permanent = sum(1 for o in self.outcomes if o.error == "permanent")
-        return {"resolved": resolved, "failed_permanent": permanent,
-                "failed_transient": len(self.outcomes) - resolved - permanent}
+        return {
+            "resolved": resolved,
+            "failed_permanent": permanent,
+            "failed_transient": len(self.outcomes) - resolved - permanent,
+        }
 
     def values(self) -> list[Any]:
         return [o.value for o in self.outcomes if o.error is None]

@@ -50,11 +50,15 @@ class AppSettings:
             timeout_s=float(cfg.get("soundcloud.timeout_s")),
         )
         if not app.client_id:
-            raise UserError("soundcloud.client_id is not set",
-                            "register an app at soundcloud.com/you/apps, then `music-minion config set soundcloud.client_id ID`")
+            raise UserError(
+                "soundcloud.client_id is not set",
+                "register an app at soundcloud.com/you/apps, then `music-minion config set soundcloud.client_id ID`",
+            )
         if not app.client_secret:
-            raise UserError("soundcloud.client_secret is not set",
-                            "set it with `music-minion config set soundcloud.client_secret SECRET` or $SOUNDCLOUD_CLIENT_SECRET")
+            raise UserError(
+                "soundcloud.client_secret is not set",
+                "set it with `music-minion config set soundcloud.client_secret SECRET` or $SOUNDCLOUD_CLIENT_SECRET",
+            )
         return app
 
     @property
@@ -69,8 +73,14 @@ class InvalidGrant(Exception):
     """The token endpoint refused a code or refresh token (`invalid_grant`)."""
 
 
-async def _post_token(http: aiohttp.ClientSession, app: AppSettings, form: dict[str, str], *,
-                      basic: bool = False, policy: RetryPolicy | None = None) -> dict[str, Any]:
+async def _post_token(
+    http: aiohttp.ClientSession,
+    app: AppSettings,
+    form: dict[str, str],
+    *,
+    basic: bool = False,
+    policy: RetryPolicy | None = None,
+) -> dict[str, Any]:
     """POST the token endpoint; retries transient failures; maps OAuth errors to clear messages."""
     import aiohttp
 
@@ -85,8 +95,13 @@ async def _post_token(http: aiohttp.ClientSession, app: AppSettings, form: dict[
         status: int | None = None
         body: Any = None
         try:
-            async with http.post(app.auth_base + TOKEN_PATH, data=form, headers=headers,
-                                 timeout=aiohttp.ClientTimeout(total=app.timeout_s), allow_redirects=False) as resp:
+            async with http.post(
+                app.auth_base + TOKEN_PATH,
+                data=form,
+                headers=headers,
+                timeout=aiohttp.ClientTimeout(total=app.timeout_s),
+                allow_redirects=False,
+            ) as resp:
                 status = resp.status
                 try:
                     body = await resp.json(content_type=None)
@@ -95,14 +110,20 @@ async def _post_token(http: aiohttp.ClientSession, app: AppSettings, form: dict[
         except (TimeoutError, aiohttp.ClientError):
             kind, message = "transient", "no answer from the token endpoint"
         else:
-            if status == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str):
+            if (
+                status == 200
+                and isinstance(body, dict)
+                and isinstance(body.get("access_token"), str)
+            ):
                 return body
             error = body.get("error") if isinstance(body, dict) else None
             if error == "invalid_grant":
                 raise InvalidGrant(error_message(body, "invalid_grant"))
             if error == "invalid_client" or (status == 401 and not error):
-                raise UserError("SoundCloud refused this app's client id or secret",
-                                "check soundcloud.client_id and soundcloud.client_secret")
+                raise UserError(
+                    "SoundCloud refused this app's client id or secret",
+                    "check soundcloud.client_id and soundcloud.client_secret",
+                )
             kind = classify_status(status) if status != 200 else "transient"
             message = error_message(body, f"HTTP {status}")
         if policy is None or not policy.should_retry(kind, attempt):  # type: ignore[arg-type]
@@ -111,29 +132,50 @@ async def _post_token(http: aiohttp.ClientSession, app: AppSettings, form: dict[
         attempt += 1
 
 
-async def exchange_code(http: aiohttp.ClientSession, app: AppSettings, *, code: str, verifier: str,
-                        redirect_uri: str) -> dict[str, Any]:
+async def exchange_code(
+    http: aiohttp.ClientSession, app: AppSettings, *, code: str, verifier: str, redirect_uri: str
+) -> dict[str, Any]:
     """Authorization code + PKCE verifier → user token response."""
-    form = {"grant_type": "authorization_code", "redirect_uri": redirect_uri, "code_verifier": verifier, "code": code}
+    form = {
+        "grant_type": "authorization_code",
+        "redirect_uri": redirect_uri,
+        "code_verifier": verifier,
+        "code": code,
+    }
     try:
         return await _post_token(http, app, form)
     except InvalidGrant as e:
-        raise UserError(f"SoundCloud refused the authorization code ({e})", "run `music-minion auth login` again") from None
+        raise UserError(
+            f"SoundCloud refused the authorization code ({e})",
+            "run `music-minion auth login` again",
+        ) from None
 
 
-async def refresh(http: aiohttp.ClientSession, app: AppSettings, refresh_token: str,
-                  policy: RetryPolicy | None = None) -> dict[str, Any]:
+async def refresh(
+    http: aiohttp.ClientSession,
+    app: AppSettings,
+    refresh_token: str,
+    policy: RetryPolicy | None = None,
+) -> dict[str, Any]:
     """Spend a (single-use) refresh token for a new token pair; invalid_grant → log in again."""
     try:
-        return await _post_token(http, app, {"grant_type": "refresh_token", "refresh_token": refresh_token}, policy=policy)
+        return await _post_token(
+            http,
+            app,
+            {"grant_type": "refresh_token", "refresh_token": refresh_token},
+            policy=policy,
+        )
     except InvalidGrant:
         raise NotLoggedIn("your SoundCloud session has expired or was revoked") from None
 
 
-async def client_credentials(http: aiohttp.ClientSession, app: AppSettings,
-                             policy: RetryPolicy | None = None) -> dict[str, Any]:
+async def client_credentials(
+    http: aiohttp.ClientSession, app: AppSettings, policy: RetryPolicy | None = None
+) -> dict[str, Any]:
     """An app token for public reads (HTTP Basic client authentication)."""
-    return await _post_token(http, app, {"grant_type": "client_credentials"}, basic=True, policy=policy)
+    return await _post_token(
+        http, app, {"grant_type": "client_credentials"}, basic=True, policy=policy
+    )
 
 
 async def sign_out(http: aiohttp.ClientSession, app: AppSettings, access_token: str) -> bool:
@@ -141,8 +183,11 @@ async def sign_out(http: aiohttp.ClientSession, app: AppSettings, access_token: 
     import aiohttp
 
     try:
-        async with http.post(app.auth_base + SIGN_OUT_PATH, json={"access_token": access_token},
-                             timeout=aiohttp.ClientTimeout(total=app.timeout_s)) as resp:
+        async with http.post(
+            app.auth_base + SIGN_OUT_PATH,
+            json={"access_token": access_token},
+            timeout=aiohttp.ClientTimeout(total=app.timeout_s),
+        ) as resp:
             return resp.status < 300
     except (TimeoutError, aiohttp.ClientError):
         log.info("sign-out request failed; the stored tokens are deleted anyway")

@@ -42,12 +42,14 @@ class AuthRequest:
 def authorization_request(auth_base: str, client_id: str, redirect_uri: str) -> AuthRequest:
     """Build the browser URL (PKCE S256 + state) for `GET {auth_base}/authorize`."""
     verifier, state = make_verifier(), make_state()
-    query = urlencode({
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
-        "response_type": "code",
-        "code_challenge": challenge_s256(verifier),
-        "code_challenge_method": "S256",
-        "state": state,
-    })
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "code_challenge": challenge_s256(verifier),
+            "code_challenge_method": "S256",
+            "state": state,
+        }
+    )
     return AuthRequest(f"{auth_base.rstrip('/')}/authorize?{query}", state, verifier, redirect_uri)

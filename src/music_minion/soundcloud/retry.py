@@ -38,7 +38,9 @@ class RetryPolicy:
         cap = min(self.max_s, self.base_s * (2 ** min(attempt, 30)))
         return self.rng.uniform(0.0, cap)
 
-    def rate_limit_wait(self, attempt: int, retry_after: str | None, body: Any, now: float | None = None) -> float:
+    def rate_limit_wait(
+        self, attempt: int, retry_after: str | None, body: Any, now: float | None = None
+    ) -> float:
         """A 429's wait: Retry-After, else the body's reset_time (capped), else backoff."""
         wait = retry_after_s(retry_after)
         if wait is None:

@@ -35,13 +35,25 @@ class Token:
         return self.expires_at - (time.time() if now is None else now) <= seconds
 
     @classmethod
-    def from_response(cls, body: dict[str, Any], *, user_urn: str | None = None, username: str | None = None) -> Token:
+    def from_response(
+        cls, body: dict[str, Any], *, user_urn: str | None = None, username: str | None = None
+    ) -> Token:
         """From a token endpoint's JSON (`access_token`, `expires_in`, `refresh_token`)."""
         expires_in = body.get("expires_in")
-        ttl = float(expires_in) if isinstance(expires_in, int | float) and not isinstance(expires_in, bool) else 3599.0
+        ttl = (
+            float(expires_in)
+            if isinstance(expires_in, int | float) and not isinstance(expires_in, bool)
+            else 3599.0
+        )
         now = time.time()
-        return cls(access_token=str(body["access_token"]), expires_at=now + ttl,
-                   refresh_token=body.get("refresh_token") or None, user_urn=user_urn, username=username, obtained_at=now)
+        return cls(
+            access_token=str(body["access_token"]),
+            expires_at=now + ttl,
+            refresh_token=body.get("refresh_token") or None,
+            user_urn=user_urn,
+            username=username,
+            obtained_at=now,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,9 +63,14 @@ class Token:
         if not isinstance(d, dict) or not isinstance(d.get("access_token"), str):
             return None
         try:
-            return cls(access_token=d["access_token"], expires_at=float(d.get("expires_at") or 0),
-                       refresh_token=d.get("refresh_token"), user_urn=d.get("user_urn"),
-                       username=d.get("username"), obtained_at=float(d.get("obtained_at") or 0))
+            return cls(
+                access_token=d["access_token"],
+                expires_at=float(d.get("expires_at") or 0),
+                refresh_token=d.get("refresh_token"),
+                user_urn=d.get("user_urn"),
+                username=d.get("username"),
+                obtained_at=float(d.get("obtained_at") or 0),
+            )
         except (TypeError, ValueError):
             return None
 
@@ -75,7 +92,11 @@ class TokenStore:
         """`keyring (<backend name>)` or `file (<path>)`."""
         if self._backend is None:
             self._keyring = _usable_keyring()
-            self._backend = f"keyring ({type(self._keyring).__name__})" if self._keyring else f"file ({self.path})"
+            self._backend = (
+                f"keyring ({type(self._keyring).__name__})"
+                if self._keyring
+                else f"file ({self.path})"
+            )
         return self._backend
 
     @property

@@ -35,13 +35,25 @@ def upsert_resolved(
     now = now_iso()
     row = conn.execute("SELECT id FROM artists WHERE urn = ?", (user.urn,)).fetchone()
     if row is None and input is not None:
-        row = conn.execute("SELECT id FROM artists WHERE input = ? AND urn IS NULL", (input,)).fetchone()
+        row = conn.execute(
+            "SELECT id FROM artists WHERE input = ? AND urn IS NULL", (input,)
+        ).fetchone()
     if row is None:
         cur = conn.execute(
             "INSERT INTO artists (urn, input, username, permalink, permalink_url, watched, weight, tier, "
             "resolve_status, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 1.0), ?, 'ok', ?, ?)",
-            (user.urn, _free_input(conn, input), user.username, user.permalink, user.permalink_url,
-             int(watched), weight, tier, now, now),
+            (
+                user.urn,
+                _free_input(conn, input),
+                user.username,
+                user.permalink,
+                user.permalink_url,
+                int(watched),
+                weight,
+                tier,
+                now,
+                now,
+            ),
         )
         return int(cur.lastrowid), True
     artist_id = int(row[0])
@@ -50,12 +62,27 @@ def upsert_resolved(
         "UPDATE artists SET urn = ?, username = coalesce(?, username), permalink = coalesce(?, permalink), "
         "permalink_url = coalesce(?, permalink_url), watched = max(watched, ?), weight = coalesce(?, weight), "
         "tier = coalesce(?, tier), resolve_status = 'ok', resolve_error = NULL, updated_at = ? WHERE id = ?",
-        (user.urn, user.username, user.permalink, user.permalink_url, int(watched), weight, tier, now, artist_id),
+        (
+            user.urn,
+            user.username,
+            user.permalink,
+            user.permalink_url,
+            int(watched),
+            weight,
+            tier,
+            now,
+            artist_id,
+        ),
     )
     if input is not None:
         # Another row may hold the same input from an earlier failed attempt: it is resolved here now.
-        conn.execute("DELETE FROM artists WHERE input = ? AND urn IS NULL AND id != ?", (input, artist_id))
-        conn.execute("UPDATE artists SET input = ? WHERE id = ? AND input IS NULL", (_free_input(conn, input), artist_id))
+        conn.execute(
+            "DELETE FROM artists WHERE input = ? AND urn IS NULL AND id != ?", (input, artist_id)
+        )
+        conn.execute(
+            "UPDATE artists SET input = ? WHERE id = ? AND input IS NULL",
+            (_free_input(conn, input), artist_id),
+        )
     return artist_id, False
 
 
@@ -63,12 +90,20 @@ def _free_input(conn: sqlite3.Connection, input: str | None) -> str | None:
     """`input` unless another resolved row already carries it (inputs are unique)."""
     if input is None:
         return None
-    taken = conn.execute("SELECT 1 FROM artists WHERE input = ? AND urn IS NOT NULL", (input,)).fetchone()
+    taken = conn.execute(
+        "SELECT 1 FROM artists WHERE input = ? AND urn IS NOT NULL", (input,)
+    ).fetchone()
     return None if taken else input
 
 
 def record_failure(
-    conn: sqlite3.Connection, input: str, status: str, error: str, *, weight: float | None = None, tier: str | None = None
+    conn: sqlite3.Connection,
+    input: str,
+    status: str,
+    error: str,
+    *,
+    weight: float | None = None,
+    tier: str | None = None,
 ) -> int | None:
     """Remember an input that did not resolve (`failed_transient` is retried by sync, `failed_permanent`
     is not). An input that already resolved is left alone (returns None)."""
@@ -120,7 +155,10 @@ def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     if len(rows) > 1:
         exact = [r for r in rows if r["urn"] == text or r["input"] == text]
         if len(exact) != 1:
-            raise UserError(f"{ref!r} matches {len(rows)} artists", "use the artist's URN (see `music-minion artists list --json`)")
+            raise UserError(
+                f"{ref!r} matches {len(rows)} artists",
+                "use the artist's URN (see `music-minion artists list --json`)",
+            )
         rows = exact
     return rows[0]
 
@@ -153,17 +191,24 @@ def set_schedule(
 
 
 def set_watched(conn: sqlite3.Connection, artist_id: int, watched: bool) -> None:
-    conn.execute("UPDATE artists SET watched = ?, updated_at = ? WHERE id = ?", (int(watched), now_iso(), artist_id))
+    conn.execute(
+        "UPDATE artists SET watched = ?, updated_at = ? WHERE id = ?",
+        (int(watched), now_iso(), artist_id),
+    )
 
 
-def set_weight(conn: sqlite3.Connection, artist_id: int, weight: float, tier: str | None = None) -> None:
+def set_weight(
+    conn: sqlite3.Connection, artist_id: int, weight: float, tier: str | None = None
+) -> None:
     conn.execute(
         "UPDATE artists SET weight = ?, tier = coalesce(?, tier), updated_at = ? WHERE id = ?",
         (weight, tier, now_iso(), artist_id),
     )
 
 
-def list_with_counts(conn: sqlite3.Connection, *, include_unwatched: bool = False) -> list[dict[str, Any]]:
+def list_with_counts(
+    conn: sqlite3.Connection, *, include_unwatched: bool = False
+) -> list[dict[str, Any]]:
     """Every watched artist (or all) with provenance counts and how their picks were judged."""
     where = "" if include_unwatched else "WHERE a.watched = 1"
     sql = f"""

@@ -40,16 +40,29 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqli
     version of Music Minion, or a folder that cannot be created or read. Never damages the file.
     """
     if readonly and not path.exists():
-        raise UserError(f"no database at {path}", "run `music-minion init` or `music-minion sync` first")
+        raise UserError(
+            f"no database at {path}", "run `music-minion init` or `music-minion sync` first"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(f"cannot create data dir {path.parent}: {e.strerror}", "check paths.data_dir and its permissions") from None
+        raise UserError(
+            f"cannot create data dir {path.parent}: {e.strerror}",
+            "check paths.data_dir and its permissions",
+        ) from None
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     except sqlite3.Error as e:
-        raise UserError(f"cannot open database {path}: {e}", "check the data dir's permissions") from None
+        raise UserError(
+            f"cannot open database {path}: {e}", "check the data dir's permissions"
+        ) from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -67,8 +80,13 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqli
     except sqlite3.DatabaseError as e:
         conn.close()
         if "not a database" in str(e) or "malformed" in str(e):
-            raise UserError(f"{path} is not a Music Minion database ({e})", "move it aside or point paths.data_dir elsewhere") from None
-        raise UserError(f"cannot open database {path}: {e}", "check the file and its permissions") from None
+            raise UserError(
+                f"{path} is not a Music Minion database ({e})",
+                "move it aside or point paths.data_dir elsewhere",
+            ) from None
+        raise UserError(
+            f"cannot open database {path}: {e}", "check the file and its permissions"
+        ) from None
     except UserError:
         conn.close()
         raise
@@ -114,7 +132,12 @@ def open_store(cfg=None, *, readonly: bool = False) -> sqlite3.Connection:
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Row count of every table of the schema."""
-    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
     # Table names come from sqlite_master, never from input.
     return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
 

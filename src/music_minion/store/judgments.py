@@ -11,7 +11,9 @@ SOURCES = ("manual", "soundcloud_like", "soundcloud_playlist")
 
 def get(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:
     """(verdict, source, judged_at) of a track, or None."""
-    row = conn.execute("SELECT verdict, source, judged_at FROM judgments WHERE track_id = ?", (track_id,)).fetchone()
+    row = conn.execute(
+        "SELECT verdict, source, judged_at FROM judgments WHERE track_id = ?", (track_id,)
+    ).fetchone()
     return (row[0], row[1], row[2]) if row else None
 
 
@@ -32,14 +34,18 @@ def delete(conn: sqlite3.Connection, track_id: int) -> bool:
 
 def synced(conn: sqlite3.Connection) -> dict[int, str]:
     """track_id -> verdict of every judgment learned from SoundCloud (not manual)."""
-    return dict(conn.execute("SELECT track_id, verdict FROM judgments WHERE source != 'manual'").fetchall())
+    return dict(
+        conn.execute("SELECT track_id, verdict FROM judgments WHERE source != 'manual'").fetchall()
+    )
 
 
 def manual_ids(conn: sqlite3.Connection) -> set[int]:
     return {r[0] for r in conn.execute("SELECT track_id FROM judgments WHERE source = 'manual'")}
 
 
-def listing(conn: sqlite3.Connection, verdict: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def listing(
+    conn: sqlite3.Connection, verdict: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Judged tracks, newest judgment first, with what identifies them."""
     sql = (
         "SELECT t.urn, t.title, t.uploader_name, t.permalink_url, j.verdict, j.source, j.judged_at "
@@ -51,11 +57,21 @@ def listing(conn: sqlite3.Connection, verdict: str | None = None, limit: int | N
         params.append(verdict)
     sql += " ORDER BY j.judged_at DESC, t.urn LIMIT ?"
     params.append(-1 if limit is None else limit)
-    return [dict(zip(("urn", "title", "uploader", "link", "verdict", "source", "judged_at"), r, strict=True))
-            for r in conn.execute(sql, params)]
+    return [
+        dict(
+            zip(
+                ("urn", "title", "uploader", "link", "verdict", "source", "judged_at"),
+                r,
+                strict=True,
+            )
+        )
+        for r in conn.execute(sql, params)
+    ]
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
     """How many judgments of each verdict."""
-    found = dict(conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall())
+    found = dict(
+        conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall()
+    )
     return {v: found.get(v, 0) for v in VERDICTS}

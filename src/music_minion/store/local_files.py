@@ -63,8 +63,6 @@ _LIST_ORDER = " ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path
 _OWNED_SQL = "SELECT DISTINCT track_id FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
 
 
-
-
 def scan_index(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int, str]]:
     """Every known file in one query: path -> (id, size, mtime_ns, status)."""
     return {

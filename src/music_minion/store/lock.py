@@ -17,7 +17,9 @@ def lock_path(data_dir: Path) -> Path:
 
 
 @contextmanager
-def process_lock(data_dir: Path, *, wait: bool = False, timeout_s: float | None = None) -> Iterator[None]:
+def process_lock(
+    data_dir: Path, *, wait: bool = False, timeout_s: float | None = None
+) -> Iterator[None]:
     """Hold the sync lock for the block.
 
     Without `wait` a lock held by another process raises UserError at once; with `wait` it blocks
@@ -35,8 +37,12 @@ def process_lock(data_dir: Path, *, wait: bool = False, timeout_s: float | None 
         holder = _holder(path.with_suffix(".pid"))
         who = f" (pid {holder})" if holder else ""
         if wait:
-            raise UserError(f"another sync is still running{who} after {timeout_s:g} s", "try again later") from None
-        raise UserError(f"another sync is running{who}", "wait for it to finish, or pass --wait") from None
+            raise UserError(
+                f"another sync is still running{who} after {timeout_s:g} s", "try again later"
+            ) from None
+        raise UserError(
+            f"another sync is running{who}", "wait for it to finish, or pass --wait"
+        ) from None
     pid_file = path.with_suffix(".pid")
     try:
         pid_file.write_text(str(os.getpid()))

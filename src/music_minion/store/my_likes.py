@@ -13,7 +13,10 @@ def known_ids(conn: sqlite3.Connection) -> set[int]:
 
 def known_urns(conn: sqlite3.Connection) -> set[str]:
     """URNs of every track ever recorded as my like."""
-    return {r[0] for r in conn.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id")}
+    return {
+        r[0]
+        for r in conn.execute("SELECT t.urn FROM my_likes m JOIN tracks t ON t.id = m.track_id")
+    }
 
 
 def current_ids(conn: sqlite3.Connection) -> set[int]:
@@ -26,16 +29,23 @@ def record(conn: sqlite3.Connection, track_ids: Iterable[int], now: str) -> int:
     `gone_at`. Returns how many were new."""
     rows = [(tid, now, pos) for pos, tid in enumerate(dict.fromkeys(track_ids))]
     before = conn.total_changes
-    conn.executemany("INSERT OR IGNORE INTO my_likes (track_id, first_seen_at, position) VALUES (?, ?, ?)", rows)
+    conn.executemany(
+        "INSERT OR IGNORE INTO my_likes (track_id, first_seen_at, position) VALUES (?, ?, ?)", rows
+    )
     new = conn.total_changes - before
-    conn.executemany("UPDATE my_likes SET gone_at = NULL WHERE track_id = ? AND gone_at IS NOT NULL", [(r[0],) for r in rows])
+    conn.executemany(
+        "UPDATE my_likes SET gone_at = NULL WHERE track_id = ? AND gone_at IS NOT NULL",
+        [(r[0],) for r in rows],
+    )
     return new
 
 
 def mark_gone_except(conn: sqlite3.Connection, seen: set[int], now: str) -> list[int]:
     """After a full walk: likes not seen any more get `gone_at`. Returns their track ids."""
     gone = [tid for tid in current_ids(conn) if tid not in seen]
-    conn.executemany("UPDATE my_likes SET gone_at = ? WHERE track_id = ?", [(now, tid) for tid in gone])
+    conn.executemany(
+        "UPDATE my_likes SET gone_at = ? WHERE track_id = ?", [(now, tid) for tid in gone]
+    )
     return gone
 
 

@@ -18,8 +18,9 @@ from music_minion.store.db import write_transaction
 KINDS = ("like", "repost", "upload")
 
 
-
-def tune_writer(conn: sqlite3.Connection, *, cache_mib: int = 64, checkpoint_pages: int = 16_384) -> None:
+def tune_writer(
+    conn: sqlite3.Connection, *, cache_mib: int = 64, checkpoint_pages: int = 16_384
+) -> None:
     """Settings of the single writer connection of a sync: a bigger page cache and rarer WAL
     checkpoints (each checkpoint syncs the database file; merges of random tracks dirty many pages).
     Durability is unchanged: every commit is in the WAL."""
@@ -44,17 +45,23 @@ class MergeResult:
 
 def has_any(conn: sqlite3.Connection, artist_id: int, kind: str) -> bool:
     """Whether anything is recorded for (artist, kind) yet."""
-    return conn.execute(
-        "SELECT 1 FROM provenance WHERE artist_id = ? AND kind = ? LIMIT 1", (artist_id, kind)
-    ).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM provenance WHERE artist_id = ? AND kind = ? LIMIT 1", (artist_id, kind)
+        ).fetchone()
+        is not None
+    )
 
 
 def is_known(conn: sqlite3.Connection, artist_id: int, kind: str, urn: str) -> bool:
     """Whether this track is already recorded for (artist, kind) (two index lookups)."""
-    return conn.execute(
-        "SELECT 1 FROM tracks t JOIN provenance p ON p.track_id = t.id WHERE t.urn = ? AND p.artist_id = ? AND p.kind = ?",
-        (urn, artist_id, kind),
-    ).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM tracks t JOIN provenance p ON p.track_id = t.id WHERE t.urn = ? AND p.artist_id = ? AND p.kind = ?",
+            (urn, artist_id, kind),
+        ).fetchone()
+        is not None
+    )
 
 
 def known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
@@ -140,17 +147,32 @@ def _merge(conn, artist_id, kind, rows, now, full, also, cache) -> MergeResult: 
     return result
 
 
-def _mark_presence(conn: sqlite3.Connection, artist_id: int, kind: str, seen: set[int], now: str) -> tuple[int, int]:
+def _mark_presence(
+    conn: sqlite3.Connection, artist_id: int, kind: str, seen: set[int], now: str
+) -> tuple[int, int]:
     """After a complete walk: set gone_at on rows not seen, clear it on rows seen again."""
     current = conn.execute(
-        "SELECT track_id, gone_at FROM provenance WHERE artist_id = ? AND kind = ?", (artist_id, kind)
+        "SELECT track_id, gone_at FROM provenance WHERE artist_id = ? AND kind = ?",
+        (artist_id, kind),
     ).fetchall()
-    gone = [(now, tid, artist_id, kind) for tid, gone_at in current if gone_at is None and tid not in seen]
-    back = [(tid, artist_id, kind) for tid, gone_at in current if gone_at is not None and tid in seen]
+    gone = [
+        (now, tid, artist_id, kind)
+        for tid, gone_at in current
+        if gone_at is None and tid not in seen
+    ]
+    back = [
+        (tid, artist_id, kind) for tid, gone_at in current if gone_at is not None and tid in seen
+    ]
     if gone:
-        conn.executemany("UPDATE provenance SET gone_at = ? WHERE track_id = ? AND artist_id = ? AND kind = ?", gone)
+        conn.executemany(
+            "UPDATE provenance SET gone_at = ? WHERE track_id = ? AND artist_id = ? AND kind = ?",
+            gone,
+        )
     if back:
-        conn.executemany("UPDATE provenance SET gone_at = NULL WHERE track_id = ? AND artist_id = ? AND kind = ?", back)
+        conn.executemany(
+            "UPDATE provenance SET gone_at = NULL WHERE track_id = ? AND artist_id = ? AND kind = ?",
+            back,
+        )
     return len(gone), len(back)
 
 

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def start(conn: sqlite3.Connection, playlist_urn: str | None, track_ids: Sequence[int], now: str) -> int:
+def start(
+    conn: sqlite3.Connection, playlist_urn: str | None, track_ids: Sequence[int], now: str
+) -> int:
     """Record a push about to be made (status 'pending') with its tracks in order; returns its id."""
     cur = conn.execute(
         "INSERT INTO playlist_pushes (playlist_urn, started_at, status, track_count) VALUES (?, ?, 'pending', ?)",
@@ -21,8 +23,15 @@ def start(conn: sqlite3.Connection, playlist_urn: str | None, track_ids: Sequenc
     return push_id
 
 
-def finish(conn: sqlite3.Connection, push_id: int, status: str, now: str, *, playlist_urn: str | None = None,
-           error: str | None = None) -> None:
+def finish(
+    conn: sqlite3.Connection,
+    push_id: int,
+    status: str,
+    now: str,
+    *,
+    playlist_urn: str | None = None,
+    error: str | None = None,
+) -> None:
     """Close a push as 'ok' or 'failed' (a failure keeps its error text: never a secret)."""
     if status not in ("ok", "failed"):
         raise ValueError(status)

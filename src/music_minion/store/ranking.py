@@ -15,7 +15,9 @@ _CHUNK = 500
 # A track is owned when a matched local file or one of my current SoundCloud likes holds it.
 OWNED_SQL = (
     "(EXISTS (SELECT 1 FROM my_likes m WHERE m.track_id = t.id AND m.gone_at IS NULL) "  # noqa: S608
-    "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND " + OWNED_CONDITION + "))"
+    "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND "
+    + OWNED_CONDITION
+    + "))"
 )
 PUSHES_SQL = (
     "(SELECT count(DISTINCT pt.push_id) FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id "
@@ -48,8 +50,13 @@ def artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     for aid, name, weight, watched in conn.execute(
         "SELECT id, coalesce(username, permalink, input, urn), weight, watched FROM artists"
     ):
-        out[aid] = ArtistStats(name or f"artist {aid}", float(weight), bool(watched),
-                               len(liked.get(aid, ())), len(dismissed.get(aid, ())))
+        out[aid] = ArtistStats(
+            name or f"artist {aid}",
+            float(weight),
+            bool(watched),
+            len(liked.get(aid, ())),
+            len(dismissed.get(aid, ())),
+        )
     return out
 
 
@@ -65,15 +72,21 @@ def save_artist_stats(conn: sqlite3.Connection, stats: dict[int, ArtistStats]) -
 def saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     return {
         r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5])
-        for r in conn.execute("SELECT artist_id, name, weight, watched, liked, dismissed FROM rank_artists")
+        for r in conn.execute(
+            "SELECT artist_id, name, weight, watched, liked, dismissed FROM rank_artists"
+        )
     }
 
 
-def provenance_rows(conn: sqlite3.Connection, track_ids: Sequence[int] | None = None) -> Iterator[tuple]:
+def provenance_rows(
+    conn: sqlite3.Connection, track_ids: Sequence[int] | None = None
+) -> Iterator[tuple]:
     """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
     `track_ids` is None (streamed in primary-key order, no sort)."""
     if track_ids is None:
-        yield from conn.execute("SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance ORDER BY track_id")
+        yield from conn.execute(
+            "SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance ORDER BY track_id"
+        )
         return
     ids = sorted(set(track_ids))
     for i in range(0, len(ids), _CHUNK):
@@ -93,7 +106,13 @@ def tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> li
     for i in range(0, len(ids), _CHUNK):
         chunk = ids[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        out.update(r[0] for r in conn.execute(f"SELECT track_id FROM provenance WHERE artist_id IN ({marks})", chunk))  # noqa: S608
+        out.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT track_id FROM provenance WHERE artist_id IN ({marks})",  # noqa: S608 - placeholders only
+                chunk,
+            )
+        )
     return sorted(out)
 
 
@@ -112,7 +131,9 @@ def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> Non
 def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
     """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
     out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
-    out.update(r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at >= ?", (changed_since,)))
+    out.update(
+        r[0] for r in conn.execute("SELECT id FROM artists WHERE updated_at >= ?", (changed_since,))
+    )
     return out
 
 
@@ -126,7 +147,12 @@ def provenance_count(conn: sqlite3.Connection) -> int:
 
 def rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, str]]:
     """(track_id, first_seen_at) of every provenance row first seen at or after `moment` (one scan)."""
-    return [tuple(r) for r in conn.execute("SELECT track_id, first_seen_at FROM provenance WHERE first_seen_at >= ?", (moment,))]
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT track_id, first_seen_at FROM provenance WHERE first_seen_at >= ?", (moment,)
+        )
+    ]
 
 
 def max_track_id(conn: sqlite3.Connection) -> int:
@@ -150,7 +176,10 @@ def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> in
     conn.execute("DELETE FROM rank_scores")
     n = 0
     for batch in batches:
-        conn.executemany("INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)", batch)
+        conn.executemany(
+            "INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?)",
+            batch,
+        )
         n += len(batch)
     for _, sql in indexes:
         conn.execute(sql)
@@ -161,7 +190,9 @@ def write_keys(conn: sqlite3.Connection, rows: Sequence[tuple], track_ids: Seque
     """Store the recomputed (track_id, key, first_seen_at, supporters) rows of `track_ids`: changed
     keys are updated in place, tracks without support any more lose their key."""
     keep = {r[0] for r in rows}
-    conn.executemany("DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in track_ids if i not in keep])
+    conn.executemany(
+        "DELETE FROM rank_scores WHERE track_id = ?", [(i,) for i in track_ids if i not in keep]
+    )
     conn.executemany(
         "INSERT INTO rank_scores (track_id, key, first_seen_at, supporters) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (track_id) DO UPDATE SET key = excluded.key, first_seen_at = excluded.first_seen_at, "
@@ -204,16 +235,26 @@ def _where(f: CandidateFilter) -> tuple[str, list]:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)
     if f.genre:
-        clauses.append("(lower(coalesce(t.genre, '')) LIKE ? ESCAPE '\\' OR lower(coalesce(t.tags, '')) LIKE ? ESCAPE '\\')")
-        pattern = "%" + f.genre.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "(lower(coalesce(t.genre, '')) LIKE ? ESCAPE '\\' OR lower(coalesce(t.tags, '')) LIKE ? ESCAPE '\\')"
+        )
+        pattern = (
+            "%"
+            + f.genre.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
         params += [pattern, pattern]
     if f.artist_id is not None:
-        clauses.append("(EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id AND p.artist_id = ?) OR t.uploader_urn = ?)")
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id AND p.artist_id = ?) OR t.uploader_urn = ?)"
+        )
         params += [f.artist_id, f.artist_urn]
     return " AND ".join(clauses), params
 
 
-def candidate_page(conn: sqlite3.Connection, f: CandidateFilter, limit: int, offset: int) -> list[sqlite3.Row]:
+def candidate_page(
+    conn: sqlite3.Connection, f: CandidateFilter, limit: int, offset: int
+) -> list[sqlite3.Row]:
     """Candidates in key order (best first), exclusions already applied."""
     where, params = _where(f)
     sql = (
@@ -223,7 +264,9 @@ def candidate_page(conn: sqlite3.Connection, f: CandidateFilter, limit: int, off
     return conn.execute(sql, [*params, limit, offset]).fetchall()
 
 
-def candidates_with_key(conn: sqlite3.Connection, f: CandidateFilter, low: float, high: float) -> list[sqlite3.Row]:
+def candidates_with_key(
+    conn: sqlite3.Connection, f: CandidateFilter, low: float, high: float
+) -> list[sqlite3.Row]:
     """Every candidate whose key is in [low, high] (to finish a tie group cut by a page boundary)."""
     where, params = _where(f)
     sql = f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE r.key BETWEEN ? AND ? AND {where}"  # noqa: S608

@@ -38,7 +38,9 @@ def update(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
         conn.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))  # noqa: S608
 
 
-def finish(conn: sqlite3.Connection, run_id: int, status: str, stats: dict[str, Any], **counters: Any) -> None:
+def finish(
+    conn: sqlite3.Connection, run_id: int, status: str, stats: dict[str, Any], **counters: Any
+) -> None:
     """Close a run with its final status, counters and the stats JSON."""
     if status not in STATUSES[1:]:
         raise ValueError(status)

@@ -88,18 +88,13 @@ def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
 class Demo:
     """Runs the demo's steps; each step is a real `music-minion` command in its own process."""
 
-    def __init__(self, home: Path, env: dict[str, str], out=None) -> None:
-        self.home = home
+    def __init__(self, env: dict[str, str], console: Any, *, to_stderr: bool) -> None:
         self.env = env
         self.steps: list[dict[str, Any]] = []
-        self._console = out
+        self._console = console
+        self._stdout = sys.stderr if to_stderr else None
 
-    def say(self, text: str) -> None:
-        self._console.print(text)
-
-    def run(
-        self, title: str, *args: str, check: bool = True, capture: bool = False
-    ) -> subprocess.CompletedProcess:
+    def run(self, title: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
         """Run `music-minion ARGS` as a user would; `capture` keeps stdout (for --json steps)."""
         self._console.rule(f"[bold cyan]{title}")
         self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]")
@@ -108,7 +103,7 @@ class Demo:
             [sys.executable, "-m", "music_minion", *args],
             env=self.env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if capture else None,
+            stdout=subprocess.PIPE if capture else self._stdout,
             text=True,
         )
         self.steps.append(
@@ -119,7 +114,7 @@ class Demo:
                 "seconds": round(time.perf_counter() - started, 2),
             }
         )
-        if check and proc.returncode != 0:
+        if proc.returncode != 0:
             raise UserError(
                 f"demo step '{title}' failed (exit {proc.returncode})",
                 "rerun with --keep DIR and inspect it",
@@ -127,27 +122,16 @@ class Demo:
         return proc
 
 
-def _feed_items(feed: Any) -> list[dict[str, Any]]:
-    """The items of `feed --json` (a list, or an object holding one under "items"/"tracks")."""
-    if isinstance(feed, dict):
-        feed = feed.get("items") or feed.get("tracks") or []
-    return [t for t in feed if isinstance(t, dict)]
-
-
-def _feed_items(feed: Any) -> list[dict[str, Any]]:
-    """The items of `feed --json` (a list, or an object holding one under "items"/"tracks")."""
-    if isinstance(feed, dict):
-        feed = feed.get("items") or feed.get("tracks") or []
-    return [t for t in feed if isinstance(t, dict)]
-
-
-def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") -> DemoResult:
-    """Run the whole pipeline against a fresh emulator; returns what happened."""
+def run_demo(
+    *, keep: Path | None = None, seed: int = 7, size: str = "small", to_stderr: bool = False
+) -> DemoResult:
+    """Run the whole pipeline against a fresh emulator; returns what happened. `to_stderr` sends
+    the show to stderr (so `--json` keeps stdout for the result)."""
     from rich.console import Console
 
     from music_minion.emulator.testing import start_emulator
 
-    console = Console(stderr=False)
+    console = Console(stderr=to_stderr)
     started = time.perf_counter()
     home = (
         keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
@@ -190,7 +174,7 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
             }
             for key, value in settings.items():
                 config.set_value(key, value, config_path)
-            demo = Demo(home, env, console)
+            demo = Demo(env, console, to_stderr=to_stderr)
             console.print(
                 f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"
             )
@@ -221,7 +205,7 @@ def run_demo(*, keep: Path | None = None, seed: int = 7, size: str = "small") ->
                     "urn": t["urn"],
                     "duration_ms": t.get("duration_ms"),
                 }
-                for t in _feed_items(feed)
+                for t in feed  # `feed --json` is a list of ranked tracks
             ]
             files = make_library(library_dir, owned)
             console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")

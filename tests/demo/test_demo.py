@@ -44,7 +44,8 @@ def test_demo_keeps_data_and_leaks_no_secret(tmp_path, clean_env):
     keep = tmp_path / "kept"
     r = run_mm(["--json", "demo", "--keep", str(keep)], clean_env, timeout=180)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    result = json.loads(r.stdout[r.stdout.rindex('{\n  "home"') :])
+    result = json.loads(r.stdout)  # with --json the show goes to stderr, stdout is the result only
+    assert "Summary" in r.stderr
     assert all(step["code"] == 0 for step in result["steps"])
     titles = " | ".join(s["title"] for s in result["steps"])
     for word in ("Log in", "Sync", "feed", "Push", "Scan", "Match", "Parquet"):

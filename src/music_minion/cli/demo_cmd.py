@@ -36,7 +36,7 @@ def demo(keep: Path | None, seed: int, size: str) -> None:
     """
     from music_minion.demo import run_demo
 
-    result = run_demo(keep=keep, seed=seed, size=size)
+    result = run_demo(keep=keep, seed=seed, size=size, to_stderr=wants_json())
     if wants_json():
         print_json(
             {

@@ -14,15 +14,6 @@ def playlist() -> None:
     """The discovery playlist: the top of the feed, pushed to SoundCloud."""
 
 
-async def run_push(cfg: Any, conn: Any, size: int | None, dry_run: bool) -> dict[str, Any]:
-    """Push (or diff) with a logged-in client; also used by `sync --push`."""
-    from music_minion.discovery.push import push_playlist
-    from music_minion.soundcloud.client import SoundCloudClient
-
-    async with SoundCloudClient.from_config(cfg, auth="user") as client:
-        return await push_playlist(client, conn, cfg, size=size, dry_run=dry_run)
-
-
 @playlist.command(
     "push",
     epilog="""\b
@@ -45,20 +36,15 @@ def push(size: int | None, dry_run: bool) -> None:
     The playlist is created the first time (playlist.title, playlist.sharing) and again if it was
     deleted on SoundCloud. Every push is recorded, failed ones too.
     """
-    import asyncio
+    from music_minion.cli.common import run_with_client
+    from music_minion.discovery.push import check_size, push_playlist
 
-    from music_minion import config
-    from music_minion.discovery.push import check_size
-    from music_minion.store import open_store
-
-    cfg = config.load()
     if size is not None:
         check_size(size)
-    conn = open_store(cfg)
-    try:
-        result = asyncio.run(run_push(cfg, conn, size, dry_run))
-    finally:
-        conn.close()
+    result = run_with_client(
+        lambda client, conn, cfg: push_playlist(client, conn, cfg, size=size, dry_run=dry_run),
+        auth="user",
+    )
 
     def human(d: dict[str, Any]) -> None:
         verb = "would" if d["dry_run"] else "did"

@@ -19,12 +19,6 @@ class State:
         self.debug = debug
         self.json = json
 
-    def __repr__(self) -> str:
-        return f"State(debug={self.debug!r}, json={self.json!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, State) and (self.debug, self.json) == (other.debug, other.json)
-
 
 def state() -> State:
     ctx = click.get_current_context()

@@ -93,9 +93,13 @@ class LazyGroup(click.Group):
 
 EPILOG = """\b
 Examples:
-  music-minion init                      write a config, create the database
-  music-minion config set playlist.size 200
-  music-minion db info --json
+  music-minion demo                        the whole pipeline offline, against the built-in emulator
+  music-minion auth login                  log in to SoundCloud (OAuth 2.1, PKCE)
+  music-minion artists import-followings   watch the artists you follow
+  music-minion sync --push                 collect, learn, push the discovery playlist (for cron)
+  music-minion feed --limit 20             what to listen to next, and why
+  music-minion judge 3 not_interested      teach it
+  music-minion library scan ~/Music        know what you own
 """
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from music_minion.config import SETTINGS
 from music_minion.timeutil import parse_timestamp, to_iso
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -30,17 +31,17 @@ DISMISSED = ("not_interested", "not_quite")
 
 @dataclass(frozen=True)
 class RankingConfig:
-    """The `[ranking]` settings, as plain numbers."""
+    """The `[ranking]` settings, as plain numbers (defaults: the config's)."""
 
-    weight_repost: float = 1.0
-    weight_like: float = 0.8
-    weight_upload: float = 0.6
-    half_life_days: float = 14.0
-    mix_minutes: float = 10.0
-    per_artist_cap: int = 3
-    max_ignored_pushes: int = 2
-    hit_rate_prior: float = 4.0
-    position_hours: float = 2.0
+    weight_repost: float = SETTINGS["ranking.weight_repost"].default
+    weight_like: float = SETTINGS["ranking.weight_like"].default
+    weight_upload: float = SETTINGS["ranking.weight_upload"].default
+    half_life_days: float = SETTINGS["ranking.half_life_days"].default
+    mix_minutes: float = SETTINGS["ranking.mix_minutes"].default
+    per_artist_cap: int = SETTINGS["ranking.per_artist_cap"].default
+    max_ignored_pushes: int = SETTINGS["ranking.max_ignored_pushes"].default
+    hit_rate_prior: float = SETTINGS["ranking.hit_rate_prior"].default
+    position_hours: float = SETTINGS["ranking.position_hours"].default
 
     @classmethod
     def from_config(cls, cfg: Any) -> RankingConfig:

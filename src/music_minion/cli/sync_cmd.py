@@ -135,6 +135,11 @@ def _human_summary(d: dict[str, Any]) -> None:
             f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
             f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
         )
+        for source, problem in (learn.get("errors") or {}).items():
+            click.echo(
+                f"could not learn from {source}: {problem} (its judgments stay as they were)",
+                err=True,
+            )
     if (
         isinstance(library, dict)
         and not library.get("skipped")

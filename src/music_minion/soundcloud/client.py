@@ -40,6 +40,8 @@ T = TypeVar("T")
 MAX_EMPTY_PAGES = 20
 MAX_PLAYLIST_TRACKS = 500
 URNS_PER_LOOKUP = 50
+# A request that cannot connect at all is retried this often (briefly) before it fails.
+CONNECT_RETRIES = 2
 
 
 @dataclass
@@ -105,6 +107,10 @@ class SoundCloudClient:
         self._http: aiohttp.ClientSession | None = None
         self._tokens: TokenProvider | None = None
         self._origin = _origin(app.api_base)
+        # Consecutive requests that could not even connect (refused, no route, DNS). Past
+        # `_unreachable_after`, the host is taken as down for this run and requests fail at once.
+        self._refused = 0
+        self._unreachable_after = max_concurrency + CONNECT_RETRIES
 
     @classmethod
     def from_config(cls, cfg: Config, *, auth: AuthMode = "auto") -> SoundCloudClient:
@@ -167,7 +173,11 @@ class SoundCloudClient:
             retry_after: str | None = None
             body: Any = None
             answered = True
+            unreachable = False
             async with self._sem:
+                if self._refused >= self._unreachable_after:
+                    self.stats.errors["transient"] += 1
+                    raise ApiError("transient", None, template, f"cannot connect to {self._origin}")
                 await self._pacer.acquire()
                 token = await self._tokens.token()
                 self.stats.requests += 1
@@ -186,15 +196,21 @@ class SoundCloudClient:
                         raw = await resp.read()
                         retry_after = resp.headers.get("Retry-After")
                         location = resp.headers.get("Location")
+                except aiohttp.ClientConnectorError:  # never reached the server
+                    answered, unreachable = False, True
+                    kind: Kind = "transient"
+                    message = f"cannot connect to {self._origin}"
+                    self._refused += 1
                 except (TimeoutError, aiohttp.ClientError) as e:
                     answered = False
-                    kind: Kind = "transient"
+                    kind = "transient"
                     message = (
                         "timed out"
                         if isinstance(e, TimeoutError)
                         else f"connection failed ({type(e).__name__})"
                     )
                 else:
+                    self._refused = 0
                     if status in ok:
                         try:
                             return parse(_Response(status, raw, location))
@@ -211,7 +227,14 @@ class SoundCloudClient:
                 continue
             if kind == "rate_limited":
                 self.stats.rate_limited += 1
-            if not self.policy.should_retry(kind, attempt) or not (idempotent or answered):
+            gave_up = unreachable and (
+                attempt >= CONNECT_RETRIES or self._refused >= self._unreachable_after
+            )
+            if (
+                gave_up
+                or not self.policy.should_retry(kind, attempt)
+                or not (idempotent or answered)
+            ):
                 self.stats.errors[kind] += 1
                 raise ApiError(kind, status, template, message)
             if kind == "rate_limited":

@@ -1,0 +1,49 @@
+"""An API host that cannot be reached fails fast, with one clear classification, never a long hang."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from music_minion import config
+from music_minion.emulator.testing import free_port
+from music_minion.soundcloud.client import CONNECT_RETRIES, SoundCloudClient
+from music_minion.soundcloud.errors import ApiError
+
+
+def test_refused_connections_give_up_quickly_for_the_whole_run(logged_in, home):
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    config.set_value("soundcloud.api_base", dead)
+    config.set_value("soundcloud.backoff_base_s", "0.05")
+    config.set_value("soundcloud.max_retries", "6")
+    cfg = config.load()
+
+    async def go() -> tuple[list[BaseException | object], dict]:
+        async with SoundCloudClient.from_config(cfg, auth="user") as sc:
+            results = await asyncio.gather(
+                *(sc.user(f"soundcloud:users:{i}") for i in range(40)), return_exceptions=True
+            )
+            return results, sc.stats.as_dict()
+
+    started = time.monotonic()
+    results, stats = asyncio.run(go())
+    assert time.monotonic() - started < 5
+    assert all(isinstance(r, ApiError) and r.kind == "transient" for r in results)
+    assert {str(r.message) for r in results} == {f"cannot connect to {dead}"}
+    # Only the requests in flight when the host was given up touch the network (not 40 × 7 tries).
+    assert stats["requests"] <= 2 * cfg["soundcloud.max_concurrency"] + CONNECT_RETRIES
+
+
+def test_sync_against_a_dead_host_ends_quickly_and_keeps_artists_due(logged_in, mm, home):
+    from tests.discovery.conftest import watch_all
+
+    watch_all(logged_in)
+    config.set_value("soundcloud.api_base", f"http://127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    r = mm("sync", "--json")
+    assert time.monotonic() - started < 15
+    assert r.code != 0
+    summary = r.json()
+    assert summary["artists_done"] == 0 and summary["errors"].get("transient", 0) > 0
+    plan = mm("sync", "--dry-run", "--json").json()
+    assert plan["artists_planned"] == len(logged_in.world.artist_urns)  # still due

@@ -3,7 +3,7 @@
 Targets (issue 4): paging through 100k likes in pages of 200 against the emulator at zero latency at
 ≥ 50,000 track items/s; against an emulator limited to R requests/s a batch finishes within 1.10× of
 the minimum time the limit allows (≥ 90 % utilisation) with no more than a handful of 429s; a
-cached token read under 5 µs. The emulator runs as its own process (`emulator serve`), so its
+cached token read under 5 µs. The emulator runs as its own process, so its
 work does not share the client's interpreter.
 """
 
@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,60 +23,11 @@ MAX_429 = 5
 TOKEN_READ_TARGET_US = 5.0
 
 
-def _serve(size: str, rate: float | None = None) -> tuple[subprocess.Popen, dict]:
-    args = [
-        sys.executable,
-        "-m",
-        "music_minion",
-        "emulator",
-        "serve",
-        "--json",
-        "--auto-approve",
-        "--size",
-        size,
-    ]
-    if rate:
-        args += ["--rate", str(rate)]
-    proc = subprocess.Popen(
-        args,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    line = proc.stdout.readline() if proc.stdout else ""
-    if not line:
-        proc.kill()
-        raise RuntimeError(
-            f"emulator did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}"
-        )
-    return proc, json.loads(line)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
 def _config(tmp: Path, info: dict, **keys: Any):
     from music_minion import config
+    from music_minion.emulator.testing import write_config
 
-    path = tmp / "config.toml"
-    values = {
-        "soundcloud.api_base": info["api_base"],
-        "soundcloud.auth_base": info["auth_base"],
-        "soundcloud.client_id": info["client_id"],
-        "soundcloud.client_secret": info["client_secret"],
-        "soundcloud.redirect_uri": info["redirect_uri"],
-        "paths.data_dir": str(tmp / "data"),
-        **keys,
-    }
-    for key, value in values.items():
-        config.set_value(key, str(value), path)
+    path = write_config(info, tmp / "config.toml", {"paths.data_dir": tmp / "data", **keys})
     return config.load(path)
 
 
@@ -86,8 +35,9 @@ def _throughput(quick: bool) -> dict:
     from music_minion.soundcloud.client import SoundCloudClient
 
     size, want = ("tiny", 100) if quick else ("large", 100_000)
-    proc, info = _serve(size)
-    try:
+    from music_minion.emulator.testing import emulator_process
+
+    with emulator_process(size=size) as info:
         with tempfile.TemporaryDirectory() as tmp:
             cfg = _config(
                 Path(tmp),
@@ -98,7 +48,7 @@ def _throughput(quick: bool) -> dict:
                     "soundcloud.page_size": 200,
                 },
             )
-            artists = _world_artists(info)
+            artists = info["artists"]
 
             async def go() -> tuple[int, float, dict]:
                 async with SoundCloudClient.from_config(cfg, auth="app") as sc:
@@ -131,8 +81,6 @@ def _throughput(quick: bool) -> dict:
                     )
 
             count, elapsed, stats = asyncio.run(go())
-    finally:
-        _stop(proc)
     rate = count / elapsed
     return {
         "name": "client_items_per_s",
@@ -152,24 +100,13 @@ def _throughput(quick: bool) -> dict:
     }
 
 
-def _world_artists(info: dict) -> list[str]:
-    """The watched artists, from the emulator's introspection endpoint."""
-    import urllib.request
-
-    with urllib.request.urlopen(f"{info['api_base']}/_emulator/world", timeout=30) as resp:
-        world = json.loads(resp.read())
-    artists = world.get("artists")
-    if not isinstance(artists, list) or not artists:
-        raise RuntimeError("the emulator's /_emulator/world does not list the watched artists")
-    return artists
-
-
 def _utilisation(quick: bool) -> dict:
     from music_minion.soundcloud.client import SoundCloudClient
 
     rate, n = (20.0, 40) if quick else (40.0, 800)
-    proc, info = _serve("tiny", rate)
-    try:
+    from music_minion.emulator.testing import emulator_process
+
+    with emulator_process(size="tiny", rate=rate) as info:
         with tempfile.TemporaryDirectory() as tmp:
             cfg = _config(
                 Path(tmp),
@@ -181,7 +118,7 @@ def _utilisation(quick: bool) -> dict:
                     "soundcloud.rate_limit_wait_max_s": 5,
                 },
             )
-            artists = _world_artists(info)
+            artists = info["artists"]
             urns = (artists * (n // len(artists) + 1))[:n]
 
             async def go() -> tuple[float, Any, dict]:
@@ -191,8 +128,6 @@ def _utilisation(quick: bool) -> dict:
                     return time.perf_counter() - t0, res, sc.stats.as_dict()
 
             elapsed, res, stats = asyncio.run(go())
-    finally:
-        _stop(proc)
     minimum = (n - rate) / rate  # the server's bucket starts full (a burst of R), then R per second
     ratio = elapsed / minimum
     ok = (

@@ -9,9 +9,6 @@ demo) on a large world; the load comes from a minimal keep-alive HTTP client wit
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -19,76 +16,6 @@ import urllib.request
 
 PAGE_TARGET = 500.0
 SMALL_TARGET = 2000.0
-
-
-def _start_server(size: str) -> tuple[subprocess.Popen, dict]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "music_minion",
-            "emulator",
-            "serve",
-            "--json",
-            "--auto-approve",
-            "--size",
-            size,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    line = proc.stdout.readline()
-    if not line:
-        proc.kill()
-        raise RuntimeError(f"emulator did not start: {proc.stderr.read()[-500:]}")
-    return proc, json.loads(line)
-
-
-def _login(info: dict) -> str:
-    """A user token through the real authorization-code + PKCE flow."""
-    from music_minion.emulator.testing import pkce_pair
-
-    verifier, challenge = pkce_pair()
-    q = urllib.parse.urlencode(
-        {
-            "client_id": info["client_id"],
-            "redirect_uri": info["redirect_uri"],
-            "response_type": "code",
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": "bench",
-        }
-    )
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-
-    try:
-        urllib.request.build_opener(NoRedirect).open(
-            f"{info['auth_base']}/authorize?{q}", timeout=10
-        )
-        raise RuntimeError("authorize did not redirect")
-    except urllib.error.HTTPError as e:
-        location = e.headers["Location"]
-    code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)["code"][0]
-    form = urllib.parse.urlencode(
-        {
-            "grant_type": "authorization_code",
-            "client_id": info["client_id"],
-            "client_secret": info["client_secret"],
-            "redirect_uri": info["redirect_uri"],
-            "code_verifier": verifier,
-            "code": code,
-        }
-    ).encode()
-    with urllib.request.urlopen(
-        urllib.request.Request(f"{info['auth_base']}/oauth/token", data=form), timeout=10
-    ) as r:
-        return json.loads(r.read())["access_token"]
 
 
 class _Conn:
@@ -166,13 +93,11 @@ async def _load(
 
 def run(quick: bool) -> list[dict]:
     size, seconds, limit = ("tiny", 0.6, 5) if quick else ("large", 5.0, 200)
-    proc, info = _start_server(size)
-    try:
-        token = _login(info)
-        world = json.loads(
-            urllib.request.urlopen(f"{info['api_base']}/_emulator/world", timeout=30).read()
-        )
-        artists = world["artists"]
+    from music_minion.emulator.testing import emulator_process, login_over_http
+
+    with emulator_process(size=size) as info:
+        token = login_over_http(info)["access_token"]
+        artists = info["artists"]
         pages_urls = [
             f"/users/{a}/likes/tracks?linked_partitioning=true&limit={limit}&access=playable,preview,blocked"
             for a in artists
@@ -182,9 +107,6 @@ def run(quick: bool) -> list[dict]:
         small_urls = ["/me"] + [f"/users/{a}" for a in artists]
         m, _, elapsed2 = asyncio.run(_load(info, token, small_urls, seconds, 16, follow=False))
         small_per_s = m / elapsed2
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=20)
     details = {"size": size, "seconds": seconds, "limit": limit}
     return [
         {

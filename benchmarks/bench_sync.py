@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,34 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-# The emulator runs in its own process, as SoundCloud would: the sync's process does only its own work.
-_SERVE = """
-import asyncio, json, sys
-from music_minion.emulator.server import Emulator
-async def main():
-    emu = Emulator(seed=int(sys.argv[1]), size="tiny", auto_approve=True, **json.loads(sys.argv[2]))
-    await emu.start()
-    print(json.dumps({**emu.info(), "artists": emu.world.artist_urns}), flush=True)
-    await asyncio.Event().wait()
-asyncio.run(main())
-"""
-
 
 class _Server:
-    """An emulator in a child process: its connection facts, stats and reset over HTTP."""
+    """An emulator in a child process (as SoundCloud would be): its facts, stats and reset over HTTP."""
 
-    def __init__(self, seed: int, world: dict[str, int]) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _SERVE, str(seed), json.dumps(world)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        line = self.proc.stdout.readline() if self.proc.stdout else ""
-        if not line:
-            self.proc.kill()
-            raise RuntimeError("the emulator did not start")
-        self.info = json.loads(line)
-        self.artists: list[str] = self.info["artists"]
+    def __init__(self, info: dict[str, Any]) -> None:
+        self.info = info
+        self.artists: list[str] = info["artists"]
 
     def _call(self, path: str, method: str = "GET") -> Any:
         req = urllib.request.Request(
@@ -63,13 +41,9 @@ class _Server:
 
     def configure(self, home: Path) -> None:
         from music_minion import config
+        from music_minion.emulator.testing import write_config
 
-        for key in ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri"):
-            config.set_value(f"soundcloud.{key}", str(self.info[key]))
-
-    def close(self) -> None:
-        self.proc.kill()
-        self.proc.wait()
+        write_config(self.info, config.config_path())
 
 
 @contextmanager
@@ -126,11 +100,10 @@ def run(quick: bool) -> list[dict]:
         "soundcloud.page_size": page,
         "soundcloud.max_concurrency": "8",
     }
-    emu = _Server(5, world)
-    try:
-        return _measure(emu, artists, per_list, rate, keys)
-    finally:
-        emu.close()
+    from music_minion.emulator.testing import emulator_process
+
+    with emulator_process(seed=5, **world) as info:
+        return _measure(_Server(info), artists, per_list, rate, keys)
 
 
 def _measure(

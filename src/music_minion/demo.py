@@ -129,7 +129,7 @@ def run_demo(
     the show to stderr (so `--json` keeps stdout for the result)."""
     from rich.console import Console
 
-    from music_minion.emulator.testing import start_emulator
+    from music_minion.emulator.testing import start_emulator, write_config
 
     console = Console(stderr=to_stderr)
     started = time.perf_counter()
@@ -161,19 +161,11 @@ def run_demo(
     result = DemoResult(home=home, kept=keep is not None)
     try:
         with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
-            from music_minion import config
-
             settings = {
-                "soundcloud.api_base": emu.api_base,
-                "soundcloud.auth_base": emu.auth_base,
-                "soundcloud.client_id": emu.client_id,
-                "soundcloud.client_secret": emu.client_secret,
-                "soundcloud.redirect_uri": emu.redirect_uri,
-                "soundcloud.requests_per_second": "200",
+                "soundcloud.requests_per_second": 200,
                 "library.paths": json.dumps([str(library_dir)]),
             }
-            for key, value in settings.items():
-                config.set_value(key, value, config_path)
+            write_config(emu.info(), config_path, settings)
             demo = Demo(env, console, to_stderr=to_stderr)
             console.print(
                 f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"

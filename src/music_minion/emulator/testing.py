@@ -19,11 +19,13 @@ import os
 import random
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -149,26 +151,67 @@ class RunningEmulator:
 
         env = os.environ.get(config.ENV_CONFIG)
         path = Path(env) if env else Path(home_dir or ".") / "config" / "config.toml"
-        values: dict[str, str] = {
-            "soundcloud.api_base": self.api_base,
-            "soundcloud.auth_base": self.auth_base,
-            "soundcloud.client_id": self.client_id,
-            "soundcloud.client_secret": self.client_secret,
-            "soundcloud.redirect_uri": self.redirect_uri,
-        }
-        if fast:
-            values.update(
-                {
-                    "soundcloud.requests_per_second": "500",
-                    "soundcloud.backoff_base_s": "0.01",
-                    "soundcloud.backoff_max_s": "0.2",
-                    "soundcloud.timeout_s": "1.5",
-                    "soundcloud.rate_limit_wait_max_s": "5",
-                }
-            )
-        for key, value in values.items():
-            config.set_value(key, value, path)
-        return path
+        return write_config(self.info(), path, FAST_SETTINGS if fast else None)
+
+
+# Settings that make a client spend no time waiting on an emulator: tiny retry delays, a high
+# request rate, and a client timeout (1.5 s) below the "timeout" fault's stall (2 s by default).
+FAST_SETTINGS = {
+    "soundcloud.requests_per_second": "500",
+    "soundcloud.backoff_base_s": "0.01",
+    "soundcloud.backoff_max_s": "0.2",
+    "soundcloud.timeout_s": "1.5",
+    "soundcloud.rate_limit_wait_max_s": "5",
+}
+CONNECTION_KEYS = ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri")
+
+
+def write_config(
+    info: Mapping[str, Any], path: Path, settings: Mapping[str, Any] | None = None
+) -> Path:
+    """Point the config file at `path` to the emulator that `info` describes (its `info()`), plus
+    any other `settings` (dotted keys); returns the path."""
+    from music_minion import config
+
+    values = {f"soundcloud.{key}": info[key] for key in CONNECTION_KEYS} | dict(settings or {})
+    for key, value in values.items():
+        config.set_value(key, str(value), path)
+    return path
+
+
+_CHILD = """
+import asyncio, json, sys
+from music_minion.emulator.server import Emulator
+async def main():
+    emu = Emulator(**json.loads(sys.argv[1]))
+    await emu.start()
+    print(json.dumps({**emu.info(), "artists": emu.world.artist_urns}), flush=True)
+    await asyncio.Event().wait()
+asyncio.run(main())
+"""
+
+
+@contextmanager
+def emulator_process(
+    seed: int = 1, size: str = "tiny", rate: float | None = None, **options: Any
+) -> Iterator[dict[str, Any]]:
+    """An emulator in a child process, so its work stays out of the measuring process (benchmarks).
+
+    Yields its `info()` plus the watched `artists`; `options` go to `Emulator` (explicit world
+    sizes, faults, ...). The child is killed on exit.
+    """
+    args = {"seed": seed, "size": size, "rate": rate, "auto_approve": True, **options}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, json.dumps(args)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line:
+            raise RuntimeError("the emulator did not start")
+        yield json.loads(line)
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 @contextmanager
@@ -243,12 +286,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
     """Run the real authorization-code + PKCE flow over HTTP (auto-approve); return the token response."""
+    return login_over_http(emu.info())
+
+
+def login_over_http(info: Mapping[str, Any]) -> dict[str, Any]:
+    """The authorization-code + PKCE flow against the emulator that `info` describes (auto-approve
+    on); returns the token response."""
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(16)
     query = urllib.parse.urlencode(
         {
-            "client_id": emu.client_id,
-            "redirect_uri": emu.redirect_uri,
+            "client_id": info["client_id"],
+            "redirect_uri": info["redirect_uri"],
             "response_type": "code",
             "code_challenge": challenge,
             "code_challenge_method": "S256",
@@ -257,7 +306,7 @@ def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
     )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        opener.open(f"{emu.auth_base}/authorize?{query}", timeout=10)
+        opener.open(f"{info['auth_base']}/authorize?{query}", timeout=10)
         raise RuntimeError("authorize did not redirect (is auto-approve off?)")
     except urllib.error.HTTPError as e:
         if e.code != 302:
@@ -269,14 +318,14 @@ def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
     form = urllib.parse.urlencode(
         {
             "grant_type": "authorization_code",
-            "client_id": emu.client_id,
-            "client_secret": emu.client_secret,
-            "redirect_uri": emu.redirect_uri,
+            "client_id": info["client_id"],
+            "client_secret": info["client_secret"],
+            "redirect_uri": info["redirect_uri"],
             "code_verifier": verifier,
             "code": params["code"][0],
         }
     ).encode()
     with urllib.request.urlopen(
-        urllib.request.Request(f"{emu.auth_base}/oauth/token", data=form), timeout=10
+        urllib.request.Request(f"{info['auth_base']}/oauth/token", data=form), timeout=10
     ) as r:
         return json.loads(r.read())

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -33,14 +32,6 @@ def _column_bytes(folder: Path) -> dict[str, int]:
     return dict(sorted(sizes.items(), key=lambda kv: -kv[1]))
 
 
-async def _browser(url: str) -> None:
-    """Stands in for the user's browser: the emulator approves the authorize URL by itself."""
-    import aiohttp
-
-    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=True) as resp:
-        await resp.read()
-
-
 def _cli(*args: str) -> None:
     from music_minion.cli.main import run
 
@@ -54,21 +45,17 @@ def _cli(*args: str) -> None:
 
 def _emulator_export(root: Path, size: str) -> dict:
     """Log in, watch every artist of the emulator's world, sync (learning judgments), export Parquet."""
+    from benchmarks.homes import isolated_home
     from music_minion import config
+    from music_minion.emulator.browser import visit
     from music_minion.emulator.testing import start_emulator
     from music_minion.soundcloud.login import login
     from music_minion.store import connect, database_path
 
-    env = ("MUSIC_MINION_CONFIG", "MUSIC_MINION_DATA_DIR", "PYTHON_KEYRING_BACKEND")
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ["MUSIC_MINION_CONFIG"] = str(root / "config.toml")
-    os.environ["MUSIC_MINION_DATA_DIR"] = str(root / "data")
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    config.set_config_path(None)
-    try:
+    with isolated_home(root):
         with start_emulator(seed=1, size=size) as emu:
             emu.configure(root)
-            asyncio.run(login(config.load(), browser=_browser, timeout_s=20))
+            asyncio.run(login(config.load(), browser=visit, timeout_s=20))
             world = emu.world
             _cli(
                 "artists",
@@ -87,13 +74,6 @@ def _emulator_export(root: Path, size: str) -> dict:
             result = export.export(conn, "parquet", root / "parquet", "all")
         finally:
             conn.close()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        config.set_config_path(None)
     return {
         "world": size,
         "rows": counts,

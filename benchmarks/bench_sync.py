@@ -9,7 +9,6 @@ request per (artist, source) (400) in under 2 s.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -39,38 +38,17 @@ class _Server:
     def reset_stats(self) -> None:
         self._call("/_emulator/stats/reset", "POST")
 
-    def configure(self, home: Path) -> None:
-        from music_minion import config
-        from music_minion.emulator.testing import write_config
-
-        write_config(self.info, config.config_path())
-
 
 @contextmanager
-def _home(root: Path, name: str, emu: Any, keys: dict[str, str]):
+def _home(root: Path, name: str, emu: _Server, keys: dict[str, str]):
     """A config + data dir of its own, pointed at the emulator (env restored afterwards)."""
+    from benchmarks.homes import isolated_home
     from music_minion import config
+    from music_minion.emulator.testing import write_config
 
-    saved = {
-        k: os.environ.get(k)
-        for k in ("MUSIC_MINION_CONFIG", "MUSIC_MINION_DATA_DIR", "PYTHON_KEYRING_BACKEND")
-    }
-    os.environ["MUSIC_MINION_CONFIG"] = str(root / name / "config.toml")
-    os.environ["MUSIC_MINION_DATA_DIR"] = str(root / name / "data")
-    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    config.set_config_path(None)
-    try:
-        emu.configure(root / name)
-        for k, v in keys.items():
-            config.set_value(k, v)
+    with isolated_home(root / name) as path:
+        write_config(emu.info, path, keys)
         yield config.load()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        config.set_config_path(None)
 
 
 def _sync(cfg: Any, **opts: Any) -> tuple[dict[str, Any], float]:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from music_minion.emulator.browser import visit
+
 
 @dataclass
 class Result:
@@ -83,11 +85,10 @@ def openapi_path() -> Path | None:
 
 
 async def browser_stand_in(url: str) -> None:
-    """Stands in for the user's browser: GET the authorize URL and follow its redirect to the callback."""
-    import aiohttp
+    """Stands in for the user's browser: open the authorize URL and follow its redirect to the callback."""
+    import asyncio
 
-    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=True) as resp:
-        await resp.read()
+    await asyncio.to_thread(visit, url)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,19 +32,6 @@ class DemoResult:
     kept: bool
     steps: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-def _wav_bytes(seconds: float = 0.25, rate: int = 22050) -> bytes:
-    """A short silent PCM WAV written with the standard library (no audio extras needed)."""
-    import io
-
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\x00\x00" * int(rate * seconds))
-    return buf.getvalue()
 
 
 def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
@@ -77,7 +63,7 @@ def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
     write_sample(
         folder / "unrelated.wav",
         "wav",
-        audio=_wav_bytes(),
+        audio=audio_bytes("wav", 0.25),
         title="Field Recording 7",
         artist="Nobody Known",
     )

@@ -1,8 +1,9 @@
 """Write small, real, tagged audio files (for tests, benchmarks and demos).
 
-WAV, FLAC, Ogg Vorbis, Opus, MP3 and AIFF audio is encoded by libsndfile (the `soundfile` package,
-an optional dependency); M4A has no libsndfile encoder, so a minimal valid MP4 container (one AAC
-sound track, no samples) is assembled here by hand. Tags are then written with mutagen, the same
+FLAC, Ogg Vorbis, Opus, MP3 and AIFF audio is encoded by libsndfile (the `soundfile` package, a
+dev dependency); WAV is written with the standard library's `wave`, and M4A, which has no
+libsndfile encoder, is a minimal valid MP4 container (one AAC sound track, no samples) assembled
+here by hand, so those two need no extra package (the demo uses them). Tags are then written with mutagen, the same
 library the scanner reads them with, in each format's own tag system.
 """
 
@@ -14,7 +15,6 @@ from typing import Any
 
 SAMPLE_FORMATS = ("mp3", "flac", "ogg", "opus", "wav", "aiff", "m4a")
 _SF = {  # extension -> (libsndfile format, subtype, sample rate)
-    "wav": ("WAV", "PCM_16", 44100),
     "aiff": ("AIFF", "PCM_16", 44100),
     "flac": ("FLAC", "PCM_16", 44100),
     "ogg": ("OGG", "VORBIS", 44100),
@@ -27,6 +27,8 @@ def audio_bytes(fmt: str, seconds: float = 0.2) -> bytes:
     """Untagged audio of `seconds` (a quiet sine) in format `fmt`."""
     if fmt == "m4a":
         return _mp4_container(seconds)
+    if fmt == "wav":
+        return _wav(seconds)
     import io
 
     import numpy as np
@@ -39,6 +41,27 @@ def audio_bytes(fmt: str, seconds: float = 0.2) -> bytes:
     )
     buf = io.BytesIO()
     soundfile.write(buf, samples, rate, format=sf_format, subtype=subtype)
+    return buf.getvalue()
+
+
+def _wav(seconds: float, rate: int = 44100) -> bytes:
+    """16-bit mono PCM WAV of a quiet 440 Hz sine, with the standard library only."""
+    import io
+    import math
+    import sys
+    import wave
+    from array import array
+
+    n = max(1, int(rate * seconds))
+    pcm = array("h", (int(3276 * math.sin(i * 2 * math.pi * 440 / rate)) for i in range(n)))
+    if sys.byteorder == "big":
+        pcm.byteswap()  # WAV is little-endian
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
     return buf.getvalue()
 
 

@@ -89,9 +89,8 @@ def import_followings() -> None:
 @json_option
 def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
-    import importlib
-
     from music_minion import config
+    from music_minion.discovery.ranking import smoothed_hit_rate
     from music_minion.store import artists as store
     from music_minion.store import open_store
 
@@ -101,14 +100,8 @@ def list_(include_all: bool) -> None:
         rows = store.list_with_counts(conn, include_unwatched=include_all)
     finally:
         conn.close()
-    try:
-        hit_rate = importlib.import_module("music_minion.discovery.ranking").smoothed_hit_rate
-    except (ImportError, AttributeError):
-        hit_rate = None
     for r in rows:
-        r["hit_rate"] = (
-            round(hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4) if hit_rate else None
-        )
+        r["hit_rate"] = round(smoothed_hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4)
 
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")

@@ -497,17 +497,14 @@ async def _call_part(
     part: str, client: Any, conn: sqlite3.Connection, cfg: Any, totals: Totals
 ) -> dict[str, Any]:
     """Run the curate step (`learn` or `push`) after the merges; its failure is reported, not raised."""
-    import importlib
+    from music_minion.discovery.learn import learn_from_soundcloud
+    from music_minion.discovery.push import push_playlist
 
     try:
         if part == "learn":
-            mod = importlib.import_module("music_minion.discovery.learn")
-            return await mod.learn_from_soundcloud(client, conn, cfg)
-        mod = importlib.import_module("music_minion.discovery.push")
-        return await mod.push_playlist(client, conn, cfg, size=None, dry_run=False)
+            return await learn_from_soundcloud(client, conn, cfg)
+        return await push_playlist(client, conn, cfg, size=None, dry_run=False)
     except Exception as e:  # noqa: BLE001 - learning/pushing never undoes the merges
-        from music_minion.errors import UserError
-
         kind = _err_kind(e)
         if not (part == "learn" and kind == "NotLoggedIn"):
             totals.errors[f"{part}:{kind}"] += 1

@@ -1,21 +1,37 @@
-"""The one user-facing error type: rendered by the CLI as `error: <what> — <what to do>`."""
+"""The root of every failure a person can act on; each layer derives its own typed errors from it.
+
+`config` raises `ConfigError`, `store/` its `StoreError` family, `soundcloud/` its `SoundCloudError`
+family, the domain `MinionError` or `UsageError`. Only `cli/` turns any of them into the one line
+`error: <what> — <what to do>` and an exit code (`cli/errors.py`). Never put a token or a secret in
+`what` or `hint`.
+"""
 
 from __future__ import annotations
 
 
-class UserError(Exception):
-    """A mistake the user can fix (bad config, unknown artist, not logged in).
+class MinionError(Exception):
+    """Something went wrong that the user can fix: `what` happened, `hint` what to do about it."""
 
-    `what` says what went wrong, `hint` what to do about it. `exit_code` is 1, or 2 for bad usage.
-    Never put a token or a secret in either text.
-    """
-
-    def __init__(self, what: str, hint: str = "", *, exit_code: int = 1) -> None:
+    def __init__(self, what: str, hint: str = "") -> None:
         super().__init__(what)
         self.what = what
         self.hint = hint
+
+
+class UsageError(MinionError):
+    """The command line itself is wrong (an unknown verdict, a missing argument): exit status 2."""
+
+
+class ConfigError(MinionError):
+    """The config file or a setting is wrong."""
+
+
+class UserError(MinionError):
+    """Transitional: the former presentation type, still raised by layers not yet converted."""
+
+    def __init__(self, what: str, hint: str = "", *, exit_code: int = 1) -> None:
+        super().__init__(what, hint)
         self.exit_code = exit_code
 
     def line(self) -> str:
-        """The single line shown to the user."""
         return f"error: {self.what} — {self.hint}" if self.hint else f"error: {self.what}"

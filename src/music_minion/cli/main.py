@@ -10,7 +10,7 @@ import click
 
 from music_minion import __version__
 from music_minion.cli.common import State
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 # name -> (module, attribute, short help). Modules are imported only when their command runs,
 # so `--help` and every command start fast.
@@ -130,18 +130,20 @@ def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool)
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Run the CLI and exit: UserError → one line and exit 1 (2 for usage); tracebacks only with --debug."""
+    """Run the CLI and exit: a MinionError → one line and exit 1 (2 for usage); tracebacks only with --debug."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         code = cli.main(args=args, prog_name="music-minion", standalone_mode=False)
-    except UserError as e:
+    except MinionError as e:
         if debug:
             import traceback
 
             traceback.print_exc()
-        click.echo(e.line(), err=True)
-        code = e.exit_code
+        from music_minion.cli import errors
+
+        click.echo(errors.line(e), err=True)
+        code = errors.exit_code(e)
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         code = 130

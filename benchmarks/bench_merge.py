@@ -43,11 +43,10 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
     from music_minion.store import artists as artists_store
     from music_minion.store import connect
     from music_minion.store import provenance as prov
-    from music_minion.store.db import write_transaction
 
     with tempfile.TemporaryDirectory() as tmp:
         conn = connect(Path(tmp) / "bench.db")
-        prov.tune_writer(conn)
+        conn.tune_writer()
         ids = [
             artists_store.upsert_resolved(conn, artists_store.Resolved(f"soundcloud:users:{a}"))[0]
             for a in range(artists)
@@ -56,7 +55,7 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
         total = 0
         t0 = time.perf_counter()
         for start in range(0, len(walks), group):
-            with write_transaction(conn):
+            with conn.atomic():
                 for a, kind, rows in walks[start : start + group]:
                     total += prov.merge_source(
                         conn,
@@ -65,7 +64,6 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
                         rows,
                         "2026-01-01T00:00:00Z",
                         cache=cache,
-                        transaction=False,
                     ).provenance_new
         elapsed = time.perf_counter() - t0
         n_tracks = conn.execute("SELECT count(*) FROM tracks").fetchone()[0]

@@ -95,7 +95,7 @@ def _measure(
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with _home(root, "full", emu, {**keys, "soundcloud.requests_per_second": "100000"}) as cfg:
-            conn = open_store(cfg)
+            conn = open_store(cfg.data_dir)
             for urn in emu.artists:
                 artists_store.upsert_resolved(conn, artists_store.Resolved(urn))
             conn.close()
@@ -137,7 +137,7 @@ def _measure(
         with _home(
             root, "limited", emu, {**keys, "soundcloud.requests_per_second": str(rate)}
         ) as cfg:
-            conn = open_store(cfg)
+            conn = open_store(cfg.data_dir)
             for urn in emu.artists:
                 artists_store.upsert_resolved(conn, artists_store.Resolved(urn))
             conn.close()

@@ -27,7 +27,7 @@ def store(home: Path) -> sqlite3.Connection:
     from music_minion import config
     from music_minion.store import open_store
 
-    conn = open_store(config.load())
+    conn = open_store(config.load().data_dir)
     yield conn
     conn.close()
 

@@ -14,7 +14,7 @@ def db() -> sqlite3.Connection:
     from music_minion import config
     from music_minion.store import open_store
 
-    return open_store(config.load())
+    return open_store(config.load().data_dir)
 
 
 def watch_all(emu: Any) -> list[str]:

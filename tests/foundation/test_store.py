@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from music_minion.errors import UserError
 from music_minion.store import SCHEMA_VERSION, connect
+from music_minion.store.errors import CannotOpen, NotADatabase, SchemaTooNew
 
 
 def digest(path) -> str:
@@ -68,7 +68,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
     raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     raw.close()
     before = digest(db)
-    with pytest.raises(UserError, match="newer than this Music Minion"):
+    with pytest.raises(SchemaTooNew, match="newer than this Music Minion"):
         connect(db)
     assert digest(db) == before
 
@@ -77,7 +77,7 @@ def test_not_a_database_is_refused_untouched(tmp_path):
     db = tmp_path / "mm.db"
     db.write_bytes(b"this is my shopping list, not a database\n" * 100)
     before = digest(db)
-    with pytest.raises(UserError, match="not a Music Minion database"):
+    with pytest.raises(NotADatabase, match="not a Music Minion database"):
         connect(db)
     assert digest(db) == before
 
@@ -85,7 +85,7 @@ def test_not_a_database_is_refused_untouched(tmp_path):
 def test_data_dir_that_cannot_be_created(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(UserError, match="cannot create data dir"):
+    with pytest.raises(CannotOpen, match="cannot create data dir"):
         connect(blocker / "sub" / "mm.db")
 
 

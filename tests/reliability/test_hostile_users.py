@@ -76,7 +76,7 @@ def filled(home: Path) -> Path:
     from music_minion import config
     from music_minion.store import artists, open_store
 
-    conn = open_store(config.load())
+    conn = open_store(config.load().data_dir)
     artists.upsert_resolved(
         conn, artists.Resolved("soundcloud:users:7", "dj seven", "dj-seven", None)
     )

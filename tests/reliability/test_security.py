@@ -239,7 +239,7 @@ ALLOWED: dict[str, dict[str, str]] = {
         "now_iso()": "a timestamp made by code",
         "n": "table names read from sqlite_master",
     },
-    "store/provenance.py": {
+    "store/session.py": {
         "int(cache_mib) * 1024": "an int() of a code-chosen size",
         "int(checkpoint_pages)": "an int() of a code-chosen page count",
     },

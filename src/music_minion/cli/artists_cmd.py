@@ -95,7 +95,7 @@ def list_(include_all: bool) -> None:
     from music_minion.store import open_store
 
     cfg = config.load()
-    conn = open_store(cfg)
+    conn = open_store(cfg.data_dir)
     try:
         rows = store.list_with_counts(conn, include_unwatched=include_all)
     finally:
@@ -145,10 +145,11 @@ def list_(include_all: bool) -> None:
 @json_option
 def remove(refs: tuple[str, ...]) -> None:
     """Stop watching artists (their history stays: provenance is never deleted)."""
+    from music_minion import config
     from music_minion.store import artists as store
     from music_minion.store import open_store
 
-    conn = open_store()
+    conn = open_store(config.load().data_dir)
     try:
         rows = [store.find(conn, r) for r in refs]
         for row in rows:
@@ -172,10 +173,11 @@ def remove(refs: tuple[str, ...]) -> None:
 @json_option
 def set_weight(ref: str, weight: float, tier: str | None) -> None:
     """Set how much an artist's picks count (0 mutes them without unwatching)."""
+    from music_minion import config
     from music_minion.store import artists as store
     from music_minion.store import open_store
 
-    conn = open_store()
+    conn = open_store(config.load().data_dir)
     try:
         row = store.find(conn, ref)
         store.set_weight(conn, row["id"], weight, tier)

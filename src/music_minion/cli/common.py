@@ -116,7 +116,7 @@ def run_with_client(fn: Callable[..., Any], *, auth: str = "auto") -> Any:
     from music_minion.store import open_store
 
     cfg = config.load()
-    conn = open_store(cfg)
+    conn = open_store(cfg.data_dir)
 
     async def go() -> Any:
         async with SoundCloudClient.from_config(cfg, auth=auth) as client:  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ def _open():
     from music_minion.store import open_store
 
     cfg = config.load()
-    return cfg, open_store(cfg)
+    return cfg, open_store(cfg.data_dir)
 
 
 def _duration(ms: int | None) -> str:
@@ -75,7 +75,6 @@ def feed(
     """
     from music_minion.discovery.feed import build_feed, remember_rows
     from music_minion.discovery.ranking import RankingConfig
-    from music_minion.store.db import write_transaction
     from music_minion.timeutil import now
 
     cfg, conn = _open()
@@ -90,7 +89,7 @@ def feed(
         genre=genre,
         at=moment,
     )
-    with write_transaction(conn):
+    with conn.atomic():
         remember_rows(conn, ranked)
     rc = RankingConfig.from_config(cfg)
     data = [r.as_dict(moment, rc) for r in ranked]

@@ -22,7 +22,7 @@ def info() -> None:
     from music_minion.store.db import table_counts
 
     cfg = config.load()
-    conn = open_store(cfg)
+    conn = open_store(cfg.data_dir)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         data = {
@@ -44,10 +44,11 @@ def info() -> None:
 @json_option
 def check() -> None:
     """Run SQLite's integrity and foreign-key checks (exit 1 on problems)."""
+    from music_minion import config
     from music_minion.store import open_store
     from music_minion.store.db import integrity_problems
 
-    conn = open_store()
+    conn = open_store(config.load().data_dir)
     try:
         problems = integrity_problems(conn)
     finally:

@@ -51,7 +51,7 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
     fmt = fmt.lower()
     if fmt == "parquet":
         exporter.require_pyarrow()  # before touching the database or the disk
-    conn = open_store(config.load(), readonly=True)
+    conn = open_store(config.load().data_dir, readonly=True)
     try:
         with progress() as bar:
             task = bar.add_task(f"export {fmt}", total=None)

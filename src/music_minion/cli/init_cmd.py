@@ -30,6 +30,6 @@ def init(force: bool) -> None:
     config.write_atomic(path, config.default_toml())
     config.set_config_path(path)
     cfg = config.load(path)
-    open_store(cfg).close()
+    open_store(cfg.data_dir).close()
     data = {"config": str(path), "database": str(database_path(cfg.data_dir))}
     emit(data, lambda d: click.echo(f"wrote {d['config']}\ndatabase {d['database']}"))

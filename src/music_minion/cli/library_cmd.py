@@ -32,7 +32,7 @@ def _open():
     from music_minion.store import open_store
 
     cfg = config.load()
-    return cfg, open_store(cfg)
+    return cfg, open_store(cfg.data_dir)
 
 
 def _duration(ms: int | None) -> str:

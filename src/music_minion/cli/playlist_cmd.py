@@ -89,7 +89,7 @@ def show(history: int) -> None:
     from music_minion.store import pushes as pushes_store
 
     cfg = config.load()
-    conn = open_store(cfg)
+    conn = open_store(cfg.data_dir)
     pushes = pushes_store.history(conn, history)
     last_ok = next((p for p in pushes if p["status"] == "ok"), None)
     data = {

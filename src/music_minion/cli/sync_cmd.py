@@ -160,9 +160,10 @@ def _human_summary(d: dict[str, Any]) -> None:
 @json_option
 def history(limit: int) -> None:
     """Recent sync runs with their figures."""
+    from music_minion import config
     from music_minion.store import open_store, sync_runs
 
-    conn = open_store()
+    conn = open_store(config.load().data_dir)
     try:
         runs = sync_runs.recent(conn, limit)
     finally:

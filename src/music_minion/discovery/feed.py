@@ -35,7 +35,6 @@ from music_minion.discovery.ranking import (
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
-from music_minion.store.db import write_transaction
 from music_minion.timeutil import now, now_iso
 
 STATE_AT = "ranking.refreshed_at"
@@ -138,7 +137,7 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
             and store.provenance_count(conn) == int(kv.get(conn, STATE_COUNT) or 0)
         ):
             return {"mode": "fresh", "tracks": 0, "changed_artists": 0}
-    with write_transaction(conn):
+    with conn.atomic():
         result = _refresh_locked(conn, rc, full=full)
     if result["mode"] == "full":
         conn.execute(

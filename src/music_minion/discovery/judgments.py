@@ -13,7 +13,6 @@ from typing import Any
 
 from music_minion.errors import UserError
 from music_minion.store import judgments as store
-from music_minion.store.db import write_transaction
 from music_minion.store.ranking import mark_dirty_tracks
 from music_minion.timeutil import now_iso
 
@@ -110,7 +109,7 @@ def judge_track(
         raise UserError(
             f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite", exit_code=2
         )
-    with write_transaction(conn):
+    with conn.atomic():
         before = store.get(conn, track_id)
         store.put(conn, track_id, verdict, "manual", at or now_iso())
         mark_dirty_tracks(conn, [track_id])
@@ -119,7 +118,7 @@ def judge_track(
 
 def unjudge_track(conn: sqlite3.Connection, track_id: int) -> bool:
     """Forget a track's judgment (any source); True when there was one."""
-    with write_transaction(conn):
+    with conn.atomic():
         existed = store.delete(conn, track_id)
         if existed:
             mark_dirty_tracks(conn, [track_id])
@@ -149,7 +148,7 @@ def apply_synced(
     moment = at or now_iso()
     counts = {"added": 0, "changed": 0, "removed": 0, "kept_manual": 0}
     changed: list[int] = []
-    with write_transaction(conn):
+    with conn.atomic():
         manual = store.manual_ids(conn)
         existing = store.synced(conn)
         for tid, verdict in desired.items():

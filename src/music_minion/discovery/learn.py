@@ -16,7 +16,6 @@ from music_minion.discovery.sources import track_row
 from music_minion.errors import UserError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
-from music_minion.store.db import write_transaction
 from music_minion.timeutil import now_iso
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ PLAYLIST_KEYS = {
 def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
     """Upsert client tracks (in one transaction); returns their ids in the given order."""
     unique = list({t.urn: t for t in items}.values())
-    with write_transaction(conn):
+    with conn.atomic():
         tracks_store.upsert_tracks(conn, [track_row(t) for t in unique], now)
         ids = tracks_store.ids_by_urn(conn, [t.urn for t in unique])
     return [ids[t.urn] for t in items if t.urn in ids]
@@ -50,7 +49,7 @@ async def import_my_likes(client: Any, conn: sqlite3.Connection, *, full: bool =
     now = now_iso()
     ids = store_tracks(conn, seen, now) if seen else []
     gone: list[int] = []
-    with write_transaction(conn):
+    with conn.atomic():
         new = my_likes.record(conn, ids, now) if ids else 0
         if full:
             gone = my_likes.mark_gone_except(conn, set(ids), now)

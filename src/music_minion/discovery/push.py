@@ -15,7 +15,6 @@ from typing import Any
 from music_minion.errors import UserError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
-from music_minion.store.db import write_transaction
 from music_minion.timeutil import now_iso
 
 KV_PLAYLIST_URN = "playlist.urn"
@@ -87,7 +86,7 @@ async def _read_current(
         urn = await _own_playlist(client, cfg["playlist.title"])
         current = await current_tracks(client, urn) if urn else None
         if current is not None and not dry_run:
-            with write_transaction(conn):
+            with conn.atomic():
                 kv.put(conn, KV_PLAYLIST_URN, urn)
     return urn, current
 
@@ -113,7 +112,7 @@ async def push_playlist(
     except ApiError as e:
         error = _describe(e)
         if not dry_run:  # recorded like any failed push, so `playlist show` tells the truth
-            with write_transaction(conn):
+            with conn.atomic():
                 push_id = pushes_store.start(
                     conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso()
                 )
@@ -132,7 +131,7 @@ async def push_playlist(
     if dry_run:
         return result
     now = now_iso()
-    with write_transaction(conn):
+    with conn.atomic():
         push_id = pushes_store.start(
             conn, urn if current is not None else None, [r.row.track_id for r in ranked], now
         )
@@ -150,18 +149,18 @@ async def push_playlist(
             playlist = await client.create_playlist(
                 cfg["playlist.title"], cfg["playlist.sharing"], urns
             )
-            with write_transaction(conn):
+            with conn.atomic():
                 kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
     except BaseException as e:
         error = _describe(e) if isinstance(e, ApiError) else type(e).__name__
-        with write_transaction(conn):
+        with conn.atomic():
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):
             raise UserError(
                 f"playlist push failed ({error})", "it is recorded as failed; try again later"
             ) from None
         raise
-    with write_transaction(conn):
+    with conn.atomic():
         pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
     result["playlist_urn"] = playlist.urn
     result["link"] = playlist.permalink_url

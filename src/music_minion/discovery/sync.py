@@ -29,7 +29,6 @@ from music_minion.errors import UserError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
 from music_minion.store import sync_runs
-from music_minion.store.db import write_transaction
 from music_minion.timeutil import now, now_iso, to_iso
 
 log = logging.getLogger(__name__)
@@ -123,13 +122,13 @@ def run(
 
     names = configured_sources(cfg.get("discovery.sources"))
     if opts.artists and not opts.dry_run:
-        conn = open_store(cfg)
+        conn = open_store(cfg.data_dir)
         try:
             plan(conn, opts)  # an unknown --artist is a one-line error before anything is recorded
         finally:
             conn.close()
     if opts.dry_run:
-        conn = open_store(cfg)
+        conn = open_store(cfg.data_dir)
         try:
             rows = plan(conn, opts)
             pending = len(artists_store.to_retry(conn))
@@ -170,9 +169,9 @@ async def run_async(
         client = SoundCloudClient.from_config(
             cfg
         )  # a config mistake stops here, before any run is recorded
-    conn = open_store(cfg)
-    prov.tune_writer(conn)
-    read = open_store(cfg)
+    conn = open_store(cfg.data_dir)
+    conn.tune_writer()
+    read = open_store(cfg.data_dir)
     interrupted = sync_runs.mark_interrupted(conn)
     options = {**asdict(opts), "artists": list(opts.artists), "sources": names}
     run_id = sync_runs.start(conn, options)
@@ -276,7 +275,7 @@ async def run_async(
         finally:
             read.close()
             try:
-                prov.checkpoint(conn)
+                conn.checkpoint()
             finally:
                 conn.close()
     return summary
@@ -376,7 +375,7 @@ async def _fetch_and_merge(
     def merge_group(group: list[Fetched]) -> None:
         stamp = now()
         now_text = to_iso(stamp)
-        with write_transaction(conn):
+        with conn.atomic():
             for f in group:
                 a = artists[f.job.artist_id]
                 a.pending -= 1
@@ -395,7 +394,6 @@ async def _fetch_and_merge(
                     now_text,
                     full=f.full,
                     cache=cache,
-                    transaction=False,
                 )
                 a.activity = a.activity or res.provenance_new > 0
                 if a.pending == 0:
@@ -478,7 +476,7 @@ async def _check_gone_tracks(client: Any, conn: sqlite3.Connection, totals: Tota
         totals.errors[_err_kind(e)] += 1
         return 0
     missing = [u for u in urns if u not in found]
-    with write_transaction(conn):
+    with conn.atomic():
         return tracks_store.set_status(conn, missing, "deleted", now_iso())
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from music_minion.errors import UserError
+from music_minion.store.errors import CannotOpen, NoDatabase, NotADatabase, SchemaTooNew
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 DB_NAME = "music-minion.db"
@@ -33,20 +32,20 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_NAME
 
 
-def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> Store:
     """Open the database at `path`, creating and migrating it unless `readonly`.
 
-    Raises UserError (one clear line) for a file that is not SQLite, a database from a newer
+    Raises a StoreError (one clear line) for a file that is not SQLite, a database from a newer
     version of Music Minion, or a folder that cannot be created or read. Never damages the file.
     """
     if readonly and not path.exists():
-        raise UserError(
+        raise NoDatabase(
             f"no database at {path}", "run `music-minion init` or `music-minion sync` first"
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(
+        raise CannotOpen(
             f"cannot create data dir {path.parent}: {e.strerror}",
             "check paths.data_dir and its permissions",
         ) from None
@@ -58,15 +57,16 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqli
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
             check_same_thread=False,
+            factory=Store,
         )
     except sqlite3.Error as e:
-        raise UserError(
+        raise CannotOpen(
             f"cannot open database {path}: {e}", "check the data dir's permissions"
         ) from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise UserError(
+            raise SchemaTooNew(
                 f"database {path} has schema version {version}, newer than this Music Minion ({SCHEMA_VERSION})",
                 "upgrade music-minion; the database was left untouched",
             )
@@ -80,17 +80,18 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> sqli
     except sqlite3.DatabaseError as e:
         conn.close()
         if "not a database" in str(e) or "malformed" in str(e):
-            raise UserError(
+            raise NotADatabase(
                 f"{path} is not a Music Minion database ({e})",
                 "move it aside or point paths.data_dir elsewhere",
             ) from None
-        raise UserError(
+        raise CannotOpen(
             f"cannot open database {path}: {e}", "check the file and its permissions"
         ) from None
-    except UserError:
+    except SchemaTooNew:
         conn.close()
         raise
     conn.row_factory = sqlite3.Row
+    conn.path = path
     return conn
 
 
@@ -109,25 +110,9 @@ def _migrate(conn: sqlite3.Connection, current: int) -> None:
         )
 
 
-@contextmanager
-def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error) on an autocommit connection."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def open_store(cfg=None, *, readonly: bool = False) -> sqlite3.Connection:
-    """Open the database in the configured data dir."""
-    if cfg is None:
-        from music_minion import config
-
-        cfg = config.load()
-    return connect(database_path(cfg.data_dir), readonly=readonly)
+def open_store(data_dir: Path, *, readonly: bool = False) -> Store:
+    """Open the database in `data_dir` (the config's `data_dir`)."""
+    return connect(database_path(data_dir), readonly=readonly)
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from music_minion.errors import UserError
-from music_minion.store.db import write_transaction
 
 OWNED_STATUSES = ("exact", "auto", "accepted")
 # SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
@@ -94,7 +93,7 @@ def write_scanned(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> No
     """Insert or update scanned files (tuples in SCANNED_COLUMNS order) in one transaction."""
     if not rows:
         return
-    with write_transaction(conn):
+    with conn.atomic():
         conn.executemany(_UPSERT, rows)
 
 
@@ -102,7 +101,7 @@ def mark_gone(conn: sqlite3.Connection, file_ids: Iterable[int], when: str) -> i
     """Mark files that are no longer on disk as gone (their rows and decisions are kept)."""
     params = [(when, i) for i in file_ids]
     if params:
-        with write_transaction(conn):
+        with conn.atomic():
             conn.executemany(
                 "UPDATE local_files SET status = 'gone', gone_at = ? WHERE id = ? AND status != 'gone'",
                 params,
@@ -252,7 +251,7 @@ def save_matches(
         for file_id, track_id, status, score in results
     ]
     if params:
-        with write_transaction(conn):
+        with conn.atomic():
             conn.executemany(
                 "UPDATE local_files SET track_id = ?, match_status = ?, match_score = ?, matched_at = ? "
                 "WHERE id = ? AND (match_status IS NULL OR match_status NOT IN ('accepted', 'rejected'))",
@@ -282,7 +281,7 @@ def decide_reviews(
     """
     status = "accepted" if accept else "rejected"
     out = []
-    with write_transaction(conn):
+    with conn.atomic():
         for file_id in file_ids:
             row = conn.execute(
                 "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)

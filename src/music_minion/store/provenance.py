@@ -13,24 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from music_minion.store import tracks as tracks_store
-from music_minion.store.db import write_transaction
 
 KINDS = ("like", "repost", "upload")
-
-
-def tune_writer(
-    conn: sqlite3.Connection, *, cache_mib: int = 64, checkpoint_pages: int = 16_384
-) -> None:
-    """Settings of the single writer connection of a sync: a bigger page cache and rarer WAL
-    checkpoints (each checkpoint syncs the database file; merges of random tracks dirty many pages).
-    Durability is unchanged: every commit is in the WAL."""
-    conn.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
-    conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
-
-
-def checkpoint(conn: sqlite3.Connection) -> None:
-    """Move the WAL into the database file now, without waiting for readers."""
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 @dataclass
@@ -94,21 +78,18 @@ def merge_source(
     full: bool = False,
     also: Callable[[sqlite3.Connection], None] | None = None,
     cache: TrackCache | None = None,
-    transaction: bool = True,
 ) -> MergeResult:
     """Merge one newest-first walk of (artist, kind), atomically.
 
     `rows` are track tuples in `tracks.TRACK_COLUMNS` order, newest first; a row's index is its
     `position` (0 = newest in the list as seen now). Duplicated URNs keep their first position.
     `full` means the walk saw the whole list: rows not in it get `gone_at`, rows in it lose it.
-    `also(conn)` runs inside the same transaction (the schedule update). With `transaction=False`
-    the caller holds the transaction (the writer may group several merges in one commit).
+    `also(conn)` runs inside the same transaction (the schedule update). Inside a caller's
+    `atomic()` block the merge is a savepoint, so a writer may group several merges in one commit.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown provenance kind {kind!r}")
-    if not transaction:
-        return _merge(conn, artist_id, kind, rows, now, full, also, cache)
-    with write_transaction(conn):
+    with conn.atomic():
         return _merge(conn, artist_id, kind, rows, now, full, also, cache)
 
 

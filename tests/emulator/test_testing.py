@@ -14,11 +14,11 @@ def test_fixture_is_running_and_configured(emulator, home):
 
     cfg = config.load()
     assert cfg.path.is_relative_to(home)
-    assert cfg["soundcloud.api_base"] == emulator.api_base
-    assert cfg["soundcloud.auth_base"] == emulator.auth_base
-    assert cfg["soundcloud.client_id"] == emulator.client_id
-    assert cfg["soundcloud.client_secret"] == emulator.client_secret
-    assert cfg["soundcloud.redirect_uri"] == emulator.redirect_uri
+    assert cfg.soundcloud.api_base == emulator.api_base
+    assert cfg.soundcloud.auth_base == emulator.auth_base
+    assert cfg.soundcloud.client_id == emulator.client_id
+    assert cfg.soundcloud.client_secret == emulator.client_secret
+    assert cfg.soundcloud.redirect_uri == emulator.redirect_uri
     assert emulator.api_base != emulator.auth_base
     shown = dict(cfg.items())
     assert shown["soundcloud.client_secret"] == "***"
@@ -34,8 +34,8 @@ def test_configure_keeps_other_keys(home):
     with start_emulator(seed=2) as emu:
         emu.configure(home, fast=False)
         cfg = config.load(path)
-        assert cfg["playlist.size"] == 42 and cfg["soundcloud.api_base"] == emu.api_base
-        assert cfg["soundcloud.timeout_s"] == 30.0
+        assert cfg.playlist.size == 42 and cfg.soundcloud.api_base == emu.api_base
+        assert cfg.soundcloud.timeout_s == 30.0
 
 
 def test_stand_in_browser_reaches_the_callback():

@@ -73,13 +73,13 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
             if not p.is_dir():
                 raise UserError(f"{p} is not a folder", "pass the folder that holds it")
         if not roots:
-            roots = [Path(p).expanduser() for p in cfg["library.paths"]]
+            roots = [Path(p).expanduser() for p in cfg.library.paths]
             if not roots:
                 raise UserError(
                     "no library folders configured",
                     "pass one (`music-minion library scan ~/Music`) or set library.paths",
                 )
-        configured_workers = cfg["library.scan_workers"] or None
+        configured_workers = cfg.library.scan_workers or None
         with progress() as bar:
             task = bar.add_task("reading tags", total=None)
             summary = scan(
@@ -93,7 +93,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
                 f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
                 "plug in the drive or fix library.paths (nothing was marked gone)",
             )
-        if not no_match and cfg["library.match_after_scan"] and summary["read"]:
+        if not no_match and cfg.library.match_after_scan and summary["read"]:
             summary["match"] = match_from_config(conn, cfg)
     finally:
         conn.close()

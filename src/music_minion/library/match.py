@@ -333,9 +333,9 @@ def match_from_config(conn, cfg=None, *, redo: bool = False) -> dict:
         cfg = config.load()
     return match_library(
         conn,
-        auto=cfg["library.match_auto"],
-        review=cfg["library.match_review"],
-        duration_tolerance_s=cfg["library.duration_tolerance_s"],
+        auto=cfg.library.match_auto,
+        review=cfg.library.match_review,
+        duration_tolerance_s=cfg.library.duration_tolerance_s,
         redo=redo,
     )
 

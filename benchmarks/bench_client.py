@@ -25,7 +25,7 @@ TOKEN_READ_TARGET_US = 5.0
 
 def _config(tmp: Path, info: dict, **keys: Any):
     from music_minion import config
-    from music_minion.emulator.testing import write_config
+    from music_minion.sandbox import write_config
 
     path = write_config(info, tmp / "config.toml", {"paths.data_dir": tmp / "data", **keys})
     return config.load(path)

@@ -115,7 +115,8 @@ def run_demo(
     the show to stderr (so `--json` keeps stdout for the result)."""
     from rich.console import Console
 
-    from music_minion.emulator.testing import start_emulator, write_config
+    from music_minion.emulator.testing import start_emulator
+    from music_minion.sandbox import write_config
 
     console = Console(stderr=to_stderr)
     started = time.perf_counter()

@@ -62,7 +62,7 @@ def basic(emu, secret=None) -> dict:
 
 
 def test_rfc7636_appendix_b_vector():
-    from music_minion.emulator.oauth import s256
+    from music_minion.emulator.pkce import s256
 
     assert (
         s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")

@@ -18,6 +18,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from music_minion.emulator.errors import rate_limited
+from music_minion.emulator.pkce import verifies
+
 AUTH_LINK = "https://developers.soundcloud.com/docs/api/guide#authentication"
 CLIENT_SECRET_PREFIX = "emu-secret-"
 ACCESS_PREFIX = "emu-at-"
@@ -29,14 +32,6 @@ def credentials_for_seed(seed: int) -> tuple[str, str]:
     """(client_id, client_secret) of the demo app, derived from the seed."""
     digest = hashlib.sha256(f"music-minion-emulator:{seed}".encode()).hexdigest()
     return f"emu-client-{digest[:16]}", f"{CLIENT_SECRET_PREFIX}{digest[16:48]}"
-
-
-def s256(verifier: str) -> str:
-    return (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
-        .decode()
-        .rstrip("=")
-    )
 
 
 def _token(prefix: str) -> str:
@@ -257,7 +252,7 @@ class OAuthServer:
             return oauth_error(
                 400, "invalid_grant", "redirect_uri differs from the authorization request"
             )
-        if not (43 <= len(verifier) <= 128) or s256(verifier) != g.challenge:
+        if not verifies(verifier, g.challenge):
             return oauth_error(
                 400, "invalid_grant", "code_verifier does not match the code_challenge"
             )
@@ -283,8 +278,6 @@ class OAuthServer:
         while self.cc_issued and self.cc_issued[0] <= now - self.cc_window_s:
             self.cc_issued.popleft()
         if len(self.cc_issued) >= self.cc_cap:
-            from music_minion.emulator.errors import rate_limited
-
             return rate_limited(
                 self.cc_issued[0] + self.cc_window_s - now,
                 group="client_credentials",

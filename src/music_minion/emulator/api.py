@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import msgspec
 from aiohttp import web
@@ -12,7 +14,7 @@ from music_minion.emulator.keys import FAULT, PRINCIPAL
 from music_minion.emulator.paging import BadParam, PageRequest, next_href, same_href, truthy
 from music_minion.emulator.serialize import Serializer
 from music_minion.emulator.state import EmulatorState
-from music_minion.emulator.world import PLAYLIST_CAP, World
+from music_minion.emulator.world import PLAYLIST_CAP, Playlist, World
 
 ACCESS_LEVELS = ("playable", "preview", "blocked")
 DEFAULT_ACCESS = frozenset(("playable", "preview"))
@@ -20,7 +22,7 @@ TRACK_URN = re.compile(r"^soundcloud:tracks:\d+$")
 OK = msgspec.json.encode({"status": "200 - OK"})
 
 
-def parse_access(query, default: frozenset[str]) -> frozenset[str]:
+def parse_access(query: Mapping[str, str], default: frozenset[str]) -> frozenset[str]:
     raw = query.get("access")
     if raw is None or raw == "":
         return default
@@ -69,7 +71,11 @@ class Api:
         return json_bytes(b'{"collection":[' + b",".join(chunk) + b"]" + tail)
 
     def track_page(
-        self, request: web.Request, key: tuple, urns, default=DEFAULT_ACCESS
+        self,
+        request: web.Request,
+        key: tuple[Any, ...],
+        urns: Callable[[], Iterable[str]],
+        default: frozenset[str] = DEFAULT_ACCESS,
     ) -> web.Response:
         access = parse_access(request.query, default)
         world, ser = self.world, self.ser
@@ -84,7 +90,9 @@ class Api:
 
         return self.page(request, ser.encoded_list((key, access), build))
 
-    def user_page(self, request: web.Request, key: tuple, urns) -> web.Response:
+    def user_page(
+        self, request: web.Request, key: tuple[Any, ...], urns: Callable[[], Iterable[str]]
+    ) -> web.Response:
         ser = self.ser
         return self.page(
             request, ser.encoded_list(key, lambda: [ser.user_bytes(u) for u in urns()])
@@ -102,7 +110,7 @@ class Api:
             raise NotFound(f"track {urn} not found")
         return urn
 
-    def playlist_or_404(self, request: web.Request):
+    def playlist_or_404(self, request: web.Request) -> Playlist:
         urn = request.match_info["urn"]
         pl = self.world.playlists.get(urn)
         principal = request.get(PRINCIPAL)
@@ -226,7 +234,7 @@ class Api:
         pl = self.playlist_or_404(request)
         return self.track_page(request, ("playlist", pl.urn), lambda: list(pl.tracks))
 
-    async def _playlist_body(self, request: web.Request) -> dict:
+    async def _playlist_body(self, request: web.Request) -> dict[str, Any]:
         try:
             body = msgspec.json.decode(await request.read())
         except msgspec.DecodeError:
@@ -236,7 +244,7 @@ class Api:
             raise BadParam('body must be JSON {"playlist": {...}}')
         return fields
 
-    def _track_list(self, fields: dict) -> list[str] | None:
+    def _track_list(self, fields: dict[str, Any]) -> list[str] | None:
         tracks = fields.get("tracks")
         if tracks is None:
             return None
@@ -253,13 +261,13 @@ class Api:
         # Like SoundCloud, unknown or deleted tracks are dropped rather than failing the request.
         return [u for u in urns if self.world.track(u) is not None]
 
-    def _text(self, fields: dict, key: str) -> str | None:
+    def _text(self, fields: dict[str, Any], key: str) -> str | None:
         value = fields.get(key)
         if value is not None and not isinstance(value, str):
             raise Unprocessable(f"playlist.{key} must be a string")
         return value
 
-    def _sharing(self, fields: dict) -> str | None:
+    def _sharing(self, fields: dict[str, Any]) -> str | None:
         sharing = self._text(fields, "sharing")
         if sharing is not None and sharing not in ("public", "private"):
             raise Unprocessable("playlist.sharing must be public or private")

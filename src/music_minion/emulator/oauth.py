@@ -13,7 +13,9 @@ import html
 import secrets
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -129,7 +131,7 @@ class OAuthServer:
         return len(self.access)
 
     # ---- issuing -------------------------------------------------------------------------
-    def issue_user_tokens(self, user_urn: str | None = None) -> dict:
+    def issue_user_tokens(self, user_urn: str | None = None) -> dict[str, Any]:
         access, refresh = _token(ACCESS_PREFIX), _token(REFRESH_PREFIX)
         self.access[access] = AccessToken(
             "user", user_urn or self.user_urn, time.time() + self.token_ttl_s
@@ -154,7 +156,8 @@ class OAuthServer:
 
     # ---- /authorize ----------------------------------------------------------------------
     async def authorize(self, request: web.Request) -> web.Response:
-        q = request.query if request.method == "GET" else await request.post()
+        # Form values may be files (multipart): read as Any, like the query string's strings.
+        q: Mapping[str, Any] = request.query if request.method == "GET" else await request.post()
         client_id, redirect_uri, state = (
             q.get("client_id", ""),
             q.get("redirect_uri", ""),
@@ -243,7 +246,7 @@ class OAuthServer:
             "grant_type must be authorization_code, refresh_token or client_credentials",
         )
 
-    def _code_grant(self, form) -> web.Response:
+    def _code_grant(self, form: Mapping[str, Any]) -> web.Response:
         code, verifier = form.get("code", ""), form.get("code_verifier", "")
         g = self.codes.pop(code, None)  # single use: gone even when the rest is wrong
         if g is None or g.expires_at <= time.time():
@@ -260,7 +263,7 @@ class OAuthServer:
             self.issue_user_tokens(g.user_urn), headers={"Cache-Control": "no-store"}
         )
 
-    def _refresh_grant(self, form) -> web.Response:
+    def _refresh_grant(self, form: Mapping[str, Any]) -> web.Response:
         old = form.get("refresh_token", "")
         if old in self.spent_refresh:
             return oauth_error(400, "invalid_grant", "refresh token already used")

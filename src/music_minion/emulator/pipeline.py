@@ -8,7 +8,7 @@ applies on which host and route is the route table's (`routes`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -25,8 +25,8 @@ from music_minion.emulator.keys import FAULT, PRINCIPAL
 from music_minion.emulator.paging import BadParam, truthy
 from music_minion.emulator.state import EmulatorState
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+if TYPE_CHECKING:
+    from aiohttp.typedefs import Handler, Middleware
 
 
 def middleware(state: EmulatorState, host: routes.Host) -> Middleware:

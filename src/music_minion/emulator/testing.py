@@ -48,7 +48,7 @@ def free_port() -> int:
             return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def _ephemeral_low() -> int:

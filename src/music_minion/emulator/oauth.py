@@ -196,26 +196,7 @@ class OAuthServer:
             return back(code=self.issue_code(redirect_uri, challenge))
         if self.auto_approve:
             return back(code=self.issue_code(redirect_uri, challenge))
-        fields = "".join(
-            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in q.items()
-            if k
-            in (
-                "client_id",
-                "redirect_uri",
-                "response_type",
-                "code_challenge",
-                "code_challenge_method",
-                "state",
-            )
-        )
-        body = (
-            f"<p>Music Minion wants to access your SoundCloud account.</p>"
-            f'<form method="post" action="/authorize">{fields}'
-            f'<button name="decision" value="approve">Connect</button> '
-            f'<button name="decision" value="deny">Cancel</button></form>'
-        )
-        return _page(200, "Connect to SoundCloud", body, raw=True)
+        return _approval_page(q)
 
     # ---- /oauth/token --------------------------------------------------------------------
     async def token(self, request: web.Request) -> web.Response:
@@ -325,6 +306,30 @@ def _basic(header: str | None) -> tuple[str, str] | None:
         return None
     user, sep, password = raw.partition(":")
     return (user, password) if sep else None
+
+
+def _approval_page(q: Mapping[str, Any]) -> web.Response:
+    """The page where the user approves or denies the app (the request's fields carried along)."""
+    fields = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+        for k, v in q.items()
+        if k
+        in (
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "code_challenge",
+            "code_challenge_method",
+            "state",
+        )
+    )
+    body = (
+        f"<p>Music Minion wants to access your SoundCloud account.</p>"
+        f'<form method="post" action="/authorize">{fields}'
+        f'<button name="decision" value="approve">Connect</button> '
+        f'<button name="decision" value="deny">Cancel</button></form>'
+    )
+    return _page(200, "Connect to SoundCloud", body, raw=True)
 
 
 def _page(status: int, title: str, body: str, raw: bool = False) -> web.Response:

@@ -47,7 +47,7 @@ class ApiError(SoundCloudError):
 
     @property
     def retryable(self) -> bool:
-        return self.kind in ("transient", "rate_limited")
+        return isinstance(self, Transient | RateLimited)
 
 
 class NotFound(ApiError):

@@ -230,7 +230,10 @@ def _int(v: Any) -> int | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     elif isinstance(v, str) and v.strip().lstrip("-").isdigit():
-        v = int(v)
+        try:
+            v = int(v)
+        except ValueError:  # digits int() does not take, such as "¹"
+            return None
     if isinstance(v, int) and INT64_MIN <= v <= INT64_MAX:
         return v
     return None
@@ -257,50 +260,64 @@ def _lenient(d: Any, kind: str) -> Item | None:
     if not isinstance(d, dict):
         return None
     if kind == "tracks":
-        user: dict[str, Any] = d["user"] if isinstance(d.get("user"), dict) else {}
-        urn: Any = d.get("urn")  # checked by _track
-        w: Any = _WTrack(
-            urn=urn,
-            id=_int(d.get("id")),
-            title=_str(d.get("title")),
-            user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
-            user_urn=_str(d.get("user_urn")),
-            permalink_url=_str(d.get("permalink_url")),
-            duration=_int(d.get("duration")),
-            genre=_str(d.get("genre")),
-            tag_list=_str(d.get("tag_list")),
-            bpm=_float(d.get("bpm")),
-            created_at=_str(d.get("created_at")),
-            access=_str(d.get("access")),
-            streamable=_bool(d.get("streamable")),
-            playback_count=_int(d.get("playback_count")),
-            favoritings_count=_int(d.get("favoritings_count")),
-            likes_count=_int(d.get("likes_count")),
-            reposts_count=_int(d.get("reposts_count")),
-        )
-        return _track(w)
+        return _track(_lenient_track(d))
     if kind == "users":
-        urn = d.get("urn")
-        w = _WUser(
-            urn=urn,
-            id=_int(d.get("id")),
-            username=_str(d.get("username")),
-            permalink=_str(d.get("permalink")),
-            permalink_url=_str(d.get("permalink_url")),
-            followers_count=_int(d.get("followers_count")),
-            track_count=_int(d.get("track_count")),
-            avatar_url=_str(d.get("avatar_url")),
-        )
-        return _user(w)
-    user = d["user"] if isinstance(d.get("user"), dict) else {}
-    urn = d.get("urn")
+        return _user(_lenient_user(d))
+    return _playlist(_lenient_playlist(d))
+
+
+def _user_of(d: dict[str, Any]) -> dict[str, Any]:
+    user = d.get("user")
+    return user if isinstance(user, dict) else {}
+
+
+def _lenient_track(d: dict[str, Any]) -> Any:
+    user = _user_of(d)
+    urn: Any = d.get("urn")  # checked by _track
+    return _WTrack(
+        urn=urn,
+        id=_int(d.get("id")),
+        title=_str(d.get("title")),
+        user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
+        user_urn=_str(d.get("user_urn")),
+        permalink_url=_str(d.get("permalink_url")),
+        duration=_int(d.get("duration")),
+        genre=_str(d.get("genre")),
+        tag_list=_str(d.get("tag_list")),
+        bpm=_float(d.get("bpm")),
+        created_at=_str(d.get("created_at")),
+        access=_str(d.get("access")),
+        streamable=_bool(d.get("streamable")),
+        playback_count=_int(d.get("playback_count")),
+        favoritings_count=_int(d.get("favoritings_count")),
+        likes_count=_int(d.get("likes_count")),
+        reposts_count=_int(d.get("reposts_count")),
+    )
+
+
+def _lenient_user(d: dict[str, Any]) -> Any:
+    urn: Any = d.get("urn")  # checked by _user
+    return _WUser(
+        urn=urn,
+        id=_int(d.get("id")),
+        username=_str(d.get("username")),
+        permalink=_str(d.get("permalink")),
+        permalink_url=_str(d.get("permalink_url")),
+        followers_count=_int(d.get("followers_count")),
+        track_count=_int(d.get("track_count")),
+        avatar_url=_str(d.get("avatar_url")),
+    )
+
+
+def _lenient_playlist(d: dict[str, Any]) -> Any:
     raw_tracks = d.get("tracks")
     tracks = (
         [msgspec.Raw(msgspec.json.encode(t)) for t in raw_tracks]
         if isinstance(raw_tracks, list)
         else None
     )
-    w = _WPlaylist(
+    urn: Any = d.get("urn")  # checked by _playlist
+    return _WPlaylist(
         urn=urn,
         id=_int(d.get("id")),
         title=_str(d.get("title")),
@@ -309,9 +326,8 @@ def _lenient(d: Any, kind: str) -> Item | None:
         permalink_url=_str(d.get("permalink_url")),
         tracks=tracks,
         user_urn=_str(d.get("user_urn")),
-        user=_WMini(_str(user.get("urn")), None),
+        user=_WMini(_str(_user_of(d).get("urn")), None),
     )
-    return _playlist(w)
 
 
 # ---- decoders ---------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def _utilisation(quick: bool) -> dict:
     minimum = (n - rate) / rate  # the server's bucket starts full (a burst of R), then R per second
     ratio = elapsed / minimum
     ok = (
-        res.summary["resolved"] == n
+        res.summary.resolved == n
         and ratio <= UTILISATION_TARGET
         and stats["rate_limited"] <= MAX_429
     )
@@ -145,7 +145,7 @@ def _utilisation(quick: bool) -> dict:
             "minimum_s": round(minimum, 3),
             "utilisation": round(minimum / elapsed, 3),
             "429s": stats["rate_limited"],
-            "resolved": res.summary["resolved"],
+            "resolved": res.summary.resolved,
         },
     }
 

@@ -179,7 +179,8 @@ def test_callback_listens_on_loopback_only_and_answers_once(emulator) -> None:
 
 def test_forged_state_and_replayed_code_are_refused(emulator, home: Path) -> None:
     from music_minion import config
-    from music_minion.errors import UserError
+    from music_minion.cli.errors import line as error_line
+    from music_minion.soundcloud.errors import LoginFailed
     from music_minion.soundcloud.login import login
     from music_minion.soundcloud.tokens import TokenStore
 
@@ -197,7 +198,7 @@ def test_forged_state_and_replayed_code_are_refused(emulator, home: Path) -> Non
     old_q = dict(urllib.parse.parse_qsl(old.query))
 
     # the old redirect as a whole: its state belongs to the earlier attempt
-    with pytest.raises(UserError, match="state mismatch") as e1:
+    with pytest.raises(LoginFailed, match="state mismatch") as e1:
         asyncio.run(
             login(config.load(), paste=True, read_redirect=lambda url: captured[0], timeout_s=20)
         )
@@ -208,10 +209,10 @@ def test_forged_state_and_replayed_code_are_refused(emulator, home: Path) -> Non
         query = urllib.parse.urlencode({"code": old_q["code"], "state": state})
         return urllib.parse.urlunsplit(old._replace(query=query))
 
-    with pytest.raises(UserError) as e2:
+    with pytest.raises(LoginFailed) as e2:
         asyncio.run(login(config.load(), paste=True, read_redirect=replay, timeout_s=20))
     for err in (e1.value, e2.value):
-        line = err.line()
+        line = error_line(err)
         assert (
             "\n" not in line
             and not leaks(line, issued_secrets(emulator))

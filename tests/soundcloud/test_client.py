@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from music_minion.soundcloud.errors import ApiError, NotLoggedIn
+from music_minion.cli.errors import line
+from music_minion.soundcloud.errors import ApiError, NotFound, NotLoggedIn
 from music_minion.soundcloud.models import Playlist, Track, User
 from music_minion.soundcloud.tokens import TokenStore
 
@@ -146,12 +147,12 @@ def test_playlists_create_get_replace_and_like_unlike(logged_in):
     assert liked == pool[0] and pool[0] not in w.likes[w.me_urn]
 
 
-def test_too_long_playlist_is_a_user_error_before_any_request(logged_in):
-    from music_minion.errors import UserError
+def test_too_long_playlist_is_refused_before_any_request(logged_in):
+    from music_minion.soundcloud.errors import Rejected
 
     async def go():
         async with client() as sc:
-            with pytest.raises(UserError):
+            with pytest.raises(Rejected, match="too long"):
                 await sc.create_playlist(
                     "x", "private", [f"soundcloud:tracks:{i}" for i in range(501)]
                 )
@@ -177,10 +178,14 @@ def test_batches_report_each_outcome(logged_in):
 
     resolved, users = run(go())
     assert [o.input for o in resolved.outcomes] == inputs
-    assert [o.error for o in resolved.outcomes] == [None, "permanent", None]
-    assert resolved.outcomes[1].status == 404 and resolved.outcomes[0].value.urn == artist.urn
-    assert resolved.summary == {"resolved": 2, "failed_permanent": 1, "failed_transient": 0}
-    assert users.summary == {"resolved": 1, "failed_permanent": 1, "failed_transient": 0}
+    assert [type(o.error) for o in resolved.outcomes] == [type(None), NotFound, type(None)]
+    assert resolved.outcomes[1].error.status == 404 and resolved.outcomes[0].value.urn == artist.urn
+    assert resolved.summary.as_dict() == {
+        "resolved": 2,
+        "failed_permanent": 1,
+        "failed_transient": 0,
+    }
+    assert users.summary.as_dict() == {"resolved": 1, "failed_permanent": 1, "failed_transient": 0}
 
 
 def test_app_token_for_public_reads_is_cached_on_disk_across_runs(emulator, home):
@@ -213,7 +218,7 @@ def test_user_mode_without_login_is_not_logged_in(emulator):
 
     with pytest.raises(NotLoggedIn) as e:
         run(go())
-    assert "auth login" in e.value.line()
+    assert "auth login" in line(e.value)
 
 
 def test_expired_access_token_refreshes_once_and_rotates(logged_in, home):
@@ -270,7 +275,7 @@ def test_revoked_refresh_token_says_log_in_again(logged_in):
 
     with pytest.raises(NotLoggedIn) as e:
         run(go())
-    assert "log" in e.value.line() and tok.refresh_token not in e.value.line()
+    assert "log" in line(e.value) and tok.refresh_token not in line(e.value)
 
 
 def _namespace() -> str:

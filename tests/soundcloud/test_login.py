@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 
 from music_minion import config
-from music_minion.errors import UserError
+from music_minion.cli.errors import line as error_line
+from music_minion.soundcloud.errors import LoginFailed, Misconfigured
 from music_minion.soundcloud.login import login
 from music_minion.soundcloud.oauth import AppSettings
 from music_minion.soundcloud.tokens import TokenStore
@@ -57,7 +58,7 @@ def test_paste_mode_refuses_an_address_that_is_not_the_redirect_uri(emulator):
     async def wrong(url: str) -> str:
         return "https://example.com/callback?code=x&state=y"
 
-    with pytest.raises(UserError, match="does not start with the configured redirect URI"):
+    with pytest.raises(LoginFailed, match="does not start with the configured redirect URI"):
         run(login(config.load(), paste=True, read_redirect=wrong, timeout_s=10))
     assert store().load("user") is None
 
@@ -74,7 +75,7 @@ def test_denied_consent(start):
                 async with http.post(f"{emu.auth_base}/authorize", data=fields) as resp:
                     await resp.read()
 
-        with pytest.raises(UserError, match="declined"):
+        with pytest.raises(LoginFailed, match="declined"):
             run(login(config.load(), browser=deny, timeout_s=10))
         assert emu.stats()["oauth"]["user_tokens"] == 0
 
@@ -89,7 +90,7 @@ def test_state_mismatch(emulator):
         ):
             await resp.read()
 
-    with pytest.raises(UserError, match="state mismatch"):
+    with pytest.raises(LoginFailed, match="state mismatch"):
         run(login(config.load(), browser=tampered, timeout_s=10))
     assert emulator.stats()["oauth"]["user_tokens"] == 0
 
@@ -99,17 +100,17 @@ def test_port_in_use(emulator):
     with socket.socket() as s:
         s.bind(("127.0.0.1", port))
         s.listen(1)
-        with pytest.raises(UserError, match=f"port {port} .* in use"):
+        with pytest.raises(LoginFailed, match=f"port {port} .* in use"):
             run(login(config.load(), browser=browser_stand_in, timeout_s=10))
 
 
 def test_wrong_client_secret(emulator):
     set_keys(soundcloud_client_secret="not-the-secret-0123456789")
-    with pytest.raises(UserError) as e:
+    with pytest.raises(Misconfigured) as e:
         run(login(config.load(), browser=browser_stand_in, timeout_s=10))
-    assert "client id or secret" in e.value.line()
-    assert "not-the-secret" not in e.value.line()
-    assert_no_secrets(emulator, e.value.line(), repr(e.value))
+    assert "client id or secret" in error_line(e.value)
+    assert "not-the-secret" not in error_line(e.value)
+    assert_no_secrets(emulator, error_line(e.value), repr(e.value))
 
 
 def test_redirect_uri_not_registered(emulator):
@@ -117,31 +118,31 @@ def test_redirect_uri_not_registered(emulator):
     set_keys(
         soundcloud_redirect_uri=f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/callback"
     )
-    with pytest.raises(UserError, match="refused the redirect URI"):
+    with pytest.raises(Misconfigured, match="refused the redirect URI"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=10))
 
 
 def test_redirect_uri_must_be_loopback_in_browser_mode(emulator):
     set_keys(soundcloud_redirect_uri="https://example.com/callback")
-    with pytest.raises(UserError, match="not a loopback address"):
+    with pytest.raises(Misconfigured, match="not a loopback address"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=10))
 
 
 def test_no_answer_times_out(emulator):
     opened: list[str] = []
-    with pytest.raises(UserError, match="no answer from the browser"):
+    with pytest.raises(LoginFailed, match="no answer from the browser"):
         run(login(config.load(), browser=opened.append, timeout_s=0.3))
     assert opened and opened[0].startswith(emulator.auth_base + "/authorize?")
 
 
 def test_unknown_client_id(emulator):
     set_keys(soundcloud_client_id="emu-client-unknown")
-    with pytest.raises(UserError, match="client id"):
+    with pytest.raises(Misconfigured, match="client id"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=10))
 
 
 def test_missing_credentials_are_user_errors(home):
-    with pytest.raises(UserError, match="client_id is not set"):
+    with pytest.raises(Misconfigured, match="client_id is not set"):
         run(login(config.load(), browser=browser_stand_in, timeout_s=1))
 
 

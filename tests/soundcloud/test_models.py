@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from music_minion.soundcloud import models
+from music_minion.soundcloud.errors import NotFound, RateLimited, Transient
 from music_minion.soundcloud.models import (
     Malformed,
     Playlist,
@@ -240,10 +241,11 @@ def test_outcome_summary():
     r = models.BatchResult(
         [
             models.Outcome("a", value=1),
-            models.Outcome("b", error="permanent", status=404),
-            models.Outcome("c", error="transient"),
-            models.Outcome("d", error="rate_limited"),
+            models.Outcome("b", error=NotFound(404, "/resolve", "not found")),
+            models.Outcome("c", error=Transient(503, "/resolve", "down")),
+            models.Outcome("d", error=RateLimited(429, "/resolve", "slow down")),
         ]
     )
-    assert r.summary == {"resolved": 1, "failed_permanent": 1, "failed_transient": 2}
+    assert r.summary == models.BatchSummary(resolved=1, failed_permanent=1, failed_transient=2)
+    assert r.summary.as_dict() == {"resolved": 1, "failed_permanent": 1, "failed_transient": 2}
     assert r.values() == [1]

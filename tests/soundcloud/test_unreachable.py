@@ -7,8 +7,9 @@ import time
 
 from music_minion import config
 from music_minion.emulator.testing import free_port
-from music_minion.soundcloud.client import CONNECT_RETRIES, SoundCloudClient
+from music_minion.soundcloud.client import SoundCloudClient
 from music_minion.soundcloud.errors import ApiError
+from music_minion.soundcloud.retry import CONNECT_RETRIES
 
 
 def test_refused_connections_give_up_quickly_for_the_whole_run(logged_in, home):

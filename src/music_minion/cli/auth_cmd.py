@@ -42,7 +42,6 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
     import asyncio
 
     from music_minion import config
-    from music_minion.soundcloud.errors import ApiError, to_user_error
     from music_minion.soundcloud.login import login
 
     cfg = config.load()
@@ -53,10 +52,7 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
         click.echo(f"Opening the browser to log in. If it does not open, visit:\n  {url}", err=True)
         webbrowser.open(url)
 
-    try:
-        me = asyncio.run(login(cfg, browser=show_url, paste=no_browser, timeout_s=timeout_s))
-    except ApiError as e:
-        raise to_user_error(e) from None
+    me = asyncio.run(login(cfg, browser=show_url, paste=no_browser, timeout_s=timeout_s))
     emit(
         {"logged_in": True, "user_urn": me.urn, "username": me.username},
         lambda d: click.echo(f"logged in as {d['username']} ({d['user_urn']})"),

@@ -173,9 +173,9 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
     """Like the track on SoundCloud; True, or why it failed (the local judgment stands either way)."""
     import asyncio
 
-    from music_minion.errors import UserError
+    from music_minion.cli.errors import line
+    from music_minion.errors import MinionError
     from music_minion.soundcloud.client import SoundCloudClient
-    from music_minion.soundcloud.errors import ApiError
 
     async def go() -> None:
         async with SoundCloudClient.from_config(cfg, auth="user") as client:
@@ -183,10 +183,8 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
 
     try:
         asyncio.run(go())
-    except ApiError as e:
-        return f"{e.kind}{f' {e.status}' if e.status else ''}"
-    except UserError as e:  # not logged in, app not configured: the local judgment stands
-        return e.line().removeprefix("error: ")
+    except MinionError as e:  # failed, not logged in, app not configured: the judgment stands
+        return line(e).removeprefix("error: ")
     return True
 
 

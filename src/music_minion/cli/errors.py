@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from music_minion.errors import MinionError, UsageError
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.errors import ApiError
 
 
 def exit_code(e: MinionError) -> int:
@@ -14,5 +19,28 @@ def exit_code(e: MinionError) -> int:
 
 def line(e: MinionError) -> str:
     """The single line shown for `e`."""
+    from music_minion.soundcloud.errors import ApiError
+
+    if isinstance(e, ApiError):
+        return _api_line(e)
     hint = e.hint
     return f"error: {e.what} — {hint}" if hint else f"error: {e.what}"
+
+
+def _api_line(e: ApiError) -> str:
+    """`error: SoundCloud request /tracks/{urn} failed (HTTP 404): <message> — <what to do>`."""
+    status = f" (HTTP {e.status})" if e.status else ""
+    return f"error: SoundCloud request {e.endpoint} failed{status}: {e.message} — {e.hint or _api_hint(e)}"
+
+
+def _api_hint(e: ApiError) -> str:
+    """What to do about a failed API call, by its class."""
+    from music_minion.soundcloud import errors as sc
+
+    if isinstance(e, sc.AuthFailed):
+        return "run `music-minion auth login`"
+    if isinstance(e, sc.RateLimited):
+        return "SoundCloud's rate limit was reached; try again later"
+    if isinstance(e, sc.Transient):
+        return "SoundCloud or the network failed; try again later"
+    return "check the URL or URN (the item may be deleted, private or blocked)"

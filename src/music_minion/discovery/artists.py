@@ -7,10 +7,14 @@ import io
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import UserError
 from music_minion.store import artists as store
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.models import Outcome
 
 
 @dataclass(frozen=True)
@@ -42,25 +46,24 @@ def resolved(user: Any) -> store.Resolved:
     )
 
 
-def _outcome_kind(outcome: Any) -> tuple[str | None, str]:
+def _outcome_kind(outcome: Outcome) -> tuple[str | None, str]:
     """(resolve_status, reason) of a failed outcome, or (None, '') when it is a user."""
+    from music_minion.soundcloud.errors import AuthFailed, Forbidden, NotFound, Rejected
     from music_minion.soundcloud.models import User
 
-    if outcome.error is None:
+    e = outcome.error
+    if e is None:
         if isinstance(outcome.value, User):
             return None, ""
         what = type(outcome.value).__name__.lower()
         return "failed_permanent", f"not an artist (it is a {what})"
-    if outcome.error == "permanent":
-        return (
-            "failed_permanent",
-            f"not found ({outcome.status or 'permanent'})"
-            if outcome.status == 404
-            else f"permanent error {outcome.status or ''}".strip(),
-        )
-    if outcome.error == "auth":
+    if isinstance(e, NotFound):
+        return "failed_permanent", f"not found ({e.status})"
+    if isinstance(e, Forbidden | Rejected):
+        return "failed_permanent", f"permanent error {e.status or ''}".strip()
+    if isinstance(e, AuthFailed):
         return "failed_transient", "not authorised (log in again)"
-    return "failed_transient", f"{outcome.error} error, will retry on the next sync"
+    return "failed_transient", f"{e.kind} error, will retry on the next sync"
 
 
 def record_outcomes(
@@ -104,7 +107,9 @@ def record_outcomes(
     return report
 
 
-async def add(client: Any, conn: sqlite3.Connection, wanted: list[Wanted]) -> dict[str, list[dict]]:
+async def add(
+    client: SoundCloudClient, conn: sqlite3.Connection, wanted: list[Wanted]
+) -> dict[str, list[dict]]:
     """Resolve each wanted input (one batch, never raising for one bad input) and watch the users."""
     seen: dict[str, Wanted] = {}
     for w in wanted:
@@ -119,7 +124,7 @@ def is_user_urn(text: str) -> bool:
     return text.startswith("soundcloud:users:") and text[len("soundcloud:users:") :].isdigit()
 
 
-async def _lookup(client: Any, inputs: list[str]) -> list[Any]:
+async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Any]:
     """One outcome per input, in order: user URNs fetched directly, everything else resolved."""
     urns = [i for i in inputs if is_user_urn(i)]
     others = [i for i in inputs if not is_user_urn(i)]
@@ -131,7 +136,7 @@ async def _lookup(client: Any, inputs: list[str]) -> list[Any]:
     return [by_input[i] for i in inputs]
 
 
-async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]:
+async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> dict[str, int]:
     """Resolve again the inputs whose earlier failure was transient; counts of the outcome."""
     rows = store.to_retry(conn)
     if not rows:
@@ -146,7 +151,7 @@ async def retry_pending(client: Any, conn: sqlite3.Connection) -> dict[str, int]
 
 
 async def import_followings(
-    client: Any, conn: sqlite3.Connection, *, page_cap: int | None = None
+    client: SoundCloudClient, conn: sqlite3.Connection, *, page_cap: int | None = None
 ) -> dict[str, int]:
     """Watch every user I follow on SoundCloud (needs a user token)."""
     from music_minion.discovery.sources import MyFollowings

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.discovery.judgments import apply_synced, desired_verdicts
 from music_minion.discovery.sources import track_row
-from music_minion.errors import UserError
+from music_minion.errors import MinionError, UserError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
 from music_minion.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.client import SoundCloudClient
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,9 @@ def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[i
     return [ids[t.urn] for t in items if t.urn in ids]
 
 
-async def import_my_likes(client: Any, conn: sqlite3.Connection, *, full: bool = False) -> dict:
+async def import_my_likes(
+    client: SoundCloudClient, conn: sqlite3.Connection, *, full: bool = False
+) -> dict:
     """Record my SoundCloud likes in `my_likes` (newest first).
 
     Incremental (default): the walk stops at the first like already recorded. `full`: walks them
@@ -52,7 +57,7 @@ async def import_my_likes(client: Any, conn: sqlite3.Connection, *, full: bool =
     return {"seen": len(seen), "new": new, "gone": len(gone)}
 
 
-async def playlist_urn(client: Any, ref: str) -> str:
+async def playlist_urn(client: SoundCloudClient, ref: str) -> str:
     """The URN of a configured playlist given as URN or URL."""
     ref = ref.strip()
     if ref.startswith("soundcloud:playlists:"):
@@ -67,13 +72,17 @@ async def playlist_urn(client: Any, ref: str) -> str:
     return found.urn
 
 
-async def _playlist_track_ids(client: Any, conn: sqlite3.Connection, ref: str) -> list[int]:
+async def _playlist_track_ids(
+    client: SoundCloudClient, conn: sqlite3.Connection, ref: str
+) -> list[int]:
     urn = await playlist_urn(client, ref)
     items = [t async for t in client.playlist_tracks(urn)]
     return store_tracks(conn, items, now_iso()) if items else []
 
 
-async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any) -> dict:
+async def learn_from_soundcloud(
+    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any
+) -> dict:
     """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
     ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""
     from music_minion.soundcloud.errors import ApiError
@@ -84,7 +93,7 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
         try:
             result["likes"] = await import_my_likes(client, conn)
         except ApiError as e:  # the likes stored so far still stand
-            result["errors"]["likes"] = f"{e.kind}: {e.message}"
+            result["errors"]["likes"] = str(e)
     else:
         unknown.add("liked")
     members: dict[str, set[int]] = {"not_interested": set(), "not_quite": set()}
@@ -98,8 +107,8 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
         try:
             members[verdict] = set(await _playlist_track_ids(client, conn, ref))
             result["playlists"][verdict] = len(members[verdict])
-        except (ApiError, UserError) as e:
-            msg = f"{e.kind}: {e.message}" if isinstance(e, ApiError) else e.line()
+        except MinionError as e:  # an API failure, not a playlist, not logged in
+            msg = str(e)
             result["errors"][verdict] = msg
             log.warning("could not read the %s playlist: %s", verdict, msg)
             unknown.add(verdict)

@@ -10,12 +10,15 @@ transient failures itself.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import UserError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
 from music_minion.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.client import SoundCloudClient
 
 KV_PLAYLIST_URN = "playlist.urn"
 SOUNDCLOUD_MAX_TRACKS = 500
@@ -31,16 +34,14 @@ def check_size(size: int) -> int:
     return size
 
 
-async def current_tracks(client: Any, urn: str) -> list[str] | None:
+async def current_tracks(client: SoundCloudClient, urn: str) -> list[str] | None:
     """URNs on the playlist now, in order; None when it no longer exists (404)."""
-    from music_minion.soundcloud.errors import ApiError
+    from music_minion.soundcloud.errors import NotFound
 
     try:
         playlist = await client.playlist(urn, show_tracks=True)
-    except ApiError as e:
-        if e.kind == "permanent" and e.status in (404, 410):
-            return None
-        raise
+    except NotFound:
+        return None
     if playlist.tracks is None or (playlist.track_count or 0) > len(playlist.tracks):
         return [t.urn async for t in client.playlist_tracks(urn)]
     return [t.urn for t in playlist.tracks]
@@ -63,19 +64,14 @@ def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
     )
 
 
-async def _own_playlist(client: Any, title: str) -> str | None:
+async def _own_playlist(client: SoundCloudClient, title: str) -> str | None:
     """URN of my newest playlist with this title (highest id), if any."""
     found = [p.urn async for p in client.my_playlists() if p.title == title and p.urn]
     return max(found, key=lambda u: (len(u), u)) if found else None
 
 
-def _describe(e: Any) -> str:
-    """An ApiError as "kind status on endpoint" (the endpoint is a path template: no secrets)."""
-    return f"{e.kind} {e.status or ''} on {e.endpoint}".replace("  ", " ")
-
-
 async def _read_current(
-    client: Any, conn: sqlite3.Connection, cfg: Any, dry_run: bool
+    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any, dry_run: bool
 ) -> tuple[str | None, list[str] | None]:
     """(playlist URN, its track URNs now); current None when there is no playlist to replace."""
     urn = kv.get(conn, KV_PLAYLIST_URN)
@@ -92,7 +88,7 @@ async def _read_current(
 
 
 async def push_playlist(
-    client: Any,
+    client: SoundCloudClient,
     conn: sqlite3.Connection,
     cfg: Any,
     *,
@@ -102,7 +98,7 @@ async def push_playlist(
     """Replace the discovery playlist's tracks with the top `size` candidates (default
     `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
     from music_minion.discovery.feed import build_feed
-    from music_minion.soundcloud.errors import ApiError
+    from music_minion.soundcloud.errors import ApiError, NotFound
 
     size = check_size(size if size is not None else int(cfg.playlist.size))
     ranked = build_feed(conn, cfg.ranking, limit=size)
@@ -110,7 +106,7 @@ async def push_playlist(
     try:
         urn, current = await _read_current(client, conn, cfg, dry_run)
     except ApiError as e:
-        error = _describe(e)
+        error = str(e)  # "kind status on endpoint: message" (a path template: no secrets)
         if not dry_run:  # recorded like any failed push, so `playlist show` tells the truth
             with conn.atomic():
                 push_id = pushes_store.start(
@@ -140,9 +136,7 @@ async def push_playlist(
         if current is not None:
             try:
                 playlist = await client.replace_playlist(urn, urns)
-            except ApiError as e:
-                if not (e.kind == "permanent" and e.status == 404):
-                    raise
+            except NotFound:
                 current = None  # deleted between the read and the write
                 result["action"] = "create"
         if current is None:
@@ -150,7 +144,7 @@ async def push_playlist(
             with conn.atomic():
                 kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
     except BaseException as e:
-        error = _describe(e) if isinstance(e, ApiError) else type(e).__name__
+        error = str(e) if isinstance(e, ApiError) else type(e).__name__
         with conn.atomic():
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):

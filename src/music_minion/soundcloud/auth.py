@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from music_minion.soundcloud import oauth
 from music_minion.soundcloud.errors import NotLoggedIn
@@ -18,8 +18,10 @@ from music_minion.soundcloud.tokens import Token, TokenStore
 
 if TYPE_CHECKING:
     import aiohttp
+    from filelock import BaseFileLock
 
     from music_minion.soundcloud.retry import RetryPolicy
+    from music_minion.soundcloud.stats import ClientStats
 
 REFRESH_MARGIN_S = 300.0
 AuthMode = Literal["user", "app", "auto"]
@@ -36,7 +38,7 @@ class TokenProvider:
         mode: AuthMode = "auto",
         policy: RetryPolicy | None = None,
         lock_timeout_s: float = 60.0,
-        stats: Any = None,
+        stats: ClientStats | None = None,
     ) -> None:
         self.app = app
         self.store = store
@@ -53,7 +55,7 @@ class TokenProvider:
     async def token(self) -> str:
         """A valid access token (hot path: a cached read, no I/O)."""
         tok = self.store.load(self.kind)
-        if tok is not None and tok.expires_at - time.time() > REFRESH_MARGIN_S:
+        if tok is not None and not tok.expires_within(REFRESH_MARGIN_S):
             return tok.access_token
         return (await self.renew(tok.access_token if tok else None)).access_token
 
@@ -61,12 +63,12 @@ class TokenProvider:
         """Replace `stale` (expiring, or refused with 401) unless someone already did."""
         async with self._lock:
             tok = self.store.load(self.kind)
-            if _fresh(tok, stale):
-                return tok  # type: ignore[return-value]
+            if tok is not None and _fresh(tok, stale):
+                return tok
             async with _file_lock(self.store, self.lock_timeout_s):
                 tok = self.store.load(self.kind, fresh=True)
-                if _fresh(tok, stale):
-                    return tok  # type: ignore[return-value]
+                if tok is not None and _fresh(tok, stale):
+                    return tok
                 if self.kind == "app":
                     body = await oauth.client_credentials(self.http, self.app, self.policy)
                     new = Token.from_response(body)
@@ -84,19 +86,15 @@ class TokenProvider:
                 return new
 
 
-def _fresh(tok: Token | None, stale: str | None) -> bool:
-    return (
-        tok is not None
-        and tok.access_token != stale
-        and tok.expires_at - time.time() > REFRESH_MARGIN_S
-    )
+def _fresh(tok: Token, stale: str | None) -> bool:
+    return tok.access_token != stale and not tok.expires_within(REFRESH_MARGIN_S)
 
 
 class _file_lock:
     """Async wrapper over the store's FileLock, polling so the event loop never blocks."""
 
     def __init__(self, store: TokenStore, timeout_s: float) -> None:
-        self.lock = store.lock(timeout_s)
+        self.lock: BaseFileLock = store.lock(timeout_s)
         self.timeout_s = timeout_s
 
     async def __aenter__(self) -> None:

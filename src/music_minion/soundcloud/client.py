@@ -5,19 +5,22 @@
         async for track in sc.user_likes(me.urn, page_cap=5):
             ...
 
-Every request goes through `_call`: a shared concurrency cap and request-rate pacer, the token,
-retries (classification in `errors.classify_status`, delays in `retry.RetryPolicy`), one refresh and
-retry after a 401, and decoding inside the retry loop (a truncated body is transient, not fatal).
+Every request goes through `_call`, made of small steps: `_attempt` takes a slot of the shared
+`Limiter` (concurrency cap, pacer, unreachable-host cut-off) and the token, `_send` makes one HTTP
+attempt, `_check` turns the answer into a value or a typed error (decoding happens here, so a
+truncated body is a retryable `InvalidResponse`), a 401 refreshes the token once, and the shared
+`RetryPolicy` decides whether and how long to wait before the next attempt.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -25,51 +28,45 @@ import msgspec
 
 from music_minion.soundcloud import models
 from music_minion.soundcloud.auth import AuthMode, TokenProvider
-from music_minion.soundcloud.errors import ApiError, Kind, classify_status, error_message
-from music_minion.soundcloud.models import BatchResult, Outcome, Playlist, Track, User
+from music_minion.soundcloud.errors import (
+    ApiError,
+    AuthFailed,
+    InvalidResponse,
+    RateLimited,
+    Rejected,
+    Transient,
+    Unreachable,
+    api_error,
+    error_message,
+    rate_limit_reset_s,
+)
+from music_minion.soundcloud.models import BatchResult, Item, Outcome, Playlist, Track, User
 from music_minion.soundcloud.oauth import AppSettings
-from music_minion.soundcloud.pacing import Pacer
+from music_minion.soundcloud.pacing import Limiter
 from music_minion.soundcloud.retry import RetryPolicy
+from music_minion.soundcloud.settings import ConfigSource
+from music_minion.soundcloud.stats import ClientStats
 from music_minion.soundcloud.tokens import TokenStore
-
-if TYPE_CHECKING:
-    from music_minion.config import Config
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+M = TypeVar("M", User, Track, Playlist)
 MAX_EMPTY_PAGES = 20
 MAX_PLAYLIST_TRACKS = 500
 URNS_PER_LOOKUP = 50
-# A request that cannot connect at all is retried this often (briefly) before it fails.
-CONNECT_RETRIES = 2
 
 
-@dataclass
-class ClientStats:
-    """What one client did: requests per endpoint template, errors by kind, retries, 429s, waits."""
+@dataclass(frozen=True)
+class _Request:
+    """One API request as `_call` sends it (and resends it)."""
 
-    requests: int = 0
-    by_endpoint: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    retries: int = 0
-    rate_limited: int = 0
-    wait_s: float = 0.0
-    skipped_items: int = 0
-    cursor_repeats: int = 0
-    refreshes: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "requests": self.requests,
-            "by_endpoint": dict(self.by_endpoint),
-            "errors": dict(self.errors),
-            "retries": self.retries,
-            "rate_limited": self.rate_limited,
-            "wait_s": round(self.wait_s, 3),
-            "skipped_items": self.skipped_items,
-            "cursor_repeats": self.cursor_repeats,
-            "refreshes": self.refreshes,
-        }
+    method: str
+    template: str
+    url: str
+    params: dict[str, str] | None = None
+    json: Any = None
+    ok: tuple[int, ...] = (200,)
+    idempotent: bool = True
 
 
 @dataclass
@@ -77,6 +74,7 @@ class _Response:
     status: int
     body: bytes
     location: str | None
+    retry_after: str | None = None
 
 
 class SoundCloudClient:
@@ -95,39 +93,33 @@ class SoundCloudClient:
     ) -> None:
         self.app = app
         self.store = store
-        self.auth_mode = auth
+        self.auth_mode: AuthMode = auth
         self.policy = policy or RetryPolicy()
         self.page_size = max(1, min(200, page_size))
         self.stats = ClientStats()
-        self._max_concurrency = max_concurrency
-        self._pacer = Pacer(requests_per_second, burst=max(1.0, requests_per_second - 1))
-        self._sem = asyncio.Semaphore(
-            max_concurrency
-        )  # replaced in __aenter__ (one per event loop)
+        self._origin = _origin(app.api_base)
+        self._limits = Limiter(
+            self._origin, max_concurrency, requests_per_second, self.policy.connect_retries
+        )
         self._http: aiohttp.ClientSession | None = None
         self._tokens: TokenProvider | None = None
-        self._origin = _origin(app.api_base)
-        # Consecutive requests that could not even connect (refused, no route, DNS). Past
-        # `_unreachable_after`, the host is taken as down for this run and requests fail at once.
-        self._refused = 0
-        self._unreachable_after = max_concurrency + CONNECT_RETRIES
 
     @classmethod
-    def from_config(cls, cfg: Config, *, auth: AuthMode = "auto") -> SoundCloudClient:
+    def from_config(cls, cfg: ConfigSource, *, auth: AuthMode = "auto") -> SoundCloudClient:
         app = AppSettings.from_config(cfg)
         return cls(
             app,
             TokenStore(cfg.data_dir, app.namespace),
             auth=auth,
-            max_concurrency=int(cfg.get("soundcloud.max_concurrency")),
-            requests_per_second=float(cfg.get("soundcloud.requests_per_second")),
+            max_concurrency=cfg.soundcloud.max_concurrency,
+            requests_per_second=cfg.soundcloud.requests_per_second,
             policy=RetryPolicy.from_config(cfg),
-            page_size=int(cfg.get("soundcloud.page_size")),
+            page_size=cfg.soundcloud.page_size,
         )
 
     async def __aenter__(self) -> SoundCloudClient:
-        self._sem = asyncio.Semaphore(self._max_concurrency)
-        connector = aiohttp.TCPConnector(limit=self._max_concurrency + 2)
+        self._limits.open()
+        connector = aiohttp.TCPConnector(limit=self._limits.max_concurrency + 2)
         self._http = aiohttp.ClientSession(
             connector=connector, headers={"Accept": "application/json; charset=utf-8"}
         )
@@ -147,163 +139,134 @@ class SoundCloudClient:
         return self._tokens.kind if self._tokens else self.auth_mode
 
     # ---- the one request path ------------------------------------------------------------
-    async def _call(
-        self,
-        method: str,
-        template: str,
-        url: str,
-        parse: Callable[[_Response], T],
-        *,
-        params: dict[str, str] | None = None,
-        json: Any = None,
-        ok: tuple[int, ...] = (200,),
-        idempotent: bool = True,
-    ) -> T:
-        """Send one request with limits, auth and retries; `parse` runs inside the retry loop.
-
-        A request that is not idempotent is not retried after a timeout or a dropped connection
-        (the server may have done it); it is retried after an error answer (the server did not).
-        """
+    async def _call(self, req: _Request, parse: Callable[[_Response], T]) -> T:
+        """Send `req` with limits, auth and retries; `parse` reads a success inside the retry loop."""
         if self._http is None or self._tokens is None:
             raise RuntimeError("use `async with SoundCloudClient(...)`")
-        attempt, refreshed = 0, False
-        timeout = aiohttp.ClientTimeout(total=self.app.timeout_s)
-        while True:
-            status: int | None = None
-            retry_after: str | None = None
-            body: Any = None
-            answered = True
-            unreachable = False
-            async with self._sem:
-                if self._refused >= self._unreachable_after:
-                    self.stats.errors["transient"] += 1
-                    raise ApiError("transient", None, template, f"cannot connect to {self._origin}")
-                await self._pacer.acquire()
+        tokens = self._tokens
+        refreshed = False
+
+        async def once() -> T | ApiError:
+            nonlocal refreshed
+            token, result = await self._attempt(req, parse)
+            if isinstance(result, AuthFailed) and token is not None and not refreshed:
+                refreshed = True  # one refresh per call: a second 401 is final
+                await tokens.renew(token)
+                token, result = await self._attempt(req, parse)
+            if isinstance(result, RateLimited):
+                self.stats.rate_limited += 1
+            return result
+
+        return await self.policy.run(
+            once,
+            idempotent=req.idempotent,
+            host_down=self._limits.host_down,
+            wait=self._waiter(req),
+            give_up=self._count_error,
+        )
+
+    async def _attempt(
+        self, req: _Request, parse: Callable[[_Response], T]
+    ) -> tuple[str | None, T | ApiError]:
+        """One try: (the token sent, the parsed value or the typed error)."""
+        assert self._tokens is not None
+        token: str | None = None
+        try:
+            async with self._limits.slot(req.template):
                 token = await self._tokens.token()
                 self.stats.requests += 1
-                self.stats.by_endpoint[template] += 1
-                try:
-                    async with self._http.request(
-                        method,
-                        url,
-                        params=params,
-                        json=json,
-                        timeout=timeout,
-                        allow_redirects=False,
-                        headers={"Authorization": f"OAuth {token}"},
-                    ) as resp:
-                        status = resp.status
-                        raw = await resp.read()
-                        retry_after = resp.headers.get("Retry-After")
-                        location = resp.headers.get("Location")
-                except aiohttp.ClientConnectorError:  # never reached the server
-                    answered, unreachable = False, True
-                    kind: Kind = "transient"
-                    message = f"cannot connect to {self._origin}"
-                    self._refused += 1
-                except (TimeoutError, aiohttp.ClientError) as e:
-                    answered = False
-                    kind = "transient"
-                    message = (
-                        "timed out"
-                        if isinstance(e, TimeoutError)
-                        else f"connection failed ({type(e).__name__})"
-                    )
-                else:
-                    self._refused = 0
-                    if status in ok:
-                        try:
-                            return parse(_Response(status, raw, location))
-                        except models.Malformed as e:
-                            answered = False  # it succeeded, but we cannot read what it made
-                            kind, message = "transient", f"unreadable response ({e})"
-                    else:
-                        kind = classify_status(status)
-                        body = _json_or_text(raw)
-                        message = error_message(body, f"HTTP {status}")
-            if kind == "auth" and not refreshed:
-                refreshed = True
-                await self._tokens.renew(token)
-                continue
-            if kind == "rate_limited":
-                self.stats.rate_limited += 1
-            gave_up = unreachable and (
-                attempt >= CONNECT_RETRIES or self._refused >= self._unreachable_after
+                self.stats.by_endpoint[req.template] += 1
+                resp = await self._send(req, token)
+        except ApiError as e:
+            return token, e
+        return token, _check(req, resp, parse)
+
+    async def _send(self, req: _Request, token: str) -> _Response:
+        """One HTTP attempt; a failure to get any answer raises `Unreachable` or `Transient`."""
+        assert self._http is not None
+        try:
+            async with self._http.request(
+                req.method,
+                req.url,
+                params=req.params,
+                json=req.json,
+                timeout=aiohttp.ClientTimeout(total=self.app.timeout_s),
+                allow_redirects=False,
+                headers={"Authorization": f"OAuth {token}"},
+            ) as resp:
+                raw = await resp.read()
+                answer = _Response(
+                    resp.status, raw, resp.headers.get("Location"), resp.headers.get("Retry-After")
+                )
+        except aiohttp.ClientConnectorError:  # never reached the server
+            self._limits.refused()
+            raise Unreachable(None, req.template, self._limits.cannot_connect) from None
+        except (TimeoutError, aiohttp.ClientError) as e:
+            what = (
+                "timed out"
+                if isinstance(e, TimeoutError)
+                else f"connection failed ({type(e).__name__})"
             )
-            if (
-                gave_up
-                or not self.policy.should_retry(kind, attempt)
-                or not (idempotent or answered)
-            ):
-                self.stats.errors[kind] += 1
-                raise ApiError(kind, status, template, message)
-            if kind == "rate_limited":
-                wait = self.policy.rate_limit_wait(attempt, retry_after, body)
-                self.stats.wait_s += max(0.0, wait - self._pacer.paused_for())
-                self._pacer.pause(wait)
+            raise Transient(None, req.template, what) from None
+        self._limits.answered()
+        return answer
+
+    def _waiter(self, req: _Request) -> Callable[[ApiError, float], Awaitable[None]]:
+        """The pause before a retry: a 429 pauses every request (the pacer), others just this one."""
+
+        async def wait(e: ApiError, seconds: float) -> None:
+            if isinstance(e, RateLimited):
+                self.stats.wait_s += self._limits.pause(seconds)
             else:
-                await asyncio.sleep(self.policy.backoff(attempt))
+                await asyncio.sleep(seconds)
             self.stats.retries += 1
-            attempt += 1
-            log.debug("retrying %s %s after %s (%s)", method, template, kind, status)
+            log.debug("retrying %s %s after %s (%s)", req.method, req.template, e.kind, e.status)
+
+        return wait
+
+    def _count_error(self, e: ApiError) -> None:
+        self.stats.errors[e.kind] += 1
 
     def _url(self, path: str) -> str:
         return self.app.api_base + path
 
     async def _get_one(
-        self, template: str, path: str, kind: str, params: dict[str, str] | None = None
-    ) -> Any:
-        return await self._call(
-            "GET",
-            template,
-            self._url(path),
-            lambda r: models.decode_one(r.body, kind),
-            params=params,
-        )
+        self, template: str, path: str, model: type[M], params: dict[str, str] | None = None
+    ) -> M:
+        kind = models.KINDS[model]
+
+        def parse(r: _Response) -> M:
+            return cast(M, models.decode_one(r.body, kind))
+
+        return await self._call(_Request("GET", template, self._url(path), params), parse)
 
     # ---- single objects --------------------------------------------------------------------
     async def me(self) -> User:
-        return await self._get_one("/me", "/me", "users")
+        return await self._get_one("/me", "/me", User)
 
     async def user(self, urn: str) -> User:
-        return await self._get_one("/users/{urn}", f"/users/{_q(urn)}", "users")
+        return await self._get_one("/users/{urn}", f"/users/{_q(urn)}", User)
 
     async def track(self, urn: str) -> Track:
-        return await self._get_one("/tracks/{urn}", f"/tracks/{_q(urn)}", "tracks")
+        return await self._get_one("/tracks/{urn}", f"/tracks/{_q(urn)}", Track)
 
     async def playlist(self, urn: str, show_tracks: bool = True) -> Playlist:
         params = {"show_tracks": "true" if show_tracks else "false"}
-        return await self._get_one("/playlists/{urn}", f"/playlists/{_q(urn)}", "playlists", params)
+        return await self._get_one("/playlists/{urn}", f"/playlists/{_q(urn)}", Playlist, params)
 
-    async def resolve(self, url_or_permalink: str) -> User | Track | Playlist:
+    async def resolve(self, url_or_permalink: str) -> Item:
         """A soundcloud.com URL (or `artist/track` permalink) → the object; 302 followed here."""
         url = url_or_permalink.strip()
         if not url.startswith(("http://", "https://")):
             url = "https://soundcloud.com/" + url.lstrip("/")
-
-        def resolved(r: _Response) -> Any:
-            """The object itself (some hosts answer 200), else the 302's location."""
-            if r.status == 200:
-                return _decode_any(r)
-            loc = r.location
-            if not loc:
-                try:
-                    loc = msgspec.json.decode(r.body).get("location")
-                except (msgspec.DecodeError, AttributeError):
-                    loc = None
-            if not isinstance(loc, str) or not loc:
-                raise models.Malformed("302 without a location")
-            return loc
-
-        found = await self._call(
-            "GET", "/resolve", self._url("/resolve"), resolved, params={"url": url}, ok=(200, 302)
-        )
+        req = _Request("GET", "/resolve", self._url("/resolve"), {"url": url}, ok=(200, 302))
+        found = await self._call(req, _resolved)
         if not isinstance(found, str):
             return found
         if _origin(found) != self._origin:
-            raise ApiError("permanent", None, "/resolve", "resolved to a different host")
+            raise Rejected(None, "/resolve", "resolved to a different host")
         path = urlsplit(found).path
-        return await self._call("GET", _template(path), self._url(path), _decode_any)
+        return await self._call(_Request("GET", _template(path), self._url(path)), _decode_any)
 
     async def tracks(
         self, urns: list[str], access: str = "playable,preview,blocked"
@@ -315,39 +278,30 @@ class SoundCloudClient:
         out: list[Track] = []
         for i in range(0, len(urns), URNS_PER_LOOKUP):
             chunk = urns[i : i + URNS_PER_LOOKUP]
-            page = await self._call(
-                "GET",
-                "/tracks",
-                self._url("/tracks"),
-                self._page_parser("tracks"),
-                params={
-                    "urns": ",".join(chunk),
-                    "access": access,
-                    "limit": str(len(chunk)),
-                    "linked_partitioning": "true",
-                },
-            )
-            out.extend(page.items)
+            params = {
+                "urns": ",".join(chunk),
+                "access": access,
+                "limit": str(len(chunk)),
+                "linked_partitioning": "true",
+            }
+            req = _Request("GET", "/tracks", self._url("/tracks"), params)
+            page = await self._call(req, self._page_parser("tracks"))
+            out.extend(cast(list[Track], page.items))
         return out
 
     # ---- writes ---------------------------------------------------------------------------
     async def create_playlist(self, title: str, sharing: str, track_urns: list[str]) -> Playlist:
-        body = {
-            "playlist": {
-                "title": title,
-                "sharing": sharing,
-                "tracks": [{"urn": u} for u in _cap(track_urns)],
-            }
-        }
-        return await self._call(
+        tracks = [{"urn": u} for u in _cap(track_urns, "/playlists")]
+        body = {"playlist": {"title": title, "sharing": sharing, "tracks": tracks}}
+        req = _Request(
             "POST",
             "/playlists",
             self._url("/playlists"),
-            lambda r: models.decode_one(r.body, "playlists"),
             json=body,
             ok=(200, 201),
             idempotent=False,
         )
+        return await self._call(req, _playlist)
 
     async def replace_playlist(
         self,
@@ -358,36 +312,25 @@ class SoundCloudClient:
         sharing: str | None = None,
     ) -> Playlist:
         """One PUT that replaces the whole track list (and title/sharing when given)."""
-        inner: dict[str, Any] = {"tracks": [{"urn": u} for u in _cap(track_urns)]}
+        inner: dict[str, Any] = {
+            "tracks": [{"urn": u} for u in _cap(track_urns, "/playlists/{urn}")]
+        }
         if title is not None:
             inner["title"] = title
         if sharing is not None:
             inner["sharing"] = sharing
+        url = self._url(f"/playlists/{_q(urn)}")
         return await self._call(
-            "PUT",
-            "/playlists/{urn}",
-            self._url(f"/playlists/{_q(urn)}"),
-            lambda r: models.decode_one(r.body, "playlists"),
-            json={"playlist": inner},
+            _Request("PUT", "/playlists/{urn}", url, json={"playlist": inner}), _playlist
         )
 
     async def like(self, track_urn: str) -> None:
-        await self._call(
-            "POST",
-            "/likes/tracks/{urn}",
-            self._url(f"/likes/tracks/{_q(track_urn)}"),
-            _ignore,
-            ok=(200, 201, 204),
-        )
+        url = self._url(f"/likes/tracks/{_q(track_urn)}")
+        await self._call(_Request("POST", "/likes/tracks/{urn}", url, ok=(200, 201, 204)), _ignore)
 
     async def unlike(self, track_urn: str) -> None:
-        await self._call(
-            "DELETE",
-            "/likes/tracks/{urn}",
-            self._url(f"/likes/tracks/{_q(track_urn)}"),
-            _ignore,
-            ok=(200, 204),
-        )
+        url = self._url(f"/likes/tracks/{_q(track_urn)}")
+        await self._call(_Request("DELETE", "/likes/tracks/{urn}", url, ok=(200, 204)), _ignore)
 
     # ---- paging ---------------------------------------------------------------------------
     def _page_parser(self, kind: str) -> Callable[[_Response], models.Page]:
@@ -402,12 +345,12 @@ class SoundCloudClient:
         self,
         template: str,
         path: str,
-        kind: str,
+        model: type[M],
         page_cap: int | None,
         params: dict[str, str] | None = None,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[M]:
         """Items of a newest-first list: follows next_href, stops at page_cap, survives repeats and empties."""
-        parse = self._page_parser(kind)
+        parse = self._page_parser(models.KINDS[model])
         url: str | None = self._url(path)
         query: dict[str, str] | None = {
             **(params or {}),
@@ -418,88 +361,140 @@ class SoundCloudClient:
         seen: set[str] = set()
         pages = empty_run = 0
         while url:
-            page = await self._call("GET", template, url, parse, params=query)
+            page = await self._call(_Request("GET", template, url, query), parse)
             pages += 1
-            for item in page.items:
+            for item in cast(list[M], page.items):
                 if item.urn not in seen:
                     seen.add(item.urn)
                     yield item
             if page_cap is not None and pages >= page_cap:
                 return
             empty_run = 0 if page.items else empty_run + 1
-            nxt = page.next_href
-            if not nxt or empty_run > MAX_EMPTY_PAGES:
-                return
-            if _origin(nxt) != self._origin:
-                log.warning("next_href points at another host; stopping %s", template)
-                return
-            visits[nxt] += 1
-            if visits[nxt] > 1:
-                self.stats.cursor_repeats += 1
-                if visits[nxt] > self.policy.max_retries + 1:
-                    log.warning(
-                        "next_href keeps repeating; stopping %s after %d pages", template, pages
-                    )
-                    return
-            url, query = nxt, None
+            url, query = self._next_page(template, page.next_href, empty_run, visits, pages), None
+
+    def _next_page(
+        self, template: str, nxt: str | None, empty_run: int, visits: Counter[str], pages: int
+    ) -> str | None:
+        """The next page's URL, or None to stop (no cursor, too many empties, off-host, a loop)."""
+        if not nxt or empty_run > MAX_EMPTY_PAGES:
+            return None
+        if _origin(nxt) != self._origin:
+            log.warning("next_href points at another host; stopping %s", template)
+            return None
+        visits[nxt] += 1
+        if visits[nxt] > 1:
+            self.stats.cursor_repeats += 1
+            if visits[nxt] > self.policy.max_retries + 1:
+                log.warning(
+                    "next_href keeps repeating; stopping %s after %d pages", template, pages
+                )
+                return None
+        return nxt
 
     def my_likes(self, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged("/me/likes/tracks", "/me/likes/tracks", "tracks", page_cap)
+        return self._paged("/me/likes/tracks", "/me/likes/tracks", Track, page_cap)
 
     def my_followings(self, page_cap: int | None = None) -> AsyncIterator[User]:
-        return self._paged("/me/followings", "/me/followings", "users", page_cap)
+        return self._paged("/me/followings", "/me/followings", User, page_cap)
 
     def my_playlists(self, page_cap: int | None = None) -> AsyncIterator[Playlist]:
         return self._paged(
-            "/me/playlists", "/me/playlists", "playlists", page_cap, {"show_tracks": "false"}
+            "/me/playlists", "/me/playlists", Playlist, page_cap, {"show_tracks": "false"}
         )
 
     def user_likes(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged(
-            "/users/{urn}/likes/tracks", f"/users/{_q(user_urn)}/likes/tracks", "tracks", page_cap
-        )
+        path = f"/users/{_q(user_urn)}/likes/tracks"
+        return self._paged("/users/{urn}/likes/tracks", path, Track, page_cap)
 
     def user_reposts(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged(
-            "/users/{urn}/reposts/tracks",
-            f"/users/{_q(user_urn)}/reposts/tracks",
-            "tracks",
-            page_cap,
-        )
+        path = f"/users/{_q(user_urn)}/reposts/tracks"
+        return self._paged("/users/{urn}/reposts/tracks", path, Track, page_cap)
 
     def user_tracks(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged(
-            "/users/{urn}/tracks", f"/users/{_q(user_urn)}/tracks", "tracks", page_cap
-        )
+        path = f"/users/{_q(user_urn)}/tracks"
+        return self._paged("/users/{urn}/tracks", path, Track, page_cap)
 
     def playlist_tracks(
         self, playlist_urn: str, page_cap: int | None = None
     ) -> AsyncIterator[Track]:
-        return self._paged(
-            "/playlists/{urn}/tracks", f"/playlists/{_q(playlist_urn)}/tracks", "tracks", page_cap
-        )
+        path = f"/playlists/{_q(playlist_urn)}/tracks"
+        return self._paged("/playlists/{urn}/tracks", path, Track, page_cap)
 
     def related(self, track_urn: str, page_cap: int | None = None) -> AsyncIterator[Track]:
-        return self._paged(
-            "/tracks/{urn}/related", f"/tracks/{_q(track_urn)}/related", "tracks", page_cap
-        )
+        path = f"/tracks/{_q(track_urn)}/related"
+        return self._paged("/tracks/{urn}/related", path, Track, page_cap)
 
     # ---- batches --------------------------------------------------------------------------
-    async def _many(self, inputs: list[str], fetch: Callable[[str], Any]) -> BatchResult:
+    async def _many(
+        self, inputs: list[str], fetch: Callable[[str], Awaitable[Item]]
+    ) -> BatchResult:
         async def one(item: str) -> Outcome:
             try:
                 return Outcome(item, value=await fetch(item))
             except ApiError as e:
-                return Outcome(item, error=e.kind, status=e.status, message=e.message)
+                return Outcome(item, error=e)
 
         return BatchResult(list(await asyncio.gather(*(one(i) for i in inputs))))
 
     async def resolve_many(self, inputs: list[str]) -> BatchResult:
-        """Resolve each URL; one outcome per input (value or classified error), never raises ApiError."""
+        """Resolve each URL; one outcome per input (value or typed error), never raises ApiError."""
         return await self._many(inputs, self.resolve)
 
     async def users_many(self, urns: list[str]) -> BatchResult:
         return await self._many(urns, self.user)
+
+
+# ---- reading answers -------------------------------------------------------------------------
+def _check(req: _Request, r: _Response, parse: Callable[[_Response], T]) -> T | ApiError:
+    """An answer → the parsed value, or its typed error (an unreadable success is `InvalidResponse`)."""
+    if r.status in req.ok:
+        try:
+            return parse(r)
+        except models.Malformed as e:  # it succeeded, but we cannot read what it made
+            return InvalidResponse(r.status, req.template, f"unreadable response ({e})")
+    body = _json_or_text(r.body)
+    message = error_message(body, f"HTTP {r.status}")
+    reset_s = rate_limit_reset_s(r.retry_after, body, time.time()) if r.status == 429 else None
+    return api_error(r.status, req.template, message, reset_s=reset_s)
+
+
+def _resolved(r: _Response) -> Item | str:
+    """The object itself (some hosts answer 200), else the 302's location."""
+    if r.status == 200:
+        return _decode_any(r)
+    loc: Any = r.location
+    if not loc:
+        try:
+            loc = msgspec.json.decode(r.body).get("location")
+        except (msgspec.DecodeError, AttributeError):
+            loc = None
+    if not isinstance(loc, str) or not loc:
+        raise models.Malformed("302 without a location")
+    return loc
+
+
+def _decode_any(r: _Response) -> Item:
+    kind = models.kind_of(r.body)
+    if kind is None:
+        raise Rejected(
+            r.status, "/resolve", "resolved to something that is not a track, user or playlist"
+        )
+    return models.decode_one(r.body, kind)
+
+
+def _playlist(r: _Response) -> Playlist:
+    return cast(Playlist, models.decode_one(r.body, "playlists"))
+
+
+def _ignore(r: _Response) -> None:
+    return None
+
+
+def _json_or_text(raw: bytes) -> Any:
+    try:
+        return msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return raw[:200].decode("utf-8", "replace")
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -517,35 +512,12 @@ def _template(path: str) -> str:
     return "/".join("{urn}" if seg.startswith("soundcloud") else seg for seg in path.split("/"))
 
 
-def _decode_any(r: _Response) -> Any:
-    kind = models.kind_of(r.body)
-    if kind is None:
-        raise ApiError(
-            "permanent",
-            r.status,
-            "/resolve",
-            "resolved to something that is not a track, user or playlist",
-        )
-    return models.decode_one(r.body, kind)
-
-
-def _ignore(r: _Response) -> None:
-    return None
-
-
-def _cap(urns: list[str]) -> list[str]:
+def _cap(urns: list[str], template: str) -> list[str]:
     if len(urns) > MAX_PLAYLIST_TRACKS:
-        from music_minion.errors import UserError
-
-        raise UserError(
+        raise Rejected(
+            None,
+            template,
             f"a playlist of {len(urns)} tracks is too long",
-            f"SoundCloud allows at most {MAX_PLAYLIST_TRACKS}; lower playlist.size",
+            hint=f"SoundCloud allows at most {MAX_PLAYLIST_TRACKS}; lower playlist.size",
         )
     return urns
-
-
-def _json_or_text(raw: bytes) -> Any:
-    try:
-        return msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        return raw[:200].decode("utf-8", "replace")

@@ -1,51 +1,135 @@
-"""SoundCloud errors, classified in one place: permanent, auth, rate_limited or transient.
+"""SoundCloud's typed errors, and reading SoundCloud's error bodies.
 
-`classify_status` maps an HTTP status to a kind; `error_message` reads the message out of any of
-SoundCloud's error body shapes; `reset_wait_s` reads the 429 body's `reset_time`. An `ApiError` carries
-the endpoint's path template (never a URL with a token or a query) and a message without secrets.
+    SoundCloudError (MinionError)
+    ├── ApiError: a failed API call (after retries, or one that is never retried)
+    │   ├── NotFound (404/410), Forbidden (403), Rejected (any other permanent 4xx)
+    │   ├── AuthFailed (401 after one refresh), RateLimited (429, with `reset_s`)
+    │   └── Transient (5xx, 408, 425, timeouts)
+    │       ├── Unreachable (no connection at all; the host taken as down for the run)
+    │       └── InvalidResponse (a truncated or unreadable body)
+    ├── NotLoggedIn: no usable user token
+    ├── LoginFailed: the login flow could not finish
+    └── Misconfigured: the app's client id, secret or URLs are wrong
+
+`api_error` is the one table from an HTTP status to its class. An `ApiError` carries the endpoint's
+path template (never a URL with a token or a query) and a message without secrets; its `kind`
+(`permanent`, `auth`, `rate_limited`, `transient`) is what run records count errors by. Turning an
+error into a line for people is `cli.errors.line`'s job; `str()` is the short form for logs and records.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 Kind = Literal["permanent", "auth", "rate_limited", "transient"]
-KINDS: tuple[Kind, ...] = ("permanent", "auth", "rate_limited", "transient")
 
 
-class ApiError(Exception):
-    """A failed API call after retries (or a permanent one, never retried)."""
+class SoundCloudError(MinionError):
+    """Anything that went wrong talking to SoundCloud."""
 
-    def __init__(self, kind: Kind, status: int | None, endpoint: str, message: str) -> None:
-        super().__init__(f"{kind} error{f' {status}' if status else ''} on {endpoint}: {message}")
-        self.kind: Kind = kind
+
+class ApiError(SoundCloudError):
+    """A failed API call: `status` (None when nothing was answered), `endpoint` template, `message`."""
+
+    kind: ClassVar[Kind] = "permanent"
+
+    def __init__(self, status: int | None, endpoint: str, message: str, *, hint: str = "") -> None:
+        super().__init__(message, hint)
         self.status = status
         self.endpoint = endpoint
         self.message = message
 
+    def __str__(self) -> str:
+        status = f" {self.status}" if self.status else ""
+        return f"{self.kind}{status} on {self.endpoint}: {self.message}"
+
     @property
     def retryable(self) -> bool:
-        return self.kind in ("transient", "rate_limited")
+        return isinstance(self, Transient | RateLimited)
 
 
-class NotLoggedIn(UserError):
+class NotFound(ApiError):
+    """404 or 410: the item does not exist (any more), or is private."""
+
+
+class Forbidden(ApiError):
+    """403: not allowed (blocked in a region, private, or not this user's)."""
+
+
+class Rejected(ApiError):
+    """Any other permanent refusal: the request itself is wrong."""
+
+
+class AuthFailed(ApiError):
+    """401 even after one token refresh."""
+
+    kind: ClassVar[Kind] = "auth"
+
+
+class RateLimited(ApiError):
+    """429 after retries; `reset_s` is how long SoundCloud asked us to wait, when it said."""
+
+    kind: ClassVar[Kind] = "rate_limited"
+
+    def __init__(
+        self,
+        status: int | None,
+        endpoint: str,
+        message: str,
+        *,
+        hint: str = "",
+        reset_s: float | None = None,
+    ) -> None:
+        super().__init__(status, endpoint, message, hint=hint)
+        self.reset_s = reset_s
+
+
+class Transient(ApiError):
+    """A failure that may pass: a 5xx, 408 or 425 answer, a timeout, a dropped connection."""
+
+    kind: ClassVar[Kind] = "transient"
+
+
+class Unreachable(Transient):
+    """The host could not be reached at all (refused, no route, DNS), or is taken as down for the run."""
+
+
+class InvalidResponse(Transient):
+    """The server answered, but the body could not be read (truncated, invalid JSON, wrong shape)."""
+
+
+class NotLoggedIn(SoundCloudError):
     """No usable user token: the user has to log in (again)."""
 
     def __init__(self, what: str = "not logged in") -> None:
         super().__init__(what, "run `music-minion auth login`")
 
 
-def classify_status(status: int) -> Kind:
-    """The kind of an HTTP error status (the one table of the design's rules)."""
+class LoginFailed(SoundCloudError):
+    """The login flow could not finish (declined, wrong answer, no browser, port in use)."""
+
+
+class Misconfigured(SoundCloudError):
+    """The app's settings are wrong: a missing client id or secret, a refused redirect URI."""
+
+
+def api_error(
+    status: int | None, endpoint: str, message: str, *, reset_s: float | None = None
+) -> ApiError:
+    """The typed error of an HTTP status (None: nothing was answered) — the one table of the rules."""
+    if status is None or status >= 500 or status in (408, 425):
+        return Transient(status, endpoint, message)
     if status == 429:
-        return "rate_limited"
+        return RateLimited(status, endpoint, message, reset_s=reset_s)
     if status == 401:
-        return "auth"
-    if status >= 500 or status in (408, 425):
-        return "transient"
-    return "permanent"
+        return AuthFailed(status, endpoint, message)
+    if status in (404, 410):
+        return NotFound(status, endpoint, message)
+    if status == 403:
+        return Forbidden(status, endpoint, message)
+    return Rejected(status, endpoint, message)
 
 
 def error_message(body: Any, default: str = "") -> str:
@@ -80,8 +164,10 @@ def reset_time_text(body: Any) -> str | None:
         return None
     for item in errors:
         meta = item.get("meta") if isinstance(item, dict) else None
-        if isinstance(meta, dict) and isinstance(meta.get("reset_time"), str):
-            return meta["reset_time"]
+        if isinstance(meta, dict):
+            reset = meta.get("reset_time")
+            if isinstance(reset, str):
+                return reset
     return None
 
 
@@ -115,15 +201,7 @@ def retry_after_s(value: str | None) -> float | None:
     return max(0.0, moment.timestamp() - time.time())
 
 
-_HINTS: dict[str, str] = {
-    "permanent": "check the URL or URN (the item may be deleted, private or blocked)",
-    "auth": "run `music-minion auth login`",
-    "rate_limited": "SoundCloud's rate limit was reached; try again later",
-    "transient": "SoundCloud or the network failed; try again later",
-}
-
-
-def to_user_error(e: ApiError) -> UserError:
-    """The one-line user error for an API failure that ends a command."""
-    status = f" (HTTP {e.status})" if e.status else ""
-    return UserError(f"SoundCloud request {e.endpoint} failed{status}: {e.message}", _HINTS[e.kind])
+def rate_limit_reset_s(retry_after: str | None, body: Any, now: float) -> float | None:
+    """How long a 429 asks us to wait: its Retry-After header, else the body's reset_time."""
+    wait = retry_after_s(retry_after)
+    return reset_wait_s(body, now) if wait is None else wait

@@ -15,23 +15,23 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from music_minion.errors import UserError
 from music_minion.soundcloud import oauth
+from music_minion.soundcloud.errors import LoginFailed, Misconfigured
 from music_minion.soundcloud.pkce import AuthRequest, authorization_request
 from music_minion.soundcloud.tokens import Token, TokenStore
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from music_minion.config import Config
     from music_minion.soundcloud.models import User
+    from music_minion.soundcloud.settings import ConfigSource
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 DONE_PAGE = "<!doctype html><title>Music Minion</title><h1>{title}</h1><p>{text}</p>"
 
 
 async def login(
-    cfg: Config,
+    cfg: ConfigSource,
     *,
     browser: Callable[[str], Any] | None = None,
     paste: bool = False,
@@ -46,12 +46,12 @@ async def login(
     import aiohttp
 
     app = oauth.AppSettings.from_config(cfg)
-    timeout = float(timeout_s if timeout_s is not None else cfg.get("soundcloud.login_timeout_s"))
+    timeout = float(timeout_s if timeout_s is not None else cfg.soundcloud.login_timeout_s)
     redirect = urlsplit(app.redirect_uri)
     if not paste and (
         redirect.scheme != "http" or redirect.hostname not in LOOPBACK_HOSTS or not redirect.port
     ):
-        raise UserError(
+        raise Misconfigured(
             f"soundcloud.redirect_uri {app.redirect_uri} is not a loopback address with a port",
             "register http://127.0.0.1:PORT/callback with your app and set it, or use --no-browser",
         )
@@ -93,21 +93,21 @@ async def _preflight(http: aiohttp.ClientSession, req: AuthRequest) -> None:
         ) as resp:
             status, text = resp.status, (await resp.text(errors="replace"))[:2000].lower()
     except (TimeoutError, aiohttp.ClientError):
-        raise UserError(
+        raise LoginFailed(
             "cannot reach SoundCloud's login page", "check your network and soundcloud.auth_base"
         ) from None
     if status != 400:
         return  # a login page, a redirect to one, or something the browser may still get past
     if "redirect" in text:
-        raise UserError(
+        raise Misconfigured(
             f"SoundCloud refused the redirect URI {req.redirect_uri}",
             "register exactly this URI with your app, or set soundcloud.redirect_uri to the registered one",
         )
     if "client" in text:
-        raise UserError(
+        raise Misconfigured(
             "SoundCloud does not know this app's client id", "check soundcloud.client_id"
         )
-    raise UserError(
+    raise Misconfigured(
         "SoundCloud refused the authorization request (HTTP 400)",
         "check soundcloud.auth_base and the app settings",
     )
@@ -145,7 +145,7 @@ async def _loopback(
         try:
             await site.start()
         except OSError:
-            raise UserError(
+            raise LoginFailed(
                 f"port {port} on 127.0.0.1 is in use, so the login callback cannot listen",
                 "close the program using it, or run `music-minion auth login --no-browser`",
             ) from None
@@ -154,7 +154,7 @@ async def _loopback(
         try:
             return await asyncio.wait_for(asyncio.shield(answer), timeout)
         except TimeoutError:
-            raise UserError(
+            raise LoginFailed(
                 f"no answer from the browser within {timeout:g} s",
                 "run `music-minion auth login` again, or use --no-browser",
             ) from None
@@ -164,7 +164,7 @@ async def _loopback(
             else:
                 exc = opening.exception()
                 if exc is not None and not answer.done():
-                    raise UserError(
+                    raise LoginFailed(
                         "could not open the browser", "use `music-minion auth login --no-browser`"
                     )
     finally:
@@ -193,7 +193,7 @@ async def _paste(
     pasted = str(pasted or "").strip()
     got, want = urlsplit(pasted), urlsplit(redirect_uri)
     if (got.scheme, got.netloc, got.path) != (want.scheme, want.netloc, want.path):
-        raise UserError(
+        raise LoginFailed(
             "the pasted address does not start with the configured redirect URI",
             f"paste the whole address the browser landed on (it starts with {redirect_uri})",
         )
@@ -203,22 +203,22 @@ async def _paste(
 def _check_answer(params: dict[str, str], req: AuthRequest) -> str:
     error = params.get("error")
     if error == "access_denied":
-        raise UserError(
+        raise LoginFailed(
             "the SoundCloud authorization was declined",
             "run `music-minion auth login` again and choose Connect",
         )
     if params.get("state") != req.state:
-        raise UserError(
+        raise LoginFailed(
             "the login answer does not belong to this login attempt (state mismatch)",
             "close old login tabs and run `music-minion auth login` again",
         )
     if error:
-        raise UserError(
+        raise LoginFailed(
             f"SoundCloud refused the login ({error[:60]})", "check the app settings and try again"
         )
     code = params.get("code")
     if not code:
-        raise UserError(
+        raise LoginFailed(
             "the login answer carries no authorization code", "run `music-minion auth login` again"
         )
     return code

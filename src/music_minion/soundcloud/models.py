@@ -9,12 +9,16 @@ never fatal. Dates in either SoundCloud format become UTC ISO-8601 text with a `
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import msgspec
 
 from music_minion.timeutil import iso_or_none
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.errors import ApiError
 
 
 class User(msgspec.Struct):
@@ -58,9 +62,9 @@ class Playlist(msgspec.Struct):
     user_urn: str | None = None
 
 
-def to_dict(item: Any) -> Any:
-    """A model (or list of models) as plain JSON-ready data."""
-    return msgspec.to_builtins(item)
+Item: TypeAlias = User | Track | Playlist
+ItemKind = Literal["tracks", "users", "playlists"]
+KINDS: dict[type[Any], ItemKind] = {Track: "tracks", User: "users", Playlist: "playlists"}
 
 
 # ---- wire shapes (only the fields we keep; the rest is skipped by the decoder) -------------
@@ -199,9 +203,10 @@ def _user(w: _WUser) -> User | None:
 def _playlist(w: _WPlaylist) -> Playlist | None:
     if not _is_urn(w.urn, "playlists"):
         return None
-    tracks = None
+    tracks: list[Track] | None = None
     if w.tracks is not None:
-        tracks = [t for t in (decode_item(raw, "tracks") for raw in w.tracks) if t is not None]
+        decoded = (decode_item(raw, "tracks") for raw in w.tracks)
+        tracks = [t for t in decoded if isinstance(t, Track)]
     return Playlist(
         urn=w.urn,
         id=w.id,
@@ -225,7 +230,10 @@ def _int(v: Any) -> int | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     elif isinstance(v, str) and v.strip().lstrip("-").isdigit():
-        v = int(v)
+        try:
+            v = int(v)
+        except ValueError:  # digits int() does not take, such as "¹"
+            return None
     if isinstance(v, int) and INT64_MIN <= v <= INT64_MAX:
         return v
     return None
@@ -248,52 +256,69 @@ def _bool(v: Any) -> bool | None:
     return v if isinstance(v, bool) else None
 
 
-def _lenient(d: Any, kind: str) -> Any:
+def _lenient(d: Any, kind: str) -> Item | None:
     if not isinstance(d, dict):
         return None
     if kind == "tracks":
-        user = d.get("user") if isinstance(d.get("user"), dict) else {}
-        w: Any = _WTrack(
-            urn=d.get("urn"),
-            id=_int(d.get("id")),
-            title=_str(d.get("title")),
-            user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
-            user_urn=_str(d.get("user_urn")),
-            permalink_url=_str(d.get("permalink_url")),
-            duration=_int(d.get("duration")),
-            genre=_str(d.get("genre")),
-            tag_list=_str(d.get("tag_list")),
-            bpm=_float(d.get("bpm")),
-            created_at=_str(d.get("created_at")),
-            access=_str(d.get("access")),
-            streamable=_bool(d.get("streamable")),
-            playback_count=_int(d.get("playback_count")),
-            favoritings_count=_int(d.get("favoritings_count")),
-            likes_count=_int(d.get("likes_count")),
-            reposts_count=_int(d.get("reposts_count")),
-        )
-        return _track(w)
+        return _track(_lenient_track(d))
     if kind == "users":
-        w = _WUser(
-            urn=d.get("urn"),
-            id=_int(d.get("id")),
-            username=_str(d.get("username")),
-            permalink=_str(d.get("permalink")),
-            permalink_url=_str(d.get("permalink_url")),
-            followers_count=_int(d.get("followers_count")),
-            track_count=_int(d.get("track_count")),
-            avatar_url=_str(d.get("avatar_url")),
-        )
-        return _user(w)
-    user = d.get("user") if isinstance(d.get("user"), dict) else {}
+        return _user(_lenient_user(d))
+    return _playlist(_lenient_playlist(d))
+
+
+def _user_of(d: dict[str, Any]) -> dict[str, Any]:
+    user = d.get("user")
+    return user if isinstance(user, dict) else {}
+
+
+def _lenient_track(d: dict[str, Any]) -> Any:
+    user = _user_of(d)
+    urn: Any = d.get("urn")  # checked by _track
+    return _WTrack(
+        urn=urn,
+        id=_int(d.get("id")),
+        title=_str(d.get("title")),
+        user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
+        user_urn=_str(d.get("user_urn")),
+        permalink_url=_str(d.get("permalink_url")),
+        duration=_int(d.get("duration")),
+        genre=_str(d.get("genre")),
+        tag_list=_str(d.get("tag_list")),
+        bpm=_float(d.get("bpm")),
+        created_at=_str(d.get("created_at")),
+        access=_str(d.get("access")),
+        streamable=_bool(d.get("streamable")),
+        playback_count=_int(d.get("playback_count")),
+        favoritings_count=_int(d.get("favoritings_count")),
+        likes_count=_int(d.get("likes_count")),
+        reposts_count=_int(d.get("reposts_count")),
+    )
+
+
+def _lenient_user(d: dict[str, Any]) -> Any:
+    urn: Any = d.get("urn")  # checked by _user
+    return _WUser(
+        urn=urn,
+        id=_int(d.get("id")),
+        username=_str(d.get("username")),
+        permalink=_str(d.get("permalink")),
+        permalink_url=_str(d.get("permalink_url")),
+        followers_count=_int(d.get("followers_count")),
+        track_count=_int(d.get("track_count")),
+        avatar_url=_str(d.get("avatar_url")),
+    )
+
+
+def _lenient_playlist(d: dict[str, Any]) -> Any:
     raw_tracks = d.get("tracks")
     tracks = (
         [msgspec.Raw(msgspec.json.encode(t)) for t in raw_tracks]
         if isinstance(raw_tracks, list)
         else None
     )
-    w = _WPlaylist(
-        urn=d.get("urn"),
+    urn: Any = d.get("urn")  # checked by _playlist
+    return _WPlaylist(
+        urn=urn,
         id=_int(d.get("id")),
         title=_str(d.get("title")),
         sharing=_str(d.get("sharing")),
@@ -301,14 +326,17 @@ def _lenient(d: Any, kind: str) -> Any:
         permalink_url=_str(d.get("permalink_url")),
         tracks=tracks,
         user_urn=_str(d.get("user_urn")),
-        user=_WMini(_str(user.get("urn")), None),
+        user=_WMini(_str(_user_of(d).get("urn")), None),
     )
-    return _playlist(w)
 
 
 # ---- decoders ---------------------------------------------------------------------------------
 _WIRE = {"tracks": _WTrack, "users": _WUser, "playlists": _WPlaylist}
-_CONVERT = {"tracks": _track, "users": _user, "playlists": _playlist}
+_CONVERT: dict[str, Callable[[Any], Item | None]] = {
+    "tracks": _track,
+    "users": _user,
+    "playlists": _playlist,
+}
 _ITEM = {k: msgspec.json.Decoder(t) for k, t in _WIRE.items()}
 _PLAIN = msgspec.json.Decoder()
 
@@ -331,7 +359,7 @@ class Malformed(ValueError):
     """A response body that is not the JSON we expect (truncated, HTML, wrong shape)."""
 
 
-def decode_item(raw: bytes | msgspec.Raw, kind: str) -> Any:
+def decode_item(raw: bytes | msgspec.Raw, kind: str) -> Item | None:
     """One item of `kind` (tracks/users/playlists), or None when it is malformed."""
     try:
         return _CONVERT[kind](_ITEM[kind].decode(raw))
@@ -345,7 +373,7 @@ def decode_item(raw: bytes | msgspec.Raw, kind: str) -> Any:
         return None
 
 
-def decode_one(body: bytes, kind: str) -> Any:
+def decode_one(body: bytes, kind: str) -> Item:
     """A single object response; raises Malformed when it cannot be read as one."""
     item = decode_item(body, kind)
     if item is None:
@@ -407,7 +435,7 @@ def _replace_lone_surrogates(body: bytes) -> bytes | None:
 class Page:
     """One decoded page: good items, the next cursor URL, how many items were skipped."""
 
-    items: list[Any]
+    items: list[Item]
     next_href: str | None
     skipped: int = 0
 
@@ -444,17 +472,27 @@ def decode_page(body: bytes, kind: str) -> Page:
 # ---- batch outcomes -----------------------------------------------------------------------------
 @dataclass
 class Outcome:
-    """What one input of a batch became: a value, or a classified error (kind, status, message)."""
+    """What one input of a batch became: a value, or the API error it failed with."""
 
     input: str
-    value: Any | None = None
-    error: str | None = None
-    status: int | None = None
-    message: str | None = None
+    value: Item | None = None
+    error: ApiError | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """How a batch went: resolved, failed for good (permanent), failed for now (everything else)."""
+
+    resolved: int
+    failed_permanent: int
+    failed_transient: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "resolved": self.resolved,
+            "failed_permanent": self.failed_permanent,
+            "failed_transient": self.failed_transient,
+        }
 
 
 @dataclass
@@ -462,14 +500,12 @@ class BatchResult:
     outcomes: list[Outcome] = field(default_factory=list)
 
     @property
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> BatchSummary:
         resolved = sum(1 for o in self.outcomes if o.error is None)
-        permanent = sum(1 for o in self.outcomes if o.error == "permanent")
-        return {
-            "resolved": resolved,
-            "failed_permanent": permanent,
-            "failed_transient": len(self.outcomes) - resolved - permanent,
-        }
+        permanent = sum(
+            1 for o in self.outcomes if o.error is not None and o.error.kind == "permanent"
+        )
+        return BatchSummary(resolved, permanent, len(self.outcomes) - resolved - permanent)
 
-    def values(self) -> list[Any]:
-        return [o.value for o in self.outcomes if o.error is None]
+    def values(self) -> list[Item]:
+        return [o.value for o in self.outcomes if o.error is None and o.value is not None]

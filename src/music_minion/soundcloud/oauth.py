@@ -1,24 +1,34 @@
 """SoundCloud's OAuth 2.1 token endpoint: code exchange, refresh, client credentials, sign-out.
 
-Every failure becomes either a `UserError` that says what to do (wrong secret, log in again) or an
-`ApiError`; neither ever carries a token, a code or the client secret.
+Every failure becomes a typed error: `Misconfigured` (wrong client id or secret), `LoginFailed` (a
+refused code), `NotLoggedIn` (a refused refresh token) or an `ApiError`; none ever carries a token, a
+code or the client secret. Retries follow the same `RetryPolicy` as the API calls.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from music_minion.errors import UserError
-from music_minion.soundcloud.errors import ApiError, NotLoggedIn, classify_status, error_message
+from music_minion.soundcloud.errors import (
+    ApiError,
+    InvalidResponse,
+    LoginFailed,
+    Misconfigured,
+    NotLoggedIn,
+    Transient,
+    api_error,
+    error_message,
+)
+from music_minion.soundcloud.retry import NO_RETRIES
 
 if TYPE_CHECKING:
     import aiohttp
 
     from music_minion.soundcloud.retry import RetryPolicy
+    from music_minion.soundcloud.settings import ConfigSource
 
 log = logging.getLogger(__name__)
 TOKEN_PATH = "/oauth/token"
@@ -40,22 +50,22 @@ class AppSettings:
         return f"AppSettings(api_base={self.api_base!r}, auth_base={self.auth_base!r}, client_id={self.client_id!r})"
 
     @classmethod
-    def from_config(cls, cfg: Any) -> AppSettings:
+    def from_config(cls, cfg: ConfigSource) -> AppSettings:
         app = cls(
-            api_base=str(cfg.get("soundcloud.api_base")).rstrip("/"),
-            auth_base=str(cfg.get("soundcloud.auth_base")).rstrip("/"),
-            client_id=str(cfg.get("soundcloud.client_id")),
-            client_secret=str(cfg.get("soundcloud.client_secret")),
-            redirect_uri=str(cfg.get("soundcloud.redirect_uri")),
-            timeout_s=float(cfg.get("soundcloud.timeout_s")),
+            api_base=cfg.soundcloud.api_base.rstrip("/"),
+            auth_base=cfg.soundcloud.auth_base.rstrip("/"),
+            client_id=cfg.soundcloud.client_id,
+            client_secret=cfg.soundcloud.client_secret,
+            redirect_uri=cfg.soundcloud.redirect_uri,
+            timeout_s=cfg.soundcloud.timeout_s,
         )
         if not app.client_id:
-            raise UserError(
+            raise Misconfigured(
                 "soundcloud.client_id is not set",
                 "register an app at soundcloud.com/you/apps, then `music-minion config set soundcloud.client_id ID`",
             )
         if not app.client_secret:
-            raise UserError(
+            raise Misconfigured(
                 "soundcloud.client_secret is not set",
                 "set it with `music-minion config set soundcloud.client_secret SECRET` or $SOUNDCLOUD_CLIENT_SECRET",
             )
@@ -81,55 +91,55 @@ async def _post_token(
     basic: bool = False,
     policy: RetryPolicy | None = None,
 ) -> dict[str, Any]:
-    """POST the token endpoint; retries transient failures; maps OAuth errors to clear messages."""
-    import aiohttp
-
+    """POST the token endpoint (retrying as `policy` says; no policy, no retries)."""
     headers = {"Accept": "application/json"}
     if basic:
         pair = f"{app.client_id}:{app.client_secret}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
     else:
         form = {**form, "client_id": app.client_id, "client_secret": app.client_secret}
-    attempt = 0
-    while True:
-        status: int | None = None
-        body: Any = None
-        try:
-            async with http.post(
-                app.auth_base + TOKEN_PATH,
-                data=form,
-                headers=headers,
-                timeout=aiohttp.ClientTimeout(total=app.timeout_s),
-                allow_redirects=False,
-            ) as resp:
-                status = resp.status
-                try:
-                    body = await resp.json(content_type=None)
-                except ValueError:
-                    body = None
-        except (TimeoutError, aiohttp.ClientError):
-            kind, message = "transient", "no answer from the token endpoint"
-        else:
-            if (
-                status == 200
-                and isinstance(body, dict)
-                and isinstance(body.get("access_token"), str)
-            ):
-                return body
-            error = body.get("error") if isinstance(body, dict) else None
-            if error == "invalid_grant":
-                raise InvalidGrant(error_message(body, "invalid_grant"))
-            if error == "invalid_client" or (status == 401 and not error):
-                raise UserError(
-                    "SoundCloud refused this app's client id or secret",
-                    "check soundcloud.client_id and soundcloud.client_secret",
-                )
-            kind = classify_status(status) if status != 200 else "transient"
-            message = error_message(body, f"HTTP {status}")
-        if policy is None or not policy.should_retry(kind, attempt):  # type: ignore[arg-type]
-            raise ApiError(kind, status, TOKEN_PATH, message)  # type: ignore[arg-type]
-        await asyncio.sleep(policy.backoff(attempt))
-        attempt += 1
+
+    async def once() -> dict[str, Any] | ApiError:
+        return await _token_attempt(http, app, form, headers)
+
+    return await (policy or NO_RETRIES).run(once)
+
+
+async def _token_attempt(
+    http: aiohttp.ClientSession, app: AppSettings, form: dict[str, str], headers: dict[str, str]
+) -> dict[str, Any] | ApiError:
+    """One POST: the token response, or a typed error; OAuth refusals raise at once."""
+    import aiohttp
+
+    try:
+        async with http.post(
+            app.auth_base + TOKEN_PATH,
+            data=form,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=app.timeout_s),
+            allow_redirects=False,
+        ) as resp:
+            status = resp.status
+            try:
+                body = await resp.json(content_type=None)
+            except ValueError:
+                body = None
+    except (TimeoutError, aiohttp.ClientError):
+        return Transient(None, TOKEN_PATH, "no answer from the token endpoint")
+    if status == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str):
+        return body
+    error = body.get("error") if isinstance(body, dict) else None
+    if error == "invalid_grant":
+        raise InvalidGrant(error_message(body, "invalid_grant"))
+    if error == "invalid_client" or (status == 401 and not error):
+        raise Misconfigured(
+            "SoundCloud refused this app's client id or secret",
+            "check soundcloud.client_id and soundcloud.client_secret",
+        )
+    message = error_message(body, f"HTTP {status}")
+    if status == 200:  # a success we cannot read
+        return InvalidResponse(status, TOKEN_PATH, message)
+    return api_error(status, TOKEN_PATH, message)
 
 
 async def exchange_code(
@@ -145,7 +155,7 @@ async def exchange_code(
     try:
         return await _post_token(http, app, form)
     except InvalidGrant as e:
-        raise UserError(
+        raise LoginFailed(
             f"SoundCloud refused the authorization code ({e})",
             "run `music-minion auth login` again",
         ) from None

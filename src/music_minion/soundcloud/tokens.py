@@ -12,7 +12,10 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 SERVICE = "music-minion"
 FILE_NAME = "tokens.json"
@@ -126,10 +129,7 @@ class TokenStore:
             self._write(k, None)
             self._cache[k] = None
 
-    def clear_cache(self) -> None:
-        self._cache.clear()
-
-    def lock(self, timeout_s: float = 60.0):
+    def lock(self, timeout_s: float = 60.0) -> BaseFileLock:
         """The cross-process lock that guards refresh-token rotation."""
         from filelock import FileLock
 

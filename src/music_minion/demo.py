@@ -17,11 +17,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 
 @dataclass
@@ -101,7 +102,7 @@ class Demo:
             }
         )
         if proc.returncode != 0:
-            raise UserError(
+            raise MinionError(
                 f"demo step '{title}' failed (exit {proc.returncode})",
                 "rerun with --keep DIR and inspect it",
             )
@@ -124,7 +125,7 @@ def run_demo(
         keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
     )
     if keep and keep.exists() and any(keep.iterdir()):
-        raise UserError(f"{keep} is not empty", "give --keep a new or empty folder")
+        raise MinionError(f"{keep} is not empty", "give --keep a new or empty folder")
     home.mkdir(parents=True, exist_ok=True)
     config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
@@ -217,13 +218,12 @@ def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) ->
 
 def _summary(data_dir: Path, stats: dict[str, Any], started: float) -> dict[str, Any]:
     """What the demo left in the index, and what it cost."""
-    from music_minion.store import connect, database_path
+    from music_minion.store import artists, connect, database_path
     from music_minion.store.db import table_counts
 
-    conn = connect(database_path(data_dir))
-    counts = table_counts(conn)
-    watched = conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0]
-    conn.close()
+    with closing(connect(database_path(data_dir))) as db:
+        counts = table_counts(db)
+        watched = artists.count_watched(db)
     return {
         "artists_watched": watched,
         "tracks": counts.get("tracks", 0),

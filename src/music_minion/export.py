@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError, UsageError
 from music_minion.store import snapshot
+from music_minion.vocab import EXPORT_FORMATS as FORMATS
 
-FORMATS = ("parquet", "csv", "json")
 TABLES = snapshot.TABLES
 WHAT_CHOICES = (*TABLES, "all")
 EXTENSIONS = {"parquet": ".parquet", "csv": ".csv", "json": ".json"}
@@ -103,12 +103,12 @@ class ExportResult:
 
 
 def require_pyarrow() -> None:
-    """Raise a one-line UserError telling how to install pyarrow when it is missing."""
+    """Raise a one-line MinionError telling how to install pyarrow when it is missing."""
     try:
         import pyarrow  # noqa: F401
         import pyarrow.parquet  # noqa: F401
     except ImportError:
-        raise UserError(
+        raise MinionError(
             "Parquet export needs pyarrow, which is not installed", INSTALL_HINT
         ) from None
 
@@ -117,19 +117,16 @@ def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple
     """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
     trailing slash) put `<table>.<ext>` files in `path`."""
     if fmt not in FORMATS:
-        raise UserError(
-            f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}", exit_code=2
-        )
+        raise UsageError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
     if what not in WHAT_CHOICES:
-        raise UserError(
+        raise UsageError(
             f"unknown table {what!r}",
             f"use --what with one of {', '.join(WHAT_CHOICES)}",
-            exit_code=2,
         )
     tables = list(TABLES) if what == "all" else [what]
     if what == "all" or folder or path.is_dir():
         if path.exists() and not path.is_dir():
-            raise UserError(
+            raise MinionError(
                 f"{path} is a file, but --what all writes a folder",
                 "give a folder path (it is created if missing)",
             )
@@ -148,7 +145,7 @@ def export(
 ) -> ExportResult:
     """Write `what` (a table or `all`) of the index at `conn` to `path` in `fmt`; returns what was written.
 
-    `progress(rows_done, rows_total)` is called after each batch. Raises UserError for a bad
+    `progress(rows_done, rows_total)` is called after each batch. Raises MinionError for a bad
     format/table, a missing pyarrow (Parquet), an existing target without `overwrite`, or a folder
     that cannot be written. Nothing existing is touched on error.
     """
@@ -160,17 +157,17 @@ def export(
     if not overwrite:
         existing = [str(p) for _, p in targets if p.exists()]
         if existing:
-            raise UserError(
+            raise MinionError(
                 f"{existing[0]} already exists", "choose another path or add --force to replace it"
             )
     for _, target in targets:
         if target.exists() and target.is_dir():
-            raise UserError(f"{target} is a folder", "give a file path for a single table")
+            raise MinionError(f"{target} is a folder", "give a file path for a single table")
     folder = targets[0][1].parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UserError(
+        raise MinionError(
             f"cannot create {folder}: {e.strerror}", "check the path and its permissions"
         ) from None
 
@@ -200,7 +197,7 @@ def export(
                 rows = writer(batches(table), table, tmp)
             except OSError as e:
                 tmp.unlink(missing_ok=True)
-                raise UserError(
+                raise MinionError(
                     f"cannot write {target}: {e.strerror}", "check free space and permissions"
                 ) from None
             except BaseException:
@@ -318,7 +315,7 @@ def _write_parquet(batches: Iterable[list[tuple]], table: str, path: Path) -> in
                     arrays.append(_arrow_column(pa, batch, i, f.type))
                 except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
                     bad = next((r[i] for r in batch if not _fits(r[i], f.type, pa)), "?")
-                    raise UserError(
+                    raise MinionError(
                         f"cannot export {table}.{f.name}: a row holds {str(bad)[:40]!r}, not {f.type}",
                         "run `music-minion db check`, or export csv/json, which keep values as stored",
                     ) from None

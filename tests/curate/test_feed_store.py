@@ -247,9 +247,9 @@ def test_filters_since_genre_artist(db, build: Builder):
     assert urns(fresh_feed(db, cfg(), genre="100%")) == []
     assert urns(fresh_feed(db, cfg(), artist="beta")) == ["soundcloud:tracks:3"]  # uploaded by Beta
     assert len(fresh_feed(db, cfg(), artist="Alpha")) == 3
-    from music_minion.errors import UserError
+    from music_minion.errors import MinionError
 
-    with pytest.raises(UserError):
+    with pytest.raises(MinionError):
         fresh_feed(db, cfg(), artist="nobody")
 
 

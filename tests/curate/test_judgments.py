@@ -7,7 +7,8 @@ import json
 import pytest
 
 from music_minion.discovery import judgments as jd
-from music_minion.errors import UserError
+from music_minion.cli.errors import exit_code, line
+from music_minion.errors import MinionError
 from music_minion.store import judgments as store
 from music_minion.store import kv
 from tests.curate.builder import Builder
@@ -71,7 +72,7 @@ def test_manual_judge_replaces_and_unjudge_forgets(db, tracks):
     assert jd.unjudge_track(db, tracks[1]) is True
     assert jd.unjudge_track(db, tracks[1]) is False
     assert store.get(db, tracks[1]) is None
-    with pytest.raises(UserError):
+    with pytest.raises(MinionError):
         jd.judge_track(db, tracks[1], "love it")
 
 
@@ -90,9 +91,9 @@ def test_parse_verdict(text, expected):
 
 
 def test_parse_verdict_rejects_unknown_words():
-    with pytest.raises(UserError) as e:
+    with pytest.raises(MinionError) as e:
         jd.parse_verdict("maybe")
-    assert e.value.exit_code == 2 and "liked, not_interested or not_quite" in e.value.line()
+    assert exit_code(e.value) == 2 and "liked, not_interested or not_quite" in line(e.value)
 
 
 def test_resolve_track_by_urn_url_and_feed_row(db, tracks):
@@ -112,7 +113,7 @@ def test_resolve_track_by_urn_url_and_feed_row(db, tracks):
         ("https://soundcloud.com/someone/track-40", "not in the index"),
         ("hello", "is not a track"),
     ):
-        with pytest.raises(UserError) as e:
+        with pytest.raises(MinionError) as e:
             jd.resolve_track(db, bad)
         assert words in e.value.what
 

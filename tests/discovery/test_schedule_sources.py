@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from music_minion.discovery import schedule
 from music_minion.discovery.artists import normalize_input, parse_import
 from music_minion.discovery.sources import Walk, configured_sources, walk
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 
 def test_quiet_artists_double_up_to_the_cap_and_activity_resets() -> None:
@@ -54,9 +54,9 @@ def test_after_check_sets_next_check_and_activity() -> None:
 
 def test_configured_sources() -> None:
     assert configured_sources(["reposts", "likes", "likes"]) == ["reposts", "likes"]
-    with pytest.raises(UserError, match="unknown source 'follows'"):
+    with pytest.raises(MinionError, match="unknown source 'follows'"):
         configured_sources(["follows"])
-    with pytest.raises(UserError, match="is empty"):
+    with pytest.raises(MinionError, match="is empty"):
         configured_sources([])
 
 
@@ -133,15 +133,15 @@ def test_parse_import_plain_lines_and_csv(tmp_path: Path) -> None:
     ]
     neg = tmp_path / "neg.csv"
     neg.write_text("a,-1\n")
-    with pytest.raises(UserError, match="line 1: weight must be 0 or more"):
+    with pytest.raises(MinionError, match="line 1: weight must be 0 or more"):
         parse_import(neg)
     empty = tmp_path / "empty.txt"
     empty.write_text("# nothing\n\n")
-    with pytest.raises(UserError, match="names no artists"):
+    with pytest.raises(MinionError, match="names no artists"):
         parse_import(empty)
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\xff\xfe\x00bad")
-    with pytest.raises(UserError, match="not UTF-8"):
+    with pytest.raises(MinionError, match="not UTF-8"):
         parse_import(binary)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 from music_minion.store import artists as artists_store
 from music_minion.store import connect, kv, sync_runs
 from music_minion.store import provenance as prov
@@ -208,7 +208,7 @@ def test_artist_resolution_lifecycle_and_find(conn) -> None:
     assert artists_store.find(conn, "later")["id"] == aid
     assert artists_store.find(conn, "https://soundcloud.com/later/")["id"] == aid
     assert artists_store.find(conn, "soundcloud:users:7")["id"] == aid
-    with pytest.raises(UserError, match="no artist matches"):
+    with pytest.raises(MinionError, match="no artist matches"):
         artists_store.find(conn, "ghost")
     assert [r["id"] for r in artists_store.due(conn, "2026-01-01T00:00:00Z")] == [aid]
     artists_store.set_schedule(
@@ -289,11 +289,11 @@ def test_process_lock_excludes_a_second_process(tmp_path: Path) -> None:
     try:
         assert proc.stdout.readline().strip() == "held"
         t0 = time.monotonic()
-        with pytest.raises(UserError, match=rf"another sync is running \(pid {proc.pid}\)"):
+        with pytest.raises(MinionError, match=rf"another sync is running \(pid {proc.pid}\)"):
             with process_lock(tmp_path):
                 pass
         assert time.monotonic() - t0 < 1.0
-        with pytest.raises(UserError, match="still running"):
+        with pytest.raises(MinionError, match="still running"):
             with process_lock(tmp_path, wait=True, timeout_s=0.3):
                 pass
     finally:

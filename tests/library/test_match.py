@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 from music_minion.library.match import Matcher, match_files, match_library
 from music_minion.library.normalize import artist_names, fold, parse_title
 from music_minion.library.samples import write_sample
@@ -185,7 +185,7 @@ def test_match_library_bands_reviews_and_ownership(tmp_path, db, tracks):
         (ids["blue.flac"], 2, "Red Lights")
     ]
     with pytest.raises(
-        UserError, match="no proposed match"
+        MinionError, match="no proposed match"
     ):  # all or nothing: the valid id is not decided either
         decide_reviews(db, [ids["blue.flac"], ids["remix.mp3"]], True, "2026-01-02T00:00:00Z")
     assert pending_reviews(db)[0]["id"] == ids["blue.flac"]
@@ -215,7 +215,7 @@ def test_incremental_match_only_opens_unsettled_files(tmp_path, db, tracks):
 
 
 def test_review_threshold_above_auto_is_a_user_error(db):
-    with pytest.raises(UserError, match="match_review"):
+    with pytest.raises(MinionError, match="match_review"):
         match_library(db, auto=80.0, review=90.0, duration_tolerance_s=4.0)
 
 

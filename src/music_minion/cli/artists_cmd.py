@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from music_minion.cli.common import emit, json_option, run_with_client, table
-from music_minion.errors import UserError
+from music_minion.cli.common import emit, json_option, open_db, run_with_client, settings, table
+from music_minion.errors import UsageError
 
 EPILOG = """\b
 Examples:
@@ -49,7 +49,7 @@ def add(
 
     wanted = [Wanted(normalize_input(i), weight, tier) for i in inputs if i.strip()]
     if not wanted:
-        raise UserError("no artist given", "pass a SoundCloud URL or permalink", exit_code=2)
+        raise UsageError("no artist given", "pass a SoundCloud URL or permalink")
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
     emit(result, _report)
     if result["failed"] and not (result["added"] or result["already"]):
@@ -89,17 +89,11 @@ def import_followings() -> None:
 @json_option
 def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
-    from music_minion import config
     from music_minion.discovery.ranking import smoothed_hit_rate
     from music_minion.store import artists as store
-    from music_minion.store import open_store
 
-    cfg = config.load()
-    conn = open_store(cfg.data_dir)
-    try:
-        rows = store.list_with_counts(conn, include_unwatched=include_all)
-    finally:
-        conn.close()
+    cfg = settings()
+    rows = store.list_with_counts(open_db(), include_unwatched=include_all)
     for r in rows:
         r["hit_rate"] = round(
             smoothed_hit_rate(r["picks_liked"], r["picks_dismissed"], cfg.ranking.hit_rate_prior), 4
@@ -147,17 +141,13 @@ def list_(include_all: bool) -> None:
 @json_option
 def remove(refs: tuple[str, ...]) -> None:
     """Stop watching artists (their history stays: provenance is never deleted)."""
-    from music_minion import config
     from music_minion.store import artists as store
-    from music_minion.store import open_store
 
-    conn = open_store(config.load().data_dir)
-    try:
-        rows = [store.find(conn, r) for r in refs]
+    db = open_db()
+    rows = [store.find(db, r) for r in refs]
+    with db.atomic():
         for row in rows:
-            store.set_watched(conn, row["id"], False)
-    finally:
-        conn.close()
+            store.set_watched(db, row["id"], False)
     emit(
         {
             "removed": [
@@ -175,16 +165,11 @@ def remove(refs: tuple[str, ...]) -> None:
 @json_option
 def set_weight(ref: str, weight: float, tier: str | None) -> None:
     """Set how much an artist's picks count (0 mutes them without unwatching)."""
-    from music_minion import config
     from music_minion.store import artists as store
-    from music_minion.store import open_store
 
-    conn = open_store(config.load().data_dir)
-    try:
-        row = store.find(conn, ref)
-        store.set_weight(conn, row["id"], weight, tier)
-    finally:
-        conn.close()
+    db = open_db()
+    row = store.find(db, ref)
+    store.set_weight(db, row["id"], weight, tier)
     emit(
         {"id": row["id"], "urn": row["urn"], "weight": weight, "tier": tier or row["tier"]},
         lambda d: click.echo(

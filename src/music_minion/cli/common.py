@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from music_minion.config import Config
+    from music_minion.store.session import Store
 
 
 class State:
@@ -107,22 +111,38 @@ def progress(*columns_extra: Any):
     )
 
 
-def run_with_client(fn: Callable[..., Any], *, auth: str = "auto") -> Any:
-    """Open the store and one SoundCloud client, run `await fn(client, conn, cfg)`, close both."""
-    import asyncio
-
+def settings() -> Config:
+    """The effective config of this invocation (`--config`, env, file, defaults)."""
     from music_minion import config
-    from music_minion.soundcloud.client import SoundCloudClient
+
+    return config.load()
+
+
+def open_db(*, readonly: bool = False) -> Store:
+    """This command's store session: opened on first use, closed when the command ends.
+
+    A command asking for a read-only session after a writable one gets the writable one."""
     from music_minion.store import open_store
 
-    cfg = config.load()
-    conn = open_store(cfg.data_dir)
+    root = click.get_current_context().find_root()
+    sessions: dict[bool, Store] = root.meta.setdefault("music_minion.store", {})
+    db = sessions.get(False) or sessions.get(readonly)
+    if db is None:
+        db = sessions[readonly] = open_store(settings().data_dir, readonly=readonly)
+        root.call_on_close(db.close)
+    return db
+
+
+def run_with_client(fn: Callable[..., Any], *, auth: str = "auto") -> Any:
+    """Run `await fn(client, db, cfg)` with one SoundCloud client and this command's store."""
+    import asyncio
+
+    from music_minion.soundcloud.client import SoundCloudClient
+
+    cfg, db = settings(), open_db()
 
     async def go() -> Any:
         async with SoundCloudClient.from_config(cfg, auth=auth) as client:  # type: ignore[arg-type]
-            return await fn(client, conn, cfg)
+            return await fn(client, db, cfg)
 
-    try:
-        return asyncio.run(go())
-    finally:
-        conn.close()
+    return asyncio.run(go())

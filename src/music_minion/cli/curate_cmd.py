@@ -6,28 +6,9 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, table, wants_json
-
-VERDICT_CHOICES = ("liked", "not_interested", "not_quite")
-
-
-def _open():
-    from music_minion import config
-    from music_minion.store import open_store
-
-    cfg = config.load()
-    return cfg, open_store(cfg.data_dir)
-
-
-def _duration(ms: int | None) -> str:
-    if ms is None:
-        return "?"
-    seconds = ms // 1000
-    return (
-        f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-        if seconds >= 3600
-        else f"{seconds // 60}:{seconds % 60:02d}"
-    )
+from music_minion.cli.common import emit, json_option, open_db, settings, table, wants_json
+from music_minion.cli.format import duration
+from music_minion.vocab import VERDICTS
 
 
 @click.command(
@@ -76,7 +57,7 @@ def feed(
     from music_minion.discovery.feed import build_feed, refresh_scores, remember_rows
     from music_minion.timeutil import now
 
-    cfg, conn = _open()
+    cfg, conn = settings(), open_db()
     moment = now()
     refresh_scores(conn, cfg.ranking)
     ranked = build_feed(
@@ -96,7 +77,6 @@ def feed(
     short_whys = [
         r.why(moment, max_names=3) for r in ranked
     ]  # the table names the strongest three per kind
-    conn.close()
 
     def human(rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -112,7 +92,7 @@ def feed(
                     r["rank"],
                     r["title"],
                     r["uploader"],
-                    _duration(r["duration_ms"]),
+                    duration(r["duration_ms"]),
                     f"{r['score']:.3f}",
                     why,
                     r["link"],
@@ -144,11 +124,10 @@ def judge(track: str, verdict: str) -> None:
     """
     from music_minion.discovery import judgments
 
-    cfg, conn = _open()
+    cfg, conn = settings(), open_db()
     chosen = judgments.parse_verdict(verdict)
     row = judgments.resolve_track(conn, track)
     result = judgments.judge_track(conn, row["id"], chosen)
-    conn.close()
     out: dict[str, Any] = {"urn": row["urn"], "title": row["title"], **result}
     if chosen == "liked" and cfg.judgments.mirror_likes:
         out["mirrored"] = _mirror_like(cfg, row["urn"])
@@ -201,10 +180,9 @@ def unjudge(track: str) -> None:
     """Forget the judgment of a TRACK (URN, URL or feed row number); it may show in the feed again."""
     from music_minion.discovery import judgments
 
-    _, conn = _open()
+    conn = open_db()
     row = judgments.resolve_track(conn, track)
     existed = judgments.unjudge_track(conn, row["id"])
-    conn.close()
     emit(
         {"urn": row["urn"], "title": row["title"], "removed": existed},
         lambda d: click.echo(
@@ -223,7 +201,7 @@ Examples:
   music-minion judged --verdict not_quite --json
 """,
 )
-@click.option("--verdict", type=click.Choice(VERDICT_CHOICES), help="Only this verdict.")
+@click.option("--verdict", type=click.Choice(VERDICTS), help="Only this verdict.")
 @click.option(
     "--limit",
     "-n",
@@ -236,10 +214,9 @@ def judged(verdict: str | None, limit: int | None) -> None:
     """List judged tracks, newest judgment first, with the verdict's source."""
     from music_minion.store import judgments as store
 
-    _, conn = _open()
+    conn = open_db()
     rows = store.listing(conn, verdict, limit)
     totals = store.counts(conn)
-    conn.close()
     if wants_json():
         emit({"counts": totals, "judgments": rows}, lambda d: None)
         return

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from music_minion.cli.common import emit, json_option, table
-from music_minion.errors import UserError
+from music_minion.cli.common import emit, json_option, open_db, table
+from music_minion.errors import MinionError
 
 
 @click.group("db")
@@ -17,21 +17,10 @@ def db() -> None:
 @json_option
 def info() -> None:
     """Path, schema version and row counts."""
-    from music_minion import config
-    from music_minion.store import database_path, open_store
-    from music_minion.store.db import table_counts
+    from music_minion.store.db import schema_version, table_counts
 
-    cfg = config.load()
-    conn = open_store(cfg.data_dir)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        data = {
-            "path": str(database_path(cfg.data_dir)),
-            "schema_version": version,
-            "tables": table_counts(conn),
-        }
-    finally:
-        conn.close()
+    db = open_db()
+    data = {"path": str(db.path), "schema_version": schema_version(db), "tables": table_counts(db)}
 
     def human(d: dict) -> None:
         click.echo(f"database: {d['path']}\nschema version: {d['schema_version']}")
@@ -44,21 +33,15 @@ def info() -> None:
 @json_option
 def check() -> None:
     """Run SQLite's integrity and foreign-key checks (exit 1 on problems)."""
-    from music_minion import config
-    from music_minion.store import open_store
     from music_minion.store.db import integrity_problems
 
-    conn = open_store(config.load().data_dir)
-    try:
-        problems = integrity_problems(conn)
-    finally:
-        conn.close()
+    problems = integrity_problems(open_db())
     emit(
         {"ok": not problems, "problems": problems},
         lambda d: click.echo("ok" if d["ok"] else "\n".join(d["problems"])),
     )
     if problems:
-        raise UserError(
+        raise MinionError(
             f"database check found {len(problems)} problem(s)",
             "restore from a backup or re-run sync",
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from music_minion.cli.common import json_option, wants_json
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 if TYPE_CHECKING:
     from music_minion.emulator.server import Emulator
@@ -94,7 +94,7 @@ def serve(
     try:
         spec = FaultSpec.parse(faults_spec)
     except FaultSpecError as e:
-        raise UserError(
+        raise MinionError(
             f"bad --faults: {e}", "e.g. --faults rate=0.2,seed=7,kinds=429,500"
         ) from None
     emu = Emulator(
@@ -121,7 +121,7 @@ async def _serve(emu: Emulator, seed: int, size: str) -> None:
     try:
         await emu.start()
     except OSError as e:
-        raise UserError(
+        raise MinionError(
             f"cannot listen on {emu.host}: {e.strerror}", "pick another --port or stop what uses it"
         ) from None
     _print_ready(emu, seed, size)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from music_minion.cli.common import emit, json_option, progress, table
-
-_FORMATS = ("parquet", "csv", "json")
-_WHAT = ("tracks", "provenance", "judgments", "artists", "all")
+from music_minion.cli.common import emit, json_option, open_db, progress, table
+from music_minion.vocab import EXPORT_FORMATS, EXPORT_TABLES
 
 EPILOG = """\b
 Examples:
@@ -27,12 +25,12 @@ Every format has the same columns and values (full URNs and permalink_url). Parq
 
 @click.command("export", epilog=EPILOG)
 @click.argument(
-    "fmt", metavar="parquet|csv|json", type=click.Choice(_FORMATS, case_sensitive=False)
+    "fmt", metavar="parquet|csv|json", type=click.Choice(EXPORT_FORMATS, case_sensitive=False)
 )
 @click.argument("path", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
 @click.option(
     "--what",
-    type=click.Choice(_WHAT),
+    type=click.Choice((*EXPORT_TABLES, "all")),
     default="all",
     show_default=True,
     help="Which table; `all` writes one file per table into the folder PATH.",
@@ -44,27 +42,22 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
 
     Timestamps are UTC: typed timestamps in Parquet, ISO-8601 text in CSV and JSON.
     """
-    from music_minion import config
     from music_minion import export as exporter
-    from music_minion.store import open_store
 
     fmt = fmt.lower()
     if fmt == "parquet":
         exporter.require_pyarrow()  # before touching the database or the disk
-    conn = open_store(config.load().data_dir, readonly=True)
-    try:
-        with progress() as bar:
-            task = bar.add_task(f"export {fmt}", total=None)
-            result = exporter.export(
-                conn,
-                fmt,
-                path,
-                what,
-                overwrite=force,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    finally:
-        conn.close()
+    db = open_db(readonly=True)
+    with progress() as bar:
+        task = bar.add_task(f"export {fmt}", total=None)
+        result = exporter.export(
+            db,
+            fmt,
+            path,
+            what,
+            overwrite=force,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
     def human(data: dict) -> None:
         rows = [[f["table"], f["rows"], _size(f["bytes"]), f["path"]] for f in data["files"]]

@@ -6,7 +6,7 @@ import click
 
 from music_minion import config
 from music_minion.cli.common import emit, json_option
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 from music_minion.files import write_atomic
 
 
@@ -24,7 +24,7 @@ def init(force: bool) -> None:
 
     path = config.config_path()
     if path.exists() and not force:
-        raise UserError(
+        raise MinionError(
             f"config {path} already exists",
             "edit it, or pass --force to overwrite it with defaults",
         )

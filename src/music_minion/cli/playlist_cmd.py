@@ -86,13 +86,12 @@ Examples:
 def show(history: int) -> None:
     """Show the discovery playlist's URN, the latest pushes (ok, failed or pending) and the tracks
     of the last successful push."""
-    from music_minion import config
+    from music_minion.cli.common import open_db, settings
     from music_minion.discovery.push import KV_PLAYLIST_URN
-    from music_minion.store import kv, open_store
+    from music_minion.store import kv
     from music_minion.store import pushes as pushes_store
 
-    cfg = config.load()
-    conn = open_store(cfg.data_dir)
+    cfg, conn = settings(), open_db()
     pushes = pushes_store.history(conn, history)
     last_ok = next((p for p in pushes if p["status"] == "ok"), None)
     data = {
@@ -102,7 +101,6 @@ def show(history: int) -> None:
         "pushes": pushes,
         "tracks": pushes_store.tracks_of(conn, last_ok["id"]) if last_ok else [],
     }
-    conn.close()
 
     def human(d: dict[str, Any]) -> None:
         click.echo(

@@ -163,14 +163,10 @@ def _human_summary(d: dict[str, Any]) -> None:
 @json_option
 def history(limit: int) -> None:
     """Recent sync runs with their figures."""
-    from music_minion import config
-    from music_minion.store import open_store, sync_runs
+    from music_minion.cli.common import open_db
+    from music_minion.store import sync_runs
 
-    conn = open_store(config.load().data_dir)
-    try:
-        runs = sync_runs.recent(conn, limit)
-    finally:
-        conn.close()
+    runs = sync_runs.recent(open_db(), limit)
     if wants_json():
         emit(runs, lambda _d: None)
         return

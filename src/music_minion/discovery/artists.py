@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 from music_minion.store import artists as store
 
 if TYPE_CHECKING:
@@ -28,13 +28,9 @@ class Wanted:
 
 def normalize_input(text: str) -> str:
     """The canonical form of a URL or permalink the user typed (trimmed, no trailing slash, no query)."""
-    t = text.strip()
-    t = t.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    if t.startswith("http://"):
-        t = "https://" + t[len("http://") :]
-    if t.startswith(("https://www.soundcloud.com/", "https://m.soundcloud.com/")):
-        t = "https://soundcloud.com/" + t.split("/", 3)[3]
-    return t
+    from music_minion.urls import canonical
+
+    return canonical(text)
 
 
 def resolved(user: Any) -> store.Resolved:
@@ -74,9 +70,7 @@ def record_outcomes(
     for want, outcome in zip(wanted, outcomes, strict=True):
         status, reason = _outcome_kind(outcome)
         if status is None:
-            before = conn.execute(
-                "SELECT watched FROM artists WHERE urn = ?", (outcome.value.urn,)
-            ).fetchone()
+            was_watched = store.is_watched(conn, outcome.value.urn)
             aid, _ = store.upsert_resolved(
                 conn,
                 resolved(outcome.value),
@@ -91,7 +85,7 @@ def record_outcomes(
                 "urn": outcome.value.urn,
                 "username": outcome.value.username,
             }
-            report["already" if before is not None and before[0] else "added"].append(entry)
+            report["already" if was_watched else "added"].append(entry)
         else:
             store.record_failure(
                 conn, want.input, status, reason, weight=want.weight, tier=want.tier
@@ -158,9 +152,9 @@ async def import_followings(
 
     added = already = 0
     async for user in MyFollowings().items(client, page_cap):
-        row = conn.execute("SELECT watched FROM artists WHERE urn = ?", (user.urn,)).fetchone()
+        was_watched = store.is_watched(conn, user.urn)
         store.upsert_resolved(conn, resolved(user), watched=True)
-        if row is not None and row[0]:
+        if was_watched:
             already += 1
         else:
             added += 1
@@ -170,18 +164,18 @@ async def import_followings(
 def parse_import(path: Path) -> list[Wanted]:
     """Read an import file: one URL/permalink per line, or CSV `url[,weight[,tier]]` (header optional).
 
-    Blank lines and `#` comments are skipped. A bad weight is a UserError naming the line.
+    Blank lines and `#` comments are skipped. A bad weight is a MinionError naming the line.
     """
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        raise UserError(f"no such file: {path}", "check the path") from None
+        raise MinionError(f"no such file: {path}", "check the path") from None
     except UnicodeDecodeError:
-        raise UserError(
+        raise MinionError(
             f"{path} is not UTF-8 text", "save it as UTF-8 (one URL per line, or CSV)"
         ) from None
     except OSError as e:
-        raise UserError(
+        raise MinionError(
             f"cannot read {path}: {e.strerror}", "check the file's permissions"
         ) from None
     out: list[Wanted] = []
@@ -201,16 +195,16 @@ def parse_import(path: Path) -> list[Wanted]:
             try:
                 weight = float(cells[1])
             except ValueError:
-                raise UserError(
+                raise MinionError(
                     f"{path} line {n}: weight {cells[1]!r} is not a number",
                     "write e.g. `https://soundcloud.com/x,1.5`",
                 ) from None
             if weight < 0:
-                raise UserError(
+                raise MinionError(
                     f"{path} line {n}: weight must be 0 or more", "use a non-negative weight"
                 )
         tier = cells[2] if len(cells) > 2 and cells[2] else None
         out.append(Wanted(normalize_input(cells[0]), weight, tier))
     if not out:
-        raise UserError(f"{path} names no artists", "write one SoundCloud URL per line")
+        raise MinionError(f"{path} names no artists", "write one SoundCloud URL per line")
     return out

@@ -142,9 +142,7 @@ def refresh_scores(
     with conn.atomic():
         result = _refresh_locked(conn, rc, full=full)
     if result["mode"] == "full":
-        conn.execute(
-            "PRAGMA wal_checkpoint(TRUNCATE)"
-        )  # do not leave a WAL as big as the keys behind
+        conn.checkpoint(truncate=True)
     return result
 
 

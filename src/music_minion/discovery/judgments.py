@@ -11,8 +11,9 @@ import re
 import sqlite3
 from typing import Any
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError, UsageError
 from music_minion.store import judgments as store
+from music_minion.store import tracks as tracks_store
 from music_minion.store.ranking import mark_dirty_tracks
 from music_minion.timeutil import now_iso
 
@@ -42,17 +43,8 @@ def parse_verdict(text: str) -> str:
     """A verdict from what the user typed (`liked`, `not_interested`, `not_quite`, or an alias)."""
     verdict = VERDICT_ALIASES.get(text.strip().lower())
     if verdict is None:
-        raise UserError(
-            f"unknown verdict {text!r}", "use liked, not_interested or not_quite", exit_code=2
-        )
+        raise UsageError(f"unknown verdict {text!r}", "use liked, not_interested or not_quite")
     return verdict
-
-
-def normalize_url(url: str) -> str:
-    """A SoundCloud track URL without scheme noise, query, fragment, `www.`/`m.` or trailing slash."""
-    text = url.strip().split("#", 1)[0].split("?", 1)[0].rstrip("/")
-    text = re.sub(r"^(https?://)?(www\.|m\.)?", "", text, flags=re.I)
-    return text.lower()
 
 
 def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
@@ -63,39 +55,22 @@ def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     if text.isdigit():
         urn = row_urn(conn, int(text))
         if urn is None:
-            raise UserError(
+            raise MinionError(
                 f"no row {text} in the last feed",
                 "run `music-minion feed` and use a row number it shows",
             )
         text = urn
     if _TRACK_URN.fullmatch(text):
-        row = conn.execute(
-            "SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE urn = ?", (text,)
-        ).fetchone()
+        row = tracks_store.get_by_urn(conn, text)
     elif "soundcloud.com/" in text.lower():
-        wanted = normalize_url(text)
-        row = None
-        for r in conn.execute(
-            "SELECT id, urn, title, uploader_name, permalink_url FROM tracks WHERE permalink_url LIKE ? ESCAPE '\\'",
-            (
-                "%"
-                + wanted.rsplit("/", 1)[-1]
-                .replace("\\", "\\\\")
-                .replace("%", "\\%")
-                .replace("_", "\\_"),
-            ),
-        ):
-            if r["permalink_url"] and normalize_url(r["permalink_url"]) == wanted:
-                row = r
-                break
+        row = tracks_store.get_by_url(conn, text)
     else:
-        raise UserError(
+        raise UsageError(
             f"{ref!r} is not a track",
             "give a track URN (soundcloud:tracks:N), its URL, or a feed row number",
-            exit_code=2,
         )
     if row is None:
-        raise UserError(
+        raise MinionError(
             f"track {text} is not in the index", "run `music-minion sync` first, or check the URL"
         )
     return row
@@ -106,9 +81,7 @@ def judge_track(
 ) -> dict[str, Any]:
     """Record a manual judgment (it wins over anything learned). Returns the old and new state."""
     if verdict not in VERDICTS:
-        raise UserError(
-            f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite", exit_code=2
-        )
+        raise UsageError(f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite")
     with conn.atomic():
         before = store.get(conn, track_id)
         store.put(conn, track_id, verdict, "manual", at or now_iso())

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from music_minion.discovery.judgments import apply_synced, desired_verdicts
 from music_minion.discovery.sources import track_row
-from music_minion.errors import MinionError, UserError
+from music_minion.errors import MinionError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
 from music_minion.timeutil import now_iso
@@ -66,7 +66,7 @@ async def playlist_urn(client: SoundCloudClient, ref: str) -> str:
 
     found = await client.resolve(ref)
     if not isinstance(found, Playlist):
-        raise UserError(
+        raise MinionError(
             f"{ref} is not a playlist", "set judgments.*_playlist to a playlist URL or URN"
         )
     return found.urn

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError, UsageError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
 from music_minion.timeutil import now_iso
@@ -26,10 +26,9 @@ SOUNDCLOUD_MAX_TRACKS = 500
 
 def check_size(size: int) -> int:
     if not 1 <= size <= SOUNDCLOUD_MAX_TRACKS:
-        raise UserError(
+        raise UsageError(
             f"playlist size {size} is out of range",
             f"use 1..{SOUNDCLOUD_MAX_TRACKS} (SoundCloud's cap)",
-            exit_code=2,
         )
     return size
 
@@ -113,7 +112,7 @@ async def push_playlist(
                     conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso()
                 )
                 pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
-        raise UserError(
+        raise MinionError(
             f"cannot read the discovery playlist on SoundCloud ({error})",
             "nothing was changed; try again later",
         ) from None
@@ -148,7 +147,7 @@ async def push_playlist(
         with conn.atomic():
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):
-            raise UserError(
+            raise MinionError(
                 f"playlist push failed ({error})", "it is recorded as failed; try again later"
             ) from None
         raise

@@ -26,7 +26,6 @@ from music_minion.timeutil import parse_timestamp, to_iso
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 KIND_VERBS = {"repost": "reposted", "like": "liked", "upload": "uploaded"}
-DISMISSED = ("not_interested", "not_quite")
 
 
 def kind_weight(rc: RankingSettings, kind: str) -> float:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
 
 # Source name in the config -> (provenance kind, client method taking the artist's URN).
 ARTIST_SOURCES: dict[str, tuple[str, str]] = {
@@ -70,14 +70,14 @@ def configured_sources(names: Iterable[str]) -> list[str]:
     out: list[str] = []
     for n in names:
         if n not in ARTIST_SOURCES:
-            raise UserError(
+            raise MinionError(
                 f"discovery.sources has unknown source {n!r}",
                 f"use some of {', '.join(ARTIST_SOURCES)}, e.g. `music-minion config set discovery.sources likes,reposts`",
             )
         if n not in out:
             out.append(n)
     if not out:
-        raise UserError(
+        raise MinionError(
             "discovery.sources is empty", "name at least one of likes, reposts, uploads"
         )
     return out

@@ -6,7 +6,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from music_minion.errors import UserError
+from music_minion.store.errors import Ambiguous, Missing
+from music_minion.store.session import Store, writer
 from music_minion.timeutil import now_iso
 
 RETRYABLE = ("pending", "failed_transient")
@@ -22,6 +23,7 @@ class Resolved:
     permalink_url: str | None = None
 
 
+@writer
 def upsert_resolved(
     conn: sqlite3.Connection,
     user: Resolved,
@@ -96,6 +98,7 @@ def _free_input(conn: sqlite3.Connection, input: str | None) -> str | None:
     return None if taken else input
 
 
+@writer
 def record_failure(
     conn: sqlite3.Connection,
     input: str,
@@ -128,6 +131,16 @@ def record_failure(
     return int(row[0])
 
 
+def is_watched(conn: Store, urn: str) -> bool:
+    """Whether the artist with this URN is known and watched."""
+    row = conn.execute("SELECT watched FROM artists WHERE urn = ?", (urn,)).fetchone()
+    return bool(row is not None and row[0])
+
+
+def count_watched(conn: Store) -> int:
+    return int(conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0])
+
+
 def to_retry(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Watched inputs whose resolution should be tried again (pending or transient failures)."""
     return conn.execute(
@@ -151,11 +164,11 @@ def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     if not rows and text.isdigit():
         rows = conn.execute("SELECT * FROM artists WHERE id = ?", (int(text),)).fetchall()
     if not rows:
-        raise UserError(f"no artist matches {ref!r}", "see `music-minion artists list`")
+        raise Missing(f"no artist matches {ref!r}", "see `music-minion artists list`")
     if len(rows) > 1:
         exact = [r for r in rows if r["urn"] == text or r["input"] == text]
         if len(exact) != 1:
-            raise UserError(
+            raise Ambiguous(
                 f"{ref!r} matches {len(rows)} artists",
                 "use the artist's URN (see `music-minion artists list --json`)",
             )

@@ -115,6 +115,11 @@ def open_store(data_dir: Path, *, readonly: bool = False) -> Store:
     return connect(database_path(data_dir), readonly=readonly)
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The migration the database is at (SQLite's `user_version`)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Row count of every table of the schema."""
     names = [

@@ -27,3 +27,11 @@ class SchemaTooNew(StoreError):
 
 class Busy(StoreError):
     """Another process holds what this one needs (the sync lock)."""
+
+
+class Missing(StoreError):
+    """Nothing in the index matches what was named."""
+
+
+class Ambiguous(StoreError):
+    """More than one row matches what was named."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-VERDICTS = ("liked", "not_interested", "not_quite")
-SOURCES = ("manual", "soundcloud_like", "soundcloud_playlist")
+from music_minion.vocab import JUDGMENT_SOURCES as SOURCES
+from music_minion.vocab import VERDICTS
 
 
 def get(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from music_minion.errors import UserError
+from music_minion.store.errors import Busy
 
 LOCK_NAME = "sync.lock"
 
@@ -22,7 +22,7 @@ def process_lock(
 ) -> Iterator[None]:
     """Hold the sync lock for the block.
 
-    Without `wait` a lock held by another process raises UserError at once; with `wait` it blocks
+    Without `wait` a lock held by another process raises `Busy` at once; with `wait` it blocks
     (up to `timeout_s` when given). The lock is released when the process dies, even by SIGKILL.
     """
     from filelock import FileLock, Timeout
@@ -37,10 +37,10 @@ def process_lock(
         holder = _holder(path.with_suffix(".pid"))
         who = f" (pid {holder})" if holder else ""
         if wait:
-            raise UserError(
+            raise Busy(
                 f"another sync is still running{who} after {timeout_s:g} s", "try again later"
             ) from None
-        raise UserError(
+        raise Busy(
             f"another sync is running{who}", "wait for it to finish, or pass --wait"
         ) from None
     pid_file = path.with_suffix(".pid")

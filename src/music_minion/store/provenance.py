@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from music_minion.store import tracks as tracks_store
-
-KINDS = ("like", "repost", "upload")
+from music_minion.vocab import PROVENANCE_KINDS as KINDS
 
 
 @dataclass

@@ -9,8 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from music_minion.store.local_files import OWNED_CONDITION
-
-_CHUNK = 500
+from music_minion.store.sql import json_list, like_contains
 
 # A track is owned when a matched local file or one of my current SoundCloud likes holds it.
 OWNED_SQL = (
@@ -88,44 +87,29 @@ def provenance_rows(
             "SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance ORDER BY track_id"
         )
         return
-    ids = sorted(set(track_ids))
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        yield from conn.execute(
-            f"SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance WHERE track_id IN ({marks}) "  # noqa: S608
-            "ORDER BY track_id",
-            chunk,
-        )
+    yield from conn.execute(
+        "SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance "
+        "WHERE track_id IN (SELECT value FROM json_each(?)) ORDER BY track_id",
+        (json_list(sorted(set(track_ids))),),
+    )
 
 
 def tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> list[int]:
     """Ids of every track surfaced by any of these artists."""
-    ids = sorted(set(artist_ids))
-    out: set[int] = set()
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT track_id FROM provenance WHERE artist_id IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            )
-        )
-    return sorted(out)
+    rows = conn.execute(
+        "SELECT DISTINCT track_id FROM provenance WHERE artist_id IN (SELECT value FROM json_each(?))",
+        (json_list(sorted(set(artist_ids))),),
+    )
+    return sorted(r[0] for r in rows)
 
 
 def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> None:
     """Queue the supporters of these tracks: their hit rates (so their tracks' keys) changed."""
-    ids = sorted(set(track_ids))
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        conn.execute(
-            f"INSERT OR IGNORE INTO rank_dirty (artist_id) SELECT DISTINCT artist_id FROM provenance WHERE track_id IN ({marks})",  # noqa: S608
-            chunk,
-        )
+    conn.execute(
+        "INSERT OR IGNORE INTO rank_dirty (artist_id) SELECT DISTINCT artist_id FROM provenance "
+        "WHERE track_id IN (SELECT value FROM json_each(?))",
+        (json_list(sorted(set(track_ids))),),
+    )
 
 
 def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
@@ -238,11 +222,7 @@ def _where(f: CandidateFilter) -> tuple[str, list]:
         clauses.append(
             "(lower(coalesce(t.genre, '')) LIKE ? ESCAPE '\\' OR lower(coalesce(t.tags, '')) LIKE ? ESCAPE '\\')"
         )
-        pattern = (
-            "%"
-            + f.genre.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
+        pattern = like_contains(f.genre.lower())
         params += [pattern, pattern]
     if f.artist_id is not None:
         clauses.append(

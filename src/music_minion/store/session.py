@@ -8,10 +8,15 @@ commit. `snapshot()` holds one read transaction for consistent multi-query reads
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Store(sqlite3.Connection):
@@ -67,6 +72,21 @@ class Store(sqlite3.Connection):
         self.execute(f"PRAGMA cache_size = -{int(cache_mib) * 1024}")
         self.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
 
-    def checkpoint(self) -> None:
-        """Move the WAL into the database file now, without waiting for readers."""
-        self.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    def checkpoint(self, *, truncate: bool = False) -> None:
+        """Move the WAL into the database file now: without waiting for readers, or (`truncate`)
+        waiting for them and emptying the WAL, so a big rewrite leaves no big WAL behind."""
+        if truncate:
+            self.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        else:
+            self.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+def writer(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Make a store function that writes atomic on its own (a savepoint inside a caller's block)."""
+
+    @functools.wraps(fn)
+    def atomic_call(db: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with db.atomic():
+            return fn(db, *args, **kwargs)
+
+    return atomic_call

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
+from music_minion.vocab import EXPORT_TABLES
+
 # table -> [(exported column, SQL expression, is_timestamp)], in export order.
 _SPEC: dict[str, list[tuple[str, str, bool]]] = {
     "tracks": [
@@ -76,7 +78,7 @@ _ORDER = {
 # to a few bits (text formats keep the id order).
 _COLUMNAR_ORDER = {**_ORDER, "tracks": "created_at, id"}
 
-TABLES: tuple[str, ...] = tuple(_SPEC)
+TABLES: tuple[str, ...] = EXPORT_TABLES
 
 
 def columns(table: str) -> list[str]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from music_minion.store.session import Store
+from music_minion.store.sql import json_list, like_escape
+from music_minion.urls import canonical
+
 # Column order of a track row as the domain hands it over (a plain tuple per track).
 TRACK_COLUMNS: tuple[str, ...] = (
     "urn",
@@ -37,8 +41,6 @@ _UPSERT = (
     + " OR ".join(f"(excluded.{c} IS NOT NULL AND excluded.{c} IS NOT {c})" for c in _DATA)
 )
 
-_CHUNK = 500
-
 
 def upsert_tracks(conn: sqlite3.Connection, rows: Sequence[tuple], now: str) -> None:
     """Insert or update tracks (tuples in TRACK_COLUMNS order); seeing a track marks it 'ok'."""
@@ -48,18 +50,12 @@ def upsert_tracks(conn: sqlite3.Connection, rows: Sequence[tuple], now: str) -> 
 
 def ids_by_urn(conn: sqlite3.Connection, urns: Iterable[str]) -> dict[str, int]:
     """Map each known URN to its track id (unknown URNs are left out)."""
-    urns = list(dict.fromkeys(urns))
-    out: dict[str, int] = {}
-    for i in range(0, len(urns), _CHUNK):
-        chunk = urns[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        out.update(
-            conn.execute(
-                f"SELECT urn, id FROM tracks WHERE urn IN ({marks})",  # noqa: S608 - placeholders only
-                chunk,
-            ).fetchall()
-        )
-    return out
+    wanted = json_list(dict.fromkeys(urns))
+    return dict(
+        conn.execute(
+            "SELECT urn, id FROM tracks WHERE urn IN (SELECT value FROM json_each(?))", (wanted,)
+        ).fetchall()
+    )
 
 
 def set_status(conn: sqlite3.Connection, urns: Iterable[str], status: str, now: str) -> int:
@@ -74,3 +70,24 @@ def set_status(conn: sqlite3.Connection, urns: Iterable[str], status: str, now: 
 
 def count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM tracks").fetchone()[0]
+
+
+_REF_COLUMNS = "SELECT id, urn, title, uploader_name, permalink_url FROM tracks"
+
+
+def get_by_urn(conn: Store, urn: str) -> sqlite3.Row | None:
+    """id, urn, title, uploader_name and permalink_url of the track with this URN."""
+    return conn.execute(_REF_COLUMNS + " WHERE urn = ?", (urn,)).fetchone()  # noqa: S608
+
+
+def get_by_url(conn: Store, url: str) -> sqlite3.Row | None:
+    """The same fields for the track whose page is `url` (any spelling of the same page)."""
+    wanted = canonical(url, lower=True)
+    slug = wanted.rsplit("/", 1)[-1]
+    for r in conn.execute(
+        _REF_COLUMNS + " WHERE permalink_url LIKE ? ESCAPE '\\'",  # noqa: S608
+        ("%" + like_escape(slug),),
+    ):
+        if r["permalink_url"] and canonical(r["permalink_url"], lower=True) == wanted:
+            return r
+    return None

@@ -1,0 +1,13 @@
+"""How values read in tables: one formatter per kind of value."""
+
+from __future__ import annotations
+
+
+def duration(ms: int | None) -> str:
+    """`m:ss`, or `h:mm:ss` from an hour up; `?` when unknown."""
+    if ms is None:
+        return "?"
+    seconds = int(ms) // 1000
+    if seconds >= 3600:
+        return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return f"{seconds // 60}:{seconds % 60:02d}"

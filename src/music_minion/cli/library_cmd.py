@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
-from music_minion.cli.common import emit, json_option, progress, table, wants_json
-from music_minion.errors import UserError
+from music_minion.cli.common import emit, json_option, print_json, progress, table, wants_json
+from music_minion.errors import MinionError
+
+if TYPE_CHECKING:
+    from music_minion.store.local_files import Decision, LibraryStats, LocalFile, Proposal
+    from music_minion.store.session import Store
 
 EPILOG = """\b
 Examples:
@@ -27,12 +32,22 @@ def library() -> None:
     """Scan local audio files and match them to SoundCloud tracks."""
 
 
-def _open():
+def _open() -> tuple[Any, Store]:
     from music_minion import config
     from music_minion.store import open_store
 
     cfg = config.load()
     return cfg, open_store(cfg.data_dir)
+
+
+def _emit(data: NamedTuple | list[NamedTuple], human: Callable[[Any], None]) -> None:
+    """`emit` for store records: JSON objects keyed by field, else rendered by `human`."""
+    if not wants_json():
+        human(data)
+    elif isinstance(data, list):
+        print_json([r._asdict() for r in data])
+    else:
+        print_json(data._asdict())
 
 
 def _duration(ms: int | None) -> str:
@@ -69,13 +84,13 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
         roots = [p.expanduser() for p in paths]
         for p in roots:
             if not p.exists():
-                raise UserError(f"no such folder: {p}", "check the path (nothing was scanned)")
+                raise MinionError(f"no such folder: {p}", "check the path (nothing was scanned)")
             if not p.is_dir():
-                raise UserError(f"{p} is not a folder", "pass the folder that holds it")
+                raise MinionError(f"{p} is not a folder", "pass the folder that holds it")
         if not roots:
             roots = [Path(p).expanduser() for p in cfg["library.paths"]]
             if not roots:
-                raise UserError(
+                raise MinionError(
                     "no library folders configured",
                     "pass one (`music-minion library scan ~/Music`) or set library.paths",
                 )
@@ -89,7 +104,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         if summary["missing_roots"] and not summary["roots"]:
-            raise UserError(
+            raise MinionError(
                 f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
                 "plug in the drive or fix library.paths (nothing was marked gone)",
             )
@@ -120,22 +135,22 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     emit(summary, human)
 
 
-def _file_rows(rows: list[dict[str, Any]]) -> None:
+def _file_rows(rows: list[LocalFile]) -> None:
     table(
         None,
         ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],
         [
             [
-                r["id"],
-                r["artist"],
-                r["title"],
-                _duration(r["duration_ms"]),
-                r["format"],
-                r["match_status"] or ("" if r["status"] == "ok" else r["status"]),
-                r["track_urn"],
-                r["path"]
-                if r["status"] == "ok" and not r["reason"]
-                else f"{r['path']} ({r['reason'] or r['status']})",
+                r.id,
+                r.artist,
+                r.title,
+                _duration(r.duration_ms),
+                r.format,
+                r.match_status or ("" if r.status == "ok" else r.status),
+                r.track_urn,
+                r.path
+                if r.status == "ok" and not r.reason
+                else f"{r.path} ({r.reason or r.status})",
             ]
             for r in rows
         ],
@@ -168,7 +183,7 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
         rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
     finally:
         conn.close()
-    emit(rows, _file_rows)
+    _emit(rows, _file_rows)
 
 
 @library.command("search")
@@ -178,41 +193,41 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
 def search_cmd(query: tuple[str, ...], limit: int) -> None:
     """Files whose artist, title, album or path contain every word of QUERY."""
     from music_minion.library.normalize import fold
-    from music_minion.store.local_files import search_files
+    from music_minion.store.local_files import list_files_matching
 
     _, conn = _open()
     try:
-        rows = search_files(conn, " ".join(query), limit=limit, fold=fold)
+        rows = list_files_matching(conn, " ".join(query), limit=limit, fold=fold)
     finally:
         conn.close()
-    emit(rows, _file_rows)
+    _emit(rows, _file_rows)
 
 
 @library.command("stats")
 @json_option
 def stats_cmd() -> None:
     """Counts by status, format and match state."""
-    from music_minion.store.local_files import library_stats
+    from music_minion.store.local_files import count_files
 
     _, conn = _open()
     try:
-        data = library_stats(conn)
+        data = count_files(conn)
     finally:
         conn.close()
 
-    def human(d: dict[str, Any]) -> None:
-        hours = d["total_duration_s"] / 3600
+    def human(d: LibraryStats) -> None:
+        hours = d.total_duration_s / 3600
         click.echo(
-            f"{d['present']} files present ({hours:.1f} h, {d['total_bytes'] / 1e9:.2f} GB), "
-            f"{d['unreadable']} unreadable, {d['gone']} gone, {d['tagless']} without tags"
+            f"{d.present} files present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
+            f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
-            f"owned SoundCloud tracks: {d['owned_tracks']}; last scan: {d['last_scan_at'] or 'never'}"
+            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {d.last_scan_at or 'never'}"
         )
-        table("formats", ["format", "files"], [[k, v] for k, v in d["by_format"].items()])
-        table("matches", ["state", "files"], [[k, v] for k, v in d["by_match"].items()])
+        table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
+        table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
 
-    emit(data, human)
+    _emit(data, human)
 
 
 @library.command("match")
@@ -262,7 +277,7 @@ def import_likes_cmd(full: bool) -> None:
     )
 
 
-def _review_rows(rows: list[dict[str, Any]]) -> None:
+def _review_rows(rows: list[Proposal]) -> None:
     if not rows:
         click.echo("nothing to review")
         return
@@ -281,15 +296,15 @@ def _review_rows(rows: list[dict[str, Any]]) -> None:
         ],
         [
             [
-                r["id"],
-                r["match_score"],
-                r["artist"],
-                r["title"],
-                _duration(r["duration_ms"]),
-                r["track_artist"],
-                r["track_title"],
-                _duration(r["track_duration_ms"]),
-                r["track_urn"],
+                r.id,
+                r.match_score,
+                r.artist,
+                r.title,
+                _duration(r.duration_ms),
+                r.track_artist,
+                r.track_title,
+                _duration(r.track_duration_ms),
+                r.track_urn,
             ]
             for r in rows
         ],
@@ -313,29 +328,29 @@ def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from music_minion.store.local_files import pending_reviews
+    from music_minion.store.local_files import list_proposals
 
     _, conn = _open()
     try:
-        rows = pending_reviews(conn, limit)
+        rows = list_proposals(conn, limit)
         tty = sys.stdin.isatty() and sys.stdout.isatty()
         if rows and not wants_json() and (interactive or tty):
             _interactive(conn, rows)
             return
     finally:
         conn.close()
-    emit(rows, _review_rows)
+    _emit(rows, _review_rows)
 
 
-def _interactive(conn, rows: list[dict[str, Any]]) -> None:
+def _interactive(conn: Store, rows: list[Proposal]) -> None:
     from music_minion.store.local_files import decide_reviews
     from music_minion.timeutil import now_iso
 
     decided = {"accepted": 0, "rejected": 0, "skipped": 0}
     for r in rows:
         click.echo(
-            f"\n#{r['id']} score {r['match_score']}\n  file:  {r['artist']} — {r['title']} ({_duration(r['duration_ms'])})"
-            f"\n  track: {r['track_artist']} — {r['track_title']} ({_duration(r['track_duration_ms'])}) {r['permalink_url'] or ''}"
+            f"\n#{r.id} score {r.match_score}\n  file:  {r.artist} — {r.title} ({_duration(r.duration_ms)})"
+            f"\n  track: {r.track_artist} — {r.track_title} ({_duration(r.track_duration_ms)}) {r.permalink_url or ''}"
         )
         choice = click.prompt(
             "[a]ccept, [r]eject, [s]kip, [q]uit",
@@ -347,7 +362,7 @@ def _interactive(conn, rows: list[dict[str, Any]]) -> None:
         if choice == "s":
             decided["skipped"] += 1
             continue
-        decide_reviews(conn, [r["id"]], choice == "a", now_iso())
+        decide_reviews(conn, [r.id], choice == "a", now_iso())
         decided["accepted" if choice == "a" else "rejected"] += 1
     click.echo(
         f"{decided['accepted']} accepted, {decided['rejected']} rejected, {decided['skipped']} skipped"
@@ -363,12 +378,12 @@ def _decide(ids: tuple[int, ...], accept: bool) -> None:
         results = decide_reviews(conn, ids, accept, now_iso())
     finally:
         conn.close()
-    emit(
-        results,
-        lambda rs: [
-            click.echo(f"file {r['id']}: {r['match_status']} (track {r['track_id']})") for r in rs
-        ],
-    )
+
+    def human(decisions: list[Decision]) -> None:
+        for d in decisions:
+            click.echo(f"file {d.id}: {d.match_status} (track {d.track_id})")
+
+    _emit(results, human)
 
 
 @review.command("accept")

@@ -57,6 +57,44 @@ def _duration(ms: int | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def _scan_roots(paths: tuple[Path, ...], cfg: Any) -> list[Path]:
+    """The folders to scan: those given, which must exist, else library.paths."""
+    roots = [p.expanduser() for p in paths]
+    for p in roots:
+        if not p.exists():
+            raise MinionError(f"no such folder: {p}", "check the path (nothing was scanned)")
+        if not p.is_dir():
+            raise MinionError(f"{p} is not a folder", "pass the folder that holds it")
+    if not roots:
+        roots = [Path(p).expanduser() for p in cfg["library.paths"]]
+        if not roots:
+            raise MinionError(
+                "no library folders configured",
+                "pass one (`music-minion library scan ~/Music`) or set library.paths",
+            )
+    return roots
+
+
+def _print_scan(s: dict[str, Any]) -> None:
+    rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
+    click.echo(
+        f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+        f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
+    )
+    for root in s["missing_roots"]:
+        click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
+    if s["error_count"]:
+        click.echo(
+            f"warning: {s['error_count']} entries could not be read, e.g. {s['errors'][0]}",
+            err=True,
+        )
+    if "match" in s:
+        m = s["match"]
+        click.echo(
+            f"matched: {m['exact']} exact, {m['auto']} auto, {m['review']} to review, {m['unmatched']} unmatched"
+        )
+
+
 @library.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -81,19 +119,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
 
     cfg, conn = _open()
     try:
-        roots = [p.expanduser() for p in paths]
-        for p in roots:
-            if not p.exists():
-                raise MinionError(f"no such folder: {p}", "check the path (nothing was scanned)")
-            if not p.is_dir():
-                raise MinionError(f"{p} is not a folder", "pass the folder that holds it")
-        if not roots:
-            roots = [Path(p).expanduser() for p in cfg["library.paths"]]
-            if not roots:
-                raise MinionError(
-                    "no library folders configured",
-                    "pass one (`music-minion library scan ~/Music`) or set library.paths",
-                )
+        roots = _scan_roots(paths, cfg)
         configured_workers = cfg["library.scan_workers"] or None
         with progress() as bar:
             task = bar.add_task("reading tags", total=None)
@@ -113,26 +139,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     finally:
         conn.close()
 
-    def human(s: dict[str, Any]) -> None:
-        rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
-        click.echo(
-            f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
-            f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
-        )
-        for root in s["missing_roots"]:
-            click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
-        if s["error_count"]:
-            click.echo(
-                f"warning: {s['error_count']} entries could not be read, e.g. {s['errors'][0]}",
-                err=True,
-            )
-        if "match" in s:
-            m = s["match"]
-            click.echo(
-                f"matched: {m['exact']} exact, {m['auto']} auto, {m['review']} to review, {m['unmatched']} unmatched"
-            )
-
-    emit(summary, human)
+    emit(summary, _print_scan)
 
 
 def _file_rows(rows: list[LocalFile]) -> None:

@@ -25,15 +25,13 @@ TOKEN_READ_TARGET_US = 5.0
 
 def _config(tmp: Path, info: dict, **keys: Any):
     from music_minion import config
-    from music_minion.emulator.testing import write_config
+    from music_minion.sandbox import write_config
 
     path = write_config(info, tmp / "config.toml", {"paths.data_dir": tmp / "data", **keys})
     return config.load(path)
 
 
 def _throughput(quick: bool) -> dict:
-    from music_minion.soundcloud.client import SoundCloudClient
-
     size, want = ("tiny", 100) if quick else ("large", 100_000)
     from music_minion.emulator.testing import emulator_process
 
@@ -48,39 +46,7 @@ def _throughput(quick: bool) -> dict:
                     "soundcloud.page_size": 200,
                 },
             )
-            artists = info["artists"]
-
-            async def go() -> tuple[int, float, dict]:
-                async with SoundCloudClient.from_config(cfg, auth="app") as sc:
-                    await sc.user(artists[0])  # token and connection ready before the clock starts
-                    count = 0
-                    queue = list(artists)
-
-                    async def worker() -> None:
-                        nonlocal count
-                        while queue and count < want:
-                            urn = queue.pop(0)
-                            async for _ in sc.user_likes(urn):
-                                count += 1
-
-                    # a first pass fills the emulator's encoded-page caches (its cost, not the client's)
-                    await asyncio.gather(*(worker() for _ in range(4)))
-                    count, queue[:] = 0, list(artists)
-                    requests_before = sc.stats.requests
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    await asyncio.gather(*(worker() for _ in range(4)))
-                    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-                    return (
-                        count,
-                        elapsed,
-                        {
-                            **sc.stats.as_dict(),
-                            "requests": sc.stats.requests - requests_before,
-                            "cpu_s": cpu,
-                        },
-                    )
-
-            count, elapsed, stats = asyncio.run(go())
+            count, elapsed, stats = asyncio.run(_read_likes(cfg, info["artists"], want))
     rate = count / elapsed
     return {
         "name": "client_items_per_s",
@@ -98,6 +64,37 @@ def _throughput(quick: bool) -> dict:
             "items_per_client_cpu_s": round(count / stats["cpu_s"]) if stats["cpu_s"] else None,
         },
     }
+
+
+async def _read_likes(cfg: Any, artists: list[str], want: int) -> tuple[int, float, dict]:
+    """Read up to `want` liked tracks of `artists` with 4 workers, timed after a warm-up pass;
+    returns (items, seconds, client stats)."""
+    from music_minion.soundcloud.client import SoundCloudClient
+
+    async with SoundCloudClient.from_config(cfg, auth="app") as sc:
+        await sc.user(artists[0])  # token and connection ready before the clock starts
+        count = 0
+        queue = list(artists)
+
+        async def worker() -> None:
+            nonlocal count
+            while queue and count < want:
+                urn = queue.pop(0)
+                async for _ in sc.user_likes(urn):
+                    count += 1
+
+        # a first pass fills the emulator's encoded-page caches (its cost, not the client's)
+        await asyncio.gather(*(worker() for _ in range(4)))
+        count, queue[:] = 0, list(artists)
+        requests_before = sc.stats.requests
+        t0, c0 = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(worker() for _ in range(4)))
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+        return (
+            count,
+            elapsed,
+            {**sc.stats.as_dict(), "requests": sc.stats.requests - requests_before, "cpu_s": cpu},
+        )
 
 
 def _utilisation(quick: bool) -> dict:

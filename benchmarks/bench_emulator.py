@@ -93,7 +93,8 @@ async def _load(
 
 def run(quick: bool) -> list[dict]:
     size, seconds, limit = ("tiny", 0.6, 5) if quick else ("large", 5.0, 200)
-    from music_minion.emulator.testing import emulator_process, login_over_http
+    from music_minion.emulator.testing import emulator_process
+    from music_minion.sandbox import login_over_http
 
     with emulator_process(size=size) as info:
         token = login_over_http(info)["access_token"]

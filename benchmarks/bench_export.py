@@ -49,12 +49,13 @@ def _emulator_export(root: Path, size: str) -> dict:
     from music_minion import config
     from music_minion.emulator.browser import visit
     from music_minion.emulator.testing import start_emulator
+    from music_minion.sandbox import configure
     from music_minion.soundcloud.login import login
     from music_minion.store import connect, database_path
 
     with isolated_home(root):
         with start_emulator(seed=1, size=size) as emu:
-            emu.configure(root)
+            configure(emu, root)
             asyncio.run(login(config.load(), browser=visit, timeout_s=20))
             world = emu.world
             _cli(

@@ -170,17 +170,16 @@ def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
 
 
 def run(quick: bool) -> list[dict]:
+    from music_minion.config.schema import RankingSettings
     from music_minion.discovery import judgments
     from music_minion.discovery.feed import build_feed, refresh_scores
-    from music_minion.discovery.ranking import RankingConfig
     from music_minion.store import connect
 
     tracks, prov, artists = (2_000, 6_000, 40) if quick else (1_000_000, 3_000_000, 2_000)
     t0 = time.perf_counter()
     path = cached_db(tracks, prov, artists)
     build_s = time.perf_counter() - t0
-    rc = RankingConfig()
-    cfg = {f"ranking.{k}": getattr(rc, k) for k in rc.__dataclass_fields__}
+    rc = RankingSettings()
     conn = connect(path)
     t = time.perf_counter()
     refresh_scores(conn, rc, full=True)
@@ -193,7 +192,7 @@ def run(quick: bool) -> list[dict]:
     median_ms = statistics.median(times) * 1000
     assert len(feed) == 50, len(feed)
     t = time.perf_counter()
-    judgments.judge_track(conn, feed[0].row.track_id, "not_interested", cfg)
+    judgments.judge_track(conn, feed[0].row.track_id, "not_interested")
     after = build_feed(conn, rc, limit=50)
     judged_ms = (time.perf_counter() - t) * 1000
     assert after[0].row.urn != feed[0].row.urn

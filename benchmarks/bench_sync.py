@@ -44,7 +44,7 @@ def _home(root: Path, name: str, emu: _Server, keys: dict[str, str]):
     """A config + data dir of its own, pointed at the emulator (env restored afterwards)."""
     from benchmarks.homes import isolated_home
     from music_minion import config
-    from music_minion.emulator.testing import write_config
+    from music_minion.sandbox import write_config
 
     with isolated_home(root / name) as path:
         write_config(emu.info, path, keys)

@@ -61,9 +61,10 @@ def mm(home: Path, capsys: pytest.CaptureFixture[str]):
 def emulator(home: Path):
     """A started tiny SoundCloud emulator (seed 1) on loopback, configured into this test's `home`."""
     from music_minion.emulator.testing import start_emulator
+    from music_minion.sandbox import configure
 
     with start_emulator(seed=1, size="tiny") as emu:
-        emu.configure(home)
+        configure(emu, home)
         yield emu
 
 

@@ -115,7 +115,8 @@ def run_demo(
     the show to stderr (so `--json` keeps stdout for the result)."""
     from rich.console import Console
 
-    from music_minion.emulator.testing import start_emulator, write_config
+    from music_minion.emulator.testing import start_emulator
+    from music_minion.sandbox import write_config
 
     console = Console(stderr=to_stderr)
     started = time.perf_counter()
@@ -125,93 +126,23 @@ def run_demo(
     if keep and keep.exists() and any(keep.iterdir()):
         raise UserError(f"{keep} is not empty", "give --keep a new or empty folder")
     home.mkdir(parents=True, exist_ok=True)
-    config_path, data_dir, library_dir, export_dir = (
-        home / "config.toml",
-        home / "data",
-        home / "library",
-        home / "export",
-    )
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))
-    }
-    env.update(
-        {
-            "MUSIC_MINION_CONFIG": str(config_path),
-            "MUSIC_MINION_DATA_DIR": str(data_dir),
-            # No keyring in a throwaway demo: tokens go to the 0600 file in the data dir.
-            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-            # The stand-in browser: opens the authorize URL; the emulator approves at once.
-            "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
-        }
-    )
+    config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
     try:
         with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
             settings = {
                 "soundcloud.requests_per_second": 200,
-                "library.paths": json.dumps([str(library_dir)]),
+                "library.paths": json.dumps([str(home / "library")]),
             }
             write_config(emu.info(), config_path, settings)
-            demo = Demo(env, console, to_stderr=to_stderr)
+            demo = Demo(_demo_env(config_path, data_dir), console, to_stderr=to_stderr)
             console.print(
                 f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"
             )
-            demo.run(
-                "Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login"
-            )
-            demo.run("Who am I", "auth", "status")
-            demo.run("Watch the artists I follow", "artists", "import-followings")
-            demo.run("Sync: collect what they like, repost and upload", "sync")
-            demo.run("Watched artists", "artists", "list")
-            demo.run("The ranked feed, with reasons", "feed", "--limit", "12")
-            demo.run("Push the discovery playlist", "playlist", "push")
-            demo.run("What landed on SoundCloud", "playlist", "show")
-            feed = json.loads(
-                demo.run(
-                    "Pick a few feed tracks to 'own' as local files",
-                    "feed",
-                    "--limit",
-                    "4",
-                    "--json",
-                    capture=True,
-                ).stdout
-            )
-            owned = [
-                {
-                    "title": t["title"],
-                    "artist": t["uploader"],
-                    "urn": t["urn"],
-                    "duration_ms": t.get("duration_ms"),
-                }
-                for t in feed  # `feed --json` is a list of ranked tracks
-            ]
-            files = make_library(library_dir, owned)
-            console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
-            demo.run("Scan the local library", "library", "scan", "--no-match")
-            demo.run("Match files to SoundCloud tracks", "library", "match")
-            demo.run("The library, with what each file matched", "library", "list")
-            demo.run("The feed without what I already own", "feed", "--limit", "5")
-            demo.run(
-                "Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all"
-            )
+            _run_steps(demo, console, home / "library", home / "export")
             stats = emu.stats()
-        from music_minion.store import connect, database_path
-        from music_minion.store.db import table_counts
-
-        conn = connect(database_path(data_dir))
-        counts = table_counts(conn)
-        watched = conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0]
-        conn.close()
         result.steps = demo.steps
-        result.summary = {
-            "artists_watched": watched,
-            "tracks": counts.get("tracks", 0),
-            "provenance_rows": counts.get("provenance", 0),
-            "judgments": counts.get("judgments", 0),
-            "local_files": counts.get("local_files", 0),
-            "requests_made": stats.get("total", stats.get("requests", 0)),
-            "seconds": round(time.perf_counter() - started, 1),
-        }
+        result.summary = _summary(data_dir, stats, started)
         console.rule("[bold green]Summary")
         for key, value in result.summary.items():
             console.print(f"  {key.replace('_', ' '):<16} {value}")
@@ -226,3 +157,79 @@ def run_demo(
     finally:
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _demo_env(config_path: Path, data_dir: Path) -> dict[str, str]:
+    """The environment of every step: this demo's config and data, no keyring, a stand-in browser."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SOUNDCLOUD_", "MUSIC_MINION_"))
+    }
+    env.update(
+        {
+            "MUSIC_MINION_CONFIG": str(config_path),
+            "MUSIC_MINION_DATA_DIR": str(data_dir),
+            # No keyring in a throwaway demo: tokens go to the 0600 file in the data dir.
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            # The stand-in browser: opens the authorize URL; the emulator approves at once.
+            "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
+        }
+    )
+    return env
+
+
+def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) -> None:
+    """The story: log in, watch, sync, feed, push, own a few tracks as files, match, export."""
+    demo.run("Log in (OAuth 2.1 + PKCE; a stand-in browser clicks Connect)", "auth", "login")
+    demo.run("Who am I", "auth", "status")
+    demo.run("Watch the artists I follow", "artists", "import-followings")
+    demo.run("Sync: collect what they like, repost and upload", "sync")
+    demo.run("Watched artists", "artists", "list")
+    demo.run("The ranked feed, with reasons", "feed", "--limit", "12")
+    demo.run("Push the discovery playlist", "playlist", "push")
+    demo.run("What landed on SoundCloud", "playlist", "show")
+    feed = json.loads(
+        demo.run(
+            "Pick a few feed tracks to 'own' as local files",
+            "feed",
+            "--limit",
+            "4",
+            "--json",
+            capture=True,
+        ).stdout
+    )
+    owned = [
+        {
+            "title": t["title"],
+            "artist": t["uploader"],
+            "urn": t["urn"],
+            "duration_ms": t.get("duration_ms"),
+        }
+        for t in feed  # `feed --json` is a list of ranked tracks
+    ]
+    files = make_library(library_dir, owned)
+    console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
+    demo.run("Scan the local library", "library", "scan", "--no-match")
+    demo.run("Match files to SoundCloud tracks", "library", "match")
+    demo.run("The library, with what each file matched", "library", "list")
+    demo.run("The feed without what I already own", "feed", "--limit", "5")
+    demo.run("Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all")
+
+
+def _summary(data_dir: Path, stats: dict[str, Any], started: float) -> dict[str, Any]:
+    """What the demo left in the index, and what it cost."""
+    from music_minion.store import connect, database_path
+    from music_minion.store.db import table_counts
+
+    conn = connect(database_path(data_dir))
+    counts = table_counts(conn)
+    watched = conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0]
+    conn.close()
+    return {
+        "artists_watched": watched,
+        "tracks": counts.get("tracks", 0),
+        "provenance_rows": counts.get("provenance", 0),
+        "judgments": counts.get("judgments", 0),
+        "local_files": counts.get("local_files", 0),
+        "requests_made": stats.get("total", stats.get("requests", 0)),
+        "seconds": round(time.perf_counter() - started, 1),
+    }

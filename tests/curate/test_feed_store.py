@@ -8,18 +8,18 @@ from datetime import timedelta
 
 import pytest
 
+from music_minion.config.schema import RankingSettings
 from music_minion.discovery import judgments
 from music_minion.discovery.feed import build_feed, refresh_scores
-from music_minion.discovery.ranking import CandidateRow, RankingConfig, Support, rank
+from music_minion.discovery.ranking import CandidateRow, Support, rank
 from music_minion.timeutil import now
 from tests.curate.builder import Builder, ago
 
-RC = RankingConfig()
+RC = RankingSettings()
 
 
-def cfg(**changes) -> dict:
-    rc = RankingConfig(**changes)
-    return {f"ranking.{k}": getattr(rc, k) for k in rc.__dataclass_fields__}
+def cfg(**changes) -> RankingSettings:
+    return RankingSettings(**changes)
 
 
 def every_candidate(conn) -> list[CandidateRow]:
@@ -104,7 +104,9 @@ def test_owned_judged_pushed_and_deleted_tracks_stay_out(db, build: Builder):
         "soundcloud:tracks:5",
         "soundcloud:tracks:8",
     ]
-    assert got == urns(rank(every_candidate(db), RankingConfig(per_artist_cap=10), now(), limit=50))
+    assert got == urns(
+        rank(every_candidate(db), RankingSettings(per_artist_cap=10), now(), limit=50)
+    )
 
 
 def test_feed_matches_ranking_every_candidate(db, build: Builder):

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from music_minion.config.schema import RankingSettings
 from music_minion.discovery.ranking import (
     CandidateRow,
-    RankingConfig,
     Support,
     rank,
     smoothed_hit_rate,
@@ -20,7 +20,7 @@ from music_minion.discovery.ranking import (
 from music_minion.timeutil import to_iso
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
-RC = RankingConfig()  # repost 1.0, like 0.8, upload 0.6, half-life 14 d, prior 4, cap 3
+RC = RankingSettings()  # repost 1.0, like 0.8, upload 0.6, half-life 14 d, prior 4, cap 3
 
 
 def seen(days: float = 0.0) -> str:
@@ -63,12 +63,12 @@ def urns(ranked) -> list[str]:
 
 
 def test_smoothed_hit_rate_is_neither_hero_nor_zero():
-    assert smoothed_hit_rate(0, 0, RC) == 0.5
-    assert smoothed_hit_rate(1, 0, RC) == pytest.approx(3 / 5)
-    assert smoothed_hit_rate(0, 1, RC) == pytest.approx(2 / 5)
-    assert smoothed_hit_rate(30, 0, RC) == pytest.approx(32 / 34)
+    assert smoothed_hit_rate(0, 0, RC.hit_rate_prior) == 0.5
+    assert smoothed_hit_rate(1, 0, RC.hit_rate_prior) == pytest.approx(3 / 5)
+    assert smoothed_hit_rate(0, 1, RC.hit_rate_prior) == pytest.approx(2 / 5)
+    assert smoothed_hit_rate(30, 0, RC.hit_rate_prior) == pytest.approx(32 / 34)
     assert smoothed_hit_rate(2, 8, 0) == pytest.approx(0.2)
-    assert smoothed_hit_rate(3, 1, {"ranking.hit_rate_prior": 2.0}) == pytest.approx(4 / 6)
+    assert smoothed_hit_rate(3, 1, 2.0) == pytest.approx(4 / 6)
 
 
 def test_score_is_weight_times_hit_rate_times_kind_decayed_by_half_life():
@@ -172,7 +172,7 @@ def test_mixes_are_ranked_apart():
 
 
 def test_per_artist_cap_by_uploader_and_by_strongest_supporter():
-    rc = RankingConfig(per_artist_cap=2)
+    rc = RankingSettings(per_artist_cap=2)
     # Five tracks of one prolific uploader, each reposted by a different artist.
     same_uploader = [row(i, sup(i), uploader_urn="soundcloud:users:prolific") for i in range(1, 6)]
     # Five tracks reposted by one prolific reposter (artist 99, heavy weight), distinct uploaders.

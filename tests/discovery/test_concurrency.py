@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from music_minion.emulator.testing import start_emulator
+from music_minion.sandbox import configure
 from tests.discovery.conftest import db, expected_provenance, stored_provenance, watch_all
 
 HOLD_LOCK = (
@@ -25,7 +26,7 @@ HOLD_LOCK = (
 def slow_world(home: Path, mm):
     """A small world (12 artists) whose every response takes 60 ms, two requests at a time."""
     with start_emulator(seed=3, size="small") as emu:
-        emu.configure(home)
+        configure(emu, home)
         assert mm("config", "set", "soundcloud.max_concurrency", "2").code == 0
         assert mm("config", "set", "soundcloud.page_size", "20").code == 0
         watch_all(emu)

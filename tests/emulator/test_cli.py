@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.parse
 
-from tests.emulator.conftest import http
+from tests.emulator.helpers import http, pkce_pair
 
 
 def start(*args: str) -> subprocess.Popen:
@@ -40,8 +40,6 @@ def test_serve_json_then_login_and_stop(home):
         from music_minion.emulator.oauth import credentials_for_seed
 
         assert (info["client_id"], info["client_secret"]) == credentials_for_seed(4)
-        from music_minion.emulator.testing import pkce_pair
-
         verifier, challenge = pkce_pair()
         q = urllib.parse.urlencode(
             {

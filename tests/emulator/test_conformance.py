@@ -6,9 +6,8 @@ import urllib.parse
 
 import pytest
 
-from music_minion.emulator.testing import login_for_tests, start_emulator
-from tests.conftest import openapi_path
-from tests.emulator.conftest import http
+from music_minion.emulator.testing import start_emulator
+from tests.emulator.helpers import http, login, openapi_path
 
 SPEC = openapi_path()
 pytestmark = pytest.mark.skipif(SPEC is None, reason="SoundCloud's openapi.yaml is not available")
@@ -25,7 +24,7 @@ def openapi():
 @pytest.fixture(scope="module")
 def live():
     with start_emulator(seed=5, size="tiny") as emu:
-        yield emu, login_for_tests(emu)["access_token"]
+        yield emu, login(emu)["access_token"]
 
 
 def check(

@@ -12,9 +12,9 @@ import urllib.request
 import pytest
 
 from music_minion.emulator.faults import KINDS, FaultSpec, FaultSpecError, TokenBucket
-from music_minion.emulator.testing import login_for_tests, start_emulator
+from music_minion.emulator.testing import start_emulator
 from music_minion.timeutil import parse_timestamp
-from tests.emulator.conftest import http
+from tests.emulator.helpers import http, login
 
 LISTS = [
     "/users/{a}/likes/tracks",
@@ -86,7 +86,7 @@ def world_state(w):
 
 def test_fault_storm_changes_nothing_and_a_retrying_client_gets_everything():
     with start_emulator(seed=11, size="tiny") as emu:
-        token = login_for_tests(emu)["access_token"]
+        token = login(emu)["access_token"]
         urls = sorted(
             {
                 f"{emu.api_base}{p.format(a=a)}?linked_partitioning=true&limit=2"
@@ -151,7 +151,7 @@ def test_each_fault_kind_is_visible(kind):
 
 def test_list_only_faults_spare_single_objects_and_oauth_is_spared_by_default():
     with start_emulator(seed=2, faults="rate=1,seed=1,kinds=repeat_cursor,empty_page") as emu:
-        tok = login_for_tests(emu)  # OAuth endpoints are not faulted unless `oauth` is a kind
+        tok = login(emu)  # OAuth endpoints are not faulted unless `oauth` is a kind
         assert http(f"{emu.api_base}/me", token=tok["access_token"]).status == 200
         r = http(
             f"{emu.api_base}/users/{emu.world.artist_urns[0]}/likes/tracks?limit=2",
@@ -160,7 +160,7 @@ def test_list_only_faults_spare_single_objects_and_oauth_is_spared_by_default():
         assert r.status == 200 and len(r.json()) == 2  # bare arrays have no cursor to repeat
     with start_emulator(seed=2, faults="rate=1,seed=1,kinds=503,oauth") as emu:
         with pytest.raises(urllib.error.HTTPError):
-            login_for_tests(emu)
+            login(emu)
 
 
 def test_faulted_writes_never_reach_the_world():

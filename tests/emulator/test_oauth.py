@@ -8,8 +8,9 @@ import urllib.parse
 
 import pytest
 
-from music_minion.emulator.testing import login_for_tests, pkce_pair, start_emulator
-from tests.emulator.conftest import http
+from music_minion.emulator.testing import start_emulator
+from music_minion.soundcloud.pkce import challenge_s256
+from tests.emulator.helpers import http, login, pkce_pair
 
 
 def authorize(emu, **overrides):
@@ -61,7 +62,7 @@ def basic(emu, secret=None) -> dict:
 
 
 def test_rfc7636_appendix_b_vector():
-    from music_minion.emulator.oauth import s256
+    from music_minion.emulator.pkce import s256
 
     assert (
         s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
@@ -139,7 +140,7 @@ def test_approval_page_without_auto_approve():
             "client_id": e.client_id,
             "redirect_uri": e.redirect_uri,
             "response_type": "code",
-            "code_challenge": pkce_challenge(verifier),
+            "code_challenge": challenge_s256(verifier),
             "code_challenge_method": "S256",
             "state": "s1",
         }
@@ -153,14 +154,8 @@ def test_approval_page_without_auto_approve():
         }
 
 
-def pkce_challenge(verifier: str) -> str:
-    from music_minion.emulator.oauth import s256
-
-    return s256(verifier)
-
-
 def test_refresh_rotates_and_rejects_reuse(emu):
-    first = login_for_tests(emu)
+    first = login(emu)
     form = {
         "grant_type": "refresh_token",
         "client_id": emu.client_id,
@@ -231,17 +226,17 @@ def test_api_refuses_bad_tokens(emu, token):
 
 def test_tokens_expire_and_sign_out():
     with start_emulator(seed=1, token_ttl_s=0.3) as e:
-        tok = login_for_tests(e)
+        tok = login(e)
         assert tok["expires_in"] == 0
         assert http(f"{e.api_base}/me", token=tok["access_token"]).status == 200
         time.sleep(0.4)
         expired = http(f"{e.api_base}/me", token=tok["access_token"])
         assert expired.status == 401 and "expired" in expired.json()["message"]
     with start_emulator(seed=1) as e:
-        tok = login_for_tests(e)
+        tok = login(e)
         assert e.expire_tokens() == 1
         assert http(f"{e.api_base}/me", token=tok["access_token"]).status == 401
-        tok = login_for_tests(e)
+        tok = login(e)
         out = http(
             f"{e.auth_base}/sign-out", "POST", json_body={"access_token": tok["access_token"]}
         )

@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from tests.emulator.conftest import http, walk
+from tests.emulator.helpers import http, walk
 
 
 def visible(emu, urns, access=("playable", "preview")):

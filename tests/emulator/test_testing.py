@@ -1,4 +1,4 @@
-"""The test harness others build on: the `emulator` fixture, configure(), the stand-in browser."""
+"""The test harness others build on: the `emulator` fixture, sandbox.configure(), the stand-in browser."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from music_minion.emulator.testing import SECRET_MARKERS, pkce_pair, start_emulator
+from music_minion.emulator.testing import SECRET_MARKERS, start_emulator
+from music_minion.sandbox import configure
+from tests.emulator.helpers import pkce_pair
 
 
 def test_fixture_is_running_and_configured(emulator, home):
@@ -14,11 +16,11 @@ def test_fixture_is_running_and_configured(emulator, home):
 
     cfg = config.load()
     assert cfg.path.is_relative_to(home)
-    assert cfg["soundcloud.api_base"] == emulator.api_base
-    assert cfg["soundcloud.auth_base"] == emulator.auth_base
-    assert cfg["soundcloud.client_id"] == emulator.client_id
-    assert cfg["soundcloud.client_secret"] == emulator.client_secret
-    assert cfg["soundcloud.redirect_uri"] == emulator.redirect_uri
+    assert cfg.soundcloud.api_base == emulator.api_base
+    assert cfg.soundcloud.auth_base == emulator.auth_base
+    assert cfg.soundcloud.client_id == emulator.client_id
+    assert cfg.soundcloud.client_secret == emulator.client_secret
+    assert cfg.soundcloud.redirect_uri == emulator.redirect_uri
     assert emulator.api_base != emulator.auth_base
     shown = dict(cfg.items())
     assert shown["soundcloud.client_secret"] == "***"
@@ -32,10 +34,10 @@ def test_configure_keeps_other_keys(home):
     path = home / "config" / "config.toml"
     config.set_value("playlist.size", "42", path)
     with start_emulator(seed=2) as emu:
-        emu.configure(home, fast=False)
+        configure(emu, home, fast=False)
         cfg = config.load(path)
-        assert cfg["playlist.size"] == 42 and cfg["soundcloud.api_base"] == emu.api_base
-        assert cfg["soundcloud.timeout_s"] == 30.0
+        assert cfg.playlist.size == 42 and cfg.soundcloud.api_base == emu.api_base
+        assert cfg.soundcloud.timeout_s == 30.0
 
 
 def test_stand_in_browser_reaches_the_callback():

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from music_minion.emulator.testing import login_for_tests, start_emulator
-from tests.emulator.conftest import http, walk
+from music_minion.emulator.testing import start_emulator
+from tests.emulator.helpers import http, login, walk
 
 
 @pytest.fixture
 def fresh():
     with start_emulator(seed=9, size="tiny") as e:
-        yield e, login_for_tests(e)["access_token"]
+        yield e, login(e)["access_token"]
 
 
 def test_playlist_lifecycle(fresh):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from music_minion import config
+from music_minion.errors import ConfigError, MinionError
 
 
 def cfg_file(home: Path) -> Path:
@@ -17,8 +18,8 @@ def cfg_file(home: Path) -> Path:
 
 def test_defaults_without_a_file(home):
     cfg = config.load()
-    assert cfg.get("soundcloud.max_concurrency") == 8
-    assert cfg["playlist.sharing"] == "private"
+    assert cfg.soundcloud.max_concurrency == 8
+    assert cfg.playlist.sharing == "private"
     assert cfg.data_dir == home / "data"  # MUSIC_MINION_DATA_DIR from the fixture
 
 
@@ -47,11 +48,13 @@ def test_file_values_env_overrides_and_cache(home, monkeypatch):
     path.parent.mkdir(parents=True)
     path.write_text('[soundcloud]\nclient_id = "from-file"\nmax_concurrency = 3\n')
     cfg = config.load()
-    assert cfg.get("soundcloud.client_id") == "from-file"
-    assert cfg.get("soundcloud.max_concurrency") == 3
+    assert cfg.soundcloud.client_id == "from-file"
+    assert cfg.soundcloud.max_concurrency == 3
     assert config.load() is cfg  # cached per process
     monkeypatch.setenv("SOUNDCLOUD_CLIENT_ID", "from-env")
     monkeypatch.setenv("SOUNDCLOUD_CLIENT_SECRET", "s3cret-from-env")
+    cfg = config.load()  # a changed environment is a new effective config
+    assert cfg.soundcloud.client_id == "from-env"
     assert cfg.get("soundcloud.client_id") == "from-env"
     assert dict(cfg.items())["soundcloud.client_secret"] == "***"
 
@@ -63,7 +66,7 @@ def test_int_accepted_for_float_but_bool_not_for_int(home):
     assert config.load().get("soundcloud.requests_per_second") == 5.0
     path.write_text("[soundcloud]\nmax_concurrency = true\n")
     config.set_config_path(None)
-    with pytest.raises(config.UserError, match="must be an integer"):
+    with pytest.raises(ConfigError, match="must be an integer"):
         config.load()
 
 
@@ -195,7 +198,7 @@ def test_set_value_write_failure_leaves_file_intact(home, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(config.UserError, match="No space left"):
+    with pytest.raises(MinionError, match="No space left"):
         config.set_value("playlist.size", "9")
     assert path.read_text() == "[playlist]\nsize = 3\n"
     assert not path.with_name(path.name + ".tmp").exists()

@@ -120,7 +120,9 @@ def login(emu: Any) -> None:
 
 def setup_home(emu: Any, home: Home, mm: Any, **settings: str) -> None:
     """Point `home` (already current) at `emu`, log in, and watch every artist of its world."""
-    emu.configure(home.root)
+    from music_minion.sandbox import configure
+
+    configure(emu, home.root)
     for key, value in {
         "soundcloud.page_size": "10",
         "discovery.max_pages": "50",

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from music_minion.emulator.testing import SECRET_MARKERS, start_emulator
+from music_minion.sandbox import configure
 from tests.reliability.conftest import Home
 
 pytestmark = pytest.mark.slow
@@ -49,7 +50,7 @@ def test_a_full_run_leaks_no_secret_anywhere(tmp_path: Path) -> None:
             **home.env(),
             "BROWSER": f"{shlex.quote(sys.executable)} -m music_minion.emulator.browser %s",
         }
-        emu.configure(home.root)
+        configure(emu, home.root)
 
         def run(*args: str, ok: bool = True) -> None:
             import subprocess

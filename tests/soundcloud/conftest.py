@@ -20,11 +20,12 @@ def start(home: Path):
     """Start an emulator with options, configured into this test's `home` (a context manager)."""
     from music_minion import config
     from music_minion.emulator.testing import start_emulator
+    from music_minion.sandbox import configure
 
     @contextmanager
     def starter(**options: Any) -> Iterator[Any]:
         with start_emulator(**{"seed": 1, "size": "tiny", **options}) as emu:
-            emu.configure(home)
+            configure(emu, home)
             config.set_config_path(None)
             yield emu
 

@@ -101,7 +101,9 @@ def list_(include_all: bool) -> None:
     finally:
         conn.close()
     for r in rows:
-        r["hit_rate"] = round(smoothed_hit_rate(r["picks_liked"], r["picks_dismissed"], cfg), 4)
+        r["hit_rate"] = round(
+            smoothed_hit_rate(r["picks_liked"], r["picks_dismissed"], cfg.ranking.hit_rate_prior), 4
+        )
 
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")

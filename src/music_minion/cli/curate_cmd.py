@@ -74,14 +74,13 @@ def feed(
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
     from music_minion.discovery.feed import build_feed, remember_rows
-    from music_minion.discovery.ranking import RankingConfig
     from music_minion.timeutil import now
 
     cfg, conn = _open()
     moment = now()
     ranked = build_feed(
         conn,
-        cfg,
+        cfg.ranking,
         limit=limit,
         mixes=mixes,
         artist=artist,
@@ -91,7 +90,7 @@ def feed(
     )
     with conn.atomic():
         remember_rows(conn, ranked)
-    rc = RankingConfig.from_config(cfg)
+    rc = cfg.ranking
     data = [r.as_dict(moment, rc) for r in ranked]
     short_whys = [
         r.why(moment, max_names=3) for r in ranked
@@ -147,10 +146,10 @@ def judge(track: str, verdict: str) -> None:
     cfg, conn = _open()
     chosen = judgments.parse_verdict(verdict)
     row = judgments.resolve_track(conn, track)
-    result = judgments.judge_track(conn, row["id"], chosen, cfg)
+    result = judgments.judge_track(conn, row["id"], chosen)
     conn.close()
     out: dict[str, Any] = {"urn": row["urn"], "title": row["title"], **result}
-    if chosen == "liked" and cfg["judgments.mirror_likes"]:
+    if chosen == "liked" and cfg.judgments.mirror_likes:
         out["mirrored"] = _mirror_like(cfg, row["urn"])
 
     def human(d: dict[str, Any]) -> None:

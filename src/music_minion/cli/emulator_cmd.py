@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from music_minion.cli.common import json_option, wants_json
 from music_minion.errors import UserError
+
+if TYPE_CHECKING:
+    from music_minion.emulator.server import Emulator
 
 
 @click.group("emulator")
@@ -82,8 +87,6 @@ def serve(
       music-minion emulator serve --faults rate=0.2,seed=7,kinds=429,500,timeout --rate 20
     """
     import asyncio
-    import json
-    import signal
 
     from music_minion.emulator.faults import FaultSpec, FaultSpecError
     from music_minion.emulator.server import Emulator
@@ -94,57 +97,60 @@ def serve(
         raise UserError(
             f"bad --faults: {e}", "e.g. --faults rate=0.2,seed=7,kinds=429,500"
         ) from None
+    emu = Emulator(
+        seed=seed,
+        size=size,
+        faults=spec,
+        rate=rate,
+        auto_approve=auto_approve,
+        redirect_uri=redirect_uri,
+        token_ttl_s=token_ttl,
+        host=host,
+        port=port,
+        auth_port=auth_port,
+    )
+    asyncio.run(_serve(emu, seed, size))
 
-    async def main() -> None:
-        emu = Emulator(
-            seed=seed,
-            size=size,
-            faults=spec,
-            rate=rate,
-            auto_approve=auto_approve,
-            redirect_uri=redirect_uri,
-            token_ttl_s=token_ttl,
-            host=host,
-            port=port,
-            auth_port=auth_port,
-        )
+
+async def _serve(emu: Emulator, seed: int, size: str) -> None:
+    """Start `emu`, print how to reach it, and serve until SIGINT or SIGTERM."""
+    import asyncio
+    import signal
+    import sys
+
+    try:
+        await emu.start()
+    except OSError as e:
+        raise UserError(
+            f"cannot listen on {emu.host}: {e.strerror}", "pick another --port or stop what uses it"
+        ) from None
+    _print_ready(emu, seed, size)
+    sys.stdout.flush()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            await emu.start()
-        except OSError as e:
-            raise UserError(
-                f"cannot listen on {host}: {e.strerror}", "pick another --port or stop what uses it"
-            ) from None
-        info = emu.info()
-        if wants_json():
-            click.echo(json.dumps(info))
-        else:
-            for key in (
-                "api_base",
-                "auth_base",
-                "client_id",
-                "client_secret",
-                "redirect_uri",
-                "user_urn",
-            ):
-                click.echo(f"{key:14} {info[key]}")
-            click.echo(
-                f"world          seed {seed}, {size}: {emu.world.counts()['tracks']} tracks, "
-                f"{len(emu.world.artist_urns)} watched artists"
-            )
-            click.echo("ready (Ctrl-C stops)")
-        import sys
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        await stop.wait()
+    finally:
+        await emu.stop()
 
-        sys.stdout.flush()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError):
-                pass
-        try:
-            await stop.wait()
-        finally:
-            await emu.stop()
 
-    asyncio.run(main())
+def _print_ready(emu: Emulator, seed: int, size: str) -> None:
+    """The connection facts: one JSON line with --json, else a short table."""
+    import json
+
+    info = emu.info()
+    if wants_json():
+        click.echo(json.dumps(info))
+        return
+    for key in ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri", "user_urn"):
+        click.echo(f"{key:14} {info[key]}")
+    click.echo(
+        f"world          seed {seed}, {size}: {emu.world.counts()['tracks']} tracks, "
+        f"{len(emu.world.artist_urns)} watched artists"
+    )
+    click.echo("ready (Ctrl-C stops)")

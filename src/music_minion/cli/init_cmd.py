@@ -7,6 +7,7 @@ import click
 from music_minion import config
 from music_minion.cli.common import emit, json_option
 from music_minion.errors import UserError
+from music_minion.files import write_atomic
 
 
 @click.command("init")
@@ -27,7 +28,7 @@ def init(force: bool) -> None:
             f"config {path} already exists",
             "edit it, or pass --force to overwrite it with defaults",
         )
-    config.write_atomic(path, config.default_toml())
+    write_atomic(path, config.default_toml())
     config.set_config_path(path)
     cfg = config.load(path)
     open_store(cfg.data_dir).close()

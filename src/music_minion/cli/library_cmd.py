@@ -13,6 +13,7 @@ from music_minion.cli.common import emit, json_option, print_json, progress, tab
 from music_minion.errors import MinionError
 
 if TYPE_CHECKING:
+    from music_minion.config import Config
     from music_minion.store.local_files import Decision, LibraryStats, LocalFile, Proposal
     from music_minion.store.session import Store
 
@@ -32,7 +33,7 @@ def library() -> None:
     """Scan local audio files and match them to SoundCloud tracks."""
 
 
-def _open() -> tuple[Any, Store]:
+def _open() -> tuple[Config, Store]:
     from music_minion import config
     from music_minion.store import open_store
 
@@ -57,7 +58,7 @@ def _duration(ms: int | None) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def _scan_roots(paths: tuple[Path, ...], cfg: Any) -> list[Path]:
+def _scan_roots(paths: tuple[Path, ...], cfg: Config) -> list[Path]:
     """The folders to scan: those given, which must exist, else library.paths."""
     roots = [p.expanduser() for p in paths]
     for p in roots:
@@ -66,7 +67,7 @@ def _scan_roots(paths: tuple[Path, ...], cfg: Any) -> list[Path]:
         if not p.is_dir():
             raise MinionError(f"{p} is not a folder", "pass the folder that holds it")
     if not roots:
-        roots = [Path(p).expanduser() for p in cfg["library.paths"]]
+        roots = [Path(p).expanduser() for p in cfg.library.paths]
         if not roots:
             raise MinionError(
                 "no library folders configured",
@@ -120,7 +121,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     cfg, conn = _open()
     try:
         roots = _scan_roots(paths, cfg)
-        configured_workers = cfg["library.scan_workers"] or None
+        configured_workers = cfg.library.scan_workers or None
         with progress() as bar:
             task = bar.add_task("reading tags", total=None)
             summary = scan(
@@ -134,7 +135,7 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
                 f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
                 "plug in the drive or fix library.paths (nothing was marked gone)",
             )
-        if not no_match and cfg["library.match_after_scan"] and summary["read"]:
+        if not no_match and cfg.library.match_after_scan and summary["read"]:
             summary["match"] = match_from_config(conn, cfg)
     finally:
         conn.close()

@@ -94,8 +94,8 @@ def show(history: int) -> None:
     last_ok = next((p for p in pushes if p["status"] == "ok"), None)
     data = {
         "playlist_urn": kv.get(conn, KV_PLAYLIST_URN),
-        "title": cfg["playlist.title"],
-        "sharing": cfg["playlist.sharing"],
+        "title": cfg.playlist.title,
+        "sharing": cfg.playlist.sharing,
         "pushes": pushes,
         "tracks": pushes_store.tracks_of(conn, last_ok["id"]) if last_ok else [],
     }

@@ -20,11 +20,12 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
+from music_minion.config.schema import RankingSettings
 from music_minion.discovery.ranking import (
     CandidateRow,
     Ranked,
-    RankingConfig,
     Support,
+    fingerprint,
     key_of,
     kind_log2,
     position_half_lives,
@@ -72,14 +73,14 @@ def _supports(
 
 
 def track_keys(
-    rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingConfig
+    rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingSettings
 ) -> Iterator[tuple]:
     """(track_id, key, first_seen_at, supporters) from provenance rows ordered by track: the same
     arithmetic as `ranking.supporters` + `ranking.key_of` (so the same keys), without the objects."""
     klog = kind_log2(rc)
     factor: dict[int, float] = {}
     for aid, a in stats.items():
-        f = a.weight * smoothed_hit_rate(a.liked, a.dismissed, rc)
+        f = a.weight * smoothed_hit_rate(a.liked, a.dismissed, rc.hit_rate_prior)
         if a.watched and f > 0:
             factor[aid] = math.log2(f)
     seen: dict[str | None, float | None] = {}
@@ -116,7 +117,9 @@ def _key_fields(a: store.ArtistStats) -> tuple:
     return (a.weight, a.watched, a.liked, a.dismissed)
 
 
-def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) -> dict[str, Any]:
+def refresh_scores(
+    conn: sqlite3.Connection, rc: RankingSettings, *, full: bool = False
+) -> dict[str, Any]:
     """Bring `rank_scores` up to date and return what was done (`mode`: fresh, partial or full).
 
     A cheap check first: nothing queued by a judgment, no artist changed, no new track and the
@@ -128,9 +131,8 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
     artists changed, or when provenance grew by rows that were not first seen since the last look
     (an import of old rows, say).
     """
-    rc = RankingConfig.from_config(cfg)
     last = kv.get(conn, STATE_AT)
-    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint():
+    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc):
         if (
             not store.dirty_artists(conn, last)
             and store.max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
@@ -146,7 +148,7 @@ def refresh_scores(conn: sqlite3.Connection, cfg: Any, *, full: bool = False) ->
     return result
 
 
-def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) -> dict[str, Any]:
+def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
     started = now_iso()
     count = store.provenance_count(conn)
     top_id = store.max_track_id(conn)
@@ -161,7 +163,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
         not full
         and last is not None
         and seen_at is not None
-        and kv.get(conn, STATE_FINGERPRINT) == rc.fingerprint()
+        and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc)
     ):
         saved = store.saved_artist_stats(conn)
         changed = {
@@ -206,7 +208,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
     store.clear_dirty(conn)
     for key, value in (
         (STATE_AT, started),
-        (STATE_FINGERPRINT, rc.fingerprint()),
+        (STATE_FINGERPRINT, fingerprint(rc)),
         (STATE_COUNT, str(count)),
         (STATE_MAX_TRACK, str(top_id)),
         (STATE_SEEN_AT, seen_at),
@@ -218,7 +220,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingConfig, *, full: bool) 
 
 def build_feed(
     conn: sqlite3.Connection,
-    cfg: Any,
+    rc: RankingSettings,
     *,
     limit: int = 50,
     mixes: bool = False,
@@ -229,7 +231,6 @@ def build_feed(
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, days since first seen, and genre or tag substring."""
-    rc = RankingConfig.from_config(cfg)
     moment = at or now()
     refresh_scores(conn, rc)
     stats = store.saved_artist_stats(conn)

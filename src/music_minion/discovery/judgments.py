@@ -102,7 +102,7 @@ def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
 
 
 def judge_track(
-    conn: sqlite3.Connection, track_id: int, verdict: str, cfg: Any = None, *, at: str | None = None
+    conn: sqlite3.Connection, track_id: int, verdict: str, *, at: str | None = None
 ) -> dict[str, Any]:
     """Record a manual judgment (it wins over anything learned). Returns the old and new state."""
     if verdict not in VERDICTS:

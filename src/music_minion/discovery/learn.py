@@ -19,10 +19,6 @@ from music_minion.store import tracks as tracks_store
 from music_minion.timeutil import now_iso
 
 log = logging.getLogger(__name__)
-PLAYLIST_KEYS = {
-    "not_interested": "judgments.not_interested_playlist",
-    "not_quite": "judgments.not_quite_playlist",
-}
 
 
 def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
@@ -85,7 +81,7 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
 
     result: dict[str, Any] = {"likes": None, "playlists": {}, "judgments": {}, "errors": {}}
     unknown: set[str] = set()
-    if cfg["judgments.learn_likes"]:
+    if cfg.judgments.learn_likes:
         try:
             result["likes"] = await import_my_likes(client, conn)
         except ApiError as e:  # the likes stored so far still stand
@@ -93,8 +89,11 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
     else:
         unknown.add("liked")
     members: dict[str, set[int]] = {"not_interested": set(), "not_quite": set()}
-    for verdict, key in PLAYLIST_KEYS.items():
-        ref = cfg[key]
+    refs = {
+        "not_interested": cfg.judgments.not_interested_playlist,
+        "not_quite": cfg.judgments.not_quite_playlist,
+    }
+    for verdict, ref in refs.items():
         if not ref:
             continue
         try:
@@ -105,8 +104,8 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
             result["errors"][verdict] = msg
             log.warning("could not read the %s playlist: %s", verdict, msg)
             unknown.add(verdict)
-    liked = my_likes.current_ids(conn) if cfg["judgments.learn_likes"] else set()
+    liked = my_likes.current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
     result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
-    result["ranking"] = refresh_scores(conn, cfg)
+    result["ranking"] = refresh_scores(conn, cfg.ranking)
     return result

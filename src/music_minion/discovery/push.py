@@ -83,7 +83,7 @@ async def _read_current(
     if urn is None and _create_outcome_unknown(conn):
         # An earlier create may have succeeded without us hearing back (killed, timed out): adopt
         # our own playlist of that title instead of making a second one.
-        urn = await _own_playlist(client, cfg["playlist.title"])
+        urn = await _own_playlist(client, cfg.playlist.title)
         current = await current_tracks(client, urn) if urn else None
         if current is not None and not dry_run:
             with conn.atomic():
@@ -104,8 +104,8 @@ async def push_playlist(
     from music_minion.discovery.feed import build_feed
     from music_minion.soundcloud.errors import ApiError
 
-    size = check_size(size if size is not None else int(cfg["playlist.size"]))
-    ranked = build_feed(conn, cfg, limit=size)
+    size = check_size(size if size is not None else int(cfg.playlist.size))
+    ranked = build_feed(conn, cfg.ranking, limit=size)
     urns = [r.row.urn for r in ranked]
     try:
         urn, current = await _read_current(client, conn, cfg, dry_run)
@@ -146,9 +146,7 @@ async def push_playlist(
                 current = None  # deleted between the read and the write
                 result["action"] = "create"
         if current is None:
-            playlist = await client.create_playlist(
-                cfg["playlist.title"], cfg["playlist.sharing"], urns
-            )
+            playlist = await client.create_playlist(cfg.playlist.title, cfg.playlist.sharing, urns)
             with conn.atomic():
                 kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
     except BaseException as e:

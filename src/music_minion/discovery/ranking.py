@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from music_minion.config import SETTINGS
+from music_minion.config.schema import RankingSettings
 from music_minion.timeutil import parse_timestamp, to_iso
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
@@ -29,45 +29,27 @@ KIND_VERBS = {"repost": "reposted", "like": "liked", "upload": "uploaded"}
 DISMISSED = ("not_interested", "not_quite")
 
 
-@dataclass(frozen=True)
-class RankingConfig:
-    """The `[ranking]` settings, as plain numbers (defaults: the config's)."""
+def kind_weight(rc: RankingSettings, kind: str) -> float:
+    """The weight of a provenance kind (repost, like, upload)."""
+    return {
+        "repost": rc.weight_repost,
+        "like": rc.weight_like,
+        "upload": rc.weight_upload,
+    }.get(kind, 0.0)
 
-    weight_repost: float = SETTINGS["ranking.weight_repost"].default
-    weight_like: float = SETTINGS["ranking.weight_like"].default
-    weight_upload: float = SETTINGS["ranking.weight_upload"].default
-    half_life_days: float = SETTINGS["ranking.half_life_days"].default
-    mix_minutes: float = SETTINGS["ranking.mix_minutes"].default
-    per_artist_cap: int = SETTINGS["ranking.per_artist_cap"].default
-    max_ignored_pushes: int = SETTINGS["ranking.max_ignored_pushes"].default
-    hit_rate_prior: float = SETTINGS["ranking.hit_rate_prior"].default
-    position_hours: float = SETTINGS["ranking.position_hours"].default
 
-    @classmethod
-    def from_config(cls, cfg: Any) -> RankingConfig:
-        if isinstance(cfg, RankingConfig):
-            return cfg
-        return cls(**{name: cfg[f"ranking.{name}"] for name in cls.__dataclass_fields__})
-
-    def kind_weight(self, kind: str) -> float:
-        return {
-            "repost": self.weight_repost,
-            "like": self.weight_like,
-            "upload": self.weight_upload,
-        }.get(kind, 0.0)
-
-    def fingerprint(self) -> str:
-        """Changes whenever a setting that moves stored keys changes."""
-        return repr(
-            (
-                self.weight_repost,
-                self.weight_like,
-                self.weight_upload,
-                self.half_life_days,
-                self.hit_rate_prior,
-                self.position_hours,
-            )
+def fingerprint(rc: RankingSettings) -> str:
+    """Changes whenever a setting that moves stored keys changes."""
+    return repr(
+        (
+            rc.weight_repost,
+            rc.weight_like,
+            rc.weight_upload,
+            rc.half_life_days,
+            rc.hit_rate_prior,
+            rc.position_hours,
         )
+    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +103,7 @@ class Supporter:
     log2_term: float  # log2 of the contribution at EPOCH
     earliest: str = ""  # the earliest first_seen_at of this artist's counted rows
 
-    def contribution(self, now: datetime, rc: RankingConfig) -> float:
+    def contribution(self, now: datetime, rc: RankingSettings) -> float:
         return 2.0 ** (self.log2_term - half_lives(now, rc))
 
 
@@ -153,7 +135,7 @@ class Ranked:
                 parts.append(f"{KIND_VERBS[kind]} by {', '.join(shown)}{more}")
         return f"{'; '.join(parts)} · first seen {age_text(self.first_seen_at, now)}"
 
-    def as_dict(self, now: datetime, rc: RankingConfig) -> dict[str, Any]:
+    def as_dict(self, now: datetime, rc: RankingSettings) -> dict[str, Any]:
         r = self.row
         return {
             "rank": self.rank,
@@ -195,41 +177,37 @@ class Ranked:
         }
 
 
-def smoothed_hit_rate(liked: int, dismissed: int, cfg: Any) -> float:
-    """liked / (liked + dismissed), pulled toward 0.5 by `ranking.hit_rate_prior` pseudo-judgments
-    (half liked, half dismissed), so a new artist is neither hero nor zero."""
-    if isinstance(cfg, int | float):
-        prior = float(cfg)
-    elif isinstance(cfg, RankingConfig):
-        prior = cfg.hit_rate_prior
-    else:
-        prior = float(cfg["ranking.hit_rate_prior"])
+def smoothed_hit_rate(liked: int, dismissed: int, prior: float) -> float:
+    """liked / (liked + dismissed), pulled toward 0.5 by `prior` pseudo-judgments (half liked,
+    half dismissed; `ranking.hit_rate_prior`), so a new artist is neither hero nor zero."""
     total = liked + dismissed + prior
     return (liked + prior / 2) / total if total > 0 else 0.5
 
 
-def half_lives(moment: datetime, rc: RankingConfig) -> float:
+def half_lives(moment: datetime, rc: RankingSettings) -> float:
     """Half-lives from EPOCH to `moment`."""
     return (moment - EPOCH).total_seconds() / 86400.0 / rc.half_life_days
 
 
-def seen_half_lives(first_seen_at: str | None, rc: RankingConfig) -> float | None:
+def seen_half_lives(first_seen_at: str | None, rc: RankingSettings) -> float | None:
     """Half-lives from EPOCH to a `first_seen_at`; None when it is missing or not a time."""
     seen = parse_timestamp(first_seen_at)
     return None if seen is None else half_lives(seen, rc)
 
 
-def position_half_lives(position: int, rc: RankingConfig) -> float:
+def position_half_lives(position: int, rc: RankingSettings) -> float:
     """How much older a row deep in an artist's list is, in half-lives."""
     return max(position, 0) * rc.position_hours / 24.0 / rc.half_life_days
 
 
-def kind_log2(rc: RankingConfig) -> dict[str, float]:
+def kind_log2(rc: RankingSettings) -> dict[str, float]:
     """log2 of each kind's weight; kinds weighted 0 are left out (they contribute nothing)."""
-    return {k: math.log2(w) for k in ("repost", "like", "upload") if (w := rc.kind_weight(k)) > 0}
+    return {k: math.log2(w) for k in ("repost", "like", "upload") if (w := kind_weight(rc, k)) > 0}
 
 
-def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> list[Supporter]:
+def supporters(
+    row: CandidateRow, rc: RankingSettings, _cache: dict | None = None
+) -> list[Supporter]:
     """Distinct supporting watched artists of `row`, strongest first (one entry per artist, counted
     with its strongest provenance row). Rows without a time or with a zero weight contribute nothing."""
     cache = _cache if _cache is not None else {}
@@ -259,7 +237,7 @@ def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None)
             earliest[s.artist_id] = s.first_seen_at  # type: ignore[assignment]
     out = []
     for artist_id, (term, s) in best.items():
-        hr = smoothed_hit_rate(s.liked, s.dismissed, rc)
+        hr = smoothed_hit_rate(s.liked, s.dismissed, rc.hit_rate_prior)
         factor = s.weight * hr
         if factor <= 0:
             continue
@@ -272,7 +250,7 @@ def supporters(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None)
                 s.kind,
                 s.weight,
                 hr,
-                rc.kind_weight(s.kind),
+                kind_weight(rc, s.kind),
                 s.first_seen_at or "",
                 s.position,
                 term + math.log2(factor),
@@ -292,21 +270,21 @@ def key_of(terms: Iterable[float]) -> float | None:
     return top + math.log2(math.fsum(2.0 ** (t - top) for t in terms))  # fsum: independent of order
 
 
-def track_key(row: CandidateRow, rc: RankingConfig, _cache: dict | None = None) -> float | None:
+def track_key(row: CandidateRow, rc: RankingSettings, _cache: dict | None = None) -> float | None:
     """The time-independent ranking key of a track: log2 of its score at EPOCH (None: no support)."""
     return key_of(s.log2_term for s in supporters(row, rc, _cache))
 
 
-def score_at(key: float, now: datetime, rc: RankingConfig) -> float:
+def score_at(key: float, now: datetime, rc: RankingSettings) -> float:
     """The score at `now` of a track with ranking key `key`."""
     return 2.0 ** (key - half_lives(now, rc))
 
 
-def is_mix(row: CandidateRow, rc: RankingConfig) -> bool:
+def is_mix(row: CandidateRow, rc: RankingSettings) -> bool:
     return row.duration_ms is not None and row.duration_ms > rc.mix_minutes * 60_000
 
 
-def excluded_because(row: CandidateRow, rc: RankingConfig) -> str | None:
+def excluded_because(row: CandidateRow, rc: RankingSettings) -> str | None:
     """Why a row is not a candidate (None: it is one)."""
     if row.judged:
         return "judged"
@@ -323,7 +301,7 @@ def excluded_because(row: CandidateRow, rc: RankingConfig) -> str | None:
 
 def rank(
     rows: Iterable[CandidateRow],
-    rc: RankingConfig,
+    rc: RankingSettings,
     now: datetime,
     *,
     limit: int | None = None,

@@ -120,7 +120,7 @@ def run(
     from music_minion.store import open_store
     from music_minion.store.lock import process_lock
 
-    names = configured_sources(cfg.get("discovery.sources"))
+    names = configured_sources(cfg.discovery.sources)
     if opts.artists and not opts.dry_run:
         conn = open_store(cfg.data_dir)
         try:
@@ -160,7 +160,7 @@ async def run_async(
     """The sync itself (call with the process lock held). Returns the run summary."""
     from music_minion.store import open_store
 
-    names = configured_sources(cfg.get("discovery.sources"))
+    names = configured_sources(cfg.discovery.sources)
     started = time.monotonic()
     own_client = client is None
     if own_client:
@@ -322,8 +322,8 @@ async def _fetch_and_merge(
             jobs.put_nowait(Job(r["id"], r["urn"], _label(r), ArtistSource(n, r["urn"])))
     n_jobs = jobs.qsize()
     results: asyncio.Queue[Fetched] = asyncio.Queue()
-    max_pages = int(cfg.get("discovery.max_pages"))
-    item_cap = int(cfg.get("discovery.full_max_pages")) * int(cfg.get("soundcloud.page_size"))
+    max_pages = int(cfg.discovery.max_pages)
+    item_cap = int(cfg.discovery.full_max_pages) * int(cfg.soundcloud.page_size)
 
     async def fetch(job: Job) -> Fetched:
         t0 = time.monotonic()
@@ -369,8 +369,8 @@ async def _fetch_and_merge(
             await results.put(fetched)
 
     cache = prov.TrackCache()
-    min_h = float(cfg.get("discovery.min_interval_hours"))
-    max_h = float(cfg.get("discovery.max_interval_hours"))
+    min_h = float(cfg.discovery.min_interval_hours)
+    max_h = float(cfg.discovery.max_interval_hours)
 
     def merge_group(group: list[Fetched]) -> None:
         stamp = now()
@@ -448,7 +448,7 @@ async def _fetch_and_merge(
         return spent
 
     report()
-    n_workers = max(1, min(int(cfg.get("soundcloud.max_concurrency")), n_jobs))
+    n_workers = max(1, min(int(cfg.soundcloud.max_concurrency), n_jobs))
     writer_task = asyncio.create_task(writer())
     workers = [asyncio.create_task(worker()) for _ in range(n_workers)]
     try:

@@ -3,59 +3,26 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import msgspec
 from aiohttp import web
 
-from music_minion.emulator.errors import api_error, json_bytes
+from music_minion.emulator.errors import NotFound, Unprocessable, api_error, json_bytes
+from music_minion.emulator.keys import FAULT, PRINCIPAL
 from music_minion.emulator.paging import BadParam, PageRequest, next_href, same_href, truthy
-from music_minion.emulator.world import PLAYLIST_CAP
-
-if TYPE_CHECKING:
-    from music_minion.emulator.server import Emulator
+from music_minion.emulator.serialize import Serializer
+from music_minion.emulator.state import EmulatorState
+from music_minion.emulator.world import PLAYLIST_CAP, Playlist, World
 
 ACCESS_LEVELS = ("playable", "preview", "blocked")
-# Per-request storage keys (typed keys where aiohttp has them).
-_Key = getattr(web, "RequestKey", None)
-PRINCIPAL = _Key("principal", object) if _Key else "principal"
-FAULT = _Key("fault", str) if _Key else "fault"
 DEFAULT_ACCESS = frozenset(("playable", "preview"))
 TRACK_URN = re.compile(r"^soundcloud:tracks:\d+$")
 OK = msgspec.json.encode({"status": "200 - OK"})
 
-# Endpoints whose answer is a paged collection (list-only faults apply to them).
-LIST_PATHS = frozenset(
-    {
-        "/me/likes/tracks",
-        "/me/followings",
-        "/me/playlists",
-        "/tracks",
-        "/tracks/{urn}/related",
-        "/users/{urn}/likes/tracks",
-        "/users/{urn}/reposts/tracks",
-        "/users/{urn}/tracks",
-        "/users/{urn}/related",
-        "/playlists/{urn}/tracks",
-    }
-)
-# (method, path template) pairs that need a user's token, not a client-credentials one.
-USER_ONLY = frozenset(
-    {
-        ("GET", "/me"),
-        ("GET", "/me/likes/tracks"),
-        ("GET", "/me/followings"),
-        ("GET", "/me/playlists"),
-        ("POST", "/playlists"),
-        ("PUT", "/playlists/{urn}"),
-        ("DELETE", "/playlists/{urn}"),
-        ("POST", "/likes/tracks/{urn}"),
-        ("DELETE", "/likes/tracks/{urn}"),
-    }
-)
 
-
-def parse_access(query, default: frozenset[str]) -> frozenset[str]:
+def parse_access(query: Mapping[str, str], default: frozenset[str]) -> frozenset[str]:
     raw = query.get("access")
     if raw is None or raw == "":
         return default
@@ -69,40 +36,16 @@ def parse_access(query, default: frozenset[str]) -> frozenset[str]:
 class Api:
     """Route handlers bound to one running emulator."""
 
-    def __init__(self, emu: Emulator) -> None:
-        self.emu = emu
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
 
     @property
-    def world(self):
-        return self.emu.world
+    def world(self) -> World:
+        return self.state.world
 
     @property
-    def ser(self):
-        return self.emu.serializer
-
-    def routes(self) -> list[web.RouteDef]:
-        return [
-            web.get("/resolve", self.resolve),
-            web.get("/me", self.me),
-            web.get("/me/likes/tracks", self.me_likes),
-            web.get("/me/followings", self.me_followings),
-            web.get("/me/playlists", self.me_playlists),
-            web.get("/users/{urn}", self.user),
-            web.get("/users/{urn}/likes/tracks", self.user_likes),
-            web.get("/users/{urn}/reposts/tracks", self.user_reposts),
-            web.get("/users/{urn}/tracks", self.user_tracks),
-            web.get("/users/{urn}/related", self.user_related),
-            web.get("/tracks", self.tracks),
-            web.get("/tracks/{urn}", self.track),
-            web.get("/tracks/{urn}/related", self.track_related),
-            web.post("/playlists", self.create_playlist),
-            web.get("/playlists/{urn}", self.playlist),
-            web.put("/playlists/{urn}", self.update_playlist),
-            web.delete("/playlists/{urn}", self.delete_playlist),
-            web.get("/playlists/{urn}/tracks", self.playlist_tracks),
-            web.post("/likes/tracks/{urn}", self.like),
-            web.delete("/likes/tracks/{urn}", self.unlike),
-        ]
+    def ser(self) -> Serializer:
+        return self.state.ser
 
     # ---- paging helpers ------------------------------------------------------------------
     def page(self, request: web.Request, items: list[bytes]) -> web.Response:
@@ -116,19 +59,23 @@ class Api:
         fault = request.get(FAULT)
         chunk = items[start:end]
         nxt = (
-            next_href(self.emu.api_base, request.path, request.query, total - end)
+            next_href(self.state.api_base, request.path, request.query, total - end)
             if end < total
             else None
         )
         if fault == "empty_page":
-            chunk, nxt = [], same_href(self.emu.api_base, request.path, request.query)
+            chunk, nxt = [], same_href(self.state.api_base, request.path, request.query)
         elif fault == "repeat_cursor":
-            nxt = same_href(self.emu.api_base, request.path, request.query)
+            nxt = same_href(self.state.api_base, request.path, request.query)
         tail = b"}" if nxt is None else b',"next_href":' + msgspec.json.encode(nxt) + b"}"
         return json_bytes(b'{"collection":[' + b",".join(chunk) + b"]" + tail)
 
     def track_page(
-        self, request: web.Request, key: tuple, urns, default=DEFAULT_ACCESS
+        self,
+        request: web.Request,
+        key: tuple[Any, ...],
+        urns: Callable[[], Iterable[str]],
+        default: frozenset[str] = DEFAULT_ACCESS,
     ) -> web.Response:
         access = parse_access(request.query, default)
         world, ser = self.world, self.ser
@@ -143,7 +90,9 @@ class Api:
 
         return self.page(request, ser.encoded_list((key, access), build))
 
-    def user_page(self, request: web.Request, key: tuple, urns) -> web.Response:
+    def user_page(
+        self, request: web.Request, key: tuple[Any, ...], urns: Callable[[], Iterable[str]]
+    ) -> web.Response:
         ser = self.ser
         return self.page(
             request, ser.encoded_list(key, lambda: [ser.user_bytes(u) for u in urns()])
@@ -161,7 +110,7 @@ class Api:
             raise NotFound(f"track {urn} not found")
         return urn
 
-    def playlist_or_404(self, request: web.Request):
+    def playlist_or_404(self, request: web.Request) -> Playlist:
         urn = request.match_info["urn"]
         pl = self.world.playlists.get(urn)
         principal = request.get(PRINCIPAL)
@@ -181,7 +130,7 @@ class Api:
             found[0] == "playlists" and self.world.playlists[found[1]].sharing == "private"
         ):
             return api_error(404, "no resource at that URL")
-        location = f"{self.emu.api_base}/{found[0]}/{found[1]}"
+        location = f"{self.state.api_base}/{found[0]}/{found[1]}"
         body = msgspec.json.encode({"status": "302 - Found", "location": location})
         return json_bytes(body, 302, {"Location": location})
 
@@ -285,7 +234,7 @@ class Api:
         pl = self.playlist_or_404(request)
         return self.track_page(request, ("playlist", pl.urn), lambda: list(pl.tracks))
 
-    async def _playlist_body(self, request: web.Request) -> dict:
+    async def _playlist_body(self, request: web.Request) -> dict[str, Any]:
         try:
             body = msgspec.json.decode(await request.read())
         except msgspec.DecodeError:
@@ -295,7 +244,7 @@ class Api:
             raise BadParam('body must be JSON {"playlist": {...}}')
         return fields
 
-    def _track_list(self, fields: dict) -> list[str] | None:
+    def _track_list(self, fields: dict[str, Any]) -> list[str] | None:
         tracks = fields.get("tracks")
         if tracks is None:
             return None
@@ -312,13 +261,13 @@ class Api:
         # Like SoundCloud, unknown or deleted tracks are dropped rather than failing the request.
         return [u for u in urns if self.world.track(u) is not None]
 
-    def _text(self, fields: dict, key: str) -> str | None:
+    def _text(self, fields: dict[str, Any], key: str) -> str | None:
         value = fields.get(key)
         if value is not None and not isinstance(value, str):
             raise Unprocessable(f"playlist.{key} must be a string")
         return value
 
-    def _sharing(self, fields: dict) -> str | None:
+    def _sharing(self, fields: dict[str, Any]) -> str | None:
         sharing = self._text(fields, "sharing")
         if sharing is not None and sharing not in ("public", "private"):
             raise Unprocessable("playlist.sharing must be public or private")
@@ -373,11 +322,3 @@ class Api:
         urn = self.track_or_404(request)
         self.world.remove_like(request[PRINCIPAL].user_urn, urn)
         return json_bytes(OK)
-
-
-class NotFound(Exception):
-    """Answered with SoundCloud's 404 body."""
-
-
-class Unprocessable(Exception):
-    """Answered with SoundCloud's 422 body."""

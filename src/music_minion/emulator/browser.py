@@ -17,7 +17,7 @@ def visit(url: str, timeout_s: float = 30.0) -> int:
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - loopback only
             response.read()
-            return response.status
+            return int(response.status)
     except urllib.error.HTTPError as e:
         return e.code
 

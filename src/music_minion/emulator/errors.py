@@ -73,3 +73,11 @@ def rate_limited(
     }
     headers = {"Retry-After": str(max(1, math.ceil(wait_s)))} if retry_after else None
     return json_bytes(msgspec.json.encode(body), 429, headers)
+
+
+class NotFound(Exception):
+    """Answered with SoundCloud's 404 body."""
+
+
+class Unprocessable(Exception):
+    """Answered with SoundCloud's 422 body."""

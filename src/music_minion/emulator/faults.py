@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 KINDS = ("429", "500", "502", "503", "timeout", "drop", "truncate", "repeat_cursor", "empty_page")
 LIST_ONLY = ("repeat_cursor", "empty_page")
@@ -88,7 +89,7 @@ class FaultSpec:
             spec.kinds = tuple(kinds) if kinds else KINDS
         return spec
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         return {
             "rate": self.rate,
             "seed": self.seed,

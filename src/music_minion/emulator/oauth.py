@@ -13,10 +13,15 @@ import html
 import secrets
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+
+from music_minion.emulator.errors import rate_limited
+from music_minion.emulator.pkce import verifies
 
 AUTH_LINK = "https://developers.soundcloud.com/docs/api/guide#authentication"
 CLIENT_SECRET_PREFIX = "emu-secret-"
@@ -29,14 +34,6 @@ def credentials_for_seed(seed: int) -> tuple[str, str]:
     """(client_id, client_secret) of the demo app, derived from the seed."""
     digest = hashlib.sha256(f"music-minion-emulator:{seed}".encode()).hexdigest()
     return f"emu-client-{digest[:16]}", f"{CLIENT_SECRET_PREFIX}{digest[16:48]}"
-
-
-def s256(verifier: str) -> str:
-    return (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest())
-        .decode()
-        .rstrip("=")
-    )
 
 
 def _token(prefix: str) -> str:
@@ -134,7 +131,7 @@ class OAuthServer:
         return len(self.access)
 
     # ---- issuing -------------------------------------------------------------------------
-    def issue_user_tokens(self, user_urn: str | None = None) -> dict:
+    def issue_user_tokens(self, user_urn: str | None = None) -> dict[str, Any]:
         access, refresh = _token(ACCESS_PREFIX), _token(REFRESH_PREFIX)
         self.access[access] = AccessToken(
             "user", user_urn or self.user_urn, time.time() + self.token_ttl_s
@@ -159,7 +156,8 @@ class OAuthServer:
 
     # ---- /authorize ----------------------------------------------------------------------
     async def authorize(self, request: web.Request) -> web.Response:
-        q = request.query if request.method == "GET" else await request.post()
+        # Form values may be files (multipart): read as Any, like the query string's strings.
+        q: Mapping[str, Any] = request.query if request.method == "GET" else await request.post()
         client_id, redirect_uri, state = (
             q.get("client_id", ""),
             q.get("redirect_uri", ""),
@@ -198,26 +196,7 @@ class OAuthServer:
             return back(code=self.issue_code(redirect_uri, challenge))
         if self.auto_approve:
             return back(code=self.issue_code(redirect_uri, challenge))
-        fields = "".join(
-            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in q.items()
-            if k
-            in (
-                "client_id",
-                "redirect_uri",
-                "response_type",
-                "code_challenge",
-                "code_challenge_method",
-                "state",
-            )
-        )
-        body = (
-            f"<p>Music Minion wants to access your SoundCloud account.</p>"
-            f'<form method="post" action="/authorize">{fields}'
-            f'<button name="decision" value="approve">Connect</button> '
-            f'<button name="decision" value="deny">Cancel</button></form>'
-        )
-        return _page(200, "Connect to SoundCloud", body, raw=True)
+        return _approval_page(q)
 
     # ---- /oauth/token --------------------------------------------------------------------
     async def token(self, request: web.Request) -> web.Response:
@@ -248,7 +227,7 @@ class OAuthServer:
             "grant_type must be authorization_code, refresh_token or client_credentials",
         )
 
-    def _code_grant(self, form) -> web.Response:
+    def _code_grant(self, form: Mapping[str, Any]) -> web.Response:
         code, verifier = form.get("code", ""), form.get("code_verifier", "")
         g = self.codes.pop(code, None)  # single use: gone even when the rest is wrong
         if g is None or g.expires_at <= time.time():
@@ -257,7 +236,7 @@ class OAuthServer:
             return oauth_error(
                 400, "invalid_grant", "redirect_uri differs from the authorization request"
             )
-        if not (43 <= len(verifier) <= 128) or s256(verifier) != g.challenge:
+        if not verifies(verifier, g.challenge):
             return oauth_error(
                 400, "invalid_grant", "code_verifier does not match the code_challenge"
             )
@@ -265,7 +244,7 @@ class OAuthServer:
             self.issue_user_tokens(g.user_urn), headers={"Cache-Control": "no-store"}
         )
 
-    def _refresh_grant(self, form) -> web.Response:
+    def _refresh_grant(self, form: Mapping[str, Any]) -> web.Response:
         old = form.get("refresh_token", "")
         if old in self.spent_refresh:
             return oauth_error(400, "invalid_grant", "refresh token already used")
@@ -283,8 +262,6 @@ class OAuthServer:
         while self.cc_issued and self.cc_issued[0] <= now - self.cc_window_s:
             self.cc_issued.popleft()
         if len(self.cc_issued) >= self.cc_cap:
-            from music_minion.emulator.errors import rate_limited
-
             return rate_limited(
                 self.cc_issued[0] + self.cc_window_s - now,
                 group="client_credentials",
@@ -329,6 +306,30 @@ def _basic(header: str | None) -> tuple[str, str] | None:
         return None
     user, sep, password = raw.partition(":")
     return (user, password) if sep else None
+
+
+def _approval_page(q: Mapping[str, Any]) -> web.Response:
+    """The page where the user approves or denies the app (the request's fields carried along)."""
+    fields = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+        for k, v in q.items()
+        if k
+        in (
+            "client_id",
+            "redirect_uri",
+            "response_type",
+            "code_challenge",
+            "code_challenge_method",
+            "state",
+        )
+    )
+    body = (
+        f"<p>Music Minion wants to access your SoundCloud account.</p>"
+        f'<form method="post" action="/authorize">{fields}'
+        f'<button name="decision" value="approve">Connect</button> '
+        f'<button name="decision" value="deny">Cancel</button></form>'
+    )
+    return _page(200, "Connect to SoundCloud", body, raw=True)
 
 
 def _page(status: int, title: str, body: str, raw: bool = False) -> web.Response:

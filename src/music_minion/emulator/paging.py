@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -50,7 +51,7 @@ class PageRequest:
     offset: int
 
     @classmethod
-    def from_query(cls, query) -> PageRequest:
+    def from_query(cls, query: Mapping[str, str]) -> PageRequest:
         raw_limit = query.get("limit")
         try:
             limit = DEFAULT_LIMIT if raw_limit in (None, "") else int(raw_limit)
@@ -76,14 +77,14 @@ class PageRequest:
         return min(self.offset, total)
 
 
-def next_href(api_base: str, path: str, query, remaining: int) -> str:
+def next_href(api_base: str, path: str, query: Mapping[str, str], remaining: int) -> str:
     """The absolute URL of the page after one that leaves `remaining` items (same query)."""
     params = [(k, v) for k, v in query.items() if k not in ("cursor", "offset")]
     params.append(("cursor", encode_cursor(remaining)))
     return f"{api_base}{path}?{urlencode(params)}"
 
 
-def same_href(api_base: str, path: str, query) -> str:
+def same_href(api_base: str, path: str, query: Mapping[str, str]) -> str:
     """The URL of the page just served (what a repeating `next_href` points at)."""
     params = list(query.items())
     return f"{api_base}{path}?{urlencode(params)}" if params else f"{api_base}{path}"

@@ -7,6 +7,7 @@ Tracks carry the v1 date format (`2019/01/15 15:40:49 +0000`); users carry ISO 8
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -33,7 +34,7 @@ class Serializer:
         self._version = -1
         self._tracks: dict[str, bytes] = {}
         self._users: dict[str, bytes] = {}
-        self._lists: dict[tuple, list[bytes]] = {}
+        self._lists: dict[tuple[Any, ...], list[bytes]] = {}
 
     def _check(self) -> None:
         if self._version != self.world.version:
@@ -206,7 +207,7 @@ class Serializer:
             b = self._users[urn] = _encode(self.user(self.world.users[urn]))
         return b
 
-    def encoded_list(self, key: tuple, build) -> list[bytes]:
+    def encoded_list(self, key: tuple[Any, ...], build: Callable[[], list[bytes]]) -> list[bytes]:
         """The encoded items of a list, built once per world version by `build()`."""
         self._check()
         items = self._lists.get(key)

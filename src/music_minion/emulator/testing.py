@@ -3,29 +3,22 @@
     with start_emulator(seed=1, size="tiny") as emu:
         emu.api_base, emu.auth_base, emu.client_id, emu.client_secret, emu.redirect_uri, emu.user_urn
         emu.world; emu.stats(); emu.set_faults("rate=0.2,seed=7"); emu.set_rate(5); emu.mutate(likes=3)
-        emu.configure(home)                 # point the config's soundcloud.* keys at the emulator
-        tokens = login_for_tests(emu)        # the real OAuth flow over HTTP, returns the token response
 
-The server has its own event loop, so both sync and async tests can use it.
+The server has its own event loop, so both sync and async tests can use it. `emulator_process()`
+runs one in a child process instead (benchmarks). Pointing a Music Minion config at a running
+emulator is the client's business: see `music_minion.sandbox`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import json
-import os
 import random
-import secrets
 import socket
 import subprocess
 import sys
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,7 +48,7 @@ def free_port() -> int:
             return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def _ephemeral_low() -> int:
@@ -139,44 +132,6 @@ class RunningEmulator:
 
     def info(self) -> dict[str, Any]:
         return self._emu.info()
-
-    def configure(self, home_dir: str | Path | None = None, *, fast: bool = True) -> Path:
-        """Write soundcloud.* keys pointing at this emulator into the config file; returns its path.
-
-        The file is `$MUSIC_MINION_CONFIG`, else `<home_dir>/config/config.toml`. With `fast`, retry
-        delays are shrunk, the request-rate limit raised so tests spend no time waiting, and the
-        client timeout (1.5 s) set below the "timeout" fault's stall (2 s by default).
-        """
-        from music_minion import config
-
-        env = os.environ.get(config.ENV_CONFIG)
-        path = Path(env) if env else Path(home_dir or ".") / "config" / "config.toml"
-        return write_config(self.info(), path, FAST_SETTINGS if fast else None)
-
-
-# Settings that make a client spend no time waiting on an emulator: tiny retry delays, a high
-# request rate, and a client timeout (1.5 s) below the "timeout" fault's stall (2 s by default).
-FAST_SETTINGS = {
-    "soundcloud.requests_per_second": "500",
-    "soundcloud.backoff_base_s": "0.01",
-    "soundcloud.backoff_max_s": "0.2",
-    "soundcloud.timeout_s": "1.5",
-    "soundcloud.rate_limit_wait_max_s": "5",
-}
-CONNECTION_KEYS = ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri")
-
-
-def write_config(
-    info: Mapping[str, Any], path: Path, settings: Mapping[str, Any] | None = None
-) -> Path:
-    """Point the config file at `path` to the emulator that `info` describes (its `info()`), plus
-    any other `settings` (dotted keys); returns the path."""
-    from music_minion import config
-
-    values = {f"soundcloud.{key}": info[key] for key in CONNECTION_KEYS} | dict(settings or {})
-    for key, value in values.items():
-        config.set_value(key, str(value), path)
-    return path
 
 
 _CHILD = """
@@ -268,64 +223,3 @@ def start_emulator(
     finally:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
-
-
-def pkce_pair() -> tuple[str, str]:
-    """(verifier, S256 challenge) per RFC 7636."""
-    verifier = secrets.token_urlsafe(48)[:64]
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    )
-    return verifier, challenge
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def login_for_tests(emu: RunningEmulator) -> dict[str, Any]:
-    """Run the real authorization-code + PKCE flow over HTTP (auto-approve); return the token response."""
-    return login_over_http(emu.info())
-
-
-def login_over_http(info: Mapping[str, Any]) -> dict[str, Any]:
-    """The authorization-code + PKCE flow against the emulator that `info` describes (auto-approve
-    on); returns the token response."""
-    verifier, challenge = pkce_pair()
-    state = secrets.token_urlsafe(16)
-    query = urllib.parse.urlencode(
-        {
-            "client_id": info["client_id"],
-            "redirect_uri": info["redirect_uri"],
-            "response_type": "code",
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "state": state,
-        }
-    )
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        opener.open(f"{info['auth_base']}/authorize?{query}", timeout=10)
-        raise RuntimeError("authorize did not redirect (is auto-approve off?)")
-    except urllib.error.HTTPError as e:
-        if e.code != 302:
-            raise
-        location = e.headers["Location"]
-    params = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
-    if params.get("state") != [state]:
-        raise RuntimeError("authorize returned a different state")
-    form = urllib.parse.urlencode(
-        {
-            "grant_type": "authorization_code",
-            "client_id": info["client_id"],
-            "client_secret": info["client_secret"],
-            "redirect_uri": info["redirect_uri"],
-            "code_verifier": verifier,
-            "code": params["code"][0],
-        }
-    ).encode()
-    with urllib.request.urlopen(
-        urllib.request.Request(f"{info['auth_base']}/oauth/token", data=form), timeout=10
-    ) as r:
-        return json.loads(r.read())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -426,35 +427,11 @@ def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) ->
     others = [w._add_user(n, rng) for n in names[sz.artists :]]
     w.artist_urns = [a.urn for a in artists]
     w.followings[me.urn] = list(w.artist_urns)
-    span = 3 * 365 * 86400
-
-    def uploads_of(user: User, n: int) -> None:
-        times = sorted((EPOCH - rng.randint(3600, span) for _ in range(n)), reverse=True)
-        w.uploads[user.urn] = [w._new_track(user, rng, t).urn for t in times]
-
     for a in artists:
-        uploads_of(a, sz.uploads_per_artist)
+        _add_uploads(w, a, sz.uploads_per_artist, rng)
     for o in others:
-        uploads_of(o, sz.uploads_per_other)
-    pool = list(w.tracks)
-    order = list(range(len(pool)))
-    rng.shuffle(order)
-    # Power-law popularity: a few tracks are liked by many artists, most by one or none.
-    cum = list(accumulate(1.0 / (r + 1) ** 0.85 for r in order))
-
-    def pick(n: int, exclude: set[str]) -> list[str]:
-        chosen: list[str] = []
-        seen = set(exclude)
-        total = cum[-1]
-        for _ in range(n * 4 + 20):
-            if len(chosen) >= n:
-                break
-            urn = pool[min(bisect_left(cum, rng.random() * total), len(pool) - 1)]
-            if urn not in seen:
-                seen.add(urn)
-                chosen.append(urn)
-        return chosen
-
+        _add_uploads(w, o, sz.uploads_per_other, rng)
+    pick = _popularity_picker(list(w.tracks), rng)
     for a in artists:
         own = set(w.uploads[a.urn])
         w.likes[a.urn] = pick(sz.likes_per_artist, own)
@@ -470,16 +447,48 @@ def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) ->
     first_likes = w.likes[artists[0].urn]
     if first_likes and not any(w.tracks[u].access == "blocked" for u in first_likes):
         w.tracks[first_likes[min(2, len(first_likes) - 1)]].access = "blocked"
-    # My judgment playlists hold tracks some watched artist liked (so they matter to ranking).
-    candidates = sorted({u for a in artists for u in w.likes[a.urn]} - set(w.likes[me.urn]))
-    rng.shuffle(candidates)
-    k = sz.judgment_playlist_tracks
-    w._new_playlist(me.urn, "Not quite", candidates[k : 2 * k], "private", EPOCH - 86400 * 30)
-    w._new_playlist(me.urn, "Not interested", candidates[:k], "private", EPOCH - 86400 * 20)
-    w._new_playlist(
-        me.urn, "Warm-up ideas", list(w.likes[me.urn][:k]), "public", EPOCH - 86400 * 10
-    )
+    _add_judgment_playlists(w, artists, sz.judgment_playlist_tracks, rng)
     return w
+
+
+def _add_uploads(w: World, user: User, n: int, rng: random.Random) -> None:
+    """`n` tracks by `user`, uploaded over the three years before the epoch, newest first."""
+    span = 3 * 365 * 86400
+    times = sorted((EPOCH - rng.randint(3600, span) for _ in range(n)), reverse=True)
+    w.uploads[user.urn] = [w._new_track(user, rng, t).urn for t in times]
+
+
+def _popularity_picker(pool: list[str], rng: random.Random) -> Callable[[int, set[str]], list[str]]:
+    """`pick(n, exclude)`: up to `n` distinct tracks of `pool` drawn by a power-law popularity
+    (a few tracks are liked by many artists, most by one or none)."""
+    order = list(range(len(pool)))
+    rng.shuffle(order)
+    cum = list(accumulate(1.0 / (r + 1) ** 0.85 for r in order))
+
+    def pick(n: int, exclude: set[str]) -> list[str]:
+        chosen: list[str] = []
+        seen = set(exclude)
+        total = cum[-1]
+        for _ in range(n * 4 + 20):
+            if len(chosen) >= n:
+                break
+            urn = pool[min(bisect_left(cum, rng.random() * total), len(pool) - 1)]
+            if urn not in seen:
+                seen.add(urn)
+                chosen.append(urn)
+        return chosen
+
+    return pick
+
+
+def _add_judgment_playlists(w: World, artists: list[User], k: int, rng: random.Random) -> None:
+    """My judgment playlists hold tracks some watched artist liked (so they matter to ranking)."""
+    me = w.me_urn
+    candidates = sorted({u for a in artists for u in w.likes[a.urn]} - set(w.likes[me]))
+    rng.shuffle(candidates)
+    w._new_playlist(me, "Not quite", candidates[k : 2 * k], "private", EPOCH - 86400 * 30)
+    w._new_playlist(me, "Not interested", candidates[:k], "private", EPOCH - 86400 * 20)
+    w._new_playlist(me, "Warm-up ideas", list(w.likes[me][:k]), "public", EPOCH - 86400 * 10)
 
 
 def _slug(text: str) -> str:

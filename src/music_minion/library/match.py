@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import ConfigError
 from music_minion.library.normalize import Parsed, artist_key, artist_names, parse_title
@@ -29,6 +29,9 @@ from music_minion.store import local_files
 from music_minion.store.local_files import FileMatch, MatchFile, MatchTrack
 from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from music_minion.config import Config
 
 TITLE_WEIGHT = 0.6
 MIN_PART = 70.0  # least title and least artist similarity of any candidate
@@ -324,7 +327,9 @@ def match_library(
     }
 
 
-def match_from_config(db: Store, cfg: Any = None, *, redo: bool = False) -> dict[str, Any]:
+def match_from_config(
+    db: Store, cfg: Config | None = None, *, redo: bool = False
+) -> dict[str, Any]:
     """`match_library` with the thresholds of the config (for `sync` after new tracks arrive)."""
     if cfg is None:
         from music_minion import config
@@ -332,8 +337,8 @@ def match_from_config(db: Store, cfg: Any = None, *, redo: bool = False) -> dict
         cfg = config.load()
     return match_library(
         db,
-        auto=cfg["library.match_auto"],
-        review=cfg["library.match_review"],
-        duration_tolerance_s=cfg["library.duration_tolerance_s"],
+        auto=cfg.library.match_auto,
+        review=cfg.library.match_review,
+        duration_tolerance_s=cfg.library.duration_tolerance_s,
         redo=redo,
     )

@@ -1,0 +1,100 @@
+"""The API host's private test endpoints under `/_emulator/` (no token, no faults, not counted).
+
+`GET /_emulator/stats`, `POST /_emulator/stats/reset`, `GET /_emulator/world`,
+`GET /_emulator/users/{urn}/{likes|reposts|uploads}`, `GET|PUT /_emulator/faults` (`{"spec", "rate"}`),
+`POST /_emulator/mutate` (`{"likes", "reposts", "uploads", "delete", "me_likes", "artists"}`),
+`POST /_emulator/tokens/expire`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+from music_minion.emulator.errors import api_error, json_bytes
+from music_minion.emulator.state import EmulatorState
+
+PREFIX = "/_emulator/"
+MUTATIONS = frozenset({"likes", "reposts", "uploads", "delete", "me_likes", "artists"})
+
+
+class Private:
+    """The test endpoints of one emulator."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    async def stats(self, request: web.Request) -> web.Response:
+        return _json(self.state.stats())
+
+    async def reset(self, request: web.Request) -> web.Response:
+        self.state.reset_stats()
+        return _json({"ok": True})
+
+    async def world(self, request: web.Request) -> web.Response:
+        w = self.state.world
+        return _json(
+            {
+                "seed": w.seed,
+                "version": w.version,
+                "me": w.me_urn,
+                "artists": w.artist_urns,
+                "counts": w.counts(),
+                "playlists": {p: w.playlists[p].title for p in w.user_playlists[w.me_urn]},
+                "deleted": sorted(w.deleted),
+            }
+        )
+
+    async def user_list(self, request: web.Request) -> web.Response:
+        urn, kind = request.match_info["urn"], request.match_info["kind"]
+        if urn not in self.state.world.users or kind not in ("likes", "reposts", "uploads"):
+            return api_error(404, "unknown user or list")
+        return _json({"urns": self.state.world.list_for(kind, urn)})
+
+    async def get_faults(self, request: web.Request) -> web.Response:
+        bucket = self.state.bucket
+        return _json(
+            {
+                "faults": self.state.faults.spec.describe(),
+                "rate": bucket.rate if bucket else None,
+            }
+        )
+
+    async def put_faults(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            if "spec" in body:
+                self.state.set_faults(body["spec"])
+            if "rate" in body:
+                self.state.set_rate(body["rate"])
+        except (ValueError, TypeError) as e:
+            return api_error(400, str(e))
+        return await self.get_faults(request)
+
+    async def mutate(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        if set(body) - MUTATIONS:
+            return api_error(400, f"unknown mutation field(s); use {', '.join(sorted(MUTATIONS))}")
+        try:
+            return _json(self.state.world.mutate(**body))
+        except (TypeError, ValueError, KeyError, IndexError) as e:
+            return api_error(400, f"bad mutation: {e}")
+
+    async def expire(self, request: web.Request) -> web.Response:
+        return _json({"expired": self.state.oauth.expire_all()})
+
+
+def _json(data: Any) -> web.Response:
+    return json_bytes(msgspec.json.encode(data))
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = msgspec.json.decode(await request.read()) if request.can_read_body else {}
+    except msgspec.DecodeError:
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="body must be a JSON object")
+    return body

@@ -68,7 +68,7 @@ TAG_FIELDS: dict[str, TagKeys] = {
         ("website", "url", "soundcloud_url", "source"),
     ),
 }
-_ONE_VALUE = ("title", "artist", "album", "bpm", "key", "year", "urn")
+_TEXT = ("title", "artist", "album", "bpm", "key", "year")  # one value each
 _ID3_USER_TEXT = {
     name: frozenset(k[5:] for k in TAG_FIELDS[name].id3 if k.startswith("TXXX:"))
     for name in ("urn", "url")
@@ -249,7 +249,7 @@ def _table_fields(values: Callable[[str], list[str] | None], system: str) -> dic
     """The fields of TAG_FIELDS in one tag system, read through `values` (None: absent); `text`
     holds all the link and comment values, links first."""
     out: dict[str, list[str]] = {}
-    for name in _ONE_VALUE:
+    for name in (*_TEXT, "urn"):
         found = _pick(values, getattr(TAG_FIELDS[name], system))
         if found is not None:
             out[name] = found
@@ -270,7 +270,7 @@ def _id3_fields(tags: Any) -> dict[str, list[str]]:
         return None if frame is None else [str(t) for t in frame.text]
 
     out: dict[str, list[str]] = {}
-    for name in _ONE_VALUE[:-1]:  # the URN is a user text frame, found below
+    for name in _TEXT:  # the URN is in a user text frame, found below
         found = _pick(text, TAG_FIELDS[name].id3)
         if found:
             out[name] = found

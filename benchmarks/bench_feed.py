@@ -130,10 +130,17 @@ def cached_db(tracks: int, provenance: int, artists: int) -> Path:
     return path
 
 
+def shown_feed(conn, rc):
+    """The feed as the `feed` command shows it: keys brought up to date, then the top 50 read."""
+    from music_minion.discovery.feed import build_feed, refresh_scores
+
+    refresh_scores(conn, rc)
+    return build_feed(conn, rc, limit=50)
+
+
 def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
     """Time the feed right after a sync-like merge: a twentieth of the artists checked, each with new
     rows (first seen now). The rows are removed again afterwards so the cached database keeps its size."""
-    from music_minion.discovery.feed import build_feed
     from music_minion.timeutil import now_iso
 
     rng = random.Random(99)
@@ -159,7 +166,7 @@ def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
     )
     conn.execute("COMMIT")
     t = time.perf_counter()
-    build_feed(conn, rc, limit=50)
+    shown_feed(conn, rc)
     ms = (time.perf_counter() - t) * 1000
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany(
@@ -172,7 +179,7 @@ def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
 def run(quick: bool) -> list[dict]:
     from music_minion.config.schema import RankingSettings
     from music_minion.discovery import judgments
-    from music_minion.discovery.feed import build_feed, refresh_scores
+    from music_minion.discovery.feed import refresh_scores
     from music_minion.store import connect
 
     tracks, prov, artists = (2_000, 6_000, 40) if quick else (1_000_000, 3_000_000, 2_000)
@@ -187,13 +194,13 @@ def run(quick: bool) -> list[dict]:
     times = []
     for _ in range(3 if quick else 9):
         t = time.perf_counter()
-        feed = build_feed(conn, rc, limit=50)
+        feed = shown_feed(conn, rc)
         times.append(time.perf_counter() - t)
     median_ms = statistics.median(times) * 1000
     assert len(feed) == 50, len(feed)
     t = time.perf_counter()
     judgments.judge_track(conn, feed[0].row.track_id, "not_interested")
-    after = build_feed(conn, rc, limit=50)
+    after = shown_feed(conn, rc)
     judged_ms = (time.perf_counter() - t) * 1000
     assert after[0].row.urn != feed[0].row.urn
     judgments.unjudge_track(conn, feed[0].row.track_id)

@@ -4,7 +4,7 @@ Each (artist, source) walk is merged the way sync's writer does it (track upsert
 the writer's track cache, id lookup, provenance INSERT OR IGNORE; writer connection settings).
 The world is shaped like the sync benchmark's: 200 artists × (500 likes + 500 reposts) drawn from
 20,000 tracks, so artists share tracks. Two figures: the writer's grouped commits (up to
-`sync.MERGE_GROUP` finished walks per commit, as when results queue up) and one commit per walk.
+`fetch_merge.MERGE_GROUP` finished walks per commit, as when results queue up) and one commit per walk.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _merge_all(walks: list, artists: int, group: int) -> tuple[int, int, float]:
 
 
 def run(quick: bool) -> list[dict]:
-    from music_minion.discovery.sync import MERGE_GROUP
+    from music_minion.discovery.fetch_merge import MERGE_GROUP
 
     artists, per_walk, pool = (4, 100, 300) if quick else (200, 500, 20_000)
     tracks = _rows(pool)

@@ -52,10 +52,11 @@ def _home(root: Path, name: str, emu: _Server, keys: dict[str, str]):
 
 
 def _sync(cfg: Any, **opts: Any) -> tuple[dict[str, Any], float]:
-    from music_minion.discovery.sync import SyncOptions, run
+    from music_minion.discovery.sync_run import SyncOptions
+    from music_minion.pipeline import run
 
     t0 = time.perf_counter()
-    summary = run(cfg, SyncOptions(learn=False, **opts))
+    summary = run(cfg, SyncOptions(learn=False, **opts)).as_dict()
     return summary, time.perf_counter() - t0
 
 

@@ -18,6 +18,12 @@ from tests.curate.builder import Builder, ago
 RC = RankingSettings()
 
 
+def fresh_feed(db, rc: RankingSettings, **filters):
+    """The feed as `feed` shows it: keys refreshed first, then read."""
+    refresh_scores(db, rc)
+    return build_feed(db, rc, **filters)
+
+
 def cfg(**changes) -> RankingSettings:
     return RankingSettings(**changes)
 
@@ -97,7 +103,7 @@ def test_owned_judged_pushed_and_deleted_tracks_stay_out(db, build: Builder):
     build.push([t[7]])
     build.push([t[7], t[8]])  # pushed twice, never judged: ignored
     db.execute("UPDATE tracks SET status = 'deleted' WHERE id = ?", (t[9],))
-    got = urns(build_feed(db, cfg(per_artist_cap=10), limit=50))
+    got = urns(fresh_feed(db, cfg(per_artist_cap=10), limit=50))
     assert got == [
         "soundcloud:tracks:2",
         "soundcloud:tracks:3",
@@ -142,11 +148,11 @@ def test_feed_matches_ranking_every_candidate(db, build: Builder):
     moment = now()
     for limit in (1, 7, 25, 100, 1000):
         for mixes in (False, True):
-            fast = build_feed(db, cfg(), limit=limit, mixes=mixes, at=moment)
+            fast = fresh_feed(db, cfg(), limit=limit, mixes=mixes, at=moment)
             slow = rank(every_candidate(db), RC, moment, limit=limit, mixes=mixes)
             assert urns(fast) == urns(slow)
             assert [r.score for r in fast] == pytest.approx([r.score for r in slow])
-    everything = build_feed(db, cfg(), limit=1000)
+    everything = fresh_feed(db, cfg(), limit=1000)
     assert len(everything) >= 20
     from collections import Counter
 
@@ -158,7 +164,7 @@ def test_judging_moves_hit_rates_and_the_partial_refresh_equals_a_full_one(db, b
     good, bad = build.artist("Good"), build.artist("Bad")
     for n in range(1, 7):
         build.prov(build.track(n, uploader=f"u{n}"), good if n % 2 else bad, "repost", ago(days=1))
-    before = urns(build_feed(db, cfg()))
+    before = urns(fresh_feed(db, cfg()))
     assert len(before) == 6
     # Dismiss two of Bad's picks and like two of Good's: Good's remaining pick now outranks Bad's.
     for urn, verdict in (
@@ -168,7 +174,7 @@ def test_judging_moves_hit_rates_and_the_partial_refresh_equals_a_full_one(db, b
         ("soundcloud:tracks:3", "liked"),
     ):
         judgments.judge_track(db, judgments.resolve_track(db, urn)["id"], verdict)
-    after = build_feed(db, cfg())
+    after = fresh_feed(db, cfg())
     assert urns(after) == ["soundcloud:tracks:5", "soundcloud:tracks:6"]
     assert after[0].supporters[0].hit_rate == pytest.approx(4 / 6)
     assert after[1].supporters[0].hit_rate == pytest.approx(2 / 6)
@@ -176,7 +182,7 @@ def test_judging_moves_hit_rates_and_the_partial_refresh_equals_a_full_one(db, b
     assert refresh_scores(db, cfg(), full=True)["mode"] == "full"
     assert dict(db.execute("SELECT track_id, key FROM rank_scores").fetchall()) == partial
     judgments.unjudge_track(db, judgments.resolve_track(db, "soundcloud:tracks:2")["id"])
-    assert "soundcloud:tracks:2" in urns(build_feed(db, cfg()))
+    assert "soundcloud:tracks:2" in urns(fresh_feed(db, cfg()))
 
 
 def test_refresh_notices_new_rows_weights_and_settings(db, build: Builder):
@@ -184,13 +190,13 @@ def test_refresh_notices_new_rows_weights_and_settings(db, build: Builder):
     t1, t2 = build.track(1, uploader="x"), build.track(2, uploader="y")
     build.prov(t1, a, "repost", ago(days=1))
     build.prov(t2, b, "repost", ago(days=2))
-    assert urns(build_feed(db, cfg())) == ["soundcloud:tracks:1", "soundcloud:tracks:2"]
+    assert urns(fresh_feed(db, cfg())) == ["soundcloud:tracks:1", "soundcloud:tracks:2"]
     assert refresh_scores(db, cfg())["mode"] == "fresh"
     db.execute(
         "UPDATE artists SET weight = 3, updated_at = ? WHERE id = ?", (ago(), b)
     )  # like `artists weight`
     assert refresh_scores(db, cfg()) == {"mode": "partial", "tracks": 1, "changed_artists": 1}
-    assert urns(build_feed(db, cfg())) == ["soundcloud:tracks:2", "soundcloud:tracks:1"]
+    assert urns(fresh_feed(db, cfg())) == ["soundcloud:tracks:2", "soundcloud:tracks:1"]
     db.execute(
         "UPDATE artists SET updated_at = ? WHERE id = ?", (ago(), a)
     )  # a check that found nothing new
@@ -199,24 +205,24 @@ def test_refresh_notices_new_rows_weights_and_settings(db, build: Builder):
     build.prov(t3, a, "repost", ago())
     build.prov(t3, b, "like", ago())
     assert refresh_scores(db, cfg())["mode"] == "partial"
-    assert urns(build_feed(db, cfg()))[0] == "soundcloud:tracks:3"
+    assert urns(fresh_feed(db, cfg()))[0] == "soundcloud:tracks:3"
     # A row first seen "long ago" on an existing track (an import, say) cannot be placed: all keys again.
     build.prov(t1, b, "like", ago(days=40))
     assert refresh_scores(db, cfg())["mode"] == "full"
     assert {
         s.artist_id
-        for s in next(r for r in build_feed(db, cfg()) if r.row.track_id == t1).supporters
+        for s in next(r for r in fresh_feed(db, cfg()) if r.row.track_id == t1).supporters
     } == {a, b}
     assert (
         refresh_scores(db, cfg(weight_like=0.0))["mode"] == "full"
     )  # a setting changed: all keys again
     ranked = {
-        r.row.urn: r for r in build_feed(db, cfg(weight_like=0.0))
+        r.row.urn: r for r in fresh_feed(db, cfg(weight_like=0.0))
     }  # B's like now weighs nothing
     assert [s.artist_id for s in ranked["soundcloud:tracks:3"].supporters] == [a]
     assert list(ranked)[0] == "soundcloud:tracks:2"
     db.execute("UPDATE artists SET watched = 0, updated_at = ? WHERE id = ?", (ago(), b))
-    assert urns(build_feed(db, cfg(weight_like=0.0))) == [
+    assert urns(fresh_feed(db, cfg(weight_like=0.0))) == [
         "soundcloud:tracks:3",
         "soundcloud:tracks:1",
     ]
@@ -235,16 +241,16 @@ def test_filters_since_genre_artist(db, build: Builder):
     build.prov(t1, a, "repost", ago(days=1))
     build.prov(t2, a, "like", ago(days=10))
     build.prov(t3, a, "repost", ago(days=20))
-    assert urns(build_feed(db, cfg(), since_days=5)) == ["soundcloud:tracks:1"]
-    assert urns(build_feed(db, cfg(), genre="house")) == ["soundcloud:tracks:1"]
-    assert urns(build_feed(db, cfg(), genre="INDUSTRIAL")) == ["soundcloud:tracks:2"]
-    assert urns(build_feed(db, cfg(), genre="100%")) == []
-    assert urns(build_feed(db, cfg(), artist="beta")) == ["soundcloud:tracks:3"]  # uploaded by Beta
-    assert len(build_feed(db, cfg(), artist="Alpha")) == 3
+    assert urns(fresh_feed(db, cfg(), since_days=5)) == ["soundcloud:tracks:1"]
+    assert urns(fresh_feed(db, cfg(), genre="house")) == ["soundcloud:tracks:1"]
+    assert urns(fresh_feed(db, cfg(), genre="INDUSTRIAL")) == ["soundcloud:tracks:2"]
+    assert urns(fresh_feed(db, cfg(), genre="100%")) == []
+    assert urns(fresh_feed(db, cfg(), artist="beta")) == ["soundcloud:tracks:3"]  # uploaded by Beta
+    assert len(fresh_feed(db, cfg(), artist="Alpha")) == 3
     from music_minion.errors import UserError
 
     with pytest.raises(UserError):
-        build_feed(db, cfg(), artist="nobody")
+        fresh_feed(db, cfg(), artist="nobody")
 
 
 def test_first_seen_of_a_track_is_its_earliest_counted_support(db, build: Builder):
@@ -252,7 +258,7 @@ def test_first_seen_of_a_track_is_its_earliest_counted_support(db, build: Builde
     t = build.track(1)
     build.prov(t, a, "repost", ago(days=30))
     build.prov(t, b, "repost", ago(days=2))
-    r = build_feed(db, cfg())[0]
+    r = fresh_feed(db, cfg())[0]
     assert (
         ago(days=30, hours=1) <= r.first_seen_at <= ago(days=29, hours=23)
     )  # A's row, not B's newer one

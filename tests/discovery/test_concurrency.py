@@ -65,11 +65,14 @@ def test_second_sync_exits_at_once_or_waits(emulator, mm) -> None:
 
 def test_readers_keep_working_during_a_sync(slow_world) -> None:
     from music_minion import config
-    from music_minion.discovery.sync import SyncOptions, run
+    from music_minion.discovery.sync_run import SyncOptions
+    from music_minion.pipeline import run
     from music_minion.store import artists as artists_store
 
     result: dict = {}
-    t = threading.Thread(target=lambda: result.update(run(config.load(), SyncOptions(learn=False))))
+    t = threading.Thread(
+        target=lambda: result.update(run(config.load(), SyncOptions(learn=False)).as_dict())
+    )
     t.start()
     seen_during: set[int] = set()
     slowest = 0.0

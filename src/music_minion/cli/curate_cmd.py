@@ -73,11 +73,12 @@ def feed(
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
-    from music_minion.discovery.feed import build_feed, remember_rows
+    from music_minion.discovery.feed import build_feed, refresh_scores, remember_rows
     from music_minion.timeutil import now
 
     cfg, conn = _open()
     moment = now()
+    refresh_scores(conn, cfg.ranking)
     ranked = build_feed(
         conn,
         cfg.ranking,

@@ -37,14 +37,17 @@ def push(size: int | None, dry_run: bool) -> None:
     deleted on SoundCloud. Every push is recorded, failed ones too.
     """
     from music_minion.cli.common import run_with_client
+    from music_minion.discovery.feed import refresh_scores
     from music_minion.discovery.push import check_size, push_playlist
 
     if size is not None:
         check_size(size)
-    result = run_with_client(
-        lambda client, conn, cfg: push_playlist(client, conn, cfg, size=size, dry_run=dry_run),
-        auth="user",
-    )
+
+    async def rank_then_push(client: Any, conn: Any, cfg: Any) -> dict[str, Any]:
+        refresh_scores(conn, cfg.ranking)
+        return await push_playlist(client, conn, cfg, size=size, dry_run=dry_run)
+
+    result = run_with_client(rank_then_push, auth="user")
 
     def human(d: dict[str, Any]) -> None:
         verb = "would" if d["dry_run"] else "did"

@@ -55,7 +55,9 @@ def sync(
     if ctx.invoked_subcommand is not None:
         return
     from music_minion import config
-    from music_minion.discovery.sync import SyncOptions, run
+    from music_minion.discovery.sync_run import SyncOptions
+    from music_minion.pipeline import dry_run as plan_only
+    from music_minion.pipeline import run
 
     cfg = config.load()
     opts = SyncOptions(
@@ -67,9 +69,10 @@ def sync(
         learn=not no_learn,
     )
     if dry_run:
-        emit(run(cfg, opts), _human_plan)
+        emit(plan_only(cfg, opts), _human_plan)
         return
-    summary = _with_progress(lambda progress: run(cfg, opts, wait=wait, progress=progress))
+    result = _with_progress(lambda progress: run(cfg, opts, wait=wait, progress=progress))
+    summary = result.as_dict()
     emit(summary, _human_summary)
     if summary["status"] == "failed":
         ctx.exit(1)
@@ -77,7 +80,7 @@ def sync(
         ctx.exit(3)
 
 
-def _with_progress(fn: Any) -> dict[str, Any]:
+def _with_progress(fn: Any) -> Any:
     from rich.progress import TextColumn
 
     from music_minion.cli.common import progress

@@ -230,9 +230,9 @@ def build_feed(
     at: datetime | None = None,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
-    surfacing/uploading artist, days since first seen, and genre or tag substring."""
+    surfacing/uploading artist, days since first seen, and genre or tag substring. Reads the
+    stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
-    refresh_scores(conn, rc)
     stats = store.saved_artist_stats(conn)
     artist_id = artist_urn = None
     if artist:

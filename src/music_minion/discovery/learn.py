@@ -76,7 +76,6 @@ async def _playlist_track_ids(client: Any, conn: sqlite3.Connection, ref: str) -
 async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any) -> dict:
     """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
     ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""
-    from music_minion.discovery.feed import refresh_scores
     from music_minion.soundcloud.errors import ApiError
 
     result: dict[str, Any] = {"likes": None, "playlists": {}, "judgments": {}, "errors": {}}
@@ -107,5 +106,4 @@ async def learn_from_soundcloud(client: Any, conn: sqlite3.Connection, cfg: Any)
     liked = my_likes.current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
     result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
-    result["ranking"] = refresh_scores(conn, cfg.ranking)
     return result

@@ -44,11 +44,12 @@ def finish(
     """Close a run with its final status, counters and the stats JSON."""
     if status not in STATUSES[1:]:
         raise ValueError(status)
-    update(conn, run_id, **counters)
-    conn.execute(
-        "UPDATE sync_runs SET status = ?, finished_at = ?, stats = ? WHERE id = ?",
-        (status, now_iso(), json.dumps(stats, sort_keys=True, default=str), run_id),
-    )
+    with conn.atomic():
+        update(conn, run_id, **counters)
+        conn.execute(
+            "UPDATE sync_runs SET status = ?, finished_at = ?, stats = ? WHERE id = ?",
+            (status, now_iso(), json.dumps(stats, sort_keys=True, default=str), run_id),
+        )
 
 
 def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:

@@ -12,6 +12,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from music_minion.store.local_files import MatchFile, MatchTrack
+
 _SYL = [
     "ka",
     "lo",
@@ -51,8 +53,8 @@ _ACCENTED = {"a": "á", "e": "é", "o": "ö", "u": "ü", "i": "í"}
 
 @dataclass
 class LabelledSet:
-    tracks: list[tuple]  # (id, urn, title, uploader_name, duration_ms, permalink_url)
-    files: list[tuple]  # (id, title, artist, duration_ms, sc_urn, sc_url)
+    tracks: list[MatchTrack]
+    files: list[MatchFile]
     truth: dict[
         int, tuple
     ]  # file id -> the (artist, title, version) it really is, when it is on SoundCloud
@@ -108,7 +110,7 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
         duration = rng.randint(120_000, 480_000)
         keys[tid] = (artist, title, version)
         out_tracks.append(
-            (
+            MatchTrack(
                 tid,
                 f"soundcloud:tracks:{tid}",
                 shown,
@@ -120,8 +122,8 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
     out_files, truth = [], {}
     for fid in range(1, files + 1):
         base = out_tracks[rng.randrange(tracks)]
-        artist, title, version = keys[base[0]]
-        duration = base[4]
+        artist, title, version = keys[base.id]
+        duration = base.duration_ms
         r = rng.random()
         if r < 0.35:  # a true copy, disguised
             t = title
@@ -138,8 +140,8 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
             elif rng.random() < 0.4:
                 t += " (Original Mix)"
             a = artist if rng.random() < 0.8 else f"{artist} feat. {rng.choice(artists)}"
-            out_files.append((fid, t, a, duration + rng.randint(-2000, 2000), None, None))
-            truth[fid] = keys[base[0]]
+            out_files.append(MatchFile(fid, t, a, duration + rng.randint(-2000, 2000), None, None))
+            truth[fid] = keys[base.id]
         elif r < 0.55:  # another version of it
             kind = rng.choice(("remix", "extended", "vip", "dub", "bootleg"))
             t = (
@@ -147,9 +149,11 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
                 if kind == "remix"
                 else f"{title} ({kind.title()} Mix)"
             )
-            out_files.append((fid, t, artist, duration + rng.randint(20_000, 90_000), None, None))
+            out_files.append(
+                MatchFile(fid, t, artist, duration + rng.randint(20_000, 90_000), None, None)
+            )
         elif r < 0.65:  # another artist, same title
-            out_files.append((fid, title, rng.choice(outsiders), duration, None, None))
+            out_files.append(MatchFile(fid, title, rng.choice(outsiders), duration, None, None))
         elif r < 0.72:  # same artist, one word of the title replaced, or another part number
             words = title.split()
             if rng.random() < 0.5:
@@ -157,12 +161,12 @@ def labelled_set(tracks: int, files: int, seed: int = 7) -> LabelledSet:
                 t = " ".join(words)
             else:
                 t = f"{title} Part {rng.randint(2, 9)}"
-            out_files.append((fid, t, artist, duration, None, None))
+            out_files.append(MatchFile(fid, t, artist, duration, None, None))
             if (artist, t, version) in keys.values():
                 truth[fid] = (artist, t, version)
         else:  # unrelated
             out_files.append(
-                (
+                MatchFile(
                     fid,
                     _name(rng, rng.choice((1, 2, 3))),
                     rng.choice(outsiders),

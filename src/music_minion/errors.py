@@ -25,13 +25,3 @@ class UsageError(MinionError):
 class ConfigError(MinionError):
     """The config file or a setting is wrong."""
 
-
-class UserError(MinionError):
-    """Transitional: the former presentation type, still raised by layers not yet converted."""
-
-    def __init__(self, what: str, hint: str = "", *, exit_code: int = 1) -> None:
-        super().__init__(what, hint)
-        self.exit_code = exit_code
-
-    def line(self) -> str:
-        return f"error: {self.what} — {self.hint}" if self.hint else f"error: {self.what}"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from music_minion.discovery import judgments as jd
 from music_minion.cli.errors import exit_code, line
+from music_minion.discovery import judgments as jd
 from music_minion.errors import MinionError
 from music_minion.store import judgments as store
 from music_minion.store import kv

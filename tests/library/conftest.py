@@ -47,3 +47,11 @@ def tracks() -> Callable[[sqlite3.Connection, Iterable[tuple]], list[int]]:
 def rows_by_name(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
     """local_files rows keyed by file name."""
     return {Path(r["path"]).name: r for r in conn.execute("SELECT * FROM local_files")}
+
+
+def owned_track_ids(conn: sqlite3.Connection) -> set[int]:
+    """Track ids owned as local files (the store's ownership rule)."""
+    from music_minion.store.local_files import OWNED_CONDITION
+
+    sql = "SELECT DISTINCT track_id FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
+    return {r[0] for r in conn.execute(sql)}

@@ -8,12 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from music_minion.errors import MinionError
+from music_minion.errors import ConfigError, MinionError
 from music_minion.library.match import Matcher, match_files, match_library
 from music_minion.library.normalize import artist_names, fold, parse_title
 from music_minion.library.samples import write_sample
 from music_minion.library.scan import scan
-from music_minion.store.local_files import decide_reviews, owned_track_ids, pending_reviews
+from music_minion.store.local_files import (
+    MatchFile,
+    MatchTrack,
+    decide_reviews,
+    list_proposals,
+)
+from tests.library.conftest import owned_track_ids
 from tests.library.labelled import FILES, TRACKS
 
 SETTINGS = {"auto": 92.0, "review": 80.0, "duration_tolerance_s": 4.0}
@@ -56,7 +62,7 @@ def test_artist_prefix_split_and_artist_names():
 def labelled_matcher() -> tuple[Matcher, dict[int, str]]:
     ids = {key: i + 1 for i, key in enumerate(TRACKS)}
     rows = [
-        (ids[k], f"soundcloud:tracks:{ids[k]}", t, u, int(d * 1000), None)
+        MatchTrack(ids[k], f"soundcloud:tracks:{ids[k]}", t, u, int(d * 1000), None)
         for k, (u, t, d) in TRACKS.items()
     ]
     return Matcher(rows, **SETTINGS), {v: k for k, v in ids.items()}
@@ -66,7 +72,8 @@ def test_labelled_set_precision_and_recall():
     """The figures are reported in the library notes: precision 1.0 and recall 1.0 on this set."""
     matcher, key_of = labelled_matcher()
     verdicts = match_files(
-        matcher, [(i, t, a, int(d * 1000), None, None) for i, (a, t, d, _) in enumerate(FILES)]
+        matcher,
+        [MatchFile(i, t, a, int(d * 1000), None, None) for i, (a, t, d, _) in enumerate(FILES)],
     )
     auto = [v for v in verdicts if v.status == "auto"]
     correct = [v for v in auto if key_of[v.track_id] == FILES[v.file_id][3]]
@@ -94,8 +101,8 @@ def test_generated_labelled_set_precision_and_recall():
 def test_duration_outside_tolerance_goes_to_review_and_remixer_unnamed_is_unsure():
     matcher = Matcher(
         [
-            (1, "soundcloud:tracks:1", "Glue", "Bicep", 269_000, None),
-            (2, "soundcloud:tracks:2", "Glue (Remix)", "Bicep", 300_000, None),
+            MatchTrack(1, "soundcloud:tracks:1", "Glue", "Bicep", 269_000, None),
+            MatchTrack(2, "soundcloud:tracks:2", "Glue (Remix)", "Bicep", 300_000, None),
         ],
         **SETTINGS,
     )
@@ -110,7 +117,7 @@ def test_duration_outside_tolerance_goes_to_review_and_remixer_unnamed_is_unsure
 def test_exact_by_urn_and_by_page_url():
     matcher = Matcher(
         [
-            (
+            MatchTrack(
                 5,
                 "soundcloud:tracks:5",
                 "Anything",
@@ -136,7 +143,10 @@ def test_common_title_words_still_block_by_artist(monkeypatch):
     from music_minion.library import match as match_mod
 
     monkeypatch.setattr(match_mod, "MAX_POSTINGS", 2)
-    rows = [(i, f"soundcloud:tracks:{i}", "Intro", f"Band {i}", 100_000, None) for i in range(1, 6)]
+    rows = [
+        MatchTrack(i, f"soundcloud:tracks:{i}", "Intro", f"Band {i}", 100_000, None)
+        for i in range(1, 6)
+    ]
     matcher = Matcher(rows, **SETTINGS)
     v = matcher.match(1, "Intro", "Band 4", 100_000)
     assert (v.track_id, v.status) == (4, "auto")
@@ -180,17 +190,17 @@ def test_match_library_bands_reviews_and_ownership(tmp_path, db, tracks):
         "unmatched": 1,
     }
     assert owned_track_ids(db) == {1, 3}
-    pending = pending_reviews(db)
-    assert [(p["id"], p["track_id"], p["track_title"]) for p in pending] == [
+    pending = list_proposals(db)
+    assert [(p.id, p.track_id, p.track_title) for p in pending] == [
         (ids["blue.flac"], 2, "Red Lights")
     ]
     with pytest.raises(
         MinionError, match="no proposed match"
     ):  # all or nothing: the valid id is not decided either
         decide_reviews(db, [ids["blue.flac"], ids["remix.mp3"]], True, "2026-01-02T00:00:00Z")
-    assert pending_reviews(db)[0]["id"] == ids["blue.flac"]
+    assert list_proposals(db)[0].id == ids["blue.flac"]
     decide_reviews(db, [ids["blue.flac"]], False, "2026-01-02T00:00:00Z")
-    assert pending_reviews(db) == [] and owned_track_ids(db) == {1, 3}
+    assert list_proposals(db) == [] and owned_track_ids(db) == {1, 3}
     # A second pass (even --all) keeps the person's decision and the links.
     again = match_library(db, redo=True, **SETTINGS)
     assert (again["files"], again["exact"], again["auto"]) == (3, 1, 1)
@@ -215,15 +225,15 @@ def test_incremental_match_only_opens_unsettled_files(tmp_path, db, tracks):
 
 
 def test_review_threshold_above_auto_is_a_user_error(db):
-    with pytest.raises(MinionError, match="match_review"):
+    with pytest.raises(ConfigError, match="match_review"):
         match_library(db, auto=80.0, review=90.0, duration_tolerance_s=4.0)
 
 
 def test_dash_in_a_title_and_stop_word_titles():
     rows = [
-        (1, "soundcloud:tracks:1", "Untitled - Part 2", "Burial", 300_000, None),
-        (2, "soundcloud:tracks:2", "Me & You", "Nobody Special", 200_000, None),
-        (3, "soundcloud:tracks:3", "Label Mix - Another Song", "Label", 200_000, None),
+        MatchTrack(1, "soundcloud:tracks:1", "Untitled - Part 2", "Burial", 300_000, None),
+        MatchTrack(2, "soundcloud:tracks:2", "Me & You", "Nobody Special", 200_000, None),
+        MatchTrack(3, "soundcloud:tracks:3", "Label Mix - Another Song", "Label", 200_000, None),
     ]
     matcher = Matcher(rows, **SETTINGS)
     assert (
@@ -236,9 +246,9 @@ def test_dash_in_a_title_and_stop_word_titles():
 
 def test_numbers_and_swapped_words_never_link_automatically():
     rows = [
-        (1, "soundcloud:tracks:1", "Opus Part 1", "Eric Prydz", 300_000, None),
-        (2, "soundcloud:tracks:2", "Lost In The Night Sky", "Somebody", 300_000, None),
-        (3, "soundcloud:tracks:3", "Jintellun", "Vidra", 300_000, None),
+        MatchTrack(1, "soundcloud:tracks:1", "Opus Part 1", "Eric Prydz", 300_000, None),
+        MatchTrack(2, "soundcloud:tracks:2", "Lost In The Night Sky", "Somebody", 300_000, None),
+        MatchTrack(3, "soundcloud:tracks:3", "Jintellun", "Vidra", 300_000, None),
     ]
     matcher = Matcher(rows, **SETTINGS)
     assert matcher.match(1, "Opus Part 2", "Eric Prydz", 300_000).status is None

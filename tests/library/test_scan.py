@@ -10,7 +10,7 @@ import pytest
 from music_minion.library import scan as scan_mod
 from music_minion.library.samples import write_sample
 from music_minion.library.scan import scan
-from music_minion.store.local_files import save_matches
+from music_minion.store.local_files import FileMatch, save_matches
 from tests.library.conftest import rows_by_name
 
 
@@ -114,7 +114,7 @@ def test_changed_file_is_reread_and_loses_only_automatic_matches(tmp_path, db, t
     ids = {Path(r["path"]).name: r["id"] for r in db.execute("SELECT id, path FROM local_files")}
     save_matches(
         db,
-        [(ids["a.flac"], 1, "auto", 99.0), (ids["b.flac"], 2, "review", 85.0)],
+        [FileMatch(ids["a.flac"], 1, "auto", 99.0), FileMatch(ids["b.flac"], 2, "review", 85.0)],
         "2026-01-01T00:00:00Z",
     )
     db.execute("UPDATE local_files SET match_status = 'accepted' WHERE id = ?", (ids["b.flac"],))

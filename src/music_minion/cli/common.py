@@ -54,7 +54,18 @@ def wants_json() -> bool:
 def print_json(data: Any) -> None:
     import json
 
-    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    click.echo(json.dumps(plain(data), indent=2, default=str, ensure_ascii=False))
+
+
+def plain(data: Any) -> Any:
+    """`data` with store records (named tuples) as objects keyed by field, for JSON."""
+    if isinstance(data, tuple) and hasattr(data, "_asdict"):
+        return {k: plain(v) for k, v in data._asdict().items()}
+    if isinstance(data, list | tuple):
+        return [plain(v) for v in data]
+    if isinstance(data, dict):
+        return {k: plain(v) for k, v in data.items()}
+    return data
 
 
 def emit(data: Any, human: Callable[[Any], None]) -> None:

@@ -12,9 +12,7 @@ if TYPE_CHECKING:
 
 def exit_code(e: MinionError) -> int:
     """2 for a wrong command line, else 1."""
-    if isinstance(e, UsageError):
-        return 2
-    return getattr(e, "exit_code", 1)
+    return 2 if isinstance(e, UsageError) else 1
 
 
 def line(e: MinionError) -> str:

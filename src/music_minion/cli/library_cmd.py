@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, progress, table, wants_json
-from music_minion.errors import UserError
+from music_minion.cli.common import (
+    emit,
+    json_option,
+    open_db,
+    progress,
+    settings,
+    table,
+    wants_json,
+)
+from music_minion.cli.format import duration
+from music_minion.errors import MinionError
+
+if TYPE_CHECKING:
+    from music_minion.config import Config
+    from music_minion.store.local_files import Decision, LibraryStats, LocalFile, Proposal
+    from music_minion.store.session import Store
 
 EPILOG = """\b
 Examples:
@@ -27,19 +41,42 @@ def library() -> None:
     """Scan local audio files and match them to SoundCloud tracks."""
 
 
-def _open():
-    from music_minion import config
-    from music_minion.store import open_store
+def _scan_roots(paths: tuple[Path, ...], cfg: Config) -> list[Path]:
+    """The folders to scan: those given, which must exist, else library.paths."""
+    roots = [p.expanduser() for p in paths]
+    for p in roots:
+        if not p.exists():
+            raise MinionError(f"no such folder: {p}", "check the path (nothing was scanned)")
+        if not p.is_dir():
+            raise MinionError(f"{p} is not a folder", "pass the folder that holds it")
+    if not roots:
+        roots = [Path(p).expanduser() for p in cfg.library.paths]
+        if not roots:
+            raise MinionError(
+                "no library folders configured",
+                "pass one (`music-minion library scan ~/Music`) or set library.paths",
+            )
+    return roots
 
-    cfg = config.load()
-    return cfg, open_store(cfg.data_dir)
 
-
-def _duration(ms: int | None) -> str:
-    if not ms:
-        return ""
-    s = round(ms / 1000)
-    return f"{s // 60}:{s % 60:02d}"
+def _print_scan(s: dict[str, Any]) -> None:
+    rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
+    click.echo(
+        f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+        f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
+    )
+    for root in s["missing_roots"]:
+        click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
+    if s["error_count"]:
+        click.echo(
+            f"warning: {s['error_count']} entries could not be read, e.g. {s['errors'][0]}",
+            err=True,
+        )
+    if "match" in s:
+        m = s["match"]
+        click.echo(
+            f"matched: {m['exact']} exact, {m['auto']} auto, {m['review']} to review, {m['unmatched']} unmatched"
+        )
 
 
 @library.command("scan")
@@ -64,78 +101,44 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     from music_minion.library.match import match_from_config
     from music_minion.library.scan import scan
 
-    cfg, conn = _open()
-    try:
-        roots = [p.expanduser() for p in paths]
-        for p in roots:
-            if not p.exists():
-                raise UserError(f"no such folder: {p}", "check the path (nothing was scanned)")
-            if not p.is_dir():
-                raise UserError(f"{p} is not a folder", "pass the folder that holds it")
-        if not roots:
-            roots = [Path(p).expanduser() for p in cfg.library.paths]
-            if not roots:
-                raise UserError(
-                    "no library folders configured",
-                    "pass one (`music-minion library scan ~/Music`) or set library.paths",
-                )
-        configured_workers = cfg.library.scan_workers or None
-        with progress() as bar:
-            task = bar.add_task("reading tags", total=None)
-            summary = scan(
-                conn,
-                roots,
-                workers=workers or configured_workers,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-        if summary["missing_roots"] and not summary["roots"]:
-            raise UserError(
-                f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
-                "plug in the drive or fix library.paths (nothing was marked gone)",
-            )
-        if not no_match and cfg.library.match_after_scan and summary["read"]:
-            summary["match"] = match_from_config(conn, cfg)
-    finally:
-        conn.close()
-
-    def human(s: dict[str, Any]) -> None:
-        rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
-        click.echo(
-            f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
-            f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
+    cfg, conn = settings(), open_db()
+    roots = _scan_roots(paths, cfg)
+    configured_workers = cfg.library.scan_workers or None
+    with progress() as bar:
+        task = bar.add_task("reading tags", total=None)
+        summary = scan(
+            conn,
+            roots,
+            workers=workers or configured_workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-        for root in s["missing_roots"]:
-            click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
-        if s["error_count"]:
-            click.echo(
-                f"warning: {s['error_count']} entries could not be read, e.g. {s['errors'][0]}",
-                err=True,
-            )
-        if "match" in s:
-            m = s["match"]
-            click.echo(
-                f"matched: {m['exact']} exact, {m['auto']} auto, {m['review']} to review, {m['unmatched']} unmatched"
-            )
+    if summary["missing_roots"] and not summary["roots"]:
+        raise MinionError(
+            f"none of the library folders exist: {', '.join(summary['missing_roots'])}",
+            "plug in the drive or fix library.paths (nothing was marked gone)",
+        )
+    if not no_match and cfg.library.match_after_scan and summary["read"]:
+        summary["match"] = match_from_config(conn, cfg)
 
-    emit(summary, human)
+    emit(summary, _print_scan)
 
 
-def _file_rows(rows: list[dict[str, Any]]) -> None:
+def _file_rows(rows: list[LocalFile]) -> None:
     table(
         None,
         ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],
         [
             [
-                r["id"],
-                r["artist"],
-                r["title"],
-                _duration(r["duration_ms"]),
-                r["format"],
-                r["match_status"] or ("" if r["status"] == "ok" else r["status"]),
-                r["track_urn"],
-                r["path"]
-                if r["status"] == "ok" and not r["reason"]
-                else f"{r['path']} ({r['reason'] or r['status']})",
+                r.id,
+                r.artist,
+                r.title,
+                duration(r.duration_ms),
+                r.format,
+                r.match_status or ("" if r.status == "ok" else r.status),
+                r.track_urn,
+                r.path
+                if r.status == "ok" and not r.reason
+                else f"{r.path} ({r.reason or r.status})",
             ]
             for r in rows
         ],
@@ -163,11 +166,8 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
     """List library files by artist and title."""
     from music_minion.store.local_files import list_files
 
-    _, conn = _open()
-    try:
-        rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
-    finally:
-        conn.close()
+    conn = open_db()
+    rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
     emit(rows, _file_rows)
 
 
@@ -178,13 +178,10 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
 def search_cmd(query: tuple[str, ...], limit: int) -> None:
     """Files whose artist, title, album or path contain every word of QUERY."""
     from music_minion.library.normalize import fold
-    from music_minion.store.local_files import search_files
+    from music_minion.store.local_files import list_files_matching
 
-    _, conn = _open()
-    try:
-        rows = search_files(conn, " ".join(query), limit=limit, fold=fold)
-    finally:
-        conn.close()
+    conn = open_db()
+    rows = list_files_matching(conn, " ".join(query), limit=limit, fold=fold)
     emit(rows, _file_rows)
 
 
@@ -192,25 +189,22 @@ def search_cmd(query: tuple[str, ...], limit: int) -> None:
 @json_option
 def stats_cmd() -> None:
     """Counts by status, format and match state."""
-    from music_minion.store.local_files import library_stats
+    from music_minion.store.local_files import count_files
 
-    _, conn = _open()
-    try:
-        data = library_stats(conn)
-    finally:
-        conn.close()
+    conn = open_db()
+    data = count_files(conn)
 
-    def human(d: dict[str, Any]) -> None:
-        hours = d["total_duration_s"] / 3600
+    def human(d: LibraryStats) -> None:
+        hours = d.total_duration_s / 3600
         click.echo(
-            f"{d['present']} files present ({hours:.1f} h, {d['total_bytes'] / 1e9:.2f} GB), "
-            f"{d['unreadable']} unreadable, {d['gone']} gone, {d['tagless']} without tags"
+            f"{d.present} files present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
+            f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
-            f"owned SoundCloud tracks: {d['owned_tracks']}; last scan: {d['last_scan_at'] or 'never'}"
+            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {d.last_scan_at or 'never'}"
         )
-        table("formats", ["format", "files"], [[k, v] for k, v in d["by_format"].items()])
-        table("matches", ["state", "files"], [[k, v] for k, v in d["by_match"].items()])
+        table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
+        table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
 
     emit(data, human)
 
@@ -228,11 +222,8 @@ def match_cmd(redo: bool) -> None:
     """
     from music_minion.library.match import match_from_config
 
-    cfg, conn = _open()
-    try:
-        result = match_from_config(conn, cfg, redo=redo)
-    finally:
-        conn.close()
+    cfg, conn = settings(), open_db()
+    result = match_from_config(conn, cfg, redo=redo)
     emit(
         result,
         lambda m: click.echo(
@@ -262,7 +253,7 @@ def import_likes_cmd(full: bool) -> None:
     )
 
 
-def _review_rows(rows: list[dict[str, Any]]) -> None:
+def _review_rows(rows: list[Proposal]) -> None:
     if not rows:
         click.echo("nothing to review")
         return
@@ -281,15 +272,15 @@ def _review_rows(rows: list[dict[str, Any]]) -> None:
         ],
         [
             [
-                r["id"],
-                r["match_score"],
-                r["artist"],
-                r["title"],
-                _duration(r["duration_ms"]),
-                r["track_artist"],
-                r["track_title"],
-                _duration(r["track_duration_ms"]),
-                r["track_urn"],
+                r.id,
+                r.match_score,
+                r.artist,
+                r.title,
+                duration(r.duration_ms),
+                r.track_artist,
+                r.track_title,
+                duration(r.track_duration_ms),
+                r.track_urn,
             ]
             for r in rows
         ],
@@ -313,29 +304,26 @@ def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from music_minion.store.local_files import pending_reviews
+    from music_minion.store.local_files import list_proposals
 
-    _, conn = _open()
-    try:
-        rows = pending_reviews(conn, limit)
-        tty = sys.stdin.isatty() and sys.stdout.isatty()
-        if rows and not wants_json() and (interactive or tty):
-            _interactive(conn, rows)
-            return
-    finally:
-        conn.close()
+    conn = open_db()
+    rows = list_proposals(conn, limit)
+    tty = sys.stdin.isatty() and sys.stdout.isatty()
+    if rows and not wants_json() and (interactive or tty):
+        _interactive(conn, rows)
+        return
     emit(rows, _review_rows)
 
 
-def _interactive(conn, rows: list[dict[str, Any]]) -> None:
+def _interactive(conn: Store, rows: list[Proposal]) -> None:
     from music_minion.store.local_files import decide_reviews
     from music_minion.timeutil import now_iso
 
     decided = {"accepted": 0, "rejected": 0, "skipped": 0}
     for r in rows:
         click.echo(
-            f"\n#{r['id']} score {r['match_score']}\n  file:  {r['artist']} — {r['title']} ({_duration(r['duration_ms'])})"
-            f"\n  track: {r['track_artist']} — {r['track_title']} ({_duration(r['track_duration_ms'])}) {r['permalink_url'] or ''}"
+            f"\n#{r.id} score {r.match_score}\n  file:  {r.artist} — {r.title} ({duration(r.duration_ms)})"
+            f"\n  track: {r.track_artist} — {r.track_title} ({duration(r.track_duration_ms)}) {r.permalink_url or ''}"
         )
         choice = click.prompt(
             "[a]ccept, [r]eject, [s]kip, [q]uit",
@@ -347,7 +335,7 @@ def _interactive(conn, rows: list[dict[str, Any]]) -> None:
         if choice == "s":
             decided["skipped"] += 1
             continue
-        decide_reviews(conn, [r["id"]], choice == "a", now_iso())
+        decide_reviews(conn, [r.id], choice == "a", now_iso())
         decided["accepted" if choice == "a" else "rejected"] += 1
     click.echo(
         f"{decided['accepted']} accepted, {decided['rejected']} rejected, {decided['skipped']} skipped"
@@ -358,17 +346,14 @@ def _decide(ids: tuple[int, ...], accept: bool) -> None:
     from music_minion.store.local_files import decide_reviews
     from music_minion.timeutil import now_iso
 
-    _, conn = _open()
-    try:
-        results = decide_reviews(conn, ids, accept, now_iso())
-    finally:
-        conn.close()
-    emit(
-        results,
-        lambda rs: [
-            click.echo(f"file {r['id']}: {r['match_status']} (track {r['track_id']})") for r in rs
-        ],
-    )
+    conn = open_db()
+    results = decide_reviews(conn, ids, accept, now_iso())
+
+    def human(decisions: list[Decision]) -> None:
+        for d in decisions:
+            click.echo(f"file {d.id}: {d.match_status} (track {d.track_id})")
+
+    emit(results, human)
 
 
 @review.command("accept")

@@ -18,11 +18,20 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from music_minion.library.normalize import Parsed, artist_key, artist_names, fold, parse_title
+from music_minion.errors import ConfigError
+from music_minion.library.normalize import Parsed, artist_key, artist_names, parse_title
 from music_minion.library.tags import URN_RE, track_page_url
+from music_minion.store import local_files
+from music_minion.store.local_files import FileMatch, MatchFile, MatchTrack
+from music_minion.store.session import Store
+from music_minion.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from music_minion.config import Config
 
 TITLE_WEIGHT = 0.6
 MIN_PART = 70.0  # least title and least artist similarity of any candidate
@@ -60,16 +69,6 @@ class Candidate:
     duration_ms: int | None
     kinds: tuple[str, ...] = ()
     numbers: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The outcome for one file: track and band, or no match (track_id None)."""
-
-    file_id: int
-    track_id: int | None
-    status: str | None  # exact | auto | review | None
-    score: float | None
 
 
 def _words(text: str) -> list[str]:
@@ -119,53 +118,62 @@ class Matcher:
     """Matches files against a fixed set of SoundCloud tracks."""
 
     def __init__(
-        self, tracks: Iterable[Sequence], *, auto: float, review: float, duration_tolerance_s: float
+        self,
+        tracks: Iterable[MatchTrack],
+        *,
+        auto: float,
+        review: float,
+        duration_tolerance_s: float,
     ) -> None:
-        """`tracks`: (id, urn, title, uploader_name, duration_ms, permalink_url) rows."""
         self.auto, self.review = auto, review
         self.tolerance_ms = duration_tolerance_s * 1000
         self.by_urn: dict[str, int] = {}
         self.by_url: dict[str, int] = {}
         self.candidates: list[Candidate] = []
-        title_index: dict[str, list[int]] = defaultdict(list)
-        artist_index: dict[str, set[int]] = defaultdict(set)
-        for track_id, urn, title, uploader, duration_ms, permalink_url in tracks:
-            if urn:
-                self.by_urn[urn] = track_id
-            url = track_page_url(permalink_url or "")
-            if url:
-                self.by_url[url] = track_id
-            if not title:
-                continue
-            parsed = parse_title(title, True)
-            if not parsed.title:
-                continue
-            names = []
-            if parsed.title_artist:
-                names.append(artist_key(artist_names(parsed.title_artist)))
-            if uploader:
-                names.append(artist_key(artist_names(uploader)))
-            if not names:
-                continue
-            forms = [(parsed, tuple(dict.fromkeys(names)))]
-            if parsed.title_artist and uploader:
-                # "Untitled - Part 2" by its own artist is a title with a dash, not "Artist - Title".
-                whole = parse_title(title, False)
-                forms.append((whole, (artist_key(artist_names(uploader)),)))
-            for form, form_names in forms:
-                i = len(self.candidates)
-                self.candidates.append(
-                    Candidate(
-                        track_id, form, form_names, duration_ms, form.kinds, _numbers(form.title)
-                    )
+        self._titles: defaultdict[str, list[int]] = defaultdict(list)
+        self._artists: defaultdict[str, set[int]] = defaultdict(set)
+        for track in tracks:
+            self._add(track)
+        self.title_index = dict(self._titles)
+        self.artist_index = dict(self._artists)
+        del self._titles, self._artists
+
+    def _add(self, track: MatchTrack) -> None:
+        """Index one track: by URN and page URL, and as candidates under its title and artist words."""
+        if track.urn:
+            self.by_urn[track.urn] = track.id
+        url = track_page_url(track.permalink_url or "")
+        if url:
+            self.by_url[url] = track.id
+        title, uploader = track.title, track.uploader_name
+        if not title:
+            return
+        parsed = parse_title(title, True)
+        if not parsed.title:
+            return
+        names = []
+        if parsed.title_artist:
+            names.append(artist_key(artist_names(parsed.title_artist)))
+        if uploader:
+            names.append(artist_key(artist_names(uploader)))
+        if not names:
+            return
+        forms = [(parsed, tuple(dict.fromkeys(names)))]
+        if parsed.title_artist and uploader:
+            # "Untitled - Part 2" by its own artist is a title with a dash, not "Artist - Title".
+            forms.append((parse_title(title, False), (artist_key(artist_names(uploader)),)))
+        for form, form_names in forms:
+            i = len(self.candidates)
+            self.candidates.append(
+                Candidate(
+                    track.id, form, form_names, track.duration_ms, form.kinds, _numbers(form.title)
                 )
-                for w in set(_words(form.title)):
-                    title_index[w].append(i)
-                for name in form_names:
-                    for w in set(_words(name)):
-                        artist_index[w].add(i)
-        self.title_index = dict(title_index)
-        self.artist_index = dict(artist_index)
+            )
+            for w in set(_words(form.title)):
+                self._titles[w].append(i)
+            for name in form_names:
+                for w in set(_words(name)):
+                    self._artists[w].add(i)
 
     def _block(self, title_words: list[str], artist_words: list[str]) -> set[int]:
         lists = [self.title_index[w] for w in set(title_words) if w in self.title_index]
@@ -176,8 +184,10 @@ class Matcher:
             # The two rarest words: one of them may carry a typo, both rarely do.
             return set().union(*narrow[:2])
         # Only very common title words ("intro", "love"): keep tracks that also share an artist word.
-        by_artist = set().union(*(self.artist_index.get(w, ()) for w in set(artist_words)))
-        return by_artist.intersection(min(lists, key=len))
+        shortest: list[int] = min(lists, key=len)
+        return {i for w in set(artist_words) for i in self.artist_index.get(w, ())}.intersection(
+            shortest
+        )
 
     def match(
         self,
@@ -187,13 +197,13 @@ class Matcher:
         duration_ms: int | None = None,
         sc_urn: str | None = None,
         sc_url: str | None = None,
-    ) -> Verdict:
+    ) -> FileMatch:
         """The best track for one file."""
         if sc_urn and URN_RE.fullmatch(sc_urn) and sc_urn in self.by_urn:
-            return Verdict(file_id, self.by_urn[sc_urn], "exact", 100.0)
+            return FileMatch(file_id, self.by_urn[sc_urn], "exact", 100.0)
         if sc_url and sc_url in self.by_url:
-            return Verdict(file_id, self.by_url[sc_url], "exact", 100.0)
-        none = Verdict(file_id, None, None, None)
+            return FileMatch(file_id, self.by_url[sc_url], "exact", 100.0)
+        none = FileMatch(file_id, None, None, None)
         if not title or not artist:
             return none
         parsed = parse_title(title, False)
@@ -217,7 +227,7 @@ class Matcher:
         if found is None:
             return none
         status, score, track_id = found
-        return Verdict(file_id, track_id, status, score)
+        return FileMatch(file_id, track_id, status, score)
 
     def _artist_block(self, artist_words: list[str]) -> set[int]:
         lists = [self.artist_index[w] for w in set(artist_words) if w in self.artist_index]
@@ -281,42 +291,34 @@ class Matcher:
         return best_status
 
 
-def match_files(matcher: Matcher, files: Iterable[Sequence]) -> list[Verdict]:
-    """Match (id, title, artist, duration_ms, sc_urn, sc_url) rows."""
-    return [matcher.match(*row) for row in files]
+def match_files(matcher: Matcher, files: Iterable[MatchFile]) -> list[FileMatch]:
+    """The match of each file."""
+    match = matcher.match
+    return [match(f.id, f.title, f.artist, f.duration_ms, f.sc_urn, f.sc_url) for f in files]
 
 
 def match_library(
-    conn, *, auto: float, review: float, duration_tolerance_s: float, redo: bool = False
-) -> dict:
+    db: Store, *, auto: float, review: float, duration_tolerance_s: float, redo: bool = False
+) -> dict[str, Any]:
     """Match the store's open files to its SoundCloud tracks and save the results; returns counts."""
-    from music_minion.store import local_files
-    from music_minion.timeutil import now_iso
-
     if review > auto:
-        from music_minion.errors import UserError
-
-        raise UserError(
+        raise ConfigError(
             f"library.match_review ({review:g}) is above library.match_auto ({auto:g})",
             "set match_review at or below match_auto",
         )
     started = time.perf_counter()
-    files = local_files.files_for_matching(conn, redo=redo)
+    files = local_files.list_files_to_match(db, redo=redo)
     matcher = Matcher(
-        local_files.tracks_for_matching(conn)
-        if files
-        else [],  # nothing to match: skip loading tracks
+        local_files.list_tracks_to_match(db) if files else [],  # nothing to match: no tracks
         auto=auto,
         review=review,
         duration_tolerance_s=duration_tolerance_s,
     )
-    verdicts = match_files(matcher, files)
-    local_files.save_matches(
-        conn, [(v.file_id, v.track_id, v.status, v.score) for v in verdicts], now_iso()
-    )
+    matches = match_files(matcher, files)
+    local_files.save_matches(db, matches, now_iso())
     counts = {"exact": 0, "auto": 0, "review": 0, "unmatched": 0}
-    for v in verdicts:
-        counts[v.status or "unmatched"] += 1
+    for m in matches:
+        counts[m.status or "unmatched"] += 1
     return {
         "tracks": len({c.track_id for c in matcher.candidates}),
         "files": len(files),
@@ -325,27 +327,18 @@ def match_library(
     }
 
 
-def match_from_config(conn, cfg=None, *, redo: bool = False) -> dict:
+def match_from_config(
+    db: Store, cfg: Config | None = None, *, redo: bool = False
+) -> dict[str, Any]:
     """`match_library` with the thresholds of the config (for `sync` after new tracks arrive)."""
     if cfg is None:
         from music_minion import config
 
         cfg = config.load()
     return match_library(
-        conn,
+        db,
         auto=cfg.library.match_auto,
         review=cfg.library.match_review,
         duration_tolerance_s=cfg.library.duration_tolerance_s,
         redo=redo,
     )
-
-
-__all__ = [
-    "Matcher",
-    "Verdict",
-    "fold",
-    "match_files",
-    "match_from_config",
-    "match_library",
-    "versions_agree",
-]

@@ -192,7 +192,7 @@ def parse_title(title: str, split_artist: bool = False) -> Parsed:
 
     bracketed = []
 
-    def pull(m: re.Match) -> str:
+    def pull(m: re.Match[str]) -> str:
         if m.group(1) is not None:
             bracketed.append(m.group(1))
         return " "

@@ -3,8 +3,9 @@
 FLAC, Ogg Vorbis, Opus, MP3 and AIFF audio is encoded by libsndfile (the `soundfile` package, a
 dev dependency); WAV is written with the standard library's `wave`, and M4A, which has no
 libsndfile encoder, is a minimal valid MP4 container (one AAC sound track, no samples) assembled
-here by hand, so those two need no extra package (the demo uses them). Tags are then written with mutagen, the same
-library the scanner reads them with, in each format's own tag system.
+here by hand, so those two need no extra package (the demo uses them). Tags are then written with
+mutagen, the same library the scanner reads them with, where `tags.TAG_FIELDS` places them in each
+format's own tag system.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 from typing import Any
+
+from music_minion.library.tags import TAG_FIELDS
 
 SAMPLE_FORMATS = ("mp3", "flac", "ogg", "opus", "wav", "aiff", "m4a")
 _SF = {  # extension -> (libsndfile format, subtype, sample rate)
@@ -32,7 +35,7 @@ def audio_bytes(fmt: str, seconds: float = 0.2) -> bytes:
     import io
 
     import numpy as np
-    import soundfile
+    import soundfile  # type: ignore[import-untyped]
 
     sf_format, subtype, rate = _SF[fmt]
     n = max(1, int(rate * seconds))
@@ -100,26 +103,10 @@ def write_tags(path: Path, fmt: str, **tags: Any) -> None:
 
 
 def _write_id3(path: Path, fmt: str, tags: dict[str, Any]) -> None:
-    from mutagen import id3
+    import mutagen.id3
 
-    frames = []
-    plain = {
-        "title": id3.TIT2,
-        "artist": id3.TPE1,
-        "album": id3.TALB,
-        "bpm": id3.TBPM,
-        "key": id3.TKEY,
-        "year": id3.TDRC,
-    }
-    for name, frame in plain.items():
-        if name in tags:
-            frames.append(frame(encoding=3, text=[str(tags[name])]))
-    if "urn" in tags:
-        frames.append(id3.TXXX(encoding=3, desc="SOUNDCLOUD_URN", text=[tags["urn"]]))
-    if "comment" in tags:
-        frames.append(id3.COMM(encoding=3, lang="eng", desc="", text=[tags["comment"]]))
-    if "url" in tags:
-        frames.append(id3.WOAS(url=tags["url"]))
+    id3: Any = mutagen.id3
+    frames = [_id3_frame(id3, TAG_FIELDS[n].id3[0], v) for n, v in _in_table_order(tags)]
     if fmt == "mp3":
         tag = id3.ID3()
         for f in frames:
@@ -129,11 +116,27 @@ def _write_id3(path: Path, fmt: str, tags: dict[str, Any]) -> None:
     from mutagen.aiff import AIFF
     from mutagen.wave import WAVE
 
-    audio = (WAVE if fmt == "wav" else AIFF)(path)
+    audio: Any = (WAVE if fmt == "wav" else AIFF)(path)
     audio.add_tags()
     for f in frames:
         audio.tags.add(f)
     audio.save()
+
+
+def _in_table_order(tags: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The tags that have a place in TAG_FIELDS, in its order (others are not written)."""
+    return [(name, tags[name]) for name in TAG_FIELDS if name in tags]
+
+
+def _id3_frame(id3: Any, key: str, value: Any) -> Any:
+    """The ID3 frame for a TAG_FIELDS key: a user text, comment, link or text frame."""
+    if key.startswith("TXXX:"):
+        return id3.TXXX(encoding=3, desc=key[5:], text=[str(value)])
+    if key == "COMM":
+        return id3.COMM(encoding=3, lang="eng", desc="", text=[str(value)])
+    if key.startswith("W"):
+        return getattr(id3, key)(url=str(value))
+    return getattr(id3, key)(encoding=3, text=[str(value)])
 
 
 def _write_vorbis(path: Path, fmt: str, tags: dict[str, Any]) -> None:
@@ -141,46 +144,28 @@ def _write_vorbis(path: Path, fmt: str, tags: dict[str, Any]) -> None:
     from mutagen.oggopus import OggOpus
     from mutagen.oggvorbis import OggVorbis
 
-    audio = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}[fmt](path)
-    names = {
-        "title": "title",
-        "artist": "artist",
-        "album": "album",
-        "bpm": "bpm",
-        "key": "initialkey",
-        "year": "date",
-        "urn": "soundcloud_urn",
-        "comment": "comment",
-        "url": "website",
-    }
-    for name, field in names.items():
-        if name in tags:
-            audio[field] = [str(tags[name])]
+    opener: dict[str, Any] = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}
+    audio = opener[fmt](path)
+    for name, value in _in_table_order(tags):
+        audio[TAG_FIELDS[name].vorbis[0]] = [str(value)]
     audio.save()
 
 
 def _write_mp4(path: Path, tags: dict[str, Any]) -> None:
-    from mutagen.mp4 import MP4, MP4FreeForm
+    import mutagen.mp4
 
-    audio = MP4(path)
+    mp4: Any = mutagen.mp4
+    audio = mp4.MP4(path)
     if audio.tags is None:
         audio.add_tags()
-    plain = {
-        "title": "\xa9nam",
-        "artist": "\xa9ART",
-        "album": "\xa9alb",
-        "year": "\xa9day",
-        "comment": "\xa9cmt",
-    }
-    for name, atom in plain.items():
-        if name in tags:
-            audio.tags[atom] = [str(tags[name])]
-    if "bpm" in tags:
-        audio.tags["tmpo"] = [int(round(float(tags["bpm"])))]
-    free = {"key": "initialkey", "urn": "SOUNDCLOUD_URN", "url": "URL"}
-    for name, atom in free.items():
-        if name in tags:
-            audio.tags[f"----:com.apple.iTunes:{atom}"] = [MP4FreeForm(str(tags[name]).encode())]
+    for name, value in _in_table_order(tags):
+        atom = TAG_FIELDS[name].mp4[0]
+        if atom.startswith("----:"):  # freeform, under the iTunes mean
+            audio.tags[f"----:com.apple.iTunes:{atom[5:]}"] = [mp4.MP4FreeForm(str(value).encode())]
+        elif atom == "tmpo":  # a number atom
+            audio.tags[atom] = [int(round(float(value)))]
+        else:
+            audio.tags[atom] = [str(value)]
     audio.save()
 
 

@@ -10,14 +10,16 @@ reported and their files left alone.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from music_minion.library.tags import AUDIO_EXTENSIONS, FileTags, read_tags
 from music_minion.store import local_files
+from music_minion.store.local_files import KnownFile, ScannedFile
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 BATCH = 500
@@ -75,25 +77,24 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def _row(path: str, size: int, mtime_ns: int, tags: FileTags, when: str) -> tuple:
-    status = "unreadable" if tags.error else "ok"
-    return (
-        path,
-        size,
-        mtime_ns,
-        tags.format,
-        tags.title,
-        tags.artist,
-        tags.album,
-        tags.duration_ms,
-        tags.bpm,
-        tags.key,
-        tags.year,
-        tags.sc_urn,
-        tags.sc_url,
-        status,
-        tags.error or tags.note,
-        when,
+def _scanned(path: str, size: int, mtime_ns: int, tags: FileTags, when: str) -> ScannedFile:
+    return ScannedFile(
+        path=path,
+        size=size,
+        mtime_ns=mtime_ns,
+        format=tags.format,
+        title=tags.title,
+        artist=tags.artist,
+        album=tags.album,
+        duration_ms=tags.duration_ms,
+        bpm=tags.bpm,
+        musical_key=tags.key,
+        year=tags.year,
+        sc_urn=tags.sc_urn,
+        sc_url=tags.sc_url,
+        status="unreadable" if tags.error else "ok",
+        reason=tags.error or tags.note,
+        scanned_at=when,
     )
 
 
@@ -127,8 +128,71 @@ def _under(path: str, roots: Iterable[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
+@dataclass(slots=True)
+class _Walk:
+    """What the walk of the roots found: every audio file, and those to (re)read."""
+
+    known: dict[str, KnownFile]
+    seen: set[str] = field(default_factory=set)
+    to_read: list[tuple[str, int, int]] = field(default_factory=list)  # (path, size, mtime_ns)
+    new: int = 0
+    errors: list[str] = field(default_factory=list)
+    failed_dirs: list[str] = field(default_factory=list)
+
+    def visit(self, root: str) -> None:
+        """Walk `root`, noting new files and files whose size or time changed (or came back)."""
+        for path, size, mtime_ns in walk_audio(Path(root), self.errors, self.failed_dirs):
+            if path in self.seen:
+                continue
+            self.seen.add(path)
+            known = self.known.get(path)
+            if known is None:
+                self.new += 1
+                self.to_read.append((path, size, mtime_ns))
+            elif known.size != size or known.mtime_ns != mtime_ns or known.status == "gone":
+                self.to_read.append((path, size, mtime_ns))
+
+    def gone_ids(self, present: list[str]) -> list[int]:
+        """Stored files under a walked root that the walk did not see (unlisted folders aside)."""
+        return [
+            f.id
+            for p, f in self.known.items()
+            if f.status != "gone"
+            and p not in self.seen
+            and _under(p, present)
+            and not _under(p, self.failed_dirs)
+        ]
+
+
+def _read_into(
+    db: Store,
+    to_read: list[tuple[str, int, int]],
+    workers: int,
+    when: str,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Read the tags of `to_read` and save them batch by batch; (unreadable, tagless) counts."""
+    unreadable = tagless = done = 0
+    if progress:
+        progress(0, len(to_read))
+    paths = [p for p, _, _ in to_read]
+    for i, batch in enumerate(_read_all(paths, workers)):
+        files = []
+        for (path, size, mtime_ns), tags in zip(
+            to_read[i * BATCH : (i + 1) * BATCH], batch, strict=True
+        ):
+            unreadable += tags.error is not None
+            tagless += tags.error is None and tags.note is not None
+            files.append(_scanned(path, size, mtime_ns, tags, when))
+        local_files.save_scanned(db, files)
+        done += len(files)
+        if progress:
+            progress(done, len(to_read))
+    return unreadable, tagless
+
+
 def scan(
-    conn: sqlite3.Connection,
+    db: Store,
     roots: Iterable[str | Path],
     *,
     progress: Progress | None = None,
@@ -142,62 +206,30 @@ def scan(
     for r in roots:
         p = Path(r).expanduser().absolute()
         (present if p.is_dir() else missing).append(os.path.normpath(str(p)))
-    index = local_files.scan_index(conn)
-    errors: list[str] = []
-    failed_dirs: list[str] = []
-    seen: set[str] = set()
-    to_read: list[tuple[str, int, int]] = []
-    new = 0
+    walk = _Walk(local_files.list_known(db))
     for root in present:
-        for path, size, mtime_ns in walk_audio(Path(root), errors, failed_dirs):
-            if path in seen:
-                continue
-            seen.add(path)
-            known = index.get(path)
-            if known is None:
-                new += 1
-                to_read.append((path, size, mtime_ns))
-            elif known[1] != size or known[2] != mtime_ns or known[3] == "gone":
-                to_read.append((path, size, mtime_ns))
+        walk.visit(root)
     walked = time.perf_counter()
+    to_read = walk.to_read
     workers = default_workers(len(to_read)) if workers is None else workers
-    unreadable = tagless = done = 0
-    if progress:
-        progress(0, len(to_read))
-    paths = [p for p, _, _ in to_read]
-    for i, batch in enumerate(_read_all(paths, workers)):
-        rows = []
-        for (path, size, mtime_ns), tags in zip(
-            to_read[i * BATCH : (i + 1) * BATCH], batch, strict=True
-        ):
-            unreadable += tags.error is not None
-            tagless += tags.error is None and tags.note is not None
-            rows.append(_row(path, size, mtime_ns, tags, when))
-        local_files.write_scanned(conn, rows)
-        done += len(rows)
-        if progress:
-            progress(done, len(to_read))
+    unreadable, tagless = _read_into(db, to_read, workers, when, progress)
     read_s = time.perf_counter() - walked
-    gone_ids = [
-        v[0]
-        for p, v in index.items()
-        if v[3] != "gone" and p not in seen and _under(p, present) and not _under(p, failed_dirs)
-    ]
-    local_files.mark_gone(conn, gone_ids, when)
+    gone_ids = walk.gone_ids(present)
+    local_files.mark_gone(db, gone_ids, when)
     elapsed = time.perf_counter() - started
     return {
         "roots": present,
         "missing_roots": missing,
-        "files": len(seen),
-        "new": new,
-        "changed": len(to_read) - new,
-        "unchanged": len(seen) - len(to_read),
+        "files": len(walk.seen),
+        "new": walk.new,
+        "changed": len(to_read) - walk.new,
+        "unchanged": len(walk.seen) - len(to_read),
         "read": len(to_read),
         "unreadable": unreadable,
         "tagless": tagless,
         "gone": len(gone_ids),
-        "errors": errors[:50],
-        "error_count": len(errors),
+        "errors": walk.errors[:50],
+        "error_count": len(walk.errors),
         "workers": workers,
         "walk_s": round(walked - started, 3),
         "read_s": round(read_s, 3),

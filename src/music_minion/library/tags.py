@@ -10,6 +10,7 @@ a bad file: the result says why it could not be read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,41 @@ _NOT_TRACKS = {
     "comments",
 }
 _FILENAME_RE = re.compile(r"^\s*(?:\d{1,3}[\s.\-_]+)?(?P<artist>.+?)\s+[-–—]\s+(?P<title>.+?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class TagKeys:
+    """Where one field lives in each tag system: read from the first key found, written to the first."""
+
+    id3: tuple[str, ...]  # frame id; "TXXX:DESC" a user text frame; W*** a link frame
+    mp4: tuple[str, ...]  # atom; "----:NAME" a freeform atom (com.apple.iTunes when written)
+    vorbis: tuple[str, ...]  # comment name (FLAC, Ogg Vorbis, Opus)
+
+
+# The one table of the tags read (tags.py) and written (samples.py). `url` and `comment` are read
+# as free text in which a SoundCloud link is looked for (links before comments).
+TAG_FIELDS: dict[str, TagKeys] = {
+    "title": TagKeys(("TIT2",), ("\xa9nam",), ("title",)),
+    "artist": TagKeys(("TPE1",), ("\xa9ART",), ("artist", "albumartist")),
+    "album": TagKeys(("TALB",), ("\xa9alb",), ("album",)),
+    "bpm": TagKeys(("TBPM",), ("tmpo",), ("bpm", "tempo")),
+    "key": TagKeys(("TKEY",), ("----:initialkey", "----:key"), ("initialkey", "key")),
+    "year": TagKeys(("TDRC", "TYER"), ("\xa9day",), ("date", "year", "originaldate")),
+    "urn": TagKeys(
+        ("TXXX:SOUNDCLOUD_URN", "TXXX:SOUNDCLOUD"), ("----:SOUNDCLOUD_URN",), ("soundcloud_urn",)
+    ),
+    "comment": TagKeys(("COMM",), ("\xa9cmt",), ("comment", "description")),
+    "url": TagKeys(
+        ("WOAS", "TXXX:URL", "TXXX:WWW", "TXXX:SOURCE", "TXXX:SOUNDCLOUD_URL"),
+        ("----:URL", "----:SOUNDCLOUD_URL"),
+        ("website", "url", "soundcloud_url", "source"),
+    ),
+}
+_TEXT = ("title", "artist", "album", "bpm", "key", "year")  # one value each
+_ID3_USER_TEXT = {
+    name: frozenset(k[5:] for k in TAG_FIELDS[name].id3 if k.startswith("TXXX:"))
+    for name in ("urn", "url")
+}
 
 
 @dataclass(slots=True)
@@ -200,90 +236,79 @@ def _fields(audio: Any) -> dict[str, list[str]]:
     return {}
 
 
-def _id3_fields(tags: Any) -> dict[str, list[str]]:
+def _pick(values: Callable[[str], list[str] | None], keys: tuple[str, ...]) -> list[str] | None:
+    """The values of the first of `keys` that `values` finds."""
+    for key in keys:
+        found = values(key)
+        if found is not None:
+            return found
+    return None
+
+
+def _table_fields(values: Callable[[str], list[str] | None], system: str) -> dict[str, list[str]]:
+    """The fields of TAG_FIELDS in one tag system, read through `values` (None: absent); `text`
+    holds all the link and comment values, links first."""
     out: dict[str, list[str]] = {}
-    for name, frame in (
-        ("title", "TIT2"),
-        ("artist", "TPE1"),
-        ("album", "TALB"),
-        ("bpm", "TBPM"),
-        ("key", "TKEY"),
-        ("year", "TDRC"),
-    ):
-        got = tags.get(frame) or (tags.get("TYER") if name == "year" else None)
-        if got is not None and got.text:
-            out[name] = [str(t) for t in got.text]
-    texts: list[str] = []
+    for name in (*_TEXT, "urn"):
+        found = _pick(values, getattr(TAG_FIELDS[name], system))
+        if found is not None:
+            out[name] = found
+    out["text"] = [
+        v
+        for name in ("url", "comment")
+        for key in getattr(TAG_FIELDS[name], system)
+        for v in values(key) or []
+    ]
+    return out
+
+
+def _id3_fields(tags: Any) -> dict[str, list[str]]:
+    """ID3 frames: text frames by id; user text (TXXX), comments and links by walking the frames."""
+
+    def text(frame_id: str) -> list[str] | None:
+        frame = tags.get(frame_id)
+        return None if frame is None else [str(t) for t in frame.text]
+
+    out: dict[str, list[str]] = {}
+    for name in _TEXT:  # the URN is in a user text frame, found below
+        found = _pick(text, TAG_FIELDS[name].id3)
+        if found:
+            out[name] = found
     urls: list[str] = []
-    for frame in tags.values():
+    texts: list[str] = []
+    for frame in tags.values():  # in file order (the last URN frame counts)
         fid = frame.FrameID
-        if fid == "TXXX" and frame.desc.upper().replace(" ", "_") in (
-            "SOUNDCLOUD_URN",
-            "SOUNDCLOUD",
-        ):
+        if fid == "TXXX" and frame.desc.upper().replace(" ", "_") in _ID3_USER_TEXT["urn"]:
             out["urn"] = [str(t) for t in frame.text]
-        elif fid == "TXXX" and frame.desc.upper() in ("URL", "WWW", "SOURCE", "SOUNDCLOUD_URL"):
+        elif fid == "TXXX" and frame.desc.upper() in _ID3_USER_TEXT["url"]:
             urls += [str(t) for t in frame.text]
         elif fid == "COMM":
             texts += [str(t) for t in frame.text]
-        elif fid.startswith("W"):
+        elif fid.startswith("W"):  # every link frame, not only the one written
             urls.append(str(frame.url))
     out["text"] = urls + texts
     return out
 
 
 def _mp4_fields(tags: Any) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for name, atom in (
-        ("title", "\xa9nam"),
-        ("artist", "\xa9ART"),
-        ("album", "\xa9alb"),
-        ("year", "\xa9day"),
-    ):
-        if atom in tags:
-            out[name] = [str(v) for v in tags[atom]]
-    if "tmpo" in tags:
-        out["bpm"] = [str(v) for v in tags["tmpo"]]
-    free: dict[str, list[str]] = {}
-    for atom, values in tags.items():
+    """MP4 atoms; freeform atoms (`----:mean:NAME`) by NAME, whatever its case or mean."""
+    free = {
+        atom.rsplit(":", 1)[-1].lower(): [bytes(v).decode("utf-8", "replace") for v in values]
+        for atom, values in tags.items()
+        if atom.startswith("----:")
+    }
+
+    def values(atom: str) -> list[str] | None:
         if atom.startswith("----:"):
-            free[atom.rsplit(":", 1)[-1].lower()] = [
-                bytes(v).decode("utf-8", "replace") for v in values
-            ]
-    if "initialkey" in free or "key" in free:
-        out["key"] = free.get("initialkey") or free["key"]
-    if "soundcloud_urn" in free:
-        out["urn"] = free["soundcloud_urn"]
-    out["text"] = (
-        free.get("url", [])
-        + free.get("soundcloud_url", [])
-        + [str(v) for v in tags.get("\xa9cmt", [])]
-    )
-    return out
+            return free.get(atom[5:].lower()) or None
+        return [str(v) for v in tags[atom]] if atom in tags else None
+
+    return _table_fields(values, "mp4")
 
 
 def _vorbis_fields(d: dict[str, list[str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for name, keys in (
-        ("title", ("title",)),
-        ("artist", ("artist", "albumartist")),
-        ("album", ("album",)),
-        ("bpm", ("bpm", "tempo")),
-        ("key", ("initialkey", "key")),
-        ("year", ("date", "year", "originaldate")),
-    ):
-        for k in keys:
-            if d.get(k):
-                out[name] = d[k]
-                break
-    if d.get("soundcloud_urn"):
-        out["urn"] = d["soundcloud_urn"]
-    out["text"] = [
-        v
-        for k in ("website", "url", "soundcloud_url", "source", "comment", "description")
-        for v in d.get(k, [])
-    ]
-    return out
+    """Vorbis comments (names in lower case): the first name with a value."""
+    return _table_fields(lambda name: d.get(name) or None, "vorbis")
 
 
 def _first(values: list[str] | None) -> str | None:

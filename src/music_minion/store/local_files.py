@@ -3,71 +3,178 @@
 Ownership rule (read by the feed): a file owns its `track_id` when `match_status` is `exact`,
 `auto` or `accepted` and the file is not `gone`. `review` is a proposal; `rejected` keeps the
 rejected track id so the same pair is never proposed again.
+
+Every reader returns typed records (`get_…` one, `list_…` many, `count_…` figures); every writer
+is atomic on its own and may be grouped with others in `db.atomic()`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
-from music_minion.errors import UserError
+from music_minion.errors import MinionError
+from music_minion.store.session import Store
+from music_minion.store.sql import json_list, like_contains
 
-OWNED_STATUSES = ("exact", "auto", "accepted")
 # SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_CONDITION = (
     "local_files.track_id IS NOT NULL AND local_files.match_status IN ('exact', 'auto', 'accepted') "
     "AND local_files.status != 'gone'"
 )
-SCANNED_COLUMNS = (
-    "path",
-    "size",
-    "mtime_ns",
-    "format",
-    "title",
-    "artist",
-    "album",
-    "duration_ms",
-    "bpm",
-    "musical_key",
-    "year",
-    "sc_urn",
-    "sc_url",
-    "status",
-    "reason",
-    "scanned_at",
+
+
+class ScannedFile(NamedTuple):
+    """What a scan learnt about one file (`status` ok|unreadable; `reason` why, or a note)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    format: str | None
+    title: str | None
+    artist: str | None
+    album: str | None
+    duration_ms: int | None
+    bpm: float | None
+    musical_key: str | None
+    year: int | None
+    sc_urn: str | None
+    sc_url: str | None
+    status: str
+    reason: str | None
+    scanned_at: str
+
+
+class KnownFile(NamedTuple):
+    """A stored file as the scan compares it with the disk."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    status: str
+
+
+class LocalFile(NamedTuple):
+    """A file as listed and searched, with the URN of its linked track."""
+
+    id: int
+    path: str
+    format: str | None
+    title: str | None
+    artist: str | None
+    album: str | None
+    duration_ms: int | None
+    bpm: float | None
+    musical_key: str | None
+    year: int | None
+    sc_urn: str | None
+    status: str
+    reason: str | None
+    track_id: int | None
+    match_status: str | None
+    match_score: float | None
+    track_urn: str | None
+
+
+class MatchFile(NamedTuple):
+    """A file whose match is open, with what the matcher reads."""
+
+    id: int
+    title: str | None
+    artist: str | None
+    duration_ms: int | None
+    sc_urn: str | None
+    sc_url: str | None
+
+
+class MatchTrack(NamedTuple):
+    """A SoundCloud track a file may be matched to."""
+
+    id: int
+    urn: str | None
+    title: str | None
+    uploader_name: str | None
+    duration_ms: int | None
+    permalink_url: str | None
+
+
+class FileMatch(NamedTuple):
+    """The match of one file: a track and its band (exact|auto|review), or none (all None)."""
+
+    file_id: int
+    track_id: int | None
+    status: str | None
+    score: float | None
+
+
+class Proposal(NamedTuple):
+    """A proposed match waiting for a person's decision."""
+
+    id: int
+    path: str
+    artist: str | None
+    title: str | None
+    duration_ms: int | None
+    match_score: float | None
+    track_id: int
+    track_urn: str | None
+    track_artist: str | None
+    track_title: str | None
+    track_duration_ms: int | None
+    permalink_url: str | None
+
+
+class Decision(NamedTuple):
+    """A decided proposal: its new status and the one before."""
+
+    id: int
+    track_id: int
+    match_status: str
+    previous: str
+
+
+class LibraryStats(NamedTuple):
+    """Counts by status, format and match status, and the size of the files present."""
+
+    files: int
+    present: int
+    unreadable: int
+    gone: int
+    tagless: int
+    total_duration_s: int
+    total_bytes: int
+    last_scan_at: str | None
+    by_format: dict[str, int]
+    by_match: dict[str, int]
+    owned_tracks: int
+
+
+_LIST_FROM = (
+    "SELECT f.id, f.path, f.format, f.title, f.artist, f.album, f.duration_ms, f.bpm, "
+    "f.musical_key, f.year, f.sc_urn, f.status, f.reason, f.track_id, f.match_status, "
+    "f.match_score, t.urn AS track_urn FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
 )
-LIST_COLUMNS = (
-    "id",
-    "path",
-    "format",
-    "title",
-    "artist",
-    "album",
-    "duration_ms",
-    "bpm",
-    "musical_key",
-    "year",
-    "sc_urn",
-    "status",
-    "reason",
-    "track_id",
-    "match_status",
-    "match_score",
-)
-_LIST_SELECT = ", ".join(f"f.{c}" for c in LIST_COLUMNS) + ", t.urn AS track_urn"
-_JOIN = " FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
-_LIST_FROM = "SELECT " + _LIST_SELECT + _JOIN  # noqa: S608
 _LIST_ORDER = " ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path"
-_OWNED_SQL = "SELECT DISTINCT track_id FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
+_PROPOSALS = (
+    "SELECT f.id, f.path, f.artist, f.title, f.duration_ms, f.match_score, t.id AS track_id, "
+    "t.urn AS track_urn, t.uploader_name AS track_artist, t.title AS track_title, "
+    "t.duration_ms AS track_duration_ms, t.permalink_url "
+    "FROM local_files f JOIN tracks t ON t.id = f.track_id "
+    "WHERE f.match_status = 'review' AND f.status = 'ok' ORDER BY f.match_score DESC, f.id LIMIT ?"
+)
+_TO_MATCH = "SELECT id, title, artist, duration_ms, sc_urn, sc_url FROM local_files WHERE status = 'ok' AND "
+_NOT_DECIDED = "see `music-minion library review` for pending ids (nothing was changed)"
+
+R = TypeVar("R", bound=NamedTuple)
 
 
-def scan_index(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int, str]]:
-    """Every known file in one query: path -> (id, size, mtime_ns, status)."""
-    return {
-        r[0]: (r[1], r[2], r[3], r[4])
-        for r in conn.execute("SELECT path, id, size, mtime_ns, status FROM local_files")
-    }
+def _records(record: type[R], cur: sqlite3.Cursor) -> list[R]:
+    """The rows of `cur` as `record`s; the query's column names must be the record's fields."""
+    names = tuple(d[0] for d in cur.description)
+    if names != record._fields:
+        raise TypeError(f"{record.__name__} is read from columns {names}")
+    return [record._make(row) for row in cur]
 
 
 def _upsert_sql() -> str:
@@ -75,13 +182,14 @@ def _upsert_sql() -> str:
 
     A changed file loses its automatic match (redone by `library match`); a person's decision stays.
     """
+    fields = ScannedFile._fields
     keep = "CASE WHEN match_status IN ('accepted', 'rejected') THEN {} END"
-    sets = [f"{c} = excluded.{c}" for c in SCANNED_COLUMNS[1:]] + ["gone_at = NULL"]
+    sets = [f"{c} = excluded.{c}" for c in fields[1:]] + ["gone_at = NULL"]
     sets += [
         f"{c} = " + keep.format(c)
         for c in ("track_id", "match_score", "matched_at", "match_status")
     ]
-    columns, marks = ", ".join(SCANNED_COLUMNS), ", ".join("?" * len(SCANNED_COLUMNS))
+    columns, marks = ", ".join(fields), ", ".join("?" * len(fields))
     head = "INSERT INTO local_files (" + columns + ") VALUES (" + marks + ")"  # noqa: S608
     return head + " ON CONFLICT (path) DO UPDATE SET " + ", ".join(sets)
 
@@ -89,44 +197,45 @@ def _upsert_sql() -> str:
 _UPSERT = _upsert_sql()
 
 
-def write_scanned(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
-    """Insert or update scanned files (tuples in SCANNED_COLUMNS order) in one transaction."""
-    if not rows:
+def list_known(db: Store) -> dict[str, KnownFile]:
+    """Every stored file by path, in one query (what a scan compares the disk with)."""
+    cur = db.execute("SELECT path, id, size, mtime_ns, status FROM local_files")
+    return {row[0]: KnownFile(row[1], row[2], row[3], row[4]) for row in cur}
+
+
+def save_scanned(db: Store, files: Sequence[ScannedFile]) -> None:
+    """Insert or update scanned files, all in one transaction."""
+    if not files:
         return
-    with conn.atomic():
-        conn.executemany(_UPSERT, rows)
+    with db.atomic():
+        db.executemany(_UPSERT, files)
 
 
-def mark_gone(conn: sqlite3.Connection, file_ids: Iterable[int], when: str) -> int:
+def mark_gone(db: Store, file_ids: Sequence[int], when: str) -> int:
     """Mark files that are no longer on disk as gone (their rows and decisions are kept)."""
-    params = [(when, i) for i in file_ids]
-    if params:
-        with conn.atomic():
-            conn.executemany(
-                "UPDATE local_files SET status = 'gone', gone_at = ? WHERE id = ? AND status != 'gone'",
-                params,
+    if file_ids:
+        with db.atomic():
+            db.execute(
+                "UPDATE local_files SET status = 'gone', gone_at = ? "
+                "WHERE id IN (SELECT value FROM json_each(?)) AND status != 'gone'",
+                (when, json_list(file_ids)),
             )
-    return len(params)
-
-
-def _dicts(cur: sqlite3.Cursor) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+    return len(file_ids)
 
 
 def list_files(
-    conn: sqlite3.Connection,
+    db: Store,
     *,
     status: str | None = None,
     match: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[LocalFile]:
     """Files ordered by artist, title, path. `status`: ok|unreadable|gone; `match`: a match_status,
     `matched` (owned) or `unmatched`."""
     where, params = _filters(status, match)
     sql = _LIST_FROM + where + _LIST_ORDER + " LIMIT ? OFFSET ?"
-    return _dicts(conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
+    return _records(LocalFile, db.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
 def _filters(status: str | None, match: str | None) -> tuple[str, list[Any]]:
@@ -145,167 +254,151 @@ def _filters(status: str | None, match: str | None) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def search_files(
-    conn: sqlite3.Connection,
+def list_files_matching(
+    db: Store,
     query: str,
     limit: int = 50,
     fold: Callable[[str], str] | None = None,
-) -> list[dict[str, Any]]:
-    """Files whose title, artist, album or path contain every word of `query`.
+) -> list[LocalFile]:
+    """Files present whose title, artist, album or path contain every word of `query`.
 
     Case-insensitive; with `fold` (e.g. the matcher's accent folding) both sides are folded first,
     so "tiesto" finds "Tiësto".
     """
-    fold = fold or str.casefold
-    words = [w for w in fold(query).split() if w]
+    folder = fold or str.casefold
+    words = [w for w in folder(query).split() if w]
     if not words:
-        raise UserError(
+        raise MinionError(
             "empty search query",
             "give at least one word, e.g. `music-minion library search daft punk`",
         )
-    conn.create_function("mm_fold", 1, lambda v: fold(v) if v else "", deterministic=True)
+    db.create_function("mm_fold", 1, lambda v: folder(v) if v else "", deterministic=True)
     clauses = []
     params: list[Any] = []
     for w in words:
-        pattern = "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         clauses.append(
             "(mm_fold(f.title) LIKE ? ESCAPE '\\' OR mm_fold(f.artist) LIKE ? ESCAPE '\\' "
             "OR mm_fold(f.album) LIKE ? ESCAPE '\\' OR f.path LIKE ? ESCAPE '\\')"
         )
-        params += [pattern] * 4
+        params += [like_contains(w)] * 4
     where = " WHERE f.status != 'gone' AND " + " AND ".join(clauses)
     sql = _LIST_FROM + where + _LIST_ORDER + " LIMIT ?"
-    return _dicts(conn.execute(sql, [*params, limit]))
+    return _records(LocalFile, db.execute(sql, [*params, limit]))
 
 
-def library_stats(conn: sqlite3.Connection) -> dict[str, Any]:
+def count_files(db: Store) -> LibraryStats:
     """Counts by status, format and match status, plus total duration of the files present."""
-    by_status = {
-        r[0]: r[1] for r in conn.execute("SELECT status, count(*) FROM local_files GROUP BY status")
-    }
-    by_format = {
-        r[0] or "unknown": r[1]
-        for r in conn.execute(
-            "SELECT format, count(*) FROM local_files WHERE status = 'ok' GROUP BY format ORDER BY count(*) DESC"
+    with db.snapshot():
+        by_status: dict[str, int] = dict(
+            db.execute("SELECT status, count(*) FROM local_files GROUP BY status").fetchall()
         )
-    }
-    by_match = {
-        r[0] or "unmatched": r[1]
-        for r in conn.execute(
-            "SELECT match_status, count(*) FROM local_files WHERE status = 'ok' GROUP BY match_status"
-        )
-    }
-    row = conn.execute(
-        "SELECT count(*), coalesce(sum(duration_ms), 0), coalesce(sum(size), 0), max(scanned_at), "
-        "sum(reason IS NOT NULL AND status = 'ok') FROM local_files WHERE status = 'ok'"
-    ).fetchone()
-    owned = len(owned_track_ids(conn))
-    return {
-        "files": sum(by_status.values()),
-        "present": row[0],
-        "unreadable": by_status.get("unreadable", 0),
-        "gone": by_status.get("gone", 0),
-        "tagless": row[4] or 0,
-        "total_duration_s": round(row[1] / 1000),
-        "total_bytes": row[2],
-        "last_scan_at": row[3],
-        "by_format": by_format,
-        "by_match": by_match,
-        "owned_tracks": owned,
-    }
+        by_format = {
+            r[0] or "unknown": r[1]
+            for r in db.execute(
+                "SELECT format, count(*) FROM local_files WHERE status = 'ok' GROUP BY format "
+                "ORDER BY count(*) DESC"
+            )
+        }
+        by_match = {
+            r[0] or "unmatched": r[1]
+            for r in db.execute(
+                "SELECT match_status, count(*) FROM local_files WHERE status = 'ok' "
+                "GROUP BY match_status"
+            )
+        }
+        row = db.execute(
+            "SELECT count(*), coalesce(sum(duration_ms), 0), coalesce(sum(size), 0), max(scanned_at), "
+            "sum(reason IS NOT NULL AND status = 'ok') FROM local_files WHERE status = 'ok'"
+        ).fetchone()
+        owned = count_owned_tracks(db)
+    return LibraryStats(
+        files=sum(by_status.values()),
+        present=row[0],
+        unreadable=by_status.get("unreadable", 0),
+        gone=by_status.get("gone", 0),
+        tagless=row[4] or 0,
+        total_duration_s=round(row[1] / 1000),
+        total_bytes=row[2],
+        last_scan_at=row[3],
+        by_format=by_format,
+        by_match=by_match,
+        owned_tracks=owned,
+    )
 
 
-def files_for_matching(conn: sqlite3.Connection, *, redo: bool = False) -> list[tuple]:
-    """(id, title, artist, duration_ms, sc_urn, sc_url) of present files whose match is open.
+def count_owned_tracks(db: Store) -> int:
+    """Distinct tracks owned as local files (see OWNED_CONDITION)."""
+    sql = "SELECT count(DISTINCT track_id) FROM local_files WHERE " + OWNED_CONDITION  # noqa: S608
+    count: int = db.execute(sql).fetchone()[0]
+    return count
+
+
+def list_files_to_match(db: Store, *, redo: bool = False) -> list[MatchFile]:
+    """Present files whose match is open.
 
     Open: never matched or no candidate found; with `redo` also automatic links and proposals.
     Exact, accepted and rejected files are settled by the person or the tag and are left alone,
     except that an exact link is re-checked when `redo`.
     """
-    sql = "SELECT id, title, artist, duration_ms, sc_urn, sc_url FROM local_files WHERE status = 'ok' AND "
     if redo:
-        return conn.execute(
-            sql + "(match_status IS NULL OR match_status IN ('auto', 'review', 'exact'))"
-        ).fetchall()
-    return conn.execute(sql + "match_status IS NULL").fetchall()
+        sql = _TO_MATCH + "(match_status IS NULL OR match_status IN ('auto', 'review', 'exact'))"
+    else:
+        sql = _TO_MATCH + "match_status IS NULL"
+    return _records(MatchFile, db.execute(sql))
 
 
-def tracks_for_matching(conn: sqlite3.Connection) -> list[tuple]:
-    """(id, urn, title, uploader_name, duration_ms, permalink_url) of every available SoundCloud track."""
-    return conn.execute(
-        "SELECT id, urn, title, uploader_name, duration_ms, permalink_url FROM tracks WHERE status != 'deleted'"
-    ).fetchall()
+def list_tracks_to_match(db: Store) -> list[MatchTrack]:
+    """Every available SoundCloud track."""
+    return _records(
+        MatchTrack,
+        db.execute(
+            "SELECT id, urn, title, uploader_name, duration_ms, permalink_url FROM tracks "
+            "WHERE status != 'deleted'"
+        ),
+    )
 
 
-def save_matches(
-    conn: sqlite3.Connection,
-    results: Sequence[tuple[int, int | None, str | None, float | None]],
-    when: str,
-) -> None:
-    """Store match results (file_id, track_id, match_status, score) in one transaction.
+def save_matches(db: Store, matches: Iterable[FileMatch], when: str) -> None:
+    """Store match results in one transaction.
 
     A row already decided by a person (accepted/rejected) is never overwritten here.
     """
     params = [
-        (track_id, status, score, when if status else None, file_id)
-        for file_id, track_id, status, score in results
+        (m.track_id, m.status, m.score, when if m.status else None, m.file_id) for m in matches
     ]
     if params:
-        with conn.atomic():
-            conn.executemany(
+        with db.atomic():
+            db.executemany(
                 "UPDATE local_files SET track_id = ?, match_status = ?, match_score = ?, matched_at = ? "
                 "WHERE id = ? AND (match_status IS NULL OR match_status NOT IN ('accepted', 'rejected'))",
                 params,
             )
 
 
-def pending_reviews(conn: sqlite3.Connection, limit: int | None = None) -> list[dict[str, Any]]:
+def list_proposals(db: Store, limit: int | None = None) -> list[Proposal]:
     """Proposed matches waiting for a decision, best score first, with the proposed track."""
-    return _dicts(
-        conn.execute(
-            "SELECT f.id, f.path, f.artist, f.title, f.duration_ms, f.match_score, t.id AS track_id, t.urn AS track_urn, "
-            "t.uploader_name AS track_artist, t.title AS track_title, t.duration_ms AS track_duration_ms, t.permalink_url "
-            "FROM local_files f JOIN tracks t ON t.id = f.track_id WHERE f.match_status = 'review' AND f.status = 'ok' "
-            "ORDER BY f.match_score DESC, f.id LIMIT ?",
-            [-1 if limit is None else limit],
-        )
-    )
+    return _records(Proposal, db.execute(_PROPOSALS, [-1 if limit is None else limit]))
 
 
-def decide_reviews(
-    conn: sqlite3.Connection, file_ids: Sequence[int], accept: bool, when: str
-) -> list[dict[str, Any]]:
-    """Accept or reject proposed matches, all or none (UserError names the first bad id).
+def decide_reviews(db: Store, file_ids: Sequence[int], accept: bool, when: str) -> list[Decision]:
+    """Accept or reject proposed matches, all or none (the error names the first bad id).
 
     A decided file may be decided again (a change of mind); a file never proposed may not.
     """
     status = "accepted" if accept else "rejected"
     out = []
-    with conn.atomic():
+    with db.atomic():
         for file_id in file_ids:
-            row = conn.execute(
+            row = db.execute(
                 "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)
             ).fetchone()
             if row is None:
-                raise UserError(
-                    f"no local file with id {file_id}",
-                    "see `music-minion library review` for pending ids (nothing was changed)",
-                )
+                raise MinionError(f"no local file with id {file_id}", _NOT_DECIDED)
             if row[0] not in ("review", "accepted", "rejected") or row[1] is None:
-                raise UserError(
-                    f"file {file_id} has no proposed match to decide",
-                    "see `music-minion library review` for pending ids (nothing was changed)",
-                )
-            conn.execute(
+                raise MinionError(f"file {file_id} has no proposed match to decide", _NOT_DECIDED)
+            db.execute(
                 "UPDATE local_files SET match_status = ?, matched_at = ? WHERE id = ?",
                 (status, when, file_id),
             )
-            out.append(
-                {"id": file_id, "track_id": row[1], "match_status": status, "previous": row[0]}
-            )
+            out.append(Decision(file_id, row[1], status, row[0]))
     return out
-
-
-def owned_track_ids(conn: sqlite3.Connection) -> set[int]:
-    """Track ids owned as local files (see OWNED_CONDITION)."""
-    return {r[0] for r in conn.execute(_OWNED_SQL)}

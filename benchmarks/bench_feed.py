@@ -178,7 +178,7 @@ def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:
 
 def run(quick: bool) -> list[dict]:
     from music_minion.config.schema import RankingSettings
-    from music_minion.discovery import judgments
+    from music_minion.discovery import verdicts
     from music_minion.discovery.feed import refresh_scores
     from music_minion.store import connect
 
@@ -199,11 +199,11 @@ def run(quick: bool) -> list[dict]:
     median_ms = statistics.median(times) * 1000
     assert len(feed) == 50, len(feed)
     t = time.perf_counter()
-    judgments.judge_track(conn, feed[0].row.track_id, "not_interested")
+    verdicts.judge_track(conn, feed[0].row.track_id, "not_interested")
     after = shown_feed(conn, rc)
     judged_ms = (time.perf_counter() - t) * 1000
     assert after[0].row.urn != feed[0].row.urn
-    judgments.unjudge_track(conn, feed[0].row.track_id)
+    verdicts.unjudge_track(conn, feed[0].row.track_id)
     synced_ms, new_rows = after_sync(conn, rc, tracks, artists)
     conn.close()
     size = f"{tracks:,} tracks / {prov:,} provenance"

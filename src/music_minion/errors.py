@@ -24,4 +24,3 @@ class UsageError(MinionError):
 
 class ConfigError(MinionError):
     """The config file or a setting is wrong."""
-

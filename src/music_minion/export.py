@@ -183,7 +183,7 @@ def export(
         def batches(table: str) -> Iterator[list[tuple]]:
             nonlocal counted
             size = _ROW_GROUP if columnar else 10_000
-            for batch in snapshot.batches(
+            for batch in snapshot.iter_batches(
                 conn, table, epoch_seconds=columnar, columnar=columnar, size=size
             ):
                 yield batch

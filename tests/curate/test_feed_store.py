@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from music_minion.config.schema import RankingSettings
-from music_minion.discovery import judgments
+from music_minion.discovery import verdicts
 from music_minion.discovery.feed import build_feed, refresh_scores
-from music_minion.discovery.ranking import CandidateRow, Support, rank
+from music_minion.discovery.scoring import CandidateRow, Support, rank
 from music_minion.timeutil import now
 from tests.curate.builder import Builder, ago
 
@@ -173,7 +173,7 @@ def test_judging_moves_hit_rates_and_the_partial_refresh_equals_a_full_one(db, b
         ("soundcloud:tracks:1", "liked"),
         ("soundcloud:tracks:3", "liked"),
     ):
-        judgments.judge_track(db, judgments.resolve_track(db, urn)["id"], verdict)
+        verdicts.judge_track(db, verdicts.resolve_track(db, urn)["id"], verdict)
     after = fresh_feed(db, cfg())
     assert urns(after) == ["soundcloud:tracks:5", "soundcloud:tracks:6"]
     assert after[0].supporters[0].hit_rate == pytest.approx(4 / 6)
@@ -181,7 +181,7 @@ def test_judging_moves_hit_rates_and_the_partial_refresh_equals_a_full_one(db, b
     partial = dict(db.execute("SELECT track_id, key FROM rank_scores").fetchall())
     assert refresh_scores(db, cfg(), full=True)["mode"] == "full"
     assert dict(db.execute("SELECT track_id, key FROM rank_scores").fetchall()) == partial
-    judgments.unjudge_track(db, judgments.resolve_track(db, "soundcloud:tracks:2")["id"])
+    verdicts.unjudge_track(db, verdicts.resolve_track(db, "soundcloud:tracks:2")["id"])
     assert "soundcloud:tracks:2" in urns(fresh_feed(db, cfg()))
 
 

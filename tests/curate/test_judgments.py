@@ -7,7 +7,7 @@ import json
 import pytest
 
 from music_minion.cli.errors import exit_code, line
-from music_minion.discovery import judgments as jd
+from music_minion.discovery import verdicts as jd
 from music_minion.errors import MinionError
 from music_minion.store import judgments as store
 from music_minion.store import kv
@@ -71,7 +71,7 @@ def test_manual_judge_replaces_and_unjudge_forgets(db, tracks):
     assert result == {"verdict": "liked", "source": "manual", "previous": "not_quite"}
     assert jd.unjudge_track(db, tracks[1]) is True
     assert jd.unjudge_track(db, tracks[1]) is False
-    assert store.get(db, tracks[1]) is None
+    assert store.get_verdict(db, tracks[1]) is None
     with pytest.raises(MinionError):
         jd.judge_track(db, tracks[1], "love it")
 
@@ -119,7 +119,7 @@ def test_resolve_track_by_urn_url_and_feed_row(db, tracks):
 
 
 def test_hit_rate_counts_distinct_tracks_per_artist(db, build: Builder):
-    from music_minion.store.ranking import artist_stats
+    from music_minion.store.ranking import list_artist_stats
 
     a, b = build.artist("A"), build.artist("B")
     t1, t2, t3 = build.track(1), build.track(2), build.track(3)
@@ -130,6 +130,6 @@ def test_hit_rate_counts_distinct_tracks_per_artist(db, build: Builder):
     build.judgment(t1, "liked")
     build.judgment(t2, "not_quite", "soundcloud_playlist")
     build.judgment(t3, "not_interested")
-    stats = artist_stats(db)
+    stats = list_artist_stats(db)
     assert (stats[a].liked, stats[a].dismissed) == (1, 1)
     assert (stats[b].liked, stats[b].dismissed) == (0, 1)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from music_minion.config.schema import RankingSettings
-from music_minion.discovery.ranking import (
+from music_minion.discovery.scoring import (
     CandidateRow,
     Support,
     rank,

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from music_minion.discovery import schedule
-from music_minion.discovery.artists import normalize_input, parse_import
 from music_minion.discovery.sources import Walk, configured_sources, walk
+from music_minion.discovery.watchlist import normalize_input, parse_import
 from music_minion.errors import MinionError
 
 

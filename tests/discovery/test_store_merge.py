@@ -135,7 +135,7 @@ def test_full_pass_marks_gone_and_revives_without_deleting(conn) -> None:
         ("soundcloud:tracks:2", True),
         ("soundcloud:tracks:3", False),
     }
-    assert prov.gone_track_urns(conn) == ["soundcloud:tracks:2"]
+    assert prov.list_gone_track_urns(conn) == ["soundcloud:tracks:2"]
     r = prov.merge_source(
         conn, a, "like", [track(2), track(1), track(3)], "2026-01-03T00:00:00Z", full=True
     )
@@ -165,8 +165,8 @@ def test_unknown_kind_rejected(conn) -> None:
 def test_known_urns_and_track_status(conn) -> None:
     a = artist(conn, 1)
     prov.merge_source(conn, a, "like", [track(1), track(2)], "2026-01-01T00:00:00Z")
-    assert prov.known_urns(conn, a, "like") == {"soundcloud:tracks:1", "soundcloud:tracks:2"}
-    assert prov.known_urns(conn, a, "repost") == set()
+    assert prov.list_known_urns(conn, a, "like") == {"soundcloud:tracks:1", "soundcloud:tracks:2"}
+    assert prov.list_known_urns(conn, a, "repost") == set()
     assert (
         tracks_store.set_status(conn, ["soundcloud:tracks:1"], "deleted", "2026-01-02T00:00:00Z")
         == 1
@@ -187,11 +187,11 @@ def test_artist_resolution_lifecycle_and_find(conn) -> None:
     fid = artists_store.record_failure(
         conn, "https://soundcloud.com/later", "failed_transient", "transient"
     )
-    assert [r["id"] for r in artists_store.to_retry(conn)] == [fid]
+    assert [r["id"] for r in artists_store.list_to_retry(conn)] == [fid]
     perm = artists_store.record_failure(
         conn, "https://soundcloud.com/nobody", "failed_permanent", "permanent 404"
     )
-    assert perm not in [r["id"] for r in artists_store.to_retry(conn)]
+    assert perm not in [r["id"] for r in artists_store.list_to_retry(conn)]
     aid, created = artists_store.upsert_resolved(
         conn,
         artists_store.Resolved(
@@ -200,17 +200,17 @@ def test_artist_resolution_lifecycle_and_find(conn) -> None:
         input="https://soundcloud.com/later",
     )
     assert (aid, created) == (fid, False)
-    assert artists_store.to_retry(conn) == []
+    assert artists_store.list_to_retry(conn) == []
     assert (
         artists_store.record_failure(conn, "https://soundcloud.com/later", "failed_transient", "x")
         is None
     )
-    assert artists_store.find(conn, "later")["id"] == aid
-    assert artists_store.find(conn, "https://soundcloud.com/later/")["id"] == aid
-    assert artists_store.find(conn, "soundcloud:users:7")["id"] == aid
+    assert artists_store.get_by_ref(conn, "later")["id"] == aid
+    assert artists_store.get_by_ref(conn, "https://soundcloud.com/later/")["id"] == aid
+    assert artists_store.get_by_ref(conn, "soundcloud:users:7")["id"] == aid
     with pytest.raises(MinionError, match="no artist matches"):
-        artists_store.find(conn, "ghost")
-    assert [r["id"] for r in artists_store.due(conn, "2026-01-01T00:00:00Z")] == [aid]
+        artists_store.get_by_ref(conn, "ghost")
+    assert [r["id"] for r in artists_store.list_due(conn, "2026-01-01T00:00:00Z")] == [aid]
     artists_store.set_schedule(
         conn,
         aid,
@@ -219,10 +219,10 @@ def test_artist_resolution_lifecycle_and_find(conn) -> None:
         next_check_at="2026-01-01T12:00:00Z",
         activity_at=None,
     )
-    assert artists_store.due(conn, "2026-01-01T06:00:00Z") == []
-    assert len(artists_store.due(conn, "2026-01-01T06:00:00Z", everyone=True)) == 1
+    assert artists_store.list_due(conn, "2026-01-01T06:00:00Z") == []
+    assert len(artists_store.list_due(conn, "2026-01-01T06:00:00Z", everyone=True)) == 1
     artists_store.set_watched(conn, aid, False)
-    assert artists_store.due(conn, "2030-01-01T00:00:00Z", everyone=True) == []
+    assert artists_store.list_due(conn, "2030-01-01T00:00:00Z", everyone=True) == []
 
 
 def test_list_with_counts_joins_judgments(conn) -> None:
@@ -230,7 +230,7 @@ def test_list_with_counts_joins_judgments(conn) -> None:
     prov.merge_source(conn, a, "like", [track(1), track(2), track(3)], "2026-01-01T00:00:00Z")
     prov.merge_source(conn, a, "repost", [track(1)], "2026-01-01T00:00:00Z")
     prov.merge_source(conn, b, "upload", [track(3)], "2026-01-01T00:00:00Z")
-    ids = tracks_store.ids_by_urn(
+    ids = tracks_store.get_ids_by_urn(
         conn, ["soundcloud:tracks:1", "soundcloud:tracks:2", "soundcloud:tracks:3"]
     )
     conn.execute(
@@ -269,7 +269,7 @@ def test_kv_and_sync_runs(conn) -> None:
     assert sync_runs.mark_interrupted(conn) == 1
     r2 = sync_runs.start(conn, {"full": True}, artists_planned=3)
     sync_runs.finish(conn, r2, "ok", {"by_endpoint": {"/x": 2}}, artists_done=3, requests=2)
-    runs = sync_runs.recent(conn)
+    runs = sync_runs.list_recent(conn)
     assert [(r["id"], r["status"]) for r in runs] == [(r2, "ok"), (r1, "interrupted")]
     assert runs[0]["stats"] == {"by_endpoint": {"/x": 2}} and runs[0]["options"] == {"full": True}
     with pytest.raises(ValueError):

@@ -233,7 +233,7 @@ def test_rows_stream_in_batches(index):
     from music_minion.store import connect
 
     conn = connect(index)
-    sizes = [len(b) for b in snapshot.batches(conn, "provenance", size=100)]
+    sizes = [len(b) for b in snapshot.iter_batches(conn, "provenance", size=100)]
     conn.close()
     assert len(sizes) > 3 and max(sizes) == 100 and sum(sizes) == len(sqlite_rows(index, PROV_SQL))
 

@@ -44,8 +44,8 @@ def add(
     ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None
 ) -> None:
     """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
-    from music_minion.discovery.artists import Wanted, normalize_input
-    from music_minion.discovery.artists import add as add_artists
+    from music_minion.discovery.watchlist import Wanted, normalize_input
+    from music_minion.discovery.watchlist import add as add_artists
 
     wanted = [Wanted(normalize_input(i), weight, tier) for i in inputs if i.strip()]
     if not wanted:
@@ -61,8 +61,8 @@ def add(
 @json_option
 def import_file(file: Path) -> None:
     """Watch the artists listed in FILE (one URL per line, or CSV url[,weight[,tier]])."""
-    from music_minion.discovery.artists import add as add_artists
-    from music_minion.discovery.artists import parse_import
+    from music_minion.discovery.watchlist import add as add_artists
+    from music_minion.discovery.watchlist import parse_import
 
     wanted = parse_import(file)
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
@@ -73,7 +73,7 @@ def import_file(file: Path) -> None:
 @json_option
 def import_followings() -> None:
     """Watch every user I follow on SoundCloud (needs `auth login`)."""
-    from music_minion.discovery.artists import import_followings as run_import
+    from music_minion.discovery.watchlist import import_followings as run_import
 
     result = run_with_client(lambda c, conn, _cfg: run_import(c, conn), auth="user")
     emit(
@@ -89,7 +89,7 @@ def import_followings() -> None:
 @json_option
 def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
-    from music_minion.discovery.ranking import smoothed_hit_rate
+    from music_minion.discovery.scoring import smoothed_hit_rate
     from music_minion.store import artists as store
 
     cfg = settings()
@@ -144,7 +144,7 @@ def remove(refs: tuple[str, ...]) -> None:
     from music_minion.store import artists as store
 
     db = open_db()
-    rows = [store.find(db, r) for r in refs]
+    rows = [store.get_by_ref(db, r) for r in refs]
     with db.atomic():
         for row in rows:
             store.set_watched(db, row["id"], False)
@@ -168,7 +168,7 @@ def set_weight(ref: str, weight: float, tier: str | None) -> None:
     from music_minion.store import artists as store
 
     db = open_db()
-    row = store.find(db, ref)
+    row = store.get_by_ref(db, ref)
     store.set_weight(db, row["id"], weight, tier)
     emit(
         {"id": row["id"], "urn": row["urn"], "weight": weight, "tier": tier or row["tier"]},

@@ -122,12 +122,12 @@ def judge(track: str, verdict: str) -> None:
     A manual judgment always wins over what sync learns. With judgments.mirror_likes on, `liked`
     is also liked on SoundCloud.
     """
-    from music_minion.discovery import judgments
+    from music_minion.discovery import verdicts
 
     cfg, conn = settings(), open_db()
-    chosen = judgments.parse_verdict(verdict)
-    row = judgments.resolve_track(conn, track)
-    result = judgments.judge_track(conn, row["id"], chosen)
+    chosen = verdicts.parse_verdict(verdict)
+    row = verdicts.resolve_track(conn, track)
+    result = verdicts.judge_track(conn, row["id"], chosen)
     out: dict[str, Any] = {"urn": row["urn"], "title": row["title"], **result}
     if chosen == "liked" and cfg.judgments.mirror_likes:
         out["mirrored"] = _mirror_like(cfg, row["urn"])
@@ -178,11 +178,11 @@ Example:
 @json_option
 def unjudge(track: str) -> None:
     """Forget the judgment of a TRACK (URN, URL or feed row number); it may show in the feed again."""
-    from music_minion.discovery import judgments
+    from music_minion.discovery import verdicts
 
     conn = open_db()
-    row = judgments.resolve_track(conn, track)
-    existed = judgments.unjudge_track(conn, row["id"])
+    row = verdicts.resolve_track(conn, track)
+    existed = verdicts.unjudge_track(conn, row["id"])
     emit(
         {"urn": row["urn"], "title": row["title"], "removed": existed},
         lambda d: click.echo(
@@ -215,8 +215,8 @@ def judged(verdict: str | None, limit: int | None) -> None:
     from music_minion.store import judgments as store
 
     conn = open_db()
-    rows = store.listing(conn, verdict, limit)
-    totals = store.counts(conn)
+    rows = store.list_judged(conn, verdict, limit)
+    totals = store.count_by_verdict(conn)
     if wants_json():
         emit({"counts": totals, "judgments": rows}, lambda d: None)
         return

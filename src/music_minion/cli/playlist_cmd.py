@@ -92,14 +92,14 @@ def show(history: int) -> None:
     from music_minion.store import pushes as pushes_store
 
     cfg, conn = settings(), open_db()
-    pushes = pushes_store.history(conn, history)
+    pushes = pushes_store.list_pushes(conn, history)
     last_ok = next((p for p in pushes if p["status"] == "ok"), None)
     data = {
         "playlist_urn": kv.get(conn, KV_PLAYLIST_URN),
         "title": cfg.playlist.title,
         "sharing": cfg.playlist.sharing,
         "pushes": pushes,
-        "tracks": pushes_store.tracks_of(conn, last_ok["id"]) if last_ok else [],
+        "tracks": pushes_store.list_pushed_tracks(conn, last_ok["id"]) if last_ok else [],
     }
 
     def human(d: dict[str, Any]) -> None:

@@ -166,7 +166,7 @@ def history(limit: int) -> None:
     from music_minion.cli.common import open_db
     from music_minion.store import sync_runs
 
-    runs = sync_runs.recent(open_db(), limit)
+    runs = sync_runs.list_recent(open_db(), limit)
     if wants_json():
         emit(runs, lambda _d: None)
         return

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
-from music_minion.discovery.ranking import (
+from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
     Support,
@@ -134,9 +134,9 @@ def refresh_scores(
     last = kv.get(conn, STATE_AT)
     if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc):
         if (
-            not store.dirty_artists(conn, last)
-            and store.max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
-            and store.provenance_count(conn) == int(kv.get(conn, STATE_COUNT) or 0)
+            not store.list_dirty_artists(conn, last)
+            and store.get_max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
+            and store.count_provenance(conn) == int(kv.get(conn, STATE_COUNT) or 0)
         ):
             return {"mode": "fresh", "tracks": 0, "changed_artists": 0}
     with conn.atomic():
@@ -148,12 +148,12 @@ def refresh_scores(
 
 def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
     started = now_iso()
-    count = store.provenance_count(conn)
-    top_id = store.max_track_id(conn)
+    count = store.count_provenance(conn)
+    top_id = store.get_max_track_id(conn)
     last = kv.get(conn, STATE_AT)
     seen_at = kv.get(conn, STATE_SEEN_AT)
     margin = int(kv.get(conn, STATE_MARGIN) or 0)
-    stats = store.artist_stats(conn)
+    stats = store.list_artist_stats(conn)
     mode = "full"
     changed: set[int] = set()
     ids: set[int] = set()
@@ -163,7 +163,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool
         and seen_at is not None
         and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc)
     ):
-        saved = store.saved_artist_stats(conn)
+        saved = store.list_saved_artist_stats(conn)
         changed = {
             aid
             for aid, a in stats.items()
@@ -171,18 +171,18 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool
         }
         changed |= saved.keys() - stats.keys()
         old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
-        ids = set(store.track_ids_above(conn, old_top)) if top_id > old_top else set()
+        ids = set(store.list_track_ids_above(conn, old_top)) if top_id > old_top else set()
         placed = True
         old_count = int(kv.get(conn, STATE_COUNT) or 0)
         if count != old_count:
-            recent = store.rows_seen_since(conn, seen_at)
+            recent = store.list_rows_seen_since(conn, seen_at)
             ids |= {tid for tid, _ in recent}
             # Rows at or after `seen_at` already counted last time form the margin; every new row must be among the rest.
             placed = len(recent) - margin == count - old_count
             seen_at, margin = started, sum(1 for _, fs in recent if fs >= started)
         if placed and len(changed) <= max(10, len(stats) // 5):
             mode = "partial"
-            ids |= set(store.tracks_of_artists(conn, changed))
+            ids |= set(store.list_tracks_of_artists(conn, changed))
     if mode == "full":
         margin = 0
 
@@ -193,13 +193,13 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool
                     margin += 1
                 yield r
 
-        keyed = track_keys(counted(store.provenance_rows(conn)), stats, rc)
+        keyed = track_keys(counted(store.iter_provenance_rows(conn)), stats, rc)
         n = store.rebuild_keys(conn, iter(lambda: list(islice(keyed, _WRITE_BATCH)), []))
         seen_at = started
     else:
         ordered = sorted(ids)
         store.write_keys(
-            conn, list(track_keys(store.provenance_rows(conn, ordered), stats, rc)), ordered
+            conn, list(track_keys(store.iter_provenance_rows(conn, ordered), stats, rc)), ordered
         )
         n = len(ordered)
     store.save_artist_stats(conn, stats)
@@ -231,12 +231,12 @@ def build_feed(
     surfacing/uploading artist, days since first seen, and genre or tag substring. Reads the
     stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
-    stats = store.saved_artist_stats(conn)
+    stats = store.list_saved_artist_stats(conn)
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
 
-        row = artists_store.find(conn, artist)
+        row = artists_store.get_by_ref(conn, artist)
         artist_id, artist_urn = row["id"], row["urn"]
     f = store.CandidateFilter(
         mixes=mixes,
@@ -250,7 +250,7 @@ def build_feed(
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
     while True:
-        batch = store.candidate_page(conn, f, page, offset)
+        batch = store.list_candidates(conn, f, page, offset)
         _add(conn, rows, batch, stats)
         offset += len(batch)
         if len(batch) < page:
@@ -259,7 +259,9 @@ def build_feed(
             last = batch[-1][
                 "key"
             ]  # finish the tie group (float noise tolerated) cut by the page end
-            _add(conn, rows, store.candidates_with_key(conn, f, last - 1e-9, last + 1e-9), stats)
+            _add(
+                conn, rows, store.list_candidates_with_key(conn, f, last - 1e-9, last + 1e-9), stats
+            )
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes)
@@ -269,7 +271,7 @@ def _add(
     conn: sqlite3.Connection, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict
 ) -> None:
     new = [r for r in batch if r["track_id"] not in rows]
-    sups = _supports(store.provenance_rows(conn, [r["track_id"] for r in new]), stats)
+    sups = _supports(store.iter_provenance_rows(conn, [r["track_id"] for r in new]), stats)
     for r in new:
         rows[r["track_id"]] = CandidateRow(
             r["track_id"],

@@ -11,8 +11,8 @@ import logging
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from music_minion.discovery.judgments import apply_synced, desired_verdicts
 from music_minion.discovery.sources import track_row
+from music_minion.discovery.verdicts import apply_synced, desired_verdicts
 from music_minion.errors import MinionError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
@@ -29,7 +29,7 @@ def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[i
     unique = list({t.urn: t for t in items}.values())
     with conn.atomic():
         tracks_store.upsert_tracks(conn, [track_row(t) for t in unique], now)
-        ids = tracks_store.ids_by_urn(conn, [t.urn for t in unique])
+        ids = tracks_store.get_ids_by_urn(conn, [t.urn for t in unique])
     return [ids[t.urn] for t in items if t.urn in ids]
 
 
@@ -41,7 +41,7 @@ async def import_my_likes(
     Incremental (default): the walk stops at the first like already recorded. `full`: walks them
     all and marks likes no longer there as gone. Returns {"seen", "new", "gone"}.
     """
-    known_urns = my_likes.known_urns(conn)
+    known_urns = my_likes.list_known_urns(conn)
     seen: list[Any] = []
     async for track in client.my_likes():
         if not full and track.urn in known_urns:
@@ -112,7 +112,7 @@ async def learn_from_soundcloud(
             result["errors"][verdict] = msg
             log.warning("could not read the %s playlist: %s", verdict, msg)
             unknown.add(verdict)
-    liked = my_likes.current_ids(conn) if cfg.judgments.learn_likes else set()
+    liked = my_likes.list_current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
     result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
     return result

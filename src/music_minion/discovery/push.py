@@ -59,7 +59,8 @@ def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
 def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
     """Did an earlier push try to create the playlist and not record a success?"""
     return any(
-        p["playlist_urn"] is None and p["status"] != "ok" for p in pushes_store.history(conn, 50)
+        p["playlist_urn"] is None and p["status"] != "ok"
+        for p in pushes_store.list_pushes(conn, 50)
     )
 
 

@@ -71,10 +71,10 @@ def _failed(ctx: RunContext, step: Step, e: Exception) -> dict[str, Any]:
 def plan(db: Store, opts: SyncOptions) -> list[Any]:
     """The watched, resolved artists a sync checks: named ones, all (--all/--full) or the due ones."""
     if not opts.artists:
-        return artists_store.due(db, now_iso(), everyone=opts.everyone or opts.full)
+        return artists_store.list_due(db, now_iso(), everyone=opts.everyone or opts.full)
     rows, seen = [], set()
     for ref in opts.artists:
-        row = artists_store.find(db, ref)
+        row = artists_store.get_by_ref(db, ref)
         if row["urn"] is None or row["resolve_status"] != "ok":
             raise UsageError(
                 f"{ref!r} is not resolved yet ({row['resolve_status']})",
@@ -93,7 +93,7 @@ def dry_run(db: Store, opts: SyncOptions, sources: list[str]) -> dict[str, Any]:
         "dry_run": True,
         "sources": sources,
         "artists_planned": len(rows),
-        "resolutions_to_retry": len(artists_store.to_retry(db)),
+        "resolutions_to_retry": len(artists_store.list_to_retry(db)),
         "artists": [
             {
                 "id": r["id"],
@@ -109,7 +109,7 @@ def dry_run(db: Store, opts: SyncOptions, sources: list[str]) -> dict[str, Any]:
 
 async def resolve_step(ctx: RunContext) -> dict[str, int]:
     """Resolve again the artist inputs whose earlier failure was transient."""
-    from music_minion.discovery.artists import retry_pending
+    from music_minion.discovery.watchlist import retry_pending
 
     if ctx.opts.artists:  # a sync of named artists resolves nothing else
         return {"retried": 0}
@@ -131,7 +131,7 @@ async def gone_check_step(ctx: RunContext) -> None:
     """After a full pass: look up tracks no list shows any more; those SoundCloud lacks are deleted."""
     from music_minion.store import tracks as tracks_store
 
-    urns = prov.gone_track_urns(ctx.db)
+    urns = prov.list_gone_track_urns(ctx.db)
     if not urns:
         return
     try:

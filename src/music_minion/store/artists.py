@@ -141,18 +141,18 @@ def count_watched(conn: Store) -> int:
     return int(conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0])
 
 
-def to_retry(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def list_to_retry(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Watched inputs whose resolution should be tried again (pending or transient failures)."""
     return conn.execute(
         "SELECT * FROM artists WHERE watched = 1 AND urn IS NULL AND resolve_status IN ('pending', 'failed_transient') ORDER BY id"
     ).fetchall()
 
 
-def get(conn: sqlite3.Connection, artist_id: int) -> sqlite3.Row | None:
+def get_by_id(conn: sqlite3.Connection, artist_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM artists WHERE id = ?", (artist_id,)).fetchone()
 
 
-def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+def get_by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     """The artist named by `ref`: URN, URL, permalink, username or the text given to `artists add`."""
     text = ref.strip().rstrip("/")
     slug = text.rsplit("/", 1)[-1] if "://" in text or text.startswith("soundcloud.com/") else text
@@ -176,7 +176,7 @@ def find(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     return rows[0]
 
 
-def due(conn: sqlite3.Connection, now: str, *, everyone: bool = False) -> list[sqlite3.Row]:
+def list_due(conn: sqlite3.Connection, now: str, *, everyone: bool = False) -> list[sqlite3.Row]:
     """Watched, resolved artists whose next check has passed (or all of them), oldest check first."""
     sql = "SELECT * FROM artists WHERE watched = 1 AND urn IS NOT NULL AND resolve_status = 'ok'"
     params: tuple[Any, ...] = ()

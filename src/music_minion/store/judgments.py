@@ -9,7 +9,7 @@ from music_minion.vocab import JUDGMENT_SOURCES as SOURCES
 from music_minion.vocab import VERDICTS
 
 
-def get(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:
+def get_verdict(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:
     """(verdict, source, judged_at) of a track, or None."""
     row = conn.execute(
         "SELECT verdict, source, judged_at FROM judgments WHERE track_id = ?", (track_id,)
@@ -32,18 +32,18 @@ def delete(conn: sqlite3.Connection, track_id: int) -> bool:
     return conn.execute("DELETE FROM judgments WHERE track_id = ?", (track_id,)).rowcount > 0
 
 
-def synced(conn: sqlite3.Connection) -> dict[int, str]:
+def list_synced(conn: sqlite3.Connection) -> dict[int, str]:
     """track_id -> verdict of every judgment learned from SoundCloud (not manual)."""
     return dict(
         conn.execute("SELECT track_id, verdict FROM judgments WHERE source != 'manual'").fetchall()
     )
 
 
-def manual_ids(conn: sqlite3.Connection) -> set[int]:
+def list_manual_ids(conn: sqlite3.Connection) -> set[int]:
     return {r[0] for r in conn.execute("SELECT track_id FROM judgments WHERE source = 'manual'")}
 
 
-def listing(
+def list_judged(
     conn: sqlite3.Connection, verdict: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Judged tracks, newest judgment first, with what identifies them."""
@@ -69,7 +69,7 @@ def listing(
     ]
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
+def count_by_verdict(conn: sqlite3.Connection) -> dict[str, int]:
     """How many judgments of each verdict."""
     found = dict(
         conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall()

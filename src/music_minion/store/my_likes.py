@@ -6,12 +6,12 @@ import sqlite3
 from collections.abc import Iterable
 
 
-def known_ids(conn: sqlite3.Connection) -> set[int]:
+def list_known_ids(conn: sqlite3.Connection) -> set[int]:
     """Every track ever recorded as my like (gone or not)."""
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes")}
 
 
-def known_urns(conn: sqlite3.Connection) -> set[str]:
+def list_known_urns(conn: sqlite3.Connection) -> set[str]:
     """URNs of every track ever recorded as my like."""
     return {
         r[0]
@@ -19,7 +19,7 @@ def known_urns(conn: sqlite3.Connection) -> set[str]:
     }
 
 
-def current_ids(conn: sqlite3.Connection) -> set[int]:
+def list_current_ids(conn: sqlite3.Connection) -> set[int]:
     """Tracks I like now (not marked gone by a full import)."""
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes WHERE gone_at IS NULL")}
 
@@ -42,7 +42,7 @@ def record(conn: sqlite3.Connection, track_ids: Iterable[int], now: str) -> int:
 
 def mark_gone_except(conn: sqlite3.Connection, seen: set[int], now: str) -> list[int]:
     """After a full walk: likes not seen any more get `gone_at`. Returns their track ids."""
-    gone = [tid for tid in current_ids(conn) if tid not in seen]
+    gone = [tid for tid in list_current_ids(conn) if tid not in seen]
     conn.executemany(
         "UPDATE my_likes SET gone_at = ? WHERE track_id = ?", [(now, tid) for tid in gone]
     )

@@ -47,7 +47,7 @@ def is_known(conn: sqlite3.Connection, artist_id: int, kind: str, urn: str) -> b
     )
 
 
-def known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
+def list_known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
     """URNs of every track already recorded for (artist, kind), gone or not."""
     rows = conn.execute(
         "SELECT t.urn FROM provenance p JOIN tracks t ON t.id = p.track_id WHERE p.artist_id = ? AND p.kind = ?",
@@ -104,11 +104,11 @@ def _merge(conn, artist_id, kind, rows, now, full, also, cache) -> MergeResult: 
     todo = [r for r in unique if (hit := known.get(r[0])) is None or hit[1] != r]
     ids = {u: known[u][0] for u in positions if u in known}
     lookup = [r[0] for r in todo if r[0] not in ids]
-    ids.update(tracks_store.ids_by_urn(conn, lookup))
+    ids.update(tracks_store.get_ids_by_urn(conn, lookup))
     new_urns = [u for u in lookup if u not in ids]
     tracks_store.upsert_tracks(conn, todo, now)
     if new_urns:
-        ids.update(tracks_store.ids_by_urn(conn, new_urns))
+        ids.update(tracks_store.get_ids_by_urn(conn, new_urns))
     if cache is not None:
         for r in todo:
             known[r[0]] = (ids[r[0]], r)
@@ -156,7 +156,7 @@ def _mark_presence(
     return len(gone), len(back)
 
 
-def gone_track_urns(conn: sqlite3.Connection) -> list[str]:
+def list_gone_track_urns(conn: sqlite3.Connection) -> list[str]:
     """URNs of 'ok' tracks whose every provenance row is gone (candidates for a lookup)."""
     rows = conn.execute(
         "SELECT t.urn FROM tracks t WHERE t.status = 'ok' AND EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id) "

@@ -41,7 +41,7 @@ def finish(
     )
 
 
-def history(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+def list_pushes(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     """The latest pushes, newest first."""
     rows = conn.execute(
         "SELECT id, playlist_urn, started_at, finished_at, status, error, track_count FROM playlist_pushes "
@@ -51,7 +51,7 @@ def history(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def tracks_of(conn: sqlite3.Connection, push_id: int) -> list[str]:
+def list_pushed_tracks(conn: sqlite3.Connection, push_id: int) -> list[str]:
     """URNs of a push's tracks in order."""
     rows = conn.execute(
         "SELECT t.urn FROM playlist_push_tracks p JOIN tracks t ON t.id = p.track_id WHERE p.push_id = ? ORDER BY p.position",

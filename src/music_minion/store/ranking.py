@@ -36,7 +36,7 @@ class ArtistStats:
     dismissed: int
 
 
-def artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+def list_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
     liked / dismissed (distinct tracks, any judgment source). Counted from the judgments outward."""
     liked: dict[int, set[int]] = {}
@@ -68,7 +68,7 @@ def save_artist_stats(conn: sqlite3.Connection, stats: dict[int, ArtistStats]) -
     )
 
 
-def saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+def list_saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     return {
         r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5])
         for r in conn.execute(
@@ -77,7 +77,7 @@ def saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     }
 
 
-def provenance_rows(
+def iter_provenance_rows(
     conn: sqlite3.Connection, track_ids: Sequence[int] | None = None
 ) -> Iterator[tuple]:
     """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
@@ -94,7 +94,7 @@ def provenance_rows(
     )
 
 
-def tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> list[int]:
+def list_tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> list[int]:
     """Ids of every track surfaced by any of these artists."""
     rows = conn.execute(
         "SELECT DISTINCT track_id FROM provenance WHERE artist_id IN (SELECT value FROM json_each(?))",
@@ -112,7 +112,7 @@ def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> Non
     )
 
 
-def dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
+def list_dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
     """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
     out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
     out.update(
@@ -125,11 +125,11 @@ def clear_dirty(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM rank_dirty")
 
 
-def provenance_count(conn: sqlite3.Connection) -> int:
+def count_provenance(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
 
 
-def rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, str]]:
+def list_rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, str]]:
     """(track_id, first_seen_at) of every provenance row first seen at or after `moment` (one scan)."""
     return [
         tuple(r)
@@ -139,11 +139,11 @@ def rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, st
     ]
 
 
-def max_track_id(conn: sqlite3.Connection) -> int:
+def get_max_track_id(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(id), 0) FROM tracks").fetchone()[0]
 
 
-def track_ids_above(conn: sqlite3.Connection, track_id: int) -> list[int]:
+def list_track_ids_above(conn: sqlite3.Connection, track_id: int) -> list[int]:
     """Tracks added since the track id `track_id` was the largest."""
     return [r[0] for r in conn.execute("SELECT id FROM tracks WHERE id > ?", (track_id,))]
 
@@ -232,7 +232,7 @@ def _where(f: CandidateFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def candidate_page(
+def list_candidates(
     conn: sqlite3.Connection, f: CandidateFilter, limit: int, offset: int
 ) -> list[sqlite3.Row]:
     """Candidates in key order (best first), exclusions already applied."""
@@ -244,7 +244,7 @@ def candidate_page(
     return conn.execute(sql, [*params, limit, offset]).fetchall()
 
 
-def candidates_with_key(
+def list_candidates_with_key(
     conn: sqlite3.Connection, f: CandidateFilter, low: float, high: float
 ) -> list[sqlite3.Row]:
     """Every candidate whose key is in [low, high] (to finish a tie group cut by a page boundary)."""

@@ -117,7 +117,7 @@ def end(conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")
 
 
-def batches(
+def iter_batches(
     conn: sqlite3.Connection,
     table: str,
     *,

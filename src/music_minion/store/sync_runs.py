@@ -52,7 +52,7 @@ def finish(
         )
 
 
-def recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+def list_recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     """The latest runs, newest first, with options and stats decoded."""
     out = []
     for r in conn.execute("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit,)):

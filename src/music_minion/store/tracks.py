@@ -48,7 +48,7 @@ def upsert_tracks(conn: sqlite3.Connection, rows: Sequence[tuple], now: str) -> 
         conn.executemany(_UPSERT, [(*r, now, now) for r in rows])
 
 
-def ids_by_urn(conn: sqlite3.Connection, urns: Iterable[str]) -> dict[str, int]:
+def get_ids_by_urn(conn: sqlite3.Connection, urns: Iterable[str]) -> dict[str, int]:
     """Map each known URN to its track id (unknown URNs are left out)."""
     wanted = json_list(dict.fromkeys(urns))
     return dict(

@@ -83,7 +83,7 @@ def judge_track(
     if verdict not in VERDICTS:
         raise UsageError(f"unknown verdict {verdict!r}", "use liked, not_interested or not_quite")
     with conn.atomic():
-        before = store.get(conn, track_id)
+        before = store.get_verdict(conn, track_id)
         store.put(conn, track_id, verdict, "manual", at or now_iso())
         mark_dirty_tracks(conn, [track_id])
     return {"verdict": verdict, "source": "manual", "previous": before[0] if before else None}
@@ -122,8 +122,8 @@ def apply_synced(
     counts = {"added": 0, "changed": 0, "removed": 0, "kept_manual": 0}
     changed: list[int] = []
     with conn.atomic():
-        manual = store.manual_ids(conn)
-        existing = store.synced(conn)
+        manual = store.list_manual_ids(conn)
+        existing = store.list_synced(conn)
         for tid, verdict in desired.items():
             if tid in manual:
                 counts["kept_manual"] += 1

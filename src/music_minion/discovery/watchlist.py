@@ -132,7 +132,7 @@ async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Any]:
 
 async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> dict[str, int]:
     """Resolve again the inputs whose earlier failure was transient; counts of the outcome."""
-    rows = store.to_retry(conn)
+    rows = store.list_to_retry(conn)
     if not rows:
         return {"retried": 0, "resolved": 0, "failed": 0}
     wanted = [Wanted(r["input"]) for r in rows]

@@ -46,6 +46,33 @@ RULES = (
     ),
 )
 
+# The layers of DESIGN.md, bottom up: a part imports only parts of lower layers (and itself), so
+# parts of one layer never import each other (soundcloud/ and store/ stay apart; so do discovery/,
+# library/ and export). The emulator stands apart from all of them (rule above).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("__init__", "errors", "timeutil", "vocab", "urls"),
+    ("files",),
+    ("config",),
+    ("soundcloud", "store"),
+    ("discovery", "library", "export"),
+    ("pipeline", "sandbox"),
+    ("demo",),
+    ("cli", "web"),
+    ("__main__",),
+)
+
+
+def part(module: str) -> str:
+    """The top-level part of the package a module belongs to (`store`, `cli`, `vocab` …)."""
+    rest = module.removeprefix(PACKAGE).lstrip(".")
+    return rest.split(".", 1)[0] or "__init__"
+
+
+def layer(module: str) -> int | None:
+    name = part(module)
+    return next((i for i, parts in enumerate(LAYERS) if name in parts), None)
+
+
 # Rings outside the emulator that exist today, each as the set of its modules.
 KNOWN_CYCLES: tuple[frozenset[str], ...] = ()
 
@@ -150,6 +177,29 @@ def test_layering_rule(rule: Rule):
         if rule.breaks(importer, imported)
     )
     assert not broken, f"{rule.name}:\n" + "\n".join(broken)
+
+
+def test_every_part_has_a_layer():
+    unplaced = sorted({part(m) for m in modules()} - {p for ps in LAYERS for p in ps} - {"emulator"})
+    assert not unplaced, f"place these parts in LAYERS: {unplaced}"
+
+
+def test_parts_import_only_lower_layers():
+    broken = sorted(
+        f"{importer} imports {imported}"
+        for importer, targets in graph().items()
+        for imported in targets
+        if part(importer) != part(imported)
+        and "emulator" not in (part(importer), part(imported))
+        and not (layer(imported) or 0) < (layer(importer) or 0)
+    )
+    assert not broken, "imports against the layers of DESIGN.md:\n" + "\n".join(broken)
+
+
+def test_the_layer_check_sees_a_violation():
+    assert layer("music_minion.store.session") == layer("music_minion.soundcloud.client")
+    assert layer("music_minion.discovery.sync") > layer("music_minion.store.db")
+    assert part("music_minion") == "__init__" and part("music_minion.cli.main") == "cli"
 
 
 def test_no_import_cycles():

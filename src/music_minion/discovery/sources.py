@@ -1,7 +1,7 @@
 """Sources: the newest-first lists sync walks, behind one small protocol.
 
 An artist has three sources (`likes`, `reposts`, `uploads`, mapped to provenance kinds `like`,
-`repost`, `upload`); I have two (`my_likes`, `my_followings`). Every source yields items newest
+`repost`, `upload`); my followings are one more (`MyFollowings`). Every source yields items newest
 first through the client; `walk` stops at the first item already known for (artist, kind)
 (`stop_at_known`), at the page cap, or, for a full pass, at an item cap.
 """
@@ -43,16 +43,6 @@ class ArtistSource:
 
     def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
         return getattr(client, ARTIST_SOURCES[self.name][1])(self.artist_urn, page_cap=page_cap)
-
-
-@dataclass(frozen=True)
-class MyLikes:
-    """The tracks I like on SoundCloud (user token)."""
-
-    name: str = "my_likes"
-
-    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
-        return client.my_likes(page_cap=page_cap)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ from music_minion.store.errors import Ambiguous, Missing
 from music_minion.store.session import Store, writer
 from music_minion.timeutil import now_iso
 
-RETRYABLE = ("pending", "failed_transient")
-
 
 @dataclass
 class Resolved:
@@ -146,10 +144,6 @@ def list_to_retry(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT * FROM artists WHERE watched = 1 AND urn IS NULL AND resolve_status IN ('pending', 'failed_transient') ORDER BY id"
     ).fetchall()
-
-
-def get_by_id(conn: sqlite3.Connection, artist_id: int) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM artists WHERE id = ?", (artist_id,)).fetchone()
 
 
 def get_by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:

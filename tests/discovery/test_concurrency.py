@@ -14,7 +14,7 @@ import pytest
 
 from music_minion.emulator.testing import start_emulator
 from music_minion.sandbox import configure
-from tests.discovery.conftest import db, expected_provenance, stored_provenance, watch_all
+from tests.discovery.helpers import expected_provenance, home_db, stored_provenance, watch_all
 
 HOLD_LOCK = (
     "import sys; from pathlib import Path; from music_minion.store.lock import process_lock\n"
@@ -79,7 +79,7 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
     try:
         while t.is_alive():
             t0 = time.monotonic()
-            conn = db()
+            conn = home_db()
             try:
                 rows = artists_store.list_with_counts(conn)
                 running = conn.execute(
@@ -110,7 +110,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            conn = db()
+            conn = home_db()
             try:
                 n = conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
             finally:
@@ -131,7 +131,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     assert partial < expected  # cut short
     r = mm("db", "check", "--json")
     assert r.code == 0 and r.json()["ok"]
-    conn = db()
+    conn = home_db()
     try:
         assert [x[0] for x in conn.execute("SELECT status FROM sync_runs")] == ["running"]
     finally:
@@ -143,7 +143,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     assert (
         mm("sync", "--json", "--no-learn").json()["artists_planned"] == 0
     )  # everyone checked once
-    conn = db()
+    conn = home_db()
     try:
         assert [x[0] for x in conn.execute("SELECT status FROM sync_runs ORDER BY id")] == [
             "interrupted",

@@ -11,7 +11,7 @@ from music_minion.library import scan as scan_mod
 from music_minion.library.samples import write_sample
 from music_minion.library.scan import scan
 from music_minion.store.local_files import FileMatch, save_matches
-from tests.library.conftest import rows_by_name
+from tests.library.helpers import rows_by_name
 
 
 def make_music(root: Path) -> None:

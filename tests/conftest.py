@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from music_minion.emulator.browser import visit
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        import json
-
-        return json.loads(self.out)
+from tests.helpers import Result, browser_stand_in
 
 
 @pytest.fixture
@@ -66,30 +52,6 @@ def emulator(home: Path):
     with start_emulator(seed=1, size="tiny") as emu:
         configure(emu, home)
         yield emu
-
-
-def shared_dir() -> Path | None:
-    """`../shared` beside the checkout, when present."""
-    candidate = Path(__file__).resolve().parents[2] / "shared"
-    return candidate if candidate.is_dir() else None
-
-
-def openapi_path() -> Path | None:
-    """SoundCloud's OpenAPI spec: $SOUNDCLOUD_OPENAPI or ../shared/soundcloud/openapi.yaml."""
-    env = os.environ.get("SOUNDCLOUD_OPENAPI")
-    if env and Path(env).is_file():
-        return Path(env)
-    shared = shared_dir()
-    if shared and (shared / "soundcloud" / "openapi.yaml").is_file():
-        return shared / "soundcloud" / "openapi.yaml"
-    return None
-
-
-async def browser_stand_in(url: str) -> None:
-    """Stands in for the user's browser: open the authorize URL and follow its redirect to the callback."""
-    import asyncio
-
-    await asyncio.to_thread(visit, url)
 
 
 @pytest.fixture

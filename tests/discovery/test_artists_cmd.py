@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from music_minion.emulator.testing import SECRET_MARKERS
-from tests.discovery.conftest import db
+from tests.discovery.helpers import home_db
 
 
 def url(emu, urn: str) -> str:
@@ -65,7 +65,7 @@ def test_transient_failure_is_retried_by_the_next_sync(emulator, mm) -> None:
     s = mm("sync", "--no-learn", "--json").json()
     assert s["resolution"] == {"retried": 1, "resolved": 1, "failed": 0}
     assert s["artists_done"] == 1 and s["provenance_new"] > 0
-    conn = db()
+    conn = home_db()
     try:
         rows = conn.execute("SELECT urn, resolve_status FROM artists").fetchall()
     finally:

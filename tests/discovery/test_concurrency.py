@@ -14,7 +14,7 @@ import pytest
 
 from music_minion.emulator.testing import start_emulator
 from music_minion.sandbox import configure
-from tests.discovery.conftest import db, expected_provenance, stored_provenance, watch_all
+from tests.discovery.helpers import expected_provenance, home_db, stored_provenance, watch_all
 
 HOLD_LOCK = (
     "import sys; from pathlib import Path; from music_minion.store.lock import process_lock\n"
@@ -75,11 +75,10 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
     )
     t.start()
     seen_during: set[int] = set()
-    slowest = 0.0
     try:
         while t.is_alive():
-            t0 = time.monotonic()
-            conn = db()
+            conn = home_db()
+            conn.execute("PRAGMA busy_timeout = 0")  # a read that would wait fails at once
             try:
                 rows = artists_store.list_with_counts(conn)
                 running = conn.execute(
@@ -87,7 +86,6 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
                 ).fetchone()[0]
             finally:
                 conn.close()
-            slowest = max(slowest, time.monotonic() - t0)
             if running:
                 seen_during.add(sum(r["likes"] + r["reposts"] + r["uploads"] for r in rows))
             time.sleep(0.02)
@@ -97,8 +95,7 @@ def test_readers_keep_working_during_a_sync(slow_world) -> None:
     final = len(expected_provenance(slow_world))
     assert len([n for n in seen_during if 0 < n < final]) >= 2, (
         seen_during
-    )  # read partial progress, twice
-    assert slowest < 0.5
+    )  # read partial progress, twice, never waiting for the writer
 
 
 def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm) -> None:
@@ -110,7 +107,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            conn = db()
+            conn = home_db()
             try:
                 n = conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
             finally:
@@ -131,7 +128,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     assert partial < expected  # cut short
     r = mm("db", "check", "--json")
     assert r.code == 0 and r.json()["ok"]
-    conn = db()
+    conn = home_db()
     try:
         assert [x[0] for x in conn.execute("SELECT status FROM sync_runs")] == ["running"]
     finally:
@@ -143,7 +140,7 @@ def test_sigkill_mid_sync_leaves_a_sound_database_that_converges(slow_world, mm)
     assert (
         mm("sync", "--json", "--no-learn").json()["artists_planned"] == 0
     )  # everyone checked once
-    conn = db()
+    conn = home_db()
     try:
         assert [x[0] for x in conn.execute("SELECT status FROM sync_runs ORDER BY id")] == [
             "interrupted",

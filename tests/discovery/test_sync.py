@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.discovery.conftest import (
-    db,
+from tests.discovery.helpers import (
     expected_provenance,
+    home_db,
     list_requests,
     snapshot,
     stored_provenance,
@@ -18,7 +18,7 @@ def test_first_sync_stores_every_visible_pick_once(synced) -> None:
     expected = expected_provenance(emu)
     assert stored_provenance() == expected
     assert summary["provenance_new"] == len(expected)
-    conn = db()
+    conn = home_db()
     try:
         n_tracks = conn.execute(
             "SELECT count(*), count(DISTINCT urn) FROM tracks t WHERE EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id)"
@@ -55,7 +55,7 @@ def test_resync_without_activity_is_one_request_per_source_and_changes_nothing(s
         "/users/{urn}/tracks": 4,
     }
     assert snapshot() == before
-    conn = db()
+    conn = home_db()
     try:
         intervals = {r[0] for r in conn.execute("SELECT check_interval_hours FROM artists")}
     finally:
@@ -87,7 +87,7 @@ def test_new_activity_is_picked_up_exactly(synced, mm) -> None:
         ]
         assert pos == visible.index(t) < 3
     assert before <= stored_provenance()
-    conn = db()
+    conn = home_db()
     try:
         active = {
             r[0] for r in conn.execute("SELECT a.urn FROM artists a WHERE check_interval_hours = 6")
@@ -111,7 +111,7 @@ def test_fault_storm_converges_to_the_fault_free_state(logged_in, mm) -> None:
     emu.set_faults(None)
     assert sum(r["client"].get("retries", 0) for r in runs) > 0, "faults should have been injected"
     assert stored_provenance() == expected_provenance(emu)
-    conn = db()
+    conn = home_db()
     try:
         assert conn.execute("SELECT count(*) - count(DISTINCT urn) FROM tracks").fetchone()[0] == 0
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -125,7 +125,7 @@ def test_full_pass_records_disappearance_without_deleting(synced, mm) -> None:
     changed = emu.mutate(delete=2)
     r = mm("sync", "--full", "--json").json()
     assert r["status"] == "ok", r
-    conn = db()
+    conn = home_db()
     try:
         gone = {
             tuple(x)
@@ -182,7 +182,7 @@ def test_failed_walks_leave_their_artists_due_and_exit_3(logged_in, mm) -> None:
     assert first["errors"].get("transient", 0) >= 1 and 0 < first["artists_done"] < 4
     for marker in SECRET_MARKERS:
         assert marker not in r.out + r.err
-    conn = db()
+    conn = home_db()
     try:
         due = conn.execute("SELECT count(*) FROM artists WHERE last_checked_at IS NULL").fetchone()[
             0
@@ -206,7 +206,7 @@ def test_sync_learns_and_pushes(logged_in, mm) -> None:
     assert r.code == 0 and d["status"] == "ok", d
     assert isinstance(d["learn"], dict) and not d["learn"].get("skipped"), d["learn"]
     assert isinstance(d["push"], dict) and not d["push"].get("skipped"), d["push"]
-    conn = db()
+    conn = home_db()
     try:
         liked = conn.execute("SELECT count(*) FROM judgments WHERE verdict = 'liked'").fetchone()[0]
     finally:
@@ -222,7 +222,7 @@ def test_full_pass_cut_by_the_cap_marks_nothing_gone(synced, mm) -> None:
     emu.mutate(delete=2)
     r = mm("sync", "--full", "--no-learn", "--json").json()
     assert r["status"] == "ok" and r["provenance_gone"] == 0 and r["tracks_deleted"] == 0
-    conn = db()
+    conn = home_db()
     try:
         assert (
             conn.execute("SELECT count(*) FROM provenance WHERE gone_at IS NOT NULL").fetchone()[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from music_minion.library.samples import audio_bytes, write_sample
-from tests.discovery.conftest import db, watch_all
+from tests.discovery.helpers import home_db, watch_all
 
 
 def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm, home) -> None:
@@ -26,7 +26,7 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
     )
     scan = mm("library", "scan", str(lib), "--json")
     assert scan.code == 0, scan.err
-    conn = db()
+    conn = home_db()
     assert (
         conn.execute("SELECT track_id FROM local_files").fetchone()[0] is None
     )  # nothing to match yet
@@ -36,7 +36,7 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
     assert r.code == 0, r.err
     summary = r.json()
     assert summary["library"]["auto"] + summary["library"]["exact"] == 1
-    conn = db()
+    conn = home_db()
     linked = conn.execute(
         "SELECT t.urn, f.match_status FROM local_files f JOIN tracks t ON t.id = f.track_id"
     ).fetchall()

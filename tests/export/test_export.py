@@ -13,8 +13,7 @@ import pytest
 from music_minion import export
 from music_minion.store import snapshot
 from music_minion.timeutil import parse_timestamp
-
-from .conftest import EDGE_TITLE, sqlite_rows
+from tests.export.helpers import EDGE_TITLE, sqlite_rows
 
 TRACK_SQL = (
     "SELECT id, urn, title, uploader_urn, uploader_name, permalink_url, duration_ms, genre, tags, bpm, created_at, access, "

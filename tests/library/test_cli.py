@@ -8,7 +8,7 @@ from pathlib import Path
 
 from music_minion.library.samples import write_sample
 from music_minion.store import connect
-from tests.library.conftest import add_tracks
+from tests.library.helpers import add_tracks
 
 
 def setup_library(home: Path) -> Path:

@@ -19,7 +19,7 @@ from music_minion.store.local_files import (
     decide_reviews,
     list_proposals,
 )
-from tests.library.conftest import owned_track_ids
+from tests.library.helpers import owned_track_ids
 from tests.library.labelled import FILES, TRACKS
 
 SETTINGS = {"auto": 92.0, "review": 80.0, "duration_tolerance_s": 4.0}

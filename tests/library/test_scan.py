@@ -11,7 +11,7 @@ from music_minion.library import scan as scan_mod
 from music_minion.library.samples import write_sample
 from music_minion.library.scan import scan
 from music_minion.store.local_files import FileMatch, save_matches
-from tests.library.conftest import rows_by_name
+from tests.library.helpers import rows_by_name
 
 
 def make_music(root: Path) -> None:
@@ -193,14 +193,19 @@ def test_process_pool_reads_the_same_tags_in_order(tmp_path, db, monkeypatch):
 
 
 @pytest.mark.parametrize("count", [150])
-def test_walk_scales_and_rescan_is_fast(tmp_path, db, count):
+def test_walk_scales_and_rescan_reads_no_unchanged_file(tmp_path, db, count, monkeypatch):
+    """A rescan tells unchanged files by size and time alone: not one tag is read again
+    (the rescan's speed is the scan benchmark's `scan_rescan_unchanged_s`)."""
     from benchmarks.bench_scan import make_library
 
     make_library(tmp_path / "lib", count)
     first = scan(db, [tmp_path / "lib"])
     assert first["read"] == count and first["unreadable"] == 0
+    tag_reads: list[str] = []
+    monkeypatch.setattr(scan_mod, "read_tags", tag_reads.append)
     second = scan(db, [tmp_path / "lib"])
-    assert second["unchanged"] == count and second["elapsed_s"] < 1.0
+    assert second["unchanged"] == count and second["read"] == 0 and second["new"] == 0
+    assert tag_reads == []
 
 
 def test_undecodable_file_name_is_reported_not_fatal(tmp_path, db):

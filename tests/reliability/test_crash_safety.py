@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from music_minion.emulator.testing import start_emulator
-from tests.reliability.conftest import (
+from tests.reliability.helpers import (
     LONG,
     Home,
     integrity_ok,

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from music_minion.soundcloud.models import Malformed, decode_one, decode_page
-from tests.reliability.conftest import LONG
+from tests.reliability.helpers import LONG
 
 pytestmark = pytest.mark.slow
 

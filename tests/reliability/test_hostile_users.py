@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from music_minion.emulator.testing import start_emulator
-from tests.reliability.conftest import integrity_ok, setup_home
+from tests.reliability.helpers import integrity_ok, setup_home
 
 pytestmark = pytest.mark.slow
 
@@ -253,7 +253,7 @@ def test_sync_on_a_full_disk_keeps_what_was_saved_and_resumes(
             == "error: the disk is full — free some space and run it again (what was saved is kept)"
         )
         assert integrity_ok(home.db_path)
-        from tests.reliability.conftest import provenance_rows
+        from tests.reliability.helpers import provenance_rows
 
         conn = home.connect()
         try:
@@ -274,7 +274,7 @@ def test_sync_on_a_full_disk_keeps_what_was_saved_and_resumes(
         finally:
             conn.close()
         assert all(after.get(k) == v for k, v in saved.items())
-        from tests.reliability.conftest import expected_provenance
+        from tests.reliability.helpers import expected_provenance
 
         assert {(t, a, k, p) for (t, a, k), (_, p) in after.items()} == expected_provenance(
             emu.world
@@ -336,7 +336,7 @@ def test_library_scan_of_a_folder_with_a_fifo_dangling_links_and_a_loop(tmp_path
     import subprocess
     import sys
 
-    from tests.reliability.conftest import Home
+    from tests.reliability.helpers import Home
 
     lib = tmp_path / "lib"
     lib.mkdir()

@@ -18,7 +18,7 @@ import time
 import pytest
 
 from music_minion.emulator.testing import start_emulator
-from tests.reliability.conftest import Home, integrity_ok, seeds, setup_home
+from tests.reliability.helpers import Home, integrity_ok, seeds, setup_home
 
 pytestmark = pytest.mark.slow
 

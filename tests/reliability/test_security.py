@@ -22,7 +22,7 @@ import pytest
 
 from music_minion.emulator.testing import SECRET_MARKERS, start_emulator
 from music_minion.sandbox import configure
-from tests.reliability.conftest import Home
+from tests.reliability.helpers import Home
 
 pytestmark = pytest.mark.slow
 
@@ -407,7 +407,7 @@ def test_token_file_is_private_from_the_first_byte(emulator, home: Path) -> None
     """Even with a permissive umask, the token file is never readable by others, not even briefly."""
     from music_minion import config
     from music_minion.soundcloud.login import login
-    from tests.conftest import browser_stand_in
+    from tests.helpers import browser_stand_in
 
     old = os.umask(0)
     try:

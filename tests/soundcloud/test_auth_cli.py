@@ -7,7 +7,7 @@ import webbrowser
 
 import pytest
 
-from .conftest import assert_no_secrets, set_keys
+from tests.soundcloud.helpers import assert_no_secrets, set_keys
 
 
 @pytest.fixture
@@ -100,8 +100,7 @@ def test_debug_logging_never_shows_tokens(logged_in, mm, caplog):
     r = mm("--debug", "auth", "status", "--json")
     from music_minion import config
     from music_minion.soundcloud.client import SoundCloudClient
-
-    from .conftest import run
+    from tests.soundcloud.helpers import run
 
     async def go():
         async with SoundCloudClient.from_config(config.load()) as sc:

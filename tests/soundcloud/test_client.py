@@ -8,8 +8,7 @@ from music_minion.cli.errors import line
 from music_minion.soundcloud.errors import ApiError, NotFound, NotLoggedIn
 from music_minion.soundcloud.models import Playlist, Track, User
 from music_minion.soundcloud.tokens import TokenStore
-
-from .conftest import client, run, set_keys, visible
+from tests.soundcloud.helpers import client, run, set_keys, visible
 
 
 async def collect(it, limit: int | None = None) -> list:

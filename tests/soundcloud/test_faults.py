@@ -7,8 +7,7 @@ import time
 import pytest
 
 from music_minion.soundcloud.errors import ApiError
-
-from .conftest import client, run, set_keys, visible
+from tests.soundcloud.helpers import client, run, set_keys, visible
 
 
 async def walk_everything(sc, w) -> dict:

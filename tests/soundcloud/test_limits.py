@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .conftest import client, run, set_keys
+from tests.soundcloud.helpers import client, run, set_keys
 
 
 def _timed_users(urns: list[str]) -> tuple[float, object, object]:

@@ -17,9 +17,8 @@ from music_minion.soundcloud.errors import LoginFailed, Misconfigured
 from music_minion.soundcloud.login import login
 from music_minion.soundcloud.oauth import AppSettings
 from music_minion.soundcloud.tokens import TokenStore
-
-from ..conftest import browser_stand_in
-from .conftest import assert_no_secrets, run, set_keys
+from tests.helpers import browser_stand_in
+from tests.soundcloud.helpers import assert_no_secrets, run, set_keys
 
 
 async def redirect_of(url: str) -> str:

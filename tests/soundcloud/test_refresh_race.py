@@ -12,8 +12,7 @@ from pathlib import Path
 from music_minion import config
 from music_minion.soundcloud.oauth import AppSettings
 from music_minion.soundcloud.tokens import TokenStore
-
-from .conftest import client, run
+from tests.soundcloud.helpers import client, run
 
 
 def _store() -> TokenStore:

@@ -36,7 +36,7 @@ def test_refused_connections_give_up_quickly_for_the_whole_run(logged_in, home):
 
 
 def test_sync_against_a_dead_host_ends_quickly_and_keeps_artists_due(logged_in, mm, home):
-    from tests.discovery.conftest import watch_all
+    from tests.discovery.helpers import watch_all
 
     watch_all(logged_in)
     config.set_value("soundcloud.api_base", f"http://127.0.0.1:{free_port()}")

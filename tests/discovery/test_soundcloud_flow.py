@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.curate.builder import Builder, ago
+from tests.discovery.builder import Builder, ago
 
 
 def visible(world: Any, urns: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from music_minion.discovery import verdicts as jd
 from music_minion.errors import MinionError
 from music_minion.store import judgments as store
 from music_minion.store import kv
-from tests.curate.builder import Builder
+from tests.discovery.builder import Builder
 
 
 @pytest.fixture

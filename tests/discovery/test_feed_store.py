@@ -13,7 +13,7 @@ from music_minion.discovery import verdicts
 from music_minion.discovery.feed import build_feed, refresh_scores
 from music_minion.discovery.scoring import CandidateRow, Support, rank
 from music_minion.timeutil import now
-from tests.curate.builder import Builder, ago
+from tests.discovery.builder import Builder, ago
 
 RC = RankingSettings()
 

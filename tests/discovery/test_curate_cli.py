@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.curate.builder import Builder, ago
+from tests.discovery.builder import Builder, ago
 
 
 @pytest.fixture

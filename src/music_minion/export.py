@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import snapshot
+from music_minion.store.session import Store
 from music_minion.vocab import EXPORT_FORMATS as FORMATS
 
 TABLES = snapshot.TABLES
@@ -135,7 +135,7 @@ def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple
 
 
 def export(
-    conn: sqlite3.Connection,
+    conn: Store,
     fmt: str,
     path: str | Path,
     what: str = "all",

@@ -36,6 +36,7 @@ from music_minion.discovery.scoring import (
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
+from music_minion.store.session import Store
 from music_minion.timeutil import now, now_iso
 
 STATE_AT = "ranking.refreshed_at"
@@ -118,7 +119,7 @@ def _key_fields(a: store.ArtistStats) -> tuple:
 
 
 def refresh_scores(
-    conn: sqlite3.Connection, rc: RankingSettings, *, full: bool = False
+    conn: Store, rc: RankingSettings, *, full: bool = False
 ) -> dict[str, Any]:
     """Bring `rank_scores` up to date and return what was done (`mode`: fresh, partial or full).
 
@@ -146,7 +147,7 @@ def refresh_scores(
     return result
 
 
-def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
+def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
@@ -217,7 +218,7 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool
 
 
 def build_feed(
-    conn: sqlite3.Connection,
+    conn: Store,
     rc: RankingSettings,
     *,
     limit: int = 50,
@@ -268,7 +269,7 @@ def build_feed(
 
 
 def _add(
-    conn: sqlite3.Connection, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict
+    conn: Store, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict
 ) -> None:
     new = [r for r in batch if r["track_id"] not in rows]
     sups = _supports(store.iter_provenance_rows(conn, [r["track_id"] for r in new]), stats)
@@ -288,12 +289,12 @@ def _add(
         )
 
 
-def remember_rows(conn: sqlite3.Connection, ranked: list[Ranked]) -> None:
+def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
     """Remember which URN each shown row number stands for (`judge 3 liked`)."""
     kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
 
 
-def row_urn(conn: sqlite3.Connection, number: int) -> str | None:
+def row_urn(conn: Store, number: int) -> str | None:
     """The URN shown as row `number` by the last feed, if any."""
     urns = json.loads(kv.get(conn, FEED_ROWS) or "[]")
     return urns[number - 1] if 1 <= number <= len(urns) else None

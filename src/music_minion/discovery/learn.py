@@ -8,7 +8,6 @@ rows. A source that cannot be read this time leaves the judgments it gave untouc
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from music_minion.discovery.sources import track_row
@@ -16,6 +15,7 @@ from music_minion.discovery.verdicts import apply_synced, desired_verdicts
 from music_minion.errors import MinionError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
+def store_tracks(conn: Store, items: list[Any], now: str) -> list[int]:
     """Upsert client tracks (in one transaction); returns their ids in the given order."""
     unique = list({t.urn: t for t in items}.values())
     with conn.atomic():
@@ -34,7 +34,7 @@ def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[i
 
 
 async def import_my_likes(
-    client: SoundCloudClient, conn: sqlite3.Connection, *, full: bool = False
+    client: SoundCloudClient, conn: Store, *, full: bool = False
 ) -> dict:
     """Record my SoundCloud likes in `my_likes` (newest first).
 
@@ -73,7 +73,7 @@ async def playlist_urn(client: SoundCloudClient, ref: str) -> str:
 
 
 async def _playlist_track_ids(
-    client: SoundCloudClient, conn: sqlite3.Connection, ref: str
+    client: SoundCloudClient, conn: Store, ref: str
 ) -> list[int]:
     urn = await playlist_urn(client, ref)
     items = [t async for t in client.playlist_tracks(urn)]
@@ -81,7 +81,7 @@ async def _playlist_track_ids(
 
 
 async def learn_from_soundcloud(
-    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any
+    client: SoundCloudClient, conn: Store, cfg: Any
 ) -> dict:
     """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
     ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""

@@ -9,12 +9,12 @@ transient failures itself.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
     }
 
 
-def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
+def _create_outcome_unknown(conn: Store) -> bool:
     """Did an earlier push try to create the playlist and not record a success?"""
     return any(
         p["playlist_urn"] is None and p["status"] != "ok"
@@ -71,7 +71,7 @@ async def _own_playlist(client: SoundCloudClient, title: str) -> str | None:
 
 
 async def _read_current(
-    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any, dry_run: bool
+    client: SoundCloudClient, conn: Store, cfg: Any, dry_run: bool
 ) -> tuple[str | None, list[str] | None]:
     """(playlist URN, its track URNs now); current None when there is no playlist to replace."""
     urn = kv.get(conn, KV_PLAYLIST_URN)
@@ -89,7 +89,7 @@ async def _read_current(
 
 async def push_playlist(
     client: SoundCloudClient,
-    conn: sqlite3.Connection,
+    conn: Store,
     cfg: Any,
     *,
     size: int | None = None,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError
 from music_minion.store import artists as store
+from music_minion.store.session import Store
 
 if TYPE_CHECKING:
     from music_minion.soundcloud.client import SoundCloudClient
@@ -63,7 +63,7 @@ def _outcome_kind(outcome: Outcome) -> tuple[str | None, str]:
 
 
 def record_outcomes(
-    conn: sqlite3.Connection, wanted: list[Wanted], outcomes: list[Any]
+    conn: Store, wanted: list[Wanted], outcomes: list[Any]
 ) -> dict[str, list[dict]]:
     """Store what resolution gave for each wanted input; returns added / already / failed lists."""
     report: dict[str, list[dict]] = {"added": [], "already": [], "failed": []}
@@ -102,7 +102,7 @@ def record_outcomes(
 
 
 async def add(
-    client: SoundCloudClient, conn: sqlite3.Connection, wanted: list[Wanted]
+    client: SoundCloudClient, conn: Store, wanted: list[Wanted]
 ) -> dict[str, list[dict]]:
     """Resolve each wanted input (one batch, never raising for one bad input) and watch the users."""
     seen: dict[str, Wanted] = {}
@@ -130,7 +130,7 @@ async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Any]:
     return [by_input[i] for i in inputs]
 
 
-async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> dict[str, int]:
+async def retry_pending(client: SoundCloudClient, conn: Store) -> dict[str, int]:
     """Resolve again the inputs whose earlier failure was transient; counts of the outcome."""
     rows = store.list_to_retry(conn)
     if not rows:
@@ -145,7 +145,7 @@ async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> d
 
 
 async def import_followings(
-    client: SoundCloudClient, conn: sqlite3.Connection, *, page_cap: int | None = None
+    client: SoundCloudClient, conn: Store, *, page_cap: int | None = None
 ) -> dict[str, int]:
     """Watch every user I follow on SoundCloud (needs a user token)."""
     from music_minion.discovery.sources import MyFollowings

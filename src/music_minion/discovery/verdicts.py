@@ -11,6 +11,7 @@ import re
 import sqlite3
 from typing import Any
 
+from music_minion import vocab
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import judgments as store
 from music_minion.store import tracks as tracks_store
@@ -18,7 +19,7 @@ from music_minion.store.ranking import mark_dirty_tracks
 from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
-VERDICTS = store.VERDICTS
+VERDICTS = vocab.VERDICTS
 VERDICT_ALIASES = {
     "liked": "liked",
     "like": "liked",

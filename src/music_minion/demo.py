@@ -81,7 +81,9 @@ class Demo:
         self._console = console
         self._stdout = sys.stderr if to_stderr else None
 
-    def run(self, title: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess:
+    def run(
+        self, title: str, *args: str, capture: bool = False
+    ) -> subprocess.CompletedProcess[str]:
         """Run `music-minion ARGS` as a user would; `capture` keeps stdout (for --json steps)."""
         self._console.rule(f"[bold cyan]{title}")
         self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]")

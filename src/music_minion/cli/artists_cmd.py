@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, run_with_client, settings, table
 from music_minion.errors import UsageError
+
+if TYPE_CHECKING:
+    from music_minion.discovery.watchlist import Report
 
 EPILOG = """\b
 Examples:
@@ -25,7 +29,7 @@ def artists() -> None:
     """Watched artists: add, import, list, remove, weigh."""
 
 
-def _report(d: dict[str, list[dict]]) -> None:
+def _report(d: Report) -> None:
     for e in d["added"]:
         click.echo(f"added {e['username'] or e['urn']} ({e['urn']})")
     for e in d["already"]:
@@ -102,7 +106,7 @@ def list_(include_all: bool) -> None:
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")
 
-    def human(rs: list[dict]) -> None:
+    def human(rs: list[dict[str, Any]]) -> None:
         table(
             f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
@@ -148,13 +152,18 @@ def remove(refs: tuple[str, ...]) -> None:
     with db.atomic():
         for row in rows:
             store.set_watched(db, row["id"], False)
+
+    def human(d: dict[str, list[dict[str, Any]]]) -> None:
+        for e in d["removed"]:
+            click.echo(f"no longer watching {e['name'] or e['urn']}")
+
     emit(
         {
             "removed": [
                 {"id": r["id"], "urn": r["urn"], "name": r["username"] or r["input"]} for r in rows
             ]
         },
-        lambda d: [click.echo(f"no longer watching {e['name'] or e['urn']}") for e in d["removed"]],
+        human,
     )
 
 

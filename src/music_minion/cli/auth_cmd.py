@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import click
 
@@ -59,7 +60,7 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
     )
 
 
-def _status_data() -> dict:
+def _status_data() -> dict[str, Any]:
     from datetime import UTC, datetime
 
     from music_minion import config
@@ -77,7 +78,11 @@ def _status_data() -> dict:
     def when(ts: float) -> str:
         return to_iso(datetime.fromtimestamp(ts, UTC))
 
-    data: dict = {"logged_in": tok is not None, "storage": store.backend, "api_base": app.api_base}
+    data: dict[str, Any] = {
+        "logged_in": tok is not None,
+        "storage": store.backend,
+        "api_base": app.api_base,
+    }
     if tok is not None:
         data.update(
             {
@@ -98,7 +103,7 @@ def status() -> None:
     """Who is logged in, when the access token expires, where tokens are stored (never the token)."""
     data = _status_data()
 
-    def human(d: dict) -> None:
+    def human(d: dict[str, Any]) -> None:
         if d["logged_in"]:
             state = (
                 "expired (refreshes on next use)"

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
+
     from music_minion.config import Config
     from music_minion.store.session import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class State:
@@ -30,7 +35,7 @@ def state() -> State:
     return obj if isinstance(obj, State) else State()
 
 
-def json_option(f: Callable) -> Callable:
+def json_option(f: F) -> F:
     """A command-level `--json` flag, equivalent to the global one."""
 
     def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -76,14 +81,14 @@ def emit(data: Any, human: Callable[[Any], None]) -> None:
         human(data)
 
 
-def console():
+def console() -> Console:
     """A rich console on stdout (imported lazily: rich is slow to import)."""
     from rich.console import Console
 
     return Console(soft_wrap=False)
 
 
-def err_console():
+def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
@@ -106,7 +111,7 @@ def show_progress() -> bool:
     return sys.stderr.isatty() and not wants_json()
 
 
-def progress(*columns_extra: Any):
+def progress(*columns_extra: str | ProgressColumn) -> Progress:
     """A rich Progress on stderr, disabled when not wanted (usable as a context manager)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, table
@@ -22,7 +24,7 @@ def info() -> None:
     db = open_db()
     data = {"path": str(db.path), "schema_version": schema_version(db), "tables": table_counts(db)}
 
-    def human(d: dict) -> None:
+    def human(d: dict[str, Any]) -> None:
         click.echo(f"database: {d['path']}\nschema version: {d['schema_version']}")
         table(None, ["table", "rows"], [[k, v] for k, v in d["tables"].items()])
 

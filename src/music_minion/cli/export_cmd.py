@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, progress, table
@@ -59,7 +61,7 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
 
-    def human(data: dict) -> None:
+    def human(data: dict[str, Any]) -> None:
         rows = [[f["table"], f["rows"], _size(f["bytes"]), f["path"]] for f in data["files"]]
         table(f"Exported {data['format']}", ["table", "rows", "size", "path"], rows)
 

@@ -173,7 +173,7 @@ def set_value(key: str, raw: str, path: Path | None = None) -> Any:
     s = SETTINGS[key]
     if s.section not in doc:
         doc[s.section] = tomlkit.table()
-    doc[s.section][s.name] = value  # type: ignore[index]
+    doc[s.section][s.name] = value
     write_atomic(path, tomlkit.dumps(doc))
     _cache.clear()
     return value

@@ -21,7 +21,7 @@ class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     """A [section] of the config file."""
 
 
-class SoundCloudSettings(_Section):
+class SoundCloudSettings(_Section, frozen=True):
     """SoundCloud API and OAuth: hosts, app credentials, limits"""
 
     api_base: Annotated[str, Meta(description="API base URL")] = "https://api.soundcloud.com"
@@ -69,7 +69,7 @@ class SoundCloudSettings(_Section):
     ] = 300.0
 
 
-class DiscoverySettings(_Section):
+class DiscoverySettings(_Section, frozen=True):
     """Watching artists: which sources, how often, how deep"""
 
     sources: Annotated[list[str], Meta(description="Which artist sources sync walks")] = (
@@ -89,7 +89,7 @@ class DiscoverySettings(_Section):
     ] = 100
 
 
-class JudgmentSettings(_Section):
+class JudgmentSettings(_Section, frozen=True):
     """Where judgments are learned from"""
 
     learn_likes: Annotated[
@@ -106,7 +106,7 @@ class JudgmentSettings(_Section):
     ] = False
 
 
-class RankingSettings(_Section):
+class RankingSettings(_Section, frozen=True):
     """How the feed is scored"""
 
     weight_repost: Annotated[float, Meta(ge=0, description="Weight of a repost")] = 1.0
@@ -137,7 +137,7 @@ class RankingSettings(_Section):
     ] = 2.0
 
 
-class PlaylistSettings(_Section):
+class PlaylistSettings(_Section, frozen=True):
     """The discovery playlist pushed to SoundCloud"""
 
     title: Annotated[str, Meta(description="Title of the discovery playlist")] = (
@@ -149,7 +149,7 @@ class PlaylistSettings(_Section):
     ] = "private"
 
 
-class LibrarySettings(_Section):
+class LibrarySettings(_Section, frozen=True):
     """Local audio files and matching them to SoundCloud tracks"""
 
     paths: Annotated[list[str], Meta(description="Folders scanned by `library scan`")] = (
@@ -174,7 +174,7 @@ class LibrarySettings(_Section):
     ] = True
 
 
-class PathSettings(_Section):
+class PathSettings(_Section, frozen=True):
     """Where data lives"""
 
     data_dir: Annotated[

@@ -15,6 +15,7 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby, islice
 from operator import itemgetter
@@ -36,6 +37,7 @@ from music_minion.discovery.scoring import (
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
+from music_minion.store.session import Store
 from music_minion.timeutil import now, now_iso
 
 STATE_AT = "ranking.refreshed_at"
@@ -49,7 +51,7 @@ _WRITE_BATCH = 50_000
 
 
 def _supports(
-    rows: Iterable[tuple], stats: dict[int, store.ArtistStats]
+    rows: Iterable[sqlite3.Row], stats: dict[int, store.ArtistStats]
 ) -> dict[int, list[Support]]:
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position in rows:
@@ -73,8 +75,8 @@ def _supports(
 
 
 def track_keys(
-    rows: Iterable[tuple], stats: dict[int, store.ArtistStats], rc: RankingSettings
-) -> Iterator[tuple]:
+    rows: Iterable[sqlite3.Row], stats: dict[int, store.ArtistStats], rc: RankingSettings
+) -> Iterator[store.KeyRow]:
     """(track_id, key, first_seen_at, supporters) from provenance rows ordered by track: the same
     arithmetic as `ranking.supporters` + `ranking.key_of` (so the same keys), without the objects."""
     klog = kind_log2(rc)
@@ -104,22 +106,16 @@ def track_keys(
                 best[aid] = term
             if earliest is None or first_seen_at < earliest:
                 earliest = first_seen_at
-        if best:
-            yield (
-                track_id,
-                key_of([t + factor[aid] for aid, t in best.items()]),
-                earliest,
-                len(best),
-            )
+        key = key_of([t + factor[aid] for aid, t in best.items()])
+        if key is not None:  # None: no supporter counted
+            yield (track_id, key, earliest, len(best))
 
 
-def _key_fields(a: store.ArtistStats) -> tuple:
+def _key_fields(a: store.ArtistStats) -> tuple[float, bool, int, int]:
     return (a.weight, a.watched, a.liked, a.dismissed)
 
 
-def refresh_scores(
-    conn: sqlite3.Connection, rc: RankingSettings, *, full: bool = False
-) -> dict[str, Any]:
+def refresh_scores(conn: Store, rc: RankingSettings, *, full: bool = False) -> dict[str, Any]:
     """Bring `rank_scores` up to date and return what was done (`mode`: fresh, partial or full).
 
     A cheap check first: nothing queued by a judgment, no artist changed, no new track and the
@@ -146,62 +142,34 @@ def refresh_scores(
     return result
 
 
-def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Partial:
+    """What a partial refresh recomputes: the changed artists, the tracks whose keys are due, and
+    the provenance look-back it leaves behind (`seen_at`, `margin`)."""
+
+    changed: set[int]
+    ids: set[int]
+    seen_at: str
+    margin: int
+    possible: bool  # False: too much changed (or rows were not placed) for a partial refresh
+
+
+def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str, Any]:
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    last = kv.get(conn, STATE_AT)
-    seen_at = kv.get(conn, STATE_SEEN_AT)
-    margin = int(kv.get(conn, STATE_MARGIN) or 0)
     stats = store.list_artist_stats(conn)
-    mode = "full"
-    changed: set[int] = set()
-    ids: set[int] = set()
-    if (
-        not full
-        and last is not None
-        and seen_at is not None
-        and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc)
-    ):
-        saved = store.list_saved_artist_stats(conn)
-        changed = {
-            aid
-            for aid, a in stats.items()
-            if aid not in saved or _key_fields(a) != _key_fields(saved[aid])
-        }
-        changed |= saved.keys() - stats.keys()
-        old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
-        ids = set(store.list_track_ids_above(conn, old_top)) if top_id > old_top else set()
-        placed = True
-        old_count = int(kv.get(conn, STATE_COUNT) or 0)
-        if count != old_count:
-            recent = store.list_rows_seen_since(conn, seen_at)
-            ids |= {tid for tid, _ in recent}
-            # Rows at or after `seen_at` already counted last time form the margin; every new row must be among the rest.
-            placed = len(recent) - margin == count - old_count
-            seen_at, margin = started, sum(1 for _, fs in recent if fs >= started)
-        if placed and len(changed) <= max(10, len(stats) // 5):
-            mode = "partial"
-            ids |= set(store.list_tracks_of_artists(conn, changed))
-    if mode == "full":
-        margin = 0
-
-        def counted(rows: Iterable[tuple]) -> Iterator[tuple]:
-            nonlocal margin
-            for r in rows:
-                if r[3] >= started:
-                    margin += 1
-                yield r
-
-        keyed = track_keys(counted(store.iter_provenance_rows(conn)), stats, rc)
-        n = store.rebuild_keys(conn, iter(lambda: list(islice(keyed, _WRITE_BATCH)), []))
-        seen_at = started
-    else:
-        ordered = sorted(ids)
+    plan = None if full else _plan_partial(conn, rc, stats, started, count, top_id)
+    if plan is not None and plan.possible:
+        mode, seen_at, margin = "partial", plan.seen_at, plan.margin
+        ordered = sorted(plan.ids)
         store.write_keys(
             conn, list(track_keys(store.iter_provenance_rows(conn, ordered), stats, rc)), ordered
         )
         n = len(ordered)
+    else:
+        mode, seen_at = "full", started
+        n, margin = _rebuild_all(conn, stats, rc, started)
     store.save_artist_stats(conn, stats)
     store.clear_dirty(conn)
     for key, value in (
@@ -212,12 +180,70 @@ def _refresh_locked(conn: sqlite3.Connection, rc: RankingSettings, *, full: bool
         (STATE_SEEN_AT, seen_at),
         (STATE_MARGIN, str(margin)),
     ):
-        kv.put(conn, key, value)  # type: ignore[arg-type]
+        kv.put(conn, key, value)
+    changed = plan.changed if plan is not None else set()
     return {"mode": mode, "tracks": n, "changed_artists": len(changed)}
 
 
+def _plan_partial(
+    conn: Store,
+    rc: RankingSettings,
+    stats: dict[int, store.ArtistStats],
+    started: str,
+    count: int,
+    top_id: int,
+) -> _Partial | None:
+    """The partial refresh the stored state allows; None when there is nothing to compare with
+    (the first time, or a ranking setting changed)."""
+    last = kv.get(conn, STATE_AT)
+    seen_at = kv.get(conn, STATE_SEEN_AT)
+    margin = int(kv.get(conn, STATE_MARGIN) or 0)
+    if last is None or seen_at is None or kv.get(conn, STATE_FINGERPRINT) != fingerprint(rc):
+        return None
+    saved = store.list_saved_artist_stats(conn)
+    changed = {
+        aid
+        for aid, a in stats.items()
+        if aid not in saved or _key_fields(a) != _key_fields(saved[aid])
+    }
+    changed |= saved.keys() - stats.keys()
+    old_top = int(kv.get(conn, STATE_MAX_TRACK) or 0)
+    ids = set(store.list_track_ids_above(conn, old_top)) if top_id > old_top else set()
+    placed = True
+    old_count = int(kv.get(conn, STATE_COUNT) or 0)
+    if count != old_count:
+        recent = store.list_rows_seen_since(conn, seen_at)
+        ids |= {tid for tid, _ in recent}
+        # Rows at or after `seen_at` already counted last time form the margin; every new row must be among the rest.
+        placed = len(recent) - margin == count - old_count
+        seen_at, margin = started, sum(1 for _, fs in recent if fs >= started)
+    possible = placed and len(changed) <= max(10, len(stats) // 5)
+    if possible:
+        ids |= set(store.list_tracks_of_artists(conn, changed))
+    return _Partial(changed, ids, seen_at, margin, possible)
+
+
+def _rebuild_all(
+    conn: Store, stats: dict[int, store.ArtistStats], rc: RankingSettings, started: str
+) -> tuple[int, int]:
+    """Recompute every key; returns (rows written, provenance rows first seen at or after
+    `started`: the margin of the next look-back)."""
+    margin = 0
+
+    def counted(rows: Iterable[sqlite3.Row]) -> Iterator[sqlite3.Row]:
+        nonlocal margin
+        for r in rows:
+            if r[3] >= started:
+                margin += 1
+            yield r
+
+    keyed = track_keys(counted(store.iter_provenance_rows(conn)), stats, rc)
+    n = store.rebuild_keys(conn, iter(lambda: list(islice(keyed, _WRITE_BATCH)), []))
+    return n, margin
+
+
 def build_feed(
-    conn: sqlite3.Connection,
+    conn: Store,
     rc: RankingSettings,
     *,
     limit: int = 50,
@@ -268,7 +294,10 @@ def build_feed(
 
 
 def _add(
-    conn: sqlite3.Connection, rows: dict[int, CandidateRow], batch: list[sqlite3.Row], stats: dict
+    conn: Store,
+    rows: dict[int, CandidateRow],
+    batch: list[sqlite3.Row],
+    stats: dict[int, store.ArtistStats],
 ) -> None:
     new = [r for r in batch if r["track_id"] not in rows]
     sups = _supports(store.iter_provenance_rows(conn, [r["track_id"] for r in new]), stats)
@@ -288,12 +317,12 @@ def _add(
         )
 
 
-def remember_rows(conn: sqlite3.Connection, ranked: list[Ranked]) -> None:
+def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
     """Remember which URN each shown row number stands for (`judge 3 liked`)."""
     kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
 
 
-def row_urn(conn: sqlite3.Connection, number: int) -> str | None:
+def row_urn(conn: Store, number: int) -> str | None:
     """The URN shown as row `number` by the last feed, if any."""
     urns = json.loads(kv.get(conn, FEED_ROWS) or "[]")
     return urns[number - 1] if 1 <= number <= len(urns) else None

@@ -20,7 +20,10 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeGuard
 
 from music_minion.discovery import schedule as sched
 from music_minion.discovery.sources import ArtistSource, Walk, track_row, walk
@@ -30,6 +33,10 @@ from music_minion.soundcloud.errors import ApiError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
 from music_minion.timeutil import now, to_iso
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.models import Track
+    from music_minion.store.tracks import TrackRow
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +54,7 @@ class Job:
 @dataclass
 class Fetched:
     job: Job
-    rows: list[tuple] = field(default_factory=list)
+    rows: list[TrackRow] = field(default_factory=list)
     full: bool = False
     error: Exception | None = None
 
@@ -61,10 +68,11 @@ class _Artist:
 
 
 def artist_label(row: sqlite3.Row) -> str:
-    return row["username"] or row["permalink"] or row["input"] or row["urn"]
+    label: str = row["username"] or row["permalink"] or row["input"] or row["urn"]
+    return label
 
 
-def ends_the_run(e: BaseException | None) -> bool:
+def ends_the_run(e: BaseException | None) -> TypeGuard[MinionError]:
     """Not logged in any more, or the app is misconfigured: every other walk would fail the same
     way. (An API error is about one walk; a user-fixable problem outside the API is about all.)"""
     return isinstance(e, MinionError) and not isinstance(e, ApiError)
@@ -114,7 +122,7 @@ class FetchMerge:
                 return
             fetched = await self._fetch(job)
             if ends_the_run(fetched.error) and self.fatal is None:
-                self.fatal = fetched.error  # type: ignore[assignment]
+                self.fatal = fetched.error
                 while not self.jobs.empty():  # the artists of dropped jobs stay due
                     self.jobs.get_nowait()
                     self.expected -= 1
@@ -126,7 +134,7 @@ class FetchMerge:
             if self.ctx.opts.full:
                 repeats = client.stats.cursor_repeats
                 item_cap = cfg.discovery.full_max_pages * cfg.soundcloud.page_size
-                w: Walk = await walk(job.source, client, page_cap=None, item_cap=item_cap)
+                w: Walk[Track] = await walk(job.source, client, page_cap=None, item_cap=item_cap)
                 # A repeating cursor may have cut the list short: then nothing is marked gone.
                 complete = w.complete and client.stats.cursor_repeats == repeats
             else:
@@ -139,7 +147,7 @@ class FetchMerge:
             log.debug("fetch failed for %s %s: %s", job.name, job.source.name, error_kind(e))
             return Fetched(job, error=e)
 
-    def _known(self, job: Job):  # noqa: ANN202 - a predicate or None
+    def _known(self, job: Job) -> Callable[[str], bool] | None:
         read, aid, kind = self.ctx.reader, job.artist_id, job.source.kind
         if not prov.has_any(read, aid, kind):
             return None
@@ -163,7 +171,7 @@ class FetchMerge:
             for f in group:
                 self._merge_one(f, stamp)
 
-    def _merge_one(self, f: Fetched, stamp) -> None:  # noqa: ANN001 - a datetime
+    def _merge_one(self, f: Fetched, stamp: datetime) -> None:
         totals, a = self.ctx.totals, self.artists[f.job.artist_id]
         a.pending -= 1
         if f.error is not None:
@@ -188,7 +196,7 @@ class FetchMerge:
         totals.gone += res.gone
         totals.revived += res.revived
 
-    def _reschedule(self, a: _Artist, stamp) -> None:  # noqa: ANN001 - a datetime
+    def _reschedule(self, a: _Artist, stamp: datetime) -> None:
         d = self.ctx.cfg.discovery
         prior = a.row["check_interval_hours"] if a.row["last_checked_at"] else None
         s = sched.after_check(prior, a.activity, stamp, d.min_interval_hours, d.max_interval_hours)

@@ -8,7 +8,6 @@ rows. A source that cannot be read this time leaves the judgments it gave untouc
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from music_minion.discovery.sources import track_row
@@ -16,15 +15,18 @@ from music_minion.discovery.verdicts import apply_synced, desired_verdicts
 from music_minion.errors import MinionError
 from music_minion.store import my_likes
 from music_minion.store import tracks as tracks_store
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 if TYPE_CHECKING:
+    from music_minion.config import Config
     from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.models import Track
 
 log = logging.getLogger(__name__)
 
 
-def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[int]:
+def store_tracks(conn: Store, items: list[Track], now: str) -> list[int]:
     """Upsert client tracks (in one transaction); returns their ids in the given order."""
     unique = list({t.urn: t for t in items}.values())
     with conn.atomic():
@@ -34,15 +36,15 @@ def store_tracks(conn: sqlite3.Connection, items: list[Any], now: str) -> list[i
 
 
 async def import_my_likes(
-    client: SoundCloudClient, conn: sqlite3.Connection, *, full: bool = False
-) -> dict:
+    client: SoundCloudClient, conn: Store, *, full: bool = False
+) -> dict[str, int]:
     """Record my SoundCloud likes in `my_likes` (newest first).
 
     Incremental (default): the walk stops at the first like already recorded. `full`: walks them
     all and marks likes no longer there as gone. Returns {"seen", "new", "gone"}.
     """
     known_urns = my_likes.list_known_urns(conn)
-    seen: list[Any] = []
+    seen: list[Track] = []
     async for track in client.my_likes():
         if not full and track.urn in known_urns:
             break
@@ -72,17 +74,15 @@ async def playlist_urn(client: SoundCloudClient, ref: str) -> str:
     return found.urn
 
 
-async def _playlist_track_ids(
-    client: SoundCloudClient, conn: sqlite3.Connection, ref: str
-) -> list[int]:
+async def _playlist_track_ids(client: SoundCloudClient, conn: Store, ref: str) -> list[int]:
     urn = await playlist_urn(client, ref)
     items = [t async for t in client.playlist_tracks(urn)]
     return store_tracks(conn, items, now_iso()) if items else []
 
 
 async def learn_from_soundcloud(
-    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any
-) -> dict:
+    client: SoundCloudClient, conn: Store, cfg: Config
+) -> dict[str, Any]:
     """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
     ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""
     from music_minion.soundcloud.errors import ApiError

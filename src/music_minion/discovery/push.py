@@ -9,16 +9,18 @@ transient failures itself.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 if TYPE_CHECKING:
+    from music_minion.config import Config
     from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.models import Playlist
 
 KV_PLAYLIST_URN = "playlist.urn"
 SOUNDCLOUD_MAX_TRACKS = 500
@@ -56,7 +58,7 @@ def diff(new: list[str], current: list[str]) -> dict[str, list[str]]:
     }
 
 
-def _create_outcome_unknown(conn: sqlite3.Connection) -> bool:
+def _create_outcome_unknown(conn: Store) -> bool:
     """Did an earlier push try to create the playlist and not record a success?"""
     return any(
         p["playlist_urn"] is None and p["status"] != "ok"
@@ -71,9 +73,9 @@ async def _own_playlist(client: SoundCloudClient, title: str) -> str | None:
 
 
 async def _read_current(
-    client: SoundCloudClient, conn: sqlite3.Connection, cfg: Any, dry_run: bool
-) -> tuple[str | None, list[str] | None]:
-    """(playlist URN, its track URNs now); current None when there is no playlist to replace."""
+    client: SoundCloudClient, conn: Store, cfg: Config, dry_run: bool
+) -> tuple[str, list[str]] | None:
+    """(playlist URN, its track URNs now); None when there is no playlist to replace."""
     urn = kv.get(conn, KV_PLAYLIST_URN)
     current = await current_tracks(client, urn) if urn else None
     if urn is None and _create_outcome_unknown(conn):
@@ -81,68 +83,97 @@ async def _read_current(
         # our own playlist of that title instead of making a second one.
         urn = await _own_playlist(client, cfg.playlist.title)
         current = await current_tracks(client, urn) if urn else None
-        if current is not None and not dry_run:
+        if urn is not None and current is not None and not dry_run:
             with conn.atomic():
                 kv.put(conn, KV_PLAYLIST_URN, urn)
-    return urn, current
+    return (urn, current) if urn is not None and current is not None else None
 
 
 async def push_playlist(
     client: SoundCloudClient,
-    conn: sqlite3.Connection,
-    cfg: Any,
+    conn: Store,
+    cfg: Config,
     *,
     size: int | None = None,
     dry_run: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Replace the discovery playlist's tracks with the top `size` candidates (default
     `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
     from music_minion.discovery.feed import build_feed
-    from music_minion.soundcloud.errors import ApiError, NotFound
 
     size = check_size(size if size is not None else int(cfg.playlist.size))
     ranked = build_feed(conn, cfg.ranking, limit=size)
     urns = [r.row.urn for r in ranked]
+    track_ids = [r.row.track_id for r in ranked]
+    found = await _read_or_record_failure(client, conn, cfg, track_ids, dry_run)
+    urn = found[0] if found is not None else None
+    result: dict[str, Any] = {
+        "dry_run": dry_run,
+        "playlist_urn": urn,
+        "action": "replace" if found is not None else "create",
+        "size": len(urns),
+        **diff(urns, found[1] if found is not None else []),
+    }
+    if dry_run:
+        return result
+    with conn.atomic():
+        push_id = pushes_store.start(conn, urn, track_ids, now_iso())
+    result["push_id"] = push_id
+    playlist, created = await _write(client, conn, cfg, push_id, urn, urns)
+    if created:
+        result["action"] = "create"
+    with conn.atomic():
+        pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
+    result["playlist_urn"] = playlist.urn
+    result["link"] = playlist.permalink_url
+    return result
+
+
+async def _read_or_record_failure(
+    client: SoundCloudClient, conn: Store, cfg: Config, track_ids: list[int], dry_run: bool
+) -> tuple[str, list[str]] | None:
+    """`_read_current`; when SoundCloud cannot be read, a real push is recorded as failed (so
+    `playlist show` tells the truth) and nothing is changed."""
+    from music_minion.soundcloud.errors import ApiError
+
     try:
-        urn, current = await _read_current(client, conn, cfg, dry_run)
+        return await _read_current(client, conn, cfg, dry_run)
     except ApiError as e:
         error = str(e)  # "kind status on endpoint: message" (a path template: no secrets)
-        if not dry_run:  # recorded like any failed push, so `playlist show` tells the truth
+        if not dry_run:
             with conn.atomic():
                 push_id = pushes_store.start(
-                    conn, kv.get(conn, KV_PLAYLIST_URN), [r.row.track_id for r in ranked], now_iso()
+                    conn, kv.get(conn, KV_PLAYLIST_URN), track_ids, now_iso()
                 )
                 pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         raise MinionError(
             f"cannot read the discovery playlist on SoundCloud ({error})",
             "nothing was changed; try again later",
         ) from None
-    result: dict[str, Any] = {
-        "dry_run": dry_run,
-        "playlist_urn": urn if current is not None else None,
-        "action": "replace" if current is not None else "create",
-        "size": len(urns),
-        **diff(urns, current or []),
-    }
-    if dry_run:
-        return result
-    now = now_iso()
-    with conn.atomic():
-        push_id = pushes_store.start(
-            conn, urn if current is not None else None, [r.row.track_id for r in ranked], now
-        )
-    result["push_id"] = push_id
+
+
+async def _write(
+    client: SoundCloudClient,
+    conn: Store,
+    cfg: Config,
+    push_id: int,
+    urn: str | None,
+    urns: list[str],
+) -> tuple[Playlist, bool]:
+    """Replace the tracks of playlist `urn`, or create the playlist (none yet, or deleted since it
+    was read). Returns it and whether it was created; a failure is recorded on the push."""
+    from music_minion.soundcloud.errors import ApiError, NotFound
+
     try:
-        if current is not None:
+        if urn is not None:
             try:
-                playlist = await client.replace_playlist(urn, urns)
+                return await client.replace_playlist(urn, urns), False
             except NotFound:
-                current = None  # deleted between the read and the write
-                result["action"] = "create"
-        if current is None:
-            playlist = await client.create_playlist(cfg.playlist.title, cfg.playlist.sharing, urns)
-            with conn.atomic():
-                kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
+                pass  # deleted between the read and the write
+        playlist = await client.create_playlist(cfg.playlist.title, cfg.playlist.sharing, urns)
+        with conn.atomic():
+            kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
+        return playlist, True
     except BaseException as e:
         error = str(e) if isinstance(e, ApiError) else type(e).__name__
         with conn.atomic():
@@ -152,8 +183,3 @@ async def push_playlist(
                 f"playlist push failed ({error})", "it is recorded as failed; try again later"
             ) from None
         raise
-    with conn.atomic():
-        pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
-    result["playlist_urn"] = playlist.urn
-    result["link"] = playlist.permalink_url
-    return result

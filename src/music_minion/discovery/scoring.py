@@ -103,7 +103,8 @@ class Supporter:
     earliest: str = ""  # the earliest first_seen_at of this artist's counted rows
 
     def contribution(self, now: datetime, rc: RankingSettings) -> float:
-        return 2.0 ** (self.log2_term - half_lives(now, rc))
+        value: float = 2.0 ** (self.log2_term - half_lives(now, rc))
+        return value
 
 
 @dataclass
@@ -188,6 +189,10 @@ def half_lives(moment: datetime, rc: RankingSettings) -> float:
     return (moment - EPOCH).total_seconds() / 86400.0 / rc.half_life_days
 
 
+# Half-lives from EPOCH per first_seen_at text, shared by the rows of one ranking pass.
+SeenCache = dict[str | None, float | None]
+
+
 def seen_half_lives(first_seen_at: str | None, rc: RankingSettings) -> float | None:
     """Half-lives from EPOCH to a `first_seen_at`; None when it is missing or not a time."""
     seen = parse_timestamp(first_seen_at)
@@ -205,11 +210,11 @@ def kind_log2(rc: RankingSettings) -> dict[str, float]:
 
 
 def supporters(
-    row: CandidateRow, rc: RankingSettings, _cache: dict | None = None
+    row: CandidateRow, rc: RankingSettings, _cache: SeenCache | None = None
 ) -> list[Supporter]:
     """Distinct supporting watched artists of `row`, strongest first (one entry per artist, counted
     with its strongest provenance row). Rows without a time or with a zero weight contribute nothing."""
-    cache = _cache if _cache is not None else {}
+    cache: SeenCache = _cache if _cache is not None else {}
     klog = kind_log2(rc)
     best: dict[int, tuple[float, Support]] = {}
     earliest: dict[int, str] = {}
@@ -227,13 +232,13 @@ def supporters(
             x = cache[s.first_seen_at]
         else:
             x = cache[s.first_seen_at] = seen_half_lives(s.first_seen_at, rc)
-        if x is None:
+        if x is None or s.first_seen_at is None:  # no time: no first_seen_at, or not a time
             continue
         term = kl + (x - position_half_lives(s.position, rc))
         if s.artist_id not in best or term > best[s.artist_id][0]:
             best[s.artist_id] = (term, s)
-        if s.artist_id not in earliest or s.first_seen_at < earliest[s.artist_id]:  # type: ignore[operator]
-            earliest[s.artist_id] = s.first_seen_at  # type: ignore[assignment]
+        if s.artist_id not in earliest or s.first_seen_at < earliest[s.artist_id]:
+            earliest[s.artist_id] = s.first_seen_at
     out = []
     for artist_id, (term, s) in best.items():
         hr = smoothed_hit_rate(s.liked, s.dismissed, rc.hit_rate_prior)
@@ -269,14 +274,17 @@ def key_of(terms: Iterable[float]) -> float | None:
     return top + math.log2(math.fsum(2.0 ** (t - top) for t in terms))  # fsum: independent of order
 
 
-def track_key(row: CandidateRow, rc: RankingSettings, _cache: dict | None = None) -> float | None:
+def track_key(
+    row: CandidateRow, rc: RankingSettings, _cache: SeenCache | None = None
+) -> float | None:
     """The time-independent ranking key of a track: log2 of its score at EPOCH (None: no support)."""
     return key_of(s.log2_term for s in supporters(row, rc, _cache))
 
 
 def score_at(key: float, now: datetime, rc: RankingSettings) -> float:
     """The score at `now` of a track with ranking key `key`."""
-    return 2.0 ** (key - half_lives(now, rc))
+    value: float = 2.0 ** (key - half_lives(now, rc))
+    return value
 
 
 def is_mix(row: CandidateRow, rc: RankingSettings) -> bool:
@@ -312,7 +320,7 @@ def rank(
     The cap counts both the uploader and the strongest supporter: neither one prolific uploader nor
     one prolific reposter can put more than `per_artist_cap` tracks in the list.
     """
-    cache: dict = {}
+    cache: SeenCache = {}
     scored: list[Ranked] = []
     for row in rows:
         if excluded_because(row, rc) or is_mix(row, rc) != mixes:
@@ -343,7 +351,7 @@ def rank(
     return out
 
 
-def _order(r: Ranked) -> tuple:
+def _order(r: Ranked) -> tuple[float, tuple[int, ...], str]:
     # first_seen desc: ISO text sorts like time, so invert it character-wise.
     return (-r.key, _desc(r.first_seen_at), r.row.urn)
 

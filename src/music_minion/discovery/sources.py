@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Container, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from music_minion.errors import MinionError
+
+if TYPE_CHECKING:
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.models import Track, User
+    from music_minion.store.tracks import TrackRow
 
 # Source name in the config -> (provenance kind, client method taking the artist's URN).
 ARTIST_SOURCES: dict[str, tuple[str, str]] = {
@@ -22,12 +27,24 @@ ARTIST_SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-class Source(Protocol):
+class HasUrn(Protocol):
+    """An item of a source: anything with a URN (a client Track or User)."""
+
+    @property
+    def urn(self) -> str: ...
+
+
+ItemT_co = TypeVar("ItemT_co", bound=HasUrn, covariant=True)
+ItemT = TypeVar("ItemT", bound=HasUrn)
+
+
+class Source(Protocol[ItemT_co]):
     """Anything sync can walk: a name and a newest-first async iterator of items."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
-    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]: ...
+    def items(self, client: SoundCloudClient, page_cap: int | None) -> AsyncIterator[ItemT_co]: ...
 
 
 @dataclass(frozen=True)
@@ -41,8 +58,9 @@ class ArtistSource:
     def kind(self) -> str:
         return ARTIST_SOURCES[self.name][0]
 
-    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
-        return getattr(client, ARTIST_SOURCES[self.name][1])(self.artist_urn, page_cap=page_cap)
+    def items(self, client: SoundCloudClient, page_cap: int | None) -> AsyncIterator[Track]:
+        method: Callable[..., AsyncIterator[Track]] = getattr(client, ARTIST_SOURCES[self.name][1])
+        return method(self.artist_urn, page_cap=page_cap)
 
 
 @dataclass(frozen=True)
@@ -51,7 +69,7 @@ class MyFollowings:
 
     name: str = "my_followings"
 
-    def items(self, client: Any, page_cap: int | None) -> AsyncIterator[Any]:
+    def items(self, client: SoundCloudClient, page_cap: int | None) -> AsyncIterator[User]:
         return client.my_followings(page_cap=page_cap)
 
 
@@ -74,22 +92,22 @@ def configured_sources(names: Iterable[str]) -> list[str]:
 
 
 @dataclass
-class Walk:
+class Walk(Generic[ItemT]):
     """What one walk brought back: items newest first, and how it ended."""
 
-    items: list[Any] = field(default_factory=list)
+    items: list[ItemT] = field(default_factory=list)
     stopped_at_known: bool = False
     complete: bool = False  # reached the end of the list (only meaningful without a page cap)
 
 
 async def walk(
-    source: Source,
-    client: Any,
+    source: Source[ItemT],
+    client: SoundCloudClient,
     *,
     page_cap: int | None,
     known: Container[str] | Callable[[str], bool] | None = None,
     item_cap: int | None = None,
-) -> Walk:
+) -> Walk[ItemT]:
     """Collect a source's items newest first, stopping at the first known URN or a cap.
 
     `known` is a set of URNs or a predicate (a store lookup per item, cheap for the few items an
@@ -97,7 +115,7 @@ async def walk(
     """
     if known is not None and not callable(known):
         known = known.__contains__
-    out = Walk()
+    out: Walk[ItemT] = Walk()
     iterator = source.items(client, page_cap)
     try:
         async for item in iterator:
@@ -118,12 +136,12 @@ async def walk(
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-def _int(v: Any) -> int | None:
+def _int(v: int | None) -> int | None:
     """An integer SQLite can store; an absurd count (beyond 64 bits) becomes unknown."""
     return v if v is None or _INT64[0] <= v <= _INT64[1] else None
 
 
-def track_row(t: Any) -> tuple:
+def track_row(t: Track) -> TrackRow:
     """A client Track as the store's plain row (store/tracks.TRACK_COLUMNS order)."""
     return (
         t.urn,

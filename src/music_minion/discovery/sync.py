@@ -13,6 +13,7 @@ module holds the steps that belong to discovery and the runner that applies thei
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Step:
     """A named unit of a sync: `run(ctx)` returns what goes into the summary under `name`."""
 
     name: str
-    run: Callable[[RunContext], Awaitable[Any]]
+    run: Callable[[RunContext], Awaitable[object]]
     policy: Policy
     when: Callable[[RunContext], bool] = lambda _ctx: True
     counted: bool = True  # a `partial` failure counts in the run's errors
@@ -68,11 +69,12 @@ def _failed(ctx: RunContext, step: Step, e: Exception) -> dict[str, Any]:
     return {"skipped": True, "reason": reason}
 
 
-def plan(db: Store, opts: SyncOptions) -> list[Any]:
+def plan(db: Store, opts: SyncOptions) -> list[sqlite3.Row]:
     """The watched, resolved artists a sync checks: named ones, all (--all/--full) or the due ones."""
     if not opts.artists:
         return artists_store.list_due(db, now_iso(), everyone=opts.everyone or opts.full)
-    rows, seen = [], set()
+    rows: list[sqlite3.Row] = []
+    seen: set[int] = set()
     for ref in opts.artists:
         row = artists_store.get_by_ref(db, ref)
         if row["urn"] is None or row["resolve_status"] != "ok":

@@ -115,6 +115,14 @@ class SyncSummary:
     def recorded(self) -> dict[str, Any]:
         """The part of the summary kept in the run's `sync_runs` row."""
         d = self.as_dict()
-        keys = ("client", "errors", "durations_s", "resolution", "library", "learn", "push")
+        keys: tuple[str, ...] = (
+            "client",
+            "errors",
+            "durations_s",
+            "resolution",
+            "library",
+            "learn",
+            "push",
+        )
         keys += ("ranking", "provenance_gone", "tracks_deleted", "artists_failed")
         return {k: d[k] for k in keys if k in d}

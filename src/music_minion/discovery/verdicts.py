@@ -11,13 +11,15 @@ import re
 import sqlite3
 from typing import Any
 
+from music_minion import vocab
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import judgments as store
 from music_minion.store import tracks as tracks_store
 from music_minion.store.ranking import mark_dirty_tracks
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
-VERDICTS = store.VERDICTS
+VERDICTS = vocab.VERDICTS
 VERDICT_ALIASES = {
     "liked": "liked",
     "like": "liked",
@@ -47,7 +49,7 @@ def parse_verdict(text: str) -> str:
     return verdict
 
 
-def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+def resolve_track(conn: Store, ref: str) -> sqlite3.Row:
     """The stored track named by a URN, a SoundCloud URL, or a row number of the last `feed`."""
     from music_minion.discovery.feed import row_urn
 
@@ -77,7 +79,7 @@ def resolve_track(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
 
 
 def judge_track(
-    conn: sqlite3.Connection, track_id: int, verdict: str, *, at: str | None = None
+    conn: Store, track_id: int, verdict: str, *, at: str | None = None
 ) -> dict[str, Any]:
     """Record a manual judgment (it wins over anything learned). Returns the old and new state."""
     if verdict not in VERDICTS:
@@ -89,7 +91,7 @@ def judge_track(
     return {"verdict": verdict, "source": "manual", "previous": before[0] if before else None}
 
 
-def unjudge_track(conn: sqlite3.Connection, track_id: int) -> bool:
+def unjudge_track(conn: Store, track_id: int) -> bool:
     """Forget a track's judgment (any source); True when there was one."""
     with conn.atomic():
         existed = store.delete(conn, track_id)
@@ -109,7 +111,7 @@ def desired_verdicts(
 
 
 def apply_synced(
-    conn: sqlite3.Connection,
+    conn: Store,
     desired: dict[int, str],
     *,
     unknown: frozenset[str] = frozenset(),

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError
 from music_minion.store import artists as store
+from music_minion.store.session import Store
 
 if TYPE_CHECKING:
     from music_minion.soundcloud.client import SoundCloudClient
-    from music_minion.soundcloud.models import Outcome
+    from music_minion.soundcloud.models import Outcome, User
+
+# What `add` and `import` report: added / already / failed entries (JSON-shaped, for the CLI).
+Report = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ def normalize_input(text: str) -> str:
     return canonical(text)
 
 
-def resolved(user: Any) -> store.Resolved:
+def resolved(user: User) -> store.Resolved:
     return store.Resolved(
         user.urn,
         getattr(user, "username", None),
@@ -42,15 +45,15 @@ def resolved(user: Any) -> store.Resolved:
     )
 
 
-def _outcome_kind(outcome: Outcome) -> tuple[str | None, str]:
-    """(resolve_status, reason) of a failed outcome, or (None, '') when it is a user."""
+def _outcome_kind(outcome: Outcome) -> User | tuple[str, str]:
+    """The user an outcome found, or (resolve_status, reason) when it failed."""
     from music_minion.soundcloud.errors import AuthFailed, Forbidden, NotFound, Rejected
     from music_minion.soundcloud.models import User
 
     e = outcome.error
     if e is None:
         if isinstance(outcome.value, User):
-            return None, ""
+            return outcome.value
         what = type(outcome.value).__name__.lower()
         return "failed_permanent", f"not an artist (it is a {what})"
     if isinstance(e, NotFound):
@@ -62,18 +65,18 @@ def _outcome_kind(outcome: Outcome) -> tuple[str | None, str]:
     return "failed_transient", f"{e.kind} error, will retry on the next sync"
 
 
-def record_outcomes(
-    conn: sqlite3.Connection, wanted: list[Wanted], outcomes: list[Any]
-) -> dict[str, list[dict]]:
+def record_outcomes(conn: Store, wanted: list[Wanted], outcomes: list[Outcome]) -> Report:
     """Store what resolution gave for each wanted input; returns added / already / failed lists."""
-    report: dict[str, list[dict]] = {"added": [], "already": [], "failed": []}
+    from music_minion.soundcloud.models import User
+
+    report: Report = {"added": [], "already": [], "failed": []}
     for want, outcome in zip(wanted, outcomes, strict=True):
-        status, reason = _outcome_kind(outcome)
-        if status is None:
-            was_watched = store.is_watched(conn, outcome.value.urn)
+        found = _outcome_kind(outcome)
+        if isinstance(found, User):
+            was_watched = store.is_watched(conn, found.urn)
             aid, _ = store.upsert_resolved(
                 conn,
-                resolved(outcome.value),
+                resolved(found),
                 input=want.input,
                 watched=True,
                 weight=want.weight,
@@ -82,11 +85,12 @@ def record_outcomes(
             entry = {
                 "input": want.input,
                 "id": aid,
-                "urn": outcome.value.urn,
-                "username": outcome.value.username,
+                "urn": found.urn,
+                "username": found.username,
             }
             report["already" if was_watched else "added"].append(entry)
         else:
+            status, reason = found
             store.record_failure(
                 conn, want.input, status, reason, weight=want.weight, tier=want.tier
             )
@@ -101,9 +105,7 @@ def record_outcomes(
     return report
 
 
-async def add(
-    client: SoundCloudClient, conn: sqlite3.Connection, wanted: list[Wanted]
-) -> dict[str, list[dict]]:
+async def add(client: SoundCloudClient, conn: Store, wanted: list[Wanted]) -> Report:
     """Resolve each wanted input (one batch, never raising for one bad input) and watch the users."""
     seen: dict[str, Wanted] = {}
     for w in wanted:
@@ -118,11 +120,11 @@ def is_user_urn(text: str) -> bool:
     return text.startswith("soundcloud:users:") and text[len("soundcloud:users:") :].isdigit()
 
 
-async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Any]:
+async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Outcome]:
     """One outcome per input, in order: user URNs fetched directly, everything else resolved."""
     urns = [i for i in inputs if is_user_urn(i)]
     others = [i for i in inputs if not is_user_urn(i)]
-    by_input: dict[str, Any] = {}
+    by_input: dict[str, Outcome] = {}
     if urns:
         by_input.update({o.input: o for o in (await client.users_many(urns)).outcomes})
     if others:
@@ -130,7 +132,7 @@ async def _lookup(client: SoundCloudClient, inputs: list[str]) -> list[Any]:
     return [by_input[i] for i in inputs]
 
 
-async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> dict[str, int]:
+async def retry_pending(client: SoundCloudClient, conn: Store) -> dict[str, int]:
     """Resolve again the inputs whose earlier failure was transient; counts of the outcome."""
     rows = store.list_to_retry(conn)
     if not rows:
@@ -145,7 +147,7 @@ async def retry_pending(client: SoundCloudClient, conn: sqlite3.Connection) -> d
 
 
 async def import_followings(
-    client: SoundCloudClient, conn: sqlite3.Connection, *, page_cap: int | None = None
+    client: SoundCloudClient, conn: Store, *, page_cap: int | None = None
 ) -> dict[str, int]:
     """Watch every user I follow on SoundCloud (needs a user token)."""
     from music_minion.discovery.sources import MyFollowings

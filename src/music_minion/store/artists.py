@@ -8,6 +8,7 @@ from typing import Any
 
 from music_minion.store.errors import Ambiguous, Missing
 from music_minion.store.session import Store, writer
+from music_minion.store.sql import SqlValue, inserted_id
 from music_minion.timeutil import now_iso
 
 
@@ -23,7 +24,7 @@ class Resolved:
 
 @writer
 def upsert_resolved(
-    conn: sqlite3.Connection,
+    conn: Store,
     user: Resolved,
     *,
     input: str | None = None,
@@ -33,30 +34,62 @@ def upsert_resolved(
 ) -> tuple[int, bool]:
     """Record a resolved user (by URN; else the row of the same `input`). Returns (id, created)."""
     now = now_iso()
-    row = conn.execute("SELECT id FROM artists WHERE urn = ?", (user.urn,)).fetchone()
+    artist_id = _find_resolved(conn, user.urn, input)
+    if artist_id is None:
+        return _insert_resolved(conn, user, input, watched, weight, tier, now), True
+    _update_resolved(conn, artist_id, user, watched, weight, tier, now)
+    if input is not None:
+        _settle_input(conn, artist_id, input)
+    return artist_id, False
+
+
+def _find_resolved(conn: Store, urn: str, input: str | None) -> int | None:
+    """The row of this URN, else the unresolved row of the same `input`."""
+    row = conn.execute("SELECT id FROM artists WHERE urn = ?", (urn,)).fetchone()
     if row is None and input is not None:
         row = conn.execute(
             "SELECT id FROM artists WHERE input = ? AND urn IS NULL", (input,)
         ).fetchone()
-    if row is None:
-        cur = conn.execute(
-            "INSERT INTO artists (urn, input, username, permalink, permalink_url, watched, weight, tier, "
-            "resolve_status, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 1.0), ?, 'ok', ?, ?)",
-            (
-                user.urn,
-                _free_input(conn, input),
-                user.username,
-                user.permalink,
-                user.permalink_url,
-                int(watched),
-                weight,
-                tier,
-                now,
-                now,
-            ),
-        )
-        return int(cur.lastrowid), True
-    artist_id = int(row[0])
+    return None if row is None else int(row[0])
+
+
+def _insert_resolved(
+    conn: Store,
+    user: Resolved,
+    input: str | None,
+    watched: bool,
+    weight: float | None,
+    tier: str | None,
+    now: str,
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO artists (urn, input, username, permalink, permalink_url, watched, weight, tier, "
+        "resolve_status, added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 1.0), ?, 'ok', ?, ?)",
+        (
+            user.urn,
+            _free_input(conn, input),
+            user.username,
+            user.permalink,
+            user.permalink_url,
+            int(watched),
+            weight,
+            tier,
+            now,
+            now,
+        ),
+    )
+    return inserted_id(cur)
+
+
+def _update_resolved(
+    conn: Store,
+    artist_id: int,
+    user: Resolved,
+    watched: bool,
+    weight: float | None,
+    tier: str | None,
+    now: str,
+) -> None:
     # A watch request re-watches; an unwatched import (e.g. an uploader) never unwatches.
     conn.execute(
         "UPDATE artists SET urn = ?, username = coalesce(?, username), permalink = coalesce(?, permalink), "
@@ -74,19 +107,20 @@ def upsert_resolved(
             artist_id,
         ),
     )
-    if input is not None:
-        # Another row may hold the same input from an earlier failed attempt: it is resolved here now.
-        conn.execute(
-            "DELETE FROM artists WHERE input = ? AND urn IS NULL AND id != ?", (input, artist_id)
-        )
-        conn.execute(
-            "UPDATE artists SET input = ? WHERE id = ? AND input IS NULL",
-            (_free_input(conn, input), artist_id),
-        )
-    return artist_id, False
 
 
-def _free_input(conn: sqlite3.Connection, input: str | None) -> str | None:
+def _settle_input(conn: Store, artist_id: int, input: str) -> None:
+    """Another row may hold the same input from an earlier failed attempt: it is resolved here now."""
+    conn.execute(
+        "DELETE FROM artists WHERE input = ? AND urn IS NULL AND id != ?", (input, artist_id)
+    )
+    conn.execute(
+        "UPDATE artists SET input = ? WHERE id = ? AND input IS NULL",
+        (_free_input(conn, input), artist_id),
+    )
+
+
+def _free_input(conn: Store, input: str | None) -> str | None:
     """`input` unless another resolved row already carries it (inputs are unique)."""
     if input is None:
         return None
@@ -98,7 +132,7 @@ def _free_input(conn: sqlite3.Connection, input: str | None) -> str | None:
 
 @writer
 def record_failure(
-    conn: sqlite3.Connection,
+    conn: Store,
     input: str,
     status: str,
     error: str,
@@ -120,7 +154,7 @@ def record_failure(
             "VALUES (?, 1, coalesce(?, 1.0), ?, ?, ?, ?, ?)",
             (input, weight, tier, status, error, now, now),
         )
-        return int(cur.lastrowid)
+        return inserted_id(cur)
     conn.execute(
         "UPDATE artists SET resolve_status = ?, resolve_error = ?, watched = 1, weight = coalesce(?, weight), "
         "tier = coalesce(?, tier), updated_at = ? WHERE id = ?",
@@ -139,18 +173,18 @@ def count_watched(conn: Store) -> int:
     return int(conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0])
 
 
-def list_to_retry(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+def list_to_retry(conn: Store) -> list[sqlite3.Row]:
     """Watched inputs whose resolution should be tried again (pending or transient failures)."""
     return conn.execute(
         "SELECT * FROM artists WHERE watched = 1 AND urn IS NULL AND resolve_status IN ('pending', 'failed_transient') ORDER BY id"
     ).fetchall()
 
 
-def get_by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
+def get_by_ref(conn: Store, ref: str) -> sqlite3.Row:
     """The artist named by `ref`: URN, URL, permalink, username or the text given to `artists add`."""
     text = ref.strip().rstrip("/")
     slug = text.rsplit("/", 1)[-1] if "://" in text or text.startswith("soundcloud.com/") else text
-    rows = conn.execute(
+    rows: list[sqlite3.Row] = conn.execute(
         "SELECT * FROM artists WHERE urn = ? OR input = ? OR input = ? OR permalink_url = ? "
         "OR lower(permalink) = lower(?) OR lower(username) = lower(?) ORDER BY id",
         (text, text, ref, text, slug, text),
@@ -170,10 +204,10 @@ def get_by_ref(conn: sqlite3.Connection, ref: str) -> sqlite3.Row:
     return rows[0]
 
 
-def list_due(conn: sqlite3.Connection, now: str, *, everyone: bool = False) -> list[sqlite3.Row]:
+def list_due(conn: Store, now: str, *, everyone: bool = False) -> list[sqlite3.Row]:
     """Watched, resolved artists whose next check has passed (or all of them), oldest check first."""
     sql = "SELECT * FROM artists WHERE watched = 1 AND urn IS NOT NULL AND resolve_status = 'ok'"
-    params: tuple[Any, ...] = ()
+    params: tuple[SqlValue, ...] = ()
     if not everyone:
         sql += " AND (next_check_at IS NULL OR next_check_at <= ?)"
         params = (now,)
@@ -181,7 +215,7 @@ def list_due(conn: sqlite3.Connection, now: str, *, everyone: bool = False) -> l
 
 
 def set_schedule(
-    conn: sqlite3.Connection,
+    conn: Store,
     artist_id: int,
     *,
     interval_hours: float,
@@ -197,25 +231,21 @@ def set_schedule(
     )
 
 
-def set_watched(conn: sqlite3.Connection, artist_id: int, watched: bool) -> None:
+def set_watched(conn: Store, artist_id: int, watched: bool) -> None:
     conn.execute(
         "UPDATE artists SET watched = ?, updated_at = ? WHERE id = ?",
         (int(watched), now_iso(), artist_id),
     )
 
 
-def set_weight(
-    conn: sqlite3.Connection, artist_id: int, weight: float, tier: str | None = None
-) -> None:
+def set_weight(conn: Store, artist_id: int, weight: float, tier: str | None = None) -> None:
     conn.execute(
         "UPDATE artists SET weight = ?, tier = coalesce(?, tier), updated_at = ? WHERE id = ?",
         (weight, tier, now_iso(), artist_id),
     )
 
 
-def list_with_counts(
-    conn: sqlite3.Connection, *, include_unwatched: bool = False
-) -> list[dict[str, Any]]:
+def list_with_counts(conn: Store, *, include_unwatched: bool = False) -> list[dict[str, Any]]:
     """Every watched artist (or all) with provenance counts and how their picks were judged."""
     where = "" if include_unwatched else "WHERE a.watched = 1"
     sql = f"""

@@ -42,41 +42,10 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> Stor
         raise NoDatabase(
             f"no database at {path}", "run `music-minion init` or `music-minion sync` first"
         )
+    _make_data_dir(path)
+    conn = _open(path, readonly=readonly)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise CannotOpen(
-            f"cannot create data dir {path.parent}: {e.strerror}",
-            "check paths.data_dir and its permissions",
-        ) from None
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-    try:
-        conn = sqlite3.connect(
-            uri,
-            uri=True,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,
-            check_same_thread=False,
-            factory=Store,
-        )
-    except sqlite3.Error as e:
-        raise CannotOpen(
-            f"cannot open database {path}: {e}", "check the data dir's permissions"
-        ) from None
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise SchemaTooNew(
-                f"database {path} has schema version {version}, newer than this Music Minion ({SCHEMA_VERSION})",
-                "upgrade music-minion; the database was left untouched",
-            )
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            if migrate and version < SCHEMA_VERSION:
-                _migrate(conn, version)
+        _prepare(conn, path, migrate=migrate, readonly=readonly)
     except sqlite3.DatabaseError as e:
         conn.close()
         if "not a database" in str(e) or "malformed" in str(e):
@@ -95,7 +64,52 @@ def connect(path: Path, *, migrate: bool = True, readonly: bool = False) -> Stor
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, current: int) -> None:
+def _make_data_dir(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CannotOpen(
+            f"cannot create data dir {path.parent}: {e.strerror}",
+            "check paths.data_dir and its permissions",
+        ) from None
+
+
+def _open(path: Path, *, readonly: bool) -> Store:
+    """A Store on `path` in autocommit mode (read-only when asked)."""
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    try:
+        return sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=Store,
+        )
+    except sqlite3.Error as e:
+        raise CannotOpen(
+            f"cannot open database {path}: {e}", "check the data dir's permissions"
+        ) from None
+
+
+def _prepare(conn: Store, path: Path, *, migrate: bool, readonly: bool) -> None:
+    """Refuse a newer schema, set the connection's pragmas and apply pending migrations."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"database {path} has schema version {version}, newer than this Music Minion ({SCHEMA_VERSION})",
+            "upgrade music-minion; the database was left untouched",
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if migrate and version < SCHEMA_VERSION:
+            _migrate(conn, version)
+
+
+def _migrate(conn: Store, current: int) -> None:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
     )
@@ -115,12 +129,12 @@ def open_store(data_dir: Path, *, readonly: bool = False) -> Store:
     return connect(database_path(data_dir), readonly=readonly)
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Store) -> int:
     """The migration the database is at (SQLite's `user_version`)."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+def table_counts(conn: Store) -> dict[str, int]:
     """Row count of every table of the schema."""
     names = [
         r[0]
@@ -132,7 +146,7 @@ def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}  # noqa: S608
 
 
-def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+def integrity_problems(conn: Store) -> list[str]:
     """Problems found by SQLite's integrity and foreign-key checks; empty when healthy."""
     problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
     problems += [f"foreign key: {tuple(r)}" for r in conn.execute("PRAGMA foreign_key_check")]

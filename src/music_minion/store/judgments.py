@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from music_minion.store.session import Store
+from music_minion.store.sql import SqlValue
 from music_minion.vocab import JUDGMENT_SOURCES as SOURCES
 from music_minion.vocab import VERDICTS
 
 
-def get_verdict(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str] | None:
+def get_verdict(conn: Store, track_id: int) -> tuple[str, str, str] | None:
     """(verdict, source, judged_at) of a track, or None."""
     row = conn.execute(
         "SELECT verdict, source, judged_at FROM judgments WHERE track_id = ?", (track_id,)
@@ -17,7 +18,7 @@ def get_verdict(conn: sqlite3.Connection, track_id: int) -> tuple[str, str, str]
     return (row[0], row[1], row[2]) if row else None
 
 
-def put(conn: sqlite3.Connection, track_id: int, verdict: str, source: str, judged_at: str) -> None:
+def put(conn: Store, track_id: int, verdict: str, source: str, judged_at: str) -> None:
     """Insert or replace the judgment of a track."""
     if verdict not in VERDICTS or source not in SOURCES:
         raise ValueError(f"bad judgment {verdict!r} from {source!r}")
@@ -28,30 +29,30 @@ def put(conn: sqlite3.Connection, track_id: int, verdict: str, source: str, judg
     )
 
 
-def delete(conn: sqlite3.Connection, track_id: int) -> bool:
+def delete(conn: Store, track_id: int) -> bool:
     return conn.execute("DELETE FROM judgments WHERE track_id = ?", (track_id,)).rowcount > 0
 
 
-def list_synced(conn: sqlite3.Connection) -> dict[int, str]:
+def list_synced(conn: Store) -> dict[int, str]:
     """track_id -> verdict of every judgment learned from SoundCloud (not manual)."""
     return dict(
         conn.execute("SELECT track_id, verdict FROM judgments WHERE source != 'manual'").fetchall()
     )
 
 
-def list_manual_ids(conn: sqlite3.Connection) -> set[int]:
+def list_manual_ids(conn: Store) -> set[int]:
     return {r[0] for r in conn.execute("SELECT track_id FROM judgments WHERE source = 'manual'")}
 
 
 def list_judged(
-    conn: sqlite3.Connection, verdict: str | None = None, limit: int | None = None
+    conn: Store, verdict: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Judged tracks, newest judgment first, with what identifies them."""
     sql = (
         "SELECT t.urn, t.title, t.uploader_name, t.permalink_url, j.verdict, j.source, j.judged_at "
         "FROM judgments j JOIN tracks t ON t.id = j.track_id"
     )
-    params: list[Any] = []
+    params: list[SqlValue] = []
     if verdict:
         sql += " WHERE j.verdict = ?"
         params.append(verdict)
@@ -69,7 +70,7 @@ def list_judged(
     ]
 
 
-def count_by_verdict(conn: sqlite3.Connection) -> dict[str, int]:
+def count_by_verdict(conn: Store) -> dict[str, int]:
     """How many judgments of each verdict."""
     found = dict(
         conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall()

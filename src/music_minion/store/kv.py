@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
 
-def get(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
+def get(conn: Store, key: str, default: str | None = None) -> str | None:
     """The value stored under `key`, else `default`."""
     row = conn.execute("SELECT value FROM kv WHERE key = ?", (key,)).fetchone()
     return row[0] if row else default
 
 
-def put(conn: sqlite3.Connection, key: str, value: str) -> None:
+def put(conn: Store, key: str, value: str) -> None:
     """Store `value` under `key` (insert or replace)."""
     conn.execute(
         "INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) "
@@ -22,6 +21,6 @@ def put(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
-def delete(conn: sqlite3.Connection, key: str) -> bool:
+def delete(conn: Store, key: str) -> bool:
     """Remove `key`; True when it existed."""
     return conn.execute("DELETE FROM kv WHERE key = ?", (key,)).rowcount > 0

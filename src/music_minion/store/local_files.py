@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
 from music_minion.errors import MinionError
 from music_minion.store.session import Store
-from music_minion.store.sql import json_list, like_contains
+from music_minion.store.sql import SqlValue, json_list, like_contains
 
 # SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_CONDITION = (
@@ -238,9 +238,9 @@ def list_files(
     return _records(LocalFile, db.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
-def _filters(status: str | None, match: str | None) -> tuple[str, list[Any]]:
+def _filters(status: str | None, match: str | None) -> tuple[str, list[SqlValue]]:
     clauses: list[str] = []
-    params: list[Any] = []
+    params: list[SqlValue] = []
     if status:
         clauses.append("f.status = ?")
         params.append(status)
@@ -274,7 +274,7 @@ def list_files_matching(
         )
     db.create_function("mm_fold", 1, lambda v: folder(v) if v else "", deterministic=True)
     clauses = []
-    params: list[Any] = []
+    params: list[SqlValue] = []
     for w in words:
         clauses.append(
             "(mm_fold(f.title) LIKE ? ESCAPE '\\' OR mm_fold(f.artist) LIKE ? ESCAPE '\\' "

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 
+from music_minion.store.session import Store
 
-def list_known_ids(conn: sqlite3.Connection) -> set[int]:
+
+def list_known_ids(conn: Store) -> set[int]:
     """Every track ever recorded as my like (gone or not)."""
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes")}
 
 
-def list_known_urns(conn: sqlite3.Connection) -> set[str]:
+def list_known_urns(conn: Store) -> set[str]:
     """URNs of every track ever recorded as my like."""
     return {
         r[0]
@@ -19,12 +20,12 @@ def list_known_urns(conn: sqlite3.Connection) -> set[str]:
     }
 
 
-def list_current_ids(conn: sqlite3.Connection) -> set[int]:
+def list_current_ids(conn: Store) -> set[int]:
     """Tracks I like now (not marked gone by a full import)."""
     return {r[0] for r in conn.execute("SELECT track_id FROM my_likes WHERE gone_at IS NULL")}
 
 
-def record(conn: sqlite3.Connection, track_ids: Iterable[int], now: str) -> int:
+def record(conn: Store, track_ids: Iterable[int], now: str) -> int:
     """Record likes seen now, in newest-first order (index = position); a like seen again loses its
     `gone_at`. Returns how many were new."""
     rows = [(tid, now, pos) for pos, tid in enumerate(dict.fromkeys(track_ids))]
@@ -40,7 +41,7 @@ def record(conn: sqlite3.Connection, track_ids: Iterable[int], now: str) -> int:
     return new
 
 
-def mark_gone_except(conn: sqlite3.Connection, seen: set[int], now: str) -> list[int]:
+def mark_gone_except(conn: Store, seen: set[int], now: str) -> list[int]:
     """After a full walk: likes not seen any more get `gone_at`. Returns their track ids."""
     gone = [tid for tid in list_current_ids(conn) if tid not in seen]
     conn.executemany(
@@ -49,5 +50,5 @@ def mark_gone_except(conn: sqlite3.Connection, seen: set[int], now: str) -> list
     return gone
 
 
-def count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM my_likes WHERE gone_at IS NULL").fetchone()[0]
+def count(conn: Store) -> int:
+    return int(conn.execute("SELECT count(*) FROM my_likes WHERE gone_at IS NULL").fetchone()[0])

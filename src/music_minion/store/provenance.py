@@ -8,11 +8,12 @@ row sets its `gone_at`, and seeing it again clears it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from music_minion.store import tracks as tracks_store
+from music_minion.store.session import Store
+from music_minion.store.tracks import TrackRow
 from music_minion.vocab import PROVENANCE_KINDS as KINDS
 
 
@@ -26,7 +27,7 @@ class MergeResult:
     revived: int = 0
 
 
-def has_any(conn: sqlite3.Connection, artist_id: int, kind: str) -> bool:
+def has_any(conn: Store, artist_id: int, kind: str) -> bool:
     """Whether anything is recorded for (artist, kind) yet."""
     return (
         conn.execute(
@@ -36,7 +37,7 @@ def has_any(conn: sqlite3.Connection, artist_id: int, kind: str) -> bool:
     )
 
 
-def is_known(conn: sqlite3.Connection, artist_id: int, kind: str, urn: str) -> bool:
+def is_known(conn: Store, artist_id: int, kind: str, urn: str) -> bool:
     """Whether this track is already recorded for (artist, kind) (two index lookups)."""
     return (
         conn.execute(
@@ -47,7 +48,7 @@ def is_known(conn: sqlite3.Connection, artist_id: int, kind: str, urn: str) -> b
     )
 
 
-def list_known_urns(conn: sqlite3.Connection, artist_id: int, kind: str) -> set[str]:
+def list_known_urns(conn: Store, artist_id: int, kind: str) -> set[str]:
     """URNs of every track already recorded for (artist, kind), gone or not."""
     rows = conn.execute(
         "SELECT t.urn FROM provenance p JOIN tracks t ON t.id = p.track_id WHERE p.artist_id = ? AND p.kind = ?",
@@ -64,18 +65,18 @@ class TrackCache:
     """
 
     def __init__(self) -> None:
-        self.rows: dict[str, tuple[int, tuple]] = {}
+        self.rows: dict[str, tuple[int, TrackRow]] = {}
 
 
 def merge_source(
-    conn: sqlite3.Connection,
+    conn: Store,
     artist_id: int,
     kind: str,
-    rows: Sequence[tuple],
+    rows: Sequence[TrackRow],
     now: str,
     *,
     full: bool = False,
-    also: Callable[[sqlite3.Connection], None] | None = None,
+    also: Callable[[Store], None] | None = None,
     cache: TrackCache | None = None,
 ) -> MergeResult:
     """Merge one newest-first walk of (artist, kind), atomically.
@@ -92,9 +93,18 @@ def merge_source(
         return _merge(conn, artist_id, kind, rows, now, full, also, cache)
 
 
-def _merge(conn, artist_id, kind, rows, now, full, also, cache) -> MergeResult:  # noqa: ANN001
+def _merge(
+    conn: Store,
+    artist_id: int,
+    kind: str,
+    rows: Sequence[TrackRow],
+    now: str,
+    full: bool,
+    also: Callable[[Store], None] | None,
+    cache: TrackCache | None,
+) -> MergeResult:
     positions: dict[str, int] = {}
-    unique: list[tuple] = []
+    unique: list[TrackRow] = []
     for r in rows:
         if r[0] not in positions:
             positions[r[0]] = len(positions)
@@ -128,7 +138,7 @@ def _merge(conn, artist_id, kind, rows, now, full, also, cache) -> MergeResult: 
 
 
 def _mark_presence(
-    conn: sqlite3.Connection, artist_id: int, kind: str, seen: set[int], now: str
+    conn: Store, artist_id: int, kind: str, seen: set[int], now: str
 ) -> tuple[int, int]:
     """After a complete walk: set gone_at on rows not seen, clear it on rows seen again."""
     current = conn.execute(
@@ -156,7 +166,7 @@ def _mark_presence(
     return len(gone), len(back)
 
 
-def list_gone_track_urns(conn: sqlite3.Connection) -> list[str]:
+def list_gone_track_urns(conn: Store) -> list[str]:
     """URNs of 'ok' tracks whose every provenance row is gone (candidates for a lookup)."""
     rows = conn.execute(
         "SELECT t.urn FROM tracks t WHERE t.status = 'ok' AND EXISTS (SELECT 1 FROM provenance p WHERE p.track_id = t.id) "
@@ -165,5 +175,5 @@ def list_gone_track_urns(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
+def count(conn: Store) -> int:
+    return int(conn.execute("SELECT count(*) FROM provenance").fetchone()[0])

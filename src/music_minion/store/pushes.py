@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from music_minion.store.session import Store
+from music_minion.store.sql import inserted_id
 
-def start(
-    conn: sqlite3.Connection, playlist_urn: str | None, track_ids: Sequence[int], now: str
-) -> int:
+
+def start(conn: Store, playlist_urn: str | None, track_ids: Sequence[int], now: str) -> int:
     """Record a push about to be made (status 'pending') with its tracks in order; returns its id."""
     cur = conn.execute(
         "INSERT INTO playlist_pushes (playlist_urn, started_at, status, track_count) VALUES (?, ?, 'pending', ?)",
         (playlist_urn, now, len(track_ids)),
     )
-    push_id = int(cur.lastrowid)
+    push_id = inserted_id(cur)
     conn.executemany(
         "INSERT INTO playlist_push_tracks (push_id, track_id, position) VALUES (?, ?, ?)",
         [(push_id, tid, pos) for pos, tid in enumerate(track_ids)],
@@ -24,7 +24,7 @@ def start(
 
 
 def finish(
-    conn: sqlite3.Connection,
+    conn: Store,
     push_id: int,
     status: str,
     now: str,
@@ -41,7 +41,7 @@ def finish(
     )
 
 
-def list_pushes(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+def list_pushes(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
     """The latest pushes, newest first."""
     rows = conn.execute(
         "SELECT id, playlist_urn, started_at, finished_at, status, error, track_count FROM playlist_pushes "
@@ -51,7 +51,7 @@ def list_pushes(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any
     return [dict(r) for r in rows]
 
 
-def list_pushed_tracks(conn: sqlite3.Connection, push_id: int) -> list[str]:
+def list_pushed_tracks(conn: Store, push_id: int) -> list[str]:
     """URNs of a push's tracks in order."""
     rows = conn.execute(
         "SELECT t.urn FROM playlist_push_tracks p JOIN tracks t ON t.id = p.track_id WHERE p.push_id = ? ORDER BY p.position",

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from music_minion.store.local_files import OWNED_CONDITION
-from music_minion.store.sql import json_list, like_contains
+from music_minion.store.session import Store
+from music_minion.store.sql import SqlValue, json_list, like_contains
 
 # A track is owned when a matched local file or one of my current SoundCloud likes holds it.
 OWNED_SQL = (
@@ -25,6 +26,10 @@ PUSHES_SQL = (
 JUDGED_SQL = "EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = t.id)"
 
 
+# A stored ranking key: (track_id, key, first_seen_at, supporters).
+KeyRow = tuple[int, float, str | None, int]
+
+
 @dataclass(frozen=True)
 class ArtistStats:
     """What ranking needs to know of an artist."""
@@ -36,7 +41,7 @@ class ArtistStats:
     dismissed: int
 
 
-def list_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+def list_artist_stats(conn: Store) -> dict[int, ArtistStats]:
     """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
     liked / dismissed (distinct tracks, any judgment source). Counted from the judgments outward."""
     liked: dict[int, set[int]] = {}
@@ -59,7 +64,7 @@ def list_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
     return out
 
 
-def save_artist_stats(conn: sqlite3.Connection, stats: dict[int, ArtistStats]) -> None:
+def save_artist_stats(conn: Store, stats: dict[int, ArtistStats]) -> None:
     """Keep the stats the keys were computed with (`rank_artists`)."""
     conn.execute("DELETE FROM rank_artists")
     conn.executemany(
@@ -68,7 +73,7 @@ def save_artist_stats(conn: sqlite3.Connection, stats: dict[int, ArtistStats]) -
     )
 
 
-def list_saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
+def list_saved_artist_stats(conn: Store) -> dict[int, ArtistStats]:
     return {
         r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5])
         for r in conn.execute(
@@ -78,8 +83,8 @@ def list_saved_artist_stats(conn: sqlite3.Connection) -> dict[int, ArtistStats]:
 
 
 def iter_provenance_rows(
-    conn: sqlite3.Connection, track_ids: Sequence[int] | None = None
-) -> Iterator[tuple]:
+    conn: Store, track_ids: Sequence[int] | None = None
+) -> Iterator[sqlite3.Row]:
     """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
     `track_ids` is None (streamed in primary-key order, no sort)."""
     if track_ids is None:
@@ -94,7 +99,7 @@ def iter_provenance_rows(
     )
 
 
-def list_tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) -> list[int]:
+def list_tracks_of_artists(conn: Store, artist_ids: Iterable[int]) -> list[int]:
     """Ids of every track surfaced by any of these artists."""
     rows = conn.execute(
         "SELECT DISTINCT track_id FROM provenance WHERE artist_id IN (SELECT value FROM json_each(?))",
@@ -103,7 +108,7 @@ def list_tracks_of_artists(conn: sqlite3.Connection, artist_ids: Iterable[int]) 
     return sorted(r[0] for r in rows)
 
 
-def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> None:
+def mark_dirty_tracks(conn: Store, track_ids: Iterable[int]) -> None:
     """Queue the supporters of these tracks: their hit rates (so their tracks' keys) changed."""
     conn.execute(
         "INSERT OR IGNORE INTO rank_dirty (artist_id) SELECT DISTINCT artist_id FROM provenance "
@@ -112,7 +117,7 @@ def mark_dirty_tracks(conn: sqlite3.Connection, track_ids: Iterable[int]) -> Non
     )
 
 
-def list_dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]:
+def list_dirty_artists(conn: Store, changed_since: str) -> set[int]:
     """Queued artists plus artists changed (weight, watch, a check) at or after `changed_since`."""
     out = {r[0] for r in conn.execute("SELECT artist_id FROM rank_dirty")}
     out.update(
@@ -121,15 +126,15 @@ def list_dirty_artists(conn: sqlite3.Connection, changed_since: str) -> set[int]
     return out
 
 
-def clear_dirty(conn: sqlite3.Connection) -> None:
+def clear_dirty(conn: Store) -> None:
     conn.execute("DELETE FROM rank_dirty")
 
 
-def count_provenance(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM provenance").fetchone()[0]
+def count_provenance(conn: Store) -> int:
+    return int(conn.execute("SELECT count(*) FROM provenance").fetchone()[0])
 
 
-def list_rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[int, str]]:
+def list_rows_seen_since(conn: Store, moment: str) -> list[tuple[int, str]]:
     """(track_id, first_seen_at) of every provenance row first seen at or after `moment` (one scan)."""
     return [
         tuple(r)
@@ -139,16 +144,16 @@ def list_rows_seen_since(conn: sqlite3.Connection, moment: str) -> list[tuple[in
     ]
 
 
-def get_max_track_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT coalesce(max(id), 0) FROM tracks").fetchone()[0]
+def get_max_track_id(conn: Store) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM tracks").fetchone()[0])
 
 
-def list_track_ids_above(conn: sqlite3.Connection, track_id: int) -> list[int]:
+def list_track_ids_above(conn: Store, track_id: int) -> list[int]:
     """Tracks added since the track id `track_id` was the largest."""
     return [r[0] for r in conn.execute("SELECT id FROM tracks WHERE id > ?", (track_id,))]
 
 
-def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> int:
+def rebuild_keys(conn: Store, batches: Iterable[list[KeyRow]]) -> int:
     """Replace every stored key with `batches` of (track_id, key, first_seen_at, supporters) rows.
     The key index is dropped and built again once at the end (far cheaper than a million random
     index inserts). Returns how many rows were written; call inside a transaction."""
@@ -170,7 +175,7 @@ def rebuild_keys(conn: sqlite3.Connection, batches: Iterable[list[tuple]]) -> in
     return n
 
 
-def write_keys(conn: sqlite3.Connection, rows: Sequence[tuple], track_ids: Sequence[int]) -> None:
+def write_keys(conn: Store, rows: Sequence[KeyRow], track_ids: Sequence[int]) -> None:
     """Store the recomputed (track_id, key, first_seen_at, supporters) rows of `track_ids`: changed
     keys are updated in place, tracks without support any more lose their key."""
     keep = {r[0] for r in rows}
@@ -205,7 +210,7 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def _where(f: CandidateFilter) -> tuple[str, list]:
+def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
     clauses = [
         "t.status = 'ok'",
         "coalesce(t.access, '') != 'blocked'",
@@ -214,7 +219,7 @@ def _where(f: CandidateFilter) -> tuple[str, list]:
         PUSHES_SQL + " < ?",
         "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
     ]
-    params: list = [f.max_pushes, f.mix_ms]
+    params: list[SqlValue] = [f.max_pushes, f.mix_ms]
     if f.since:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)
@@ -232,9 +237,7 @@ def _where(f: CandidateFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def list_candidates(
-    conn: sqlite3.Connection, f: CandidateFilter, limit: int, offset: int
-) -> list[sqlite3.Row]:
+def list_candidates(conn: Store, f: CandidateFilter, limit: int, offset: int) -> list[sqlite3.Row]:
     """Candidates in key order (best first), exclusions already applied."""
     where, params = _where(f)
     sql = (
@@ -245,7 +248,7 @@ def list_candidates(
 
 
 def list_candidates_with_key(
-    conn: sqlite3.Connection, f: CandidateFilter, low: float, high: float
+    conn: Store, f: CandidateFilter, low: float, high: float
 ) -> list[sqlite3.Row]:
     """Every candidate whose key is in [low, high] (to finish a tie group cut by a page boundary)."""
     where, params = _where(f)

@@ -8,9 +8,10 @@ snapshot even while a sync writes (WAL readers see the state at their first read
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
+from music_minion.store.session import Store
+from music_minion.store.sql import SqlValue
 from music_minion.vocab import EXPORT_TABLES
 
 # table -> [(exported column, SQL expression, is_timestamp)], in export order.
@@ -101,30 +102,30 @@ def _select(table: str, epoch_seconds: bool, columnar: bool = False) -> str:
     return f"SELECT {', '.join(exprs)} FROM {table} ORDER BY {order}"  # noqa: S608
 
 
-def count(conn: sqlite3.Connection, table: str) -> int:
+def count(conn: Store, table: str) -> int:
     if table not in _SPEC:
         raise ValueError(f"unknown table {table!r}")
-    return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - constant name
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608 - constant name
 
 
-def begin(conn: sqlite3.Connection) -> None:
+def begin(conn: Store) -> None:
     """Start a read transaction: every read until `end()` sees one snapshot."""
     conn.execute("BEGIN")
 
 
-def end(conn: sqlite3.Connection) -> None:
+def end(conn: Store) -> None:
     if conn.in_transaction:
         conn.execute("COMMIT")
 
 
 def iter_batches(
-    conn: sqlite3.Connection,
+    conn: Store,
     table: str,
     *,
     epoch_seconds: bool = False,
     columnar: bool = False,
     size: int = 10_000,
-) -> Iterator[list[tuple]]:
+) -> Iterator[list[tuple[SqlValue, ...]]]:
     """The rows of `table` as tuples (in `columns(table)` order), `size` at a time, never all in memory.
 
     `columnar` picks the row order that compresses best in a columnar file."""
@@ -134,7 +135,7 @@ def iter_batches(
     cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row for millions of rows
     cur.execute(_select(table, epoch_seconds, columnar))
     while True:
-        rows = cur.fetchmany(size)
+        rows: list[tuple[SqlValue, ...]] = cur.fetchmany(size)
         if not rows:
             return
         yield rows

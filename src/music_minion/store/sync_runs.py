@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
+from music_minion.store.session import Store
+from music_minion.store.sql import inserted_id
 from music_minion.timeutil import now_iso
 
 STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 
 
-def mark_interrupted(conn: sqlite3.Connection) -> int:
+def mark_interrupted(conn: Store) -> int:
     """Runs still 'running' were killed (call while holding the sync lock); returns how many."""
     return conn.execute(
         "UPDATE sync_runs SET status = 'interrupted' WHERE status = 'running'"
     ).rowcount
 
 
-def start(conn: sqlite3.Connection, options: dict[str, Any], artists_planned: int = 0) -> int:
+def start(conn: Store, options: dict[str, Any], artists_planned: int = 0) -> int:
     """Open a run row in status 'running'; returns its id."""
     cur = conn.execute(
         "INSERT INTO sync_runs (started_at, status, options, artists_planned) VALUES (?, 'running', ?, ?)",
         (now_iso(), json.dumps(options, sort_keys=True), artists_planned),
     )
-    return int(cur.lastrowid)
+    return inserted_id(cur)
 
 
-def update(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
+def update(conn: Store, run_id: int, **fields: int) -> None:
     """Set counters (artists_planned, artists_done, tracks_new, provenance_new, requests)."""
     allowed = {"artists_planned", "artists_done", "tracks_new", "provenance_new", "requests"}
     bad = set(fields) - allowed
@@ -38,9 +39,7 @@ def update(conn: sqlite3.Connection, run_id: int, **fields: Any) -> None:
         conn.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))  # noqa: S608
 
 
-def finish(
-    conn: sqlite3.Connection, run_id: int, status: str, stats: dict[str, Any], **counters: Any
-) -> None:
+def finish(conn: Store, run_id: int, status: str, stats: dict[str, Any], **counters: int) -> None:
     """Close a run with its final status, counters and the stats JSON."""
     if status not in STATUSES[1:]:
         raise ValueError(status)
@@ -52,7 +51,7 @@ def finish(
         )
 
 
-def list_recent(conn: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+def list_recent(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
     """The latest runs, newest first, with options and stats decoded."""
     out = []
     for r in conn.execute("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit,)):

@@ -28,6 +28,24 @@ TRACK_COLUMNS: tuple[str, ...] = (
 )
 _DATA = TRACK_COLUMNS[1:]
 
+# A track row in TRACK_COLUMNS order: the URN, then every field (None when unknown).
+TrackRow = tuple[
+    str,  # urn
+    str | None,  # title
+    str | None,  # uploader_urn
+    str | None,  # uploader_name
+    str | None,  # permalink_url
+    int | None,  # duration_ms
+    str | None,  # genre
+    str | None,  # tags
+    float | None,  # bpm
+    str | None,  # created_at
+    str | None,  # access
+    int | None,  # playback_count
+    int | None,  # likes_count
+    int | None,  # reposts_count
+]
+
 # Upsert: a missing (None) field never erases a known value; updated_at moves only when
 # something actually changed, so re-merging the same payload writes nothing.
 _UPSERT = (
@@ -42,13 +60,13 @@ _UPSERT = (
 )
 
 
-def upsert_tracks(conn: sqlite3.Connection, rows: Sequence[tuple], now: str) -> None:
+def upsert_tracks(conn: Store, rows: Sequence[TrackRow], now: str) -> None:
     """Insert or update tracks (tuples in TRACK_COLUMNS order); seeing a track marks it 'ok'."""
     if rows:
         conn.executemany(_UPSERT, [(*r, now, now) for r in rows])
 
 
-def get_ids_by_urn(conn: sqlite3.Connection, urns: Iterable[str]) -> dict[str, int]:
+def get_ids_by_urn(conn: Store, urns: Iterable[str]) -> dict[str, int]:
     """Map each known URN to its track id (unknown URNs are left out)."""
     wanted = json_list(dict.fromkeys(urns))
     return dict(
@@ -58,7 +76,7 @@ def get_ids_by_urn(conn: sqlite3.Connection, urns: Iterable[str]) -> dict[str, i
     )
 
 
-def set_status(conn: sqlite3.Connection, urns: Iterable[str], status: str, now: str) -> int:
+def set_status(conn: Store, urns: Iterable[str], status: str, now: str) -> int:
     """Mark tracks `ok | deleted | unavailable`; returns how many changed."""
     rows = [(status, now, now, u, status) for u in urns]
     cur = conn.executemany(
@@ -68,8 +86,8 @@ def set_status(conn: sqlite3.Connection, urns: Iterable[str], status: str, now: 
     return cur.rowcount
 
 
-def count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM tracks").fetchone()[0]
+def count(conn: Store) -> int:
+    return int(conn.execute("SELECT count(*) FROM tracks").fetchone()[0])
 
 
 _REF_COLUMNS = "SELECT id, urn, title, uploader_name, permalink_url FROM tracks"
@@ -77,13 +95,15 @@ _REF_COLUMNS = "SELECT id, urn, title, uploader_name, permalink_url FROM tracks"
 
 def get_by_urn(conn: Store, urn: str) -> sqlite3.Row | None:
     """id, urn, title, uploader_name and permalink_url of the track with this URN."""
-    return conn.execute(_REF_COLUMNS + " WHERE urn = ?", (urn,)).fetchone()  # noqa: S608
+    row: sqlite3.Row | None = conn.execute(_REF_COLUMNS + " WHERE urn = ?", (urn,)).fetchone()  # noqa: S608
+    return row
 
 
 def get_by_url(conn: Store, url: str) -> sqlite3.Row | None:
     """The same fields for the track whose page is `url` (any spelling of the same page)."""
     wanted = canonical(url, lower=True)
     slug = wanted.rsplit("/", 1)[-1]
+    r: sqlite3.Row
     for r in conn.execute(
         _REF_COLUMNS + " WHERE permalink_url LIKE ? ESCAPE '\\'",  # noqa: S608
         ("%" + like_escape(slug),),

@@ -28,10 +28,11 @@ class EmulatorState:
         token_ttl_s: float = 3599,
         world: World | None = None,
         cc_cap: int = 50,
+        taste: dict[str, Any] | None = None,
         **size_overrides: int,
     ) -> None:
         self.seed = seed
-        self.world = world or generate(seed, size, **size_overrides)
+        self.world = world or generate(seed, size, taste=taste, **size_overrides)
         self.client_id, self.client_secret = credentials_for_seed(seed)
         self.redirect_uri = redirect_uri or DEFAULT_REDIRECT_URI
         self.oauth = OAuthServer(

@@ -108,13 +108,14 @@ def settings(opts: Options, dismiss_urn: str) -> dict[str, Any]:
 def simulate(opts: Options) -> dict[str, Any]:
     """Run the weeks; returns the parameters, the figures per week and their summary."""
     from benchmarks.homes import isolated_home
-    from music_minion.emulator.testing import emulator_process
+    from music_minion.emulator.testing import emulator_process, free_port
 
     started = time.perf_counter()
     taste = {"mix": opts.curators}
+    callback = f"http://127.0.0.1:{free_port()}/callback"  # the login's own, never a fixed port
     with (
         tempfile.TemporaryDirectory(prefix="mm-quality-") as tmp,
-        emulator_process(seed=opts.seed, size=opts.size, taste=taste) as info,
+        emulator_process(opts.seed, opts.size, taste=taste, redirect_uri=callback) as info,
         isolated_home(Path(tmp)) as config_path,
         SimulatedClock() as clock,
     ):
@@ -230,7 +231,9 @@ def summarise(weeks: list[dict[str, Any]]) -> dict[str, Any]:
         f"{name}_w3_8": qb.mean(w[name] for w in late if w[name] is not None) for name in FIGURES
     }
     out.update({f"{name}_w1": first.get(name) for name in FIGURES})
-    out["noisy_share_w3_8"] = qb.mean(w["noisy_share"] for w in late if w["noisy_share"] is not None)
+    out["noisy_share_w3_8"] = qb.mean(
+        w["noisy_share"] for w in late if w["noisy_share"] is not None
+    )
     out["noisy_share_w1"] = first.get("noisy_share")
     out["cumulative_liked"] = weeks[-1]["cumulative_liked"] if weeks else 0
     out["vs_count_only_w3_8"] = _ratio(out["expected_precision_w3_8"], out["count_only_w3_8"])
@@ -305,7 +308,10 @@ def table(result: dict[str, Any]) -> str:
     lines.append(
         "weeks 3-8: ours {} · oracle {} · count-only {} · waterfall {} · random {} → "
         "{}× count-only, {}× oracle; week 1: {}× count-only; noisy share from week 3 {}".format(
-            *(_f(s[f"{k}_w3_8"]) for k in FIGURES[:1] + ("oracle", "count_only", "waterfall", "random")),
+            *(
+                _f(s[f"{k}_w3_8"])
+                for k in FIGURES[:1] + ("oracle", "count_only", "waterfall", "random")
+            ),
             _f(s["vs_count_only_w3_8"], 2),
             _f(s["vs_oracle_w3_8"], 2),
             _f(s["vs_count_only_w1"], 2),
@@ -325,7 +331,9 @@ def parse_mix(text: str) -> dict[str, float]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         name, _, value = part.partition("=")
         if name not in mix:
-            raise argparse.ArgumentTypeError(f"unknown curator kind {name!r} (use {', '.join(mix)})")
+            raise argparse.ArgumentTypeError(
+                f"unknown curator kind {name!r} (use {', '.join(mix)})"
+            )
         try:
             mix[name] = float(value)
         except ValueError:
@@ -336,7 +344,9 @@ def parse_mix(text: str) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench_quality", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_quality", description=__doc__.split("\n")[0]
+    )
     d = Options()
     ap.add_argument("--seed", type=int, default=d.seed)
     ap.add_argument("--weeks", type=int, default=d.weeks)

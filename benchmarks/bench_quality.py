@@ -209,8 +209,7 @@ def measure(cfg: Any, emu: Emulator, kinds: dict[str, str], n: int) -> dict[str,
 
 def _ours(cfg: Any, push: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any]:
     """The pushed playlist's figures: read back from the store's record of the push."""
-    from music_minion.store import open_store
-    from music_minion.store import pushes
+    from music_minion.store import open_store, pushes
 
     with closing(open_store(cfg.data_dir, readonly=True)) as db:
         pushed = pushes.list_pushed_tracks(db, push["push_id"])

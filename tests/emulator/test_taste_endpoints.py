@@ -70,11 +70,12 @@ def test_advance_then_listen_likes_and_dismisses(taste_emu):
 
 def test_listening_repeats_exactly_for_the_same_seed():
     from music_minion.emulator.listener import listen
-    from music_minion.emulator.world import generate
+    from music_minion.emulator.taste_world import generate_taste
+    from music_minion.emulator.world import resolve_size
 
     outcomes = []
     for _ in range(2):
-        w = generate(9, "small", taste={})
+        w = generate_taste(9, resolve_size("small"), {})
         pl = w.create_playlist(w.me_urn, "D", [u for u in w.tracks][:30])
         outcomes.append([listen(w, w.taste, pl.urn)["tracks"] for _ in range(2)])
     assert outcomes[0] == outcomes[1]

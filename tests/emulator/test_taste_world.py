@@ -8,8 +8,12 @@ from statistics import mean
 import pytest
 
 from music_minion.emulator.taste import params_from
-from music_minion.emulator.taste_world import advance
-from music_minion.emulator.world import generate
+from music_minion.emulator.taste_world import advance, generate_taste
+from music_minion.emulator.world import generate, resolve_size
+
+
+def taste_world(seed, size, options):
+    return generate_taste(seed, resolve_size(size), options)
 
 
 def fingerprint(w):
@@ -22,11 +26,11 @@ def fingerprint(w):
 
 
 def test_the_same_seed_gives_the_same_world_and_weeks():
-    a, b = generate(5, "small", taste={}), generate(5, "small", taste={})
+    a, b = taste_world(5, "small", {}), taste_world(5, "small", {})
     assert fingerprint(a) == fingerprint(b)
     assert advance(a, a.taste, 2) == advance(b, b.taste, 2)
     assert fingerprint(a) == fingerprint(b)
-    assert fingerprint(generate(6, "small", taste={})) != fingerprint(a)
+    assert fingerprint(taste_world(6, "small", {})) != fingerprint(a)
 
 
 def test_the_default_world_has_no_taste():
@@ -35,7 +39,7 @@ def test_the_default_world_has_no_taste():
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_random_pool_is_liked_fifteen_to_twenty_five_percent(seed):
-    w = generate(seed, "small", taste={})
+    w = taste_world(seed, "small", {})
     assert mean(w.taste.like_probability(u) for u in w.tracks) == pytest.approx(0.20, abs=1e-6)
     advance(w, w.taste, 4)  # new uploads keep the same model
     share = mean(w.taste.like_probability(u) for u in w.tracks)
@@ -43,7 +47,7 @@ def test_a_random_pool_is_liked_fifteen_to_twenty_five_percent(seed):
 
 
 def test_curators_are_mixed_by_shares_and_pick_by_kind():
-    w = generate(2, "medium", taste={"mix": {"kindred": 0.3, "adjacent": 0.5, "noisy": 0.2}})
+    w = taste_world(2, "medium", {"mix": {"kindred": 0.3, "adjacent": 0.5, "noisy": 0.2}})
     t = w.taste
     kinds = list(t.kinds.values())
     assert (kinds.count("kindred"), kinds.count("adjacent"), kinds.count("noisy")) == (15, 25, 10)
@@ -67,7 +71,7 @@ def test_curators_are_mixed_by_shares_and_pick_by_kind():
 
 
 def test_mixes_without_a_kind_and_unknown_parameters():
-    w = generate(1, "small", taste={"mix": {"kindred": 1.0}})
+    w = taste_world(1, "small", {"mix": {"kindred": 1.0}})
     assert set(w.taste.kinds.values()) == {"kindred"}
     with pytest.raises(ValueError, match="unknown taste parameter"):
         params_from({"purity_typo": 1})
@@ -76,7 +80,7 @@ def test_mixes_without_a_kind_and_unknown_parameters():
 
 
 def test_shown_genre_follows_the_style_with_noise():
-    w = generate(3, "medium", taste={})
+    w = taste_world(3, "medium", {})
     t = w.taste
     same = [w.tracks[u].genre == t.style_name(tr.style) for u, tr in t.tracks.items()]
     share = sum(same) / len(same)
@@ -85,7 +89,7 @@ def test_shown_genre_follows_the_style_with_noise():
 
 
 def test_a_week_adds_uploads_picks_and_moves_the_clock():
-    w = generate(4, "small", taste={})
+    w = taste_world(4, "small", {})
     before = {u: list(w.likes[u]) for u in w.artist_urns}
     clock = w.clock
     out = advance(w, w.taste, 1)

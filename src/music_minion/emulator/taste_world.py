@@ -30,7 +30,8 @@ RECENT_S = 2 * WEEK_S
 
 
 def generate_taste(seed: int, size: WorldSize, options: dict[str, Any] | None = None) -> World:
-    """The taste world for (seed, size, options); the same inputs give the same world."""
+    """The taste world for (seed, size, options: the model's parameters by name, {} for the
+    defaults); the same inputs give the same world. The emulator builds it with `taste=`."""
     params = params_from(options)
     rng = random.Random(f"taste:{seed}")
     w = World(seed=seed, size=size)

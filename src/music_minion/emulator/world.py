@@ -418,20 +418,10 @@ class World:
         return out
 
 
-def generate(
-    seed: int = 1,
-    size: str | WorldSize = "tiny",
-    *,
-    taste: dict[str, Any] | None = None,
-    **overrides: int,
-) -> World:
-    """Build the world for (seed, size) deterministically; with `taste` (the model's options, {}
-    for its defaults), a world with taste (see `taste` and `taste_world`)."""
+def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) -> World:
+    """Build the world for (seed, size) deterministically (a world with taste:
+    `taste_world.generate_taste`)."""
     sz = resolve_size(size, **overrides)
-    if taste is not None:
-        from music_minion.emulator.taste_world import generate_taste
-
-        return generate_taste(seed, sz, taste)
     rng = random.Random(seed)
     w = World(seed=seed, size=sz)
     w._rng = random.Random(seed * 7919 + 17)

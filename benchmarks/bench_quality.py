@@ -5,7 +5,7 @@
 
 A taste world (the emulator's `taste` model) runs in a child process. The product runs in this
 process through its real CLI (`artists import-followings`, then each week `sync` and `playlist
-push`), on a clock that follows the simulated weeks. Each week: the world advances a week → `sync`
+push`), on a clock that follows the simulated weeks (`quality_clock`). Each week: the world advances a week → `sync`
 (learns last week's likes and dismissals) → the figures on the candidate set the product ranks from
 (read from the store after the sync: unjudged, not owned, surfaced by a watched curator, not pushed
 too often, no mixes) → `playlist push` → the simulated listener hears the playlist.
@@ -142,7 +142,9 @@ def _weeks(
 
     world = emu.call("world")
     dismiss = next(u for u, t in world["playlists"].items() if t == "Not interested")
-    kinds = {u: c["kind"] for u, c in emu.call("taste")["curators"].items()}
+    truth = emu.call("taste")
+    kinds = {u: c["kind"] for u, c in truth["curators"].items()}
+    clock.set(truth["clock"])  # from the login on, the product lives on the world's clock
     write_config(emu.info, config_path, settings(opts, dismiss))
 
     async def browser(url: str) -> None:
@@ -153,9 +155,11 @@ def _weeks(
     out: list[dict[str, Any]] = []
     liked_so_far = 0
     for week in range(1, opts.weeks + 1):
-        clock.set(emu.call("taste/advance", {"weeks": 1})["clock"])
+        moment = emu.call("taste/advance", {"weeks": 1})["clock"]
+        clock.set(moment)
         cli("sync", "--json")
         figures = measure(config.load(), emu, kinds, opts.playlist_size)
+        clock.set(moment + 600)  # the push, ten minutes after the sync
         push = cli("playlist", "push", "--json")
         heard = emu.call("taste/listen", {"playlist": push["playlist_urn"]})
         liked_so_far += heard["liked"]

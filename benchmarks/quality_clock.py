@@ -2,14 +2,14 @@
 
 The product stamps what it sees with `timeutil.now()` (first seen, schedules, judgments) and ranks
 by age. A simulated week passes in a second, so `bench_quality` runs the product on the world's
-clock instead: `clock.set(t)` jumps to the world's time `t` (Unix seconds), and real time elapsed
-since then is added, so stamps still move forward within a week. Nothing else changes.
+clock instead: `clock.set(t)` jumps to the world's time `t` (Unix seconds) and stays there until
+the next `set` (so runs repeat exactly: no stamp depends on how long a request took). Nothing
+else changes.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from datetime import UTC, datetime
 from types import TracebackType
 
@@ -19,16 +19,15 @@ class SimulatedClock:
 
     def __init__(self) -> None:
         self._base: float | None = None
-        self._set_at = 0.0
         self._patched: list[tuple[object, object]] = []
 
     def set(self, unix_seconds: float) -> None:
-        self._base, self._set_at = float(unix_seconds), time.monotonic()
+        self._base = float(unix_seconds)
 
     def now(self) -> datetime:
         if self._base is None:
             return datetime.now(UTC)
-        return datetime.fromtimestamp(self._base + time.monotonic() - self._set_at, UTC)
+        return datetime.fromtimestamp(self._base, UTC)
 
     def __enter__(self) -> SimulatedClock:
         # Import the modules that bind `now` by name first, so their copies are replaced too.

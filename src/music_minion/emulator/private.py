@@ -100,7 +100,7 @@ class Private:
         return taste
 
     async def taste(self, request: web.Request) -> web.Response:
-        return _json(self._taste().describe())
+        return _json({**self._taste().describe(), "clock": self.state.world.clock})
 
     async def taste_tracks(self, request: web.Request) -> web.Response:
         taste, urns = self._taste(), (await _body(request)).get("urns")

@@ -4,7 +4,9 @@ Starts the emulator with a seeded world on free loopback ports, writes a fresh c
 pointing at it, then runs the real commands one after another as a user would (each in its own
 process, output shown as it happens): log in (a stand-in browser approves), import followings,
 sync, feed, push the discovery playlist, scan and match a small generated audio library, export to
-Parquet, and a closing summary.
+Parquet; then two simulated weeks on the world's taste model (a simulated listener hears the pushed
+playlist, the next sync learns its likes and dismissals and pushes again: the playlist's expected
+precision before and after), and a closing summary.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class DemoResult:
     kept: bool
     steps: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    weeks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def make_library(folder: Path, owned: list[dict[str, Any]]) -> int:
@@ -132,10 +135,14 @@ def run_demo(
     config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
     try:
-        with start_emulator(seed=seed, size=size, auto_approve=True) as emu:
+        with start_emulator(seed=seed, size=size, auto_approve=True, taste={}) as emu:
+            playlists = _private(emu.api_base, "world")["playlists"]
             settings = {
                 "soundcloud.requests_per_second": 200,
                 "library.paths": json.dumps([str(home / "library")]),
+                "judgments.not_interested_playlist": next(
+                    u for u, title in playlists.items() if title == "Not interested"
+                ),
             }
             write_config(emu.info(), config_path, settings)
             demo = Demo(_demo_env(config_path, data_dir), console, to_stderr=to_stderr)
@@ -143,6 +150,7 @@ def run_demo(
                 f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"
             )
             _run_steps(demo, console, home / "library", home / "export")
+            result.weeks = _two_weeks(demo, console, emu.api_base)
             stats = emu.stats()
         result.steps = demo.steps
         result.summary = _summary(data_dir, stats, started)
@@ -216,6 +224,64 @@ def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) ->
     demo.run("The library, with what each file matched", "library", "list")
     demo.run("The feed without what I already own", "feed", "--limit", "5")
     demo.run("Export the index to Parquet", "export", "parquet", str(export_dir), "--what", "all")
+
+
+def _private(api_base: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """A call to the emulator's private endpoints (the taste world's truth and time)."""
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{api_base}/_emulator/{path}", data=data)
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as r:  # noqa: S310 - the local emulator
+        return json.loads(r.read())
+
+
+def _two_weeks(demo: Demo, console: Any, api_base: str) -> list[dict[str, Any]]:
+    """Two simulated weeks: the listener hears the pushed playlist (likes, dismisses into "Not
+    interested"); a week later the sync learns that and pushes again. One short table: the
+    playlist's expected precision (mean true like probability) before and after."""
+    from rich.table import Table
+
+    from music_minion.config.schema import PlaylistSettings
+
+    title = PlaylistSettings().title
+    weeks: list[dict[str, Any]] = []
+    for week in (1, 2):
+        if week == 2:
+            _private(api_base, "taste/advance", {"weeks": 1})
+            demo.run(
+                "A week later: sync learns the likes and dismissals, pushes again",
+                "sync",
+                "--all",
+                "--push",
+            )
+        playlists = _private(api_base, "world")["playlists"]
+        urn = next(u for u, t in playlists.items() if t == title)
+        heard = _private(api_base, "taste/listen", {"playlist": urn})
+        weeks.append(
+            {
+                "week": week,
+                "pushed": heard["heard"],
+                "expected_precision": heard["expected_precision"],
+                "liked": heard["liked"],
+                "dismissed": heard["dismissed"],
+            }
+        )
+    table = Table(title="Two simulated weeks: a listener hears the discovery playlist")
+    for column in ("week", "tracks", "expected precision", "liked", "dismissed"):
+        table.add_column(column, justify="right")
+    for w, when in zip(weeks, ("before judgments", "after learning them"), strict=True):
+        precision = w["expected_precision"]
+        table.add_row(
+            f"{w['week']} ({when})",
+            str(w["pushed"]),
+            "—" if precision is None else f"{precision:.0%}",
+            str(w["liked"]),
+            str(w["dismissed"]),
+        )
+    console.print(table)
+    return weeks
 
 
 def _summary(data_dir: Path, stats: dict[str, Any], started: float) -> dict[str, Any]:

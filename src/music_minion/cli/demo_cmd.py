@@ -44,5 +44,6 @@ def demo(keep: Path | None, seed: int, size: str) -> None:
                 "kept": result.kept,
                 "steps": result.steps,
                 "summary": result.summary,
+                "weeks": result.weeks,
             }
         )

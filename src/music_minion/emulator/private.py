@@ -4,6 +4,12 @@
 `GET /_emulator/users/{urn}/{likes|reposts|uploads}`, `GET|PUT /_emulator/faults` (`{"spec", "rate"}`),
 `POST /_emulator/mutate` (`{"likes", "reposts", "uploads", "delete", "me_likes", "artists"}`),
 `POST /_emulator/tokens/expire`.
+
+A taste world's truth and time (404 on any other world): `GET /_emulator/taste` (the model, the
+listener's and curators' tastes), `POST /_emulator/taste/tracks` (`{"urns"}` → each track's true
+like probability, styles, quality), `POST /_emulator/taste/advance` (`{"weeks"}`), and
+`POST /_emulator/taste/listen` (`{"playlist", "heard_share", "dismiss_share"}`: the simulated
+listener hears that playlist, likes and dismisses; see `listener`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from aiohttp import web
 
 from music_minion.emulator.errors import api_error, json_bytes
 from music_minion.emulator.state import EmulatorState
+from music_minion.emulator.taste import Taste
 
 PREFIX = "/_emulator/"
 MUTATIONS = frozenset({"likes", "reposts", "uploads", "delete", "me_likes", "artists"})
@@ -84,6 +91,49 @@ class Private:
 
     async def expire(self, request: web.Request) -> web.Response:
         return _json({"expired": self.state.oauth.expire_all()})
+
+    # ---- a taste world -----------------------------------------------------------------------
+    def _taste(self) -> Taste:
+        taste = self.state.world.taste
+        if taste is None:
+            raise web.HTTPNotFound(reason="this world has no taste model")
+        return taste
+
+    async def taste(self, request: web.Request) -> web.Response:
+        return _json({**self._taste().describe(), "clock": self.state.world.clock})
+
+    async def taste_tracks(self, request: web.Request) -> web.Response:
+        taste, urns = self._taste(), (await _body(request)).get("urns")
+        if not isinstance(urns, list) or not all(isinstance(u, str) for u in urns):
+            return api_error(400, "urns must be a list of track URNs")
+        return _json({"tracks": {u: taste.track_truth(u) for u in urns}})
+
+    async def taste_advance(self, request: web.Request) -> web.Response:
+        from music_minion.emulator.taste_world import advance
+
+        taste, weeks = self._taste(), (await _body(request)).get("weeks", 1)
+        if not isinstance(weeks, int) or not 1 <= weeks <= 520:
+            return api_error(400, "weeks must be a whole number in 1..520")
+        return _json(advance(self.state.world, taste, weeks))
+
+    async def taste_listen(self, request: web.Request) -> web.Response:
+        from music_minion.emulator.listener import listen
+
+        taste, body = self._taste(), await _body(request)
+        try:
+            return _json(
+                listen(
+                    self.state.world,
+                    taste,
+                    str(body.get("playlist", "")),
+                    heard_share=body.get("heard_share"),
+                    dismiss_share=body.get("dismiss_share"),
+                )
+            )
+        except KeyError as e:
+            return api_error(404, str(e))
+        except (TypeError, ValueError) as e:
+            return api_error(400, str(e))
 
 
 def _json(data: Any) -> web.Response:

@@ -83,6 +83,10 @@ PRIVATE_ROUTES: tuple[Route[Private], ...] = (
     Route("PUT", PRIVATE + "faults", Private.put_faults),
     Route("POST", PRIVATE + "mutate", Private.mutate),
     Route("POST", PRIVATE + "tokens/expire", Private.expire),
+    Route("GET", PRIVATE + "taste", Private.taste),
+    Route("POST", PRIVATE + "taste/tracks", Private.taste_tracks),
+    Route("POST", PRIVATE + "taste/advance", Private.taste_advance),
+    Route("POST", PRIVATE + "taste/listen", Private.taste_listen),
 )
 
 AUTH_ROUTES: tuple[Route[OAuthServer], ...] = (

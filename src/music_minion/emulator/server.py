@@ -24,7 +24,8 @@ class Emulator(EmulatorState):
         self, *, host: str = "127.0.0.1", port: int = 0, auth_port: int = 0, **options: Any
     ) -> None:
         """`options` are the state's: seed=, size=, faults=, rate=, auto_approve=, redirect_uri=,
-        token_ttl_s=, world=, cc_cap= and explicit world sizes."""
+        token_ttl_s=, world=, cc_cap=, taste= (a world with taste: the model's options) and
+        explicit world sizes."""
         super().__init__(**options)
         self.host, self.port, self.auth_port = host, port, auth_port
         self._runners: list[web.AppRunner] = []

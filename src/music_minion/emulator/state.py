@@ -8,7 +8,8 @@ from typing import Any
 from music_minion.emulator.faults import FaultInjector, FaultSpec, TokenBucket
 from music_minion.emulator.oauth import OAuthServer, credentials_for_seed
 from music_minion.emulator.serialize import Serializer
-from music_minion.emulator.world import World, generate
+from music_minion.emulator.taste_world import generate_taste
+from music_minion.emulator.world import World, generate, resolve_size
 
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
@@ -28,9 +29,12 @@ class EmulatorState:
         token_ttl_s: float = 3599,
         world: World | None = None,
         cc_cap: int = 50,
+        taste: dict[str, Any] | None = None,
         **size_overrides: int,
     ) -> None:
         self.seed = seed
+        if world is None and taste is not None:
+            world = generate_taste(seed, resolve_size(size, **size_overrides), taste)
         self.world = world or generate(seed, size, **size_overrides)
         self.client_id, self.client_secret = credentials_for_seed(seed)
         self.redirect_uri = redirect_uri or DEFAULT_REDIRECT_URI

@@ -13,9 +13,12 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.emulator import vocab
+
+if TYPE_CHECKING:
+    from music_minion.emulator.taste import Taste
 
 # All generated times lie before this instant, so a world never depends on the clock.
 EPOCH = 1_793_491_200  # 2026-11-01T00:00:00Z
@@ -131,6 +134,7 @@ class World:
     deleted: set[str] = field(default_factory=set)
     version: int = 0
     clock: int = EPOCH
+    taste: Taste | None = None  # the hidden truth of a taste world (None: today's default world)
     _permalinks: dict[str, str] = field(default_factory=dict)
     _rng: random.Random = field(default_factory=random.Random)
     _next_track: int = TRACK_ID_BASE
@@ -415,7 +419,8 @@ class World:
 
 
 def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) -> World:
-    """Build the world for (seed, size) deterministically."""
+    """Build the world for (seed, size) deterministically (a world with taste:
+    `taste_world.generate_taste`)."""
     sz = resolve_size(size, **overrides)
     rng = random.Random(seed)
     w = World(seed=seed, size=sz)

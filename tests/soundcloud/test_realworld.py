@@ -180,6 +180,7 @@ def _check_error(row: dict[str, str], body: bytes) -> str:
     if token:
         code = (doc.get("error") or doc.get("message")) if isinstance(doc, dict) else None
         refusal = {"invalid_grant": InvalidGrant, "invalid_client": Misconfigured}.get(code or "")
+        refusal = refusal or (Misconfigured if status == 401 else None)  # the app's credentials
         if refusal:
             with pytest.raises(refusal):
                 token_answer(status, doc, now=now)

@@ -145,7 +145,7 @@ def token_answer(
     error = oauth_error_code(body)
     if error == "invalid_grant":
         raise InvalidGrant(error_message(body, "invalid_grant"))
-    if error == "invalid_client" or (status == 401 and not error):
+    if error in ("invalid_client", "unauthorized_client") or status == 401:
         raise Misconfigured(
             "SoundCloud refused this app's client id or secret",
             "check soundcloud.client_id and soundcloud.client_secret",

@@ -180,9 +180,7 @@ def test_layering_rule(rule: Rule):
 
 
 def test_every_part_has_a_layer():
-    unplaced = sorted(
-        {part(m) for m in modules()} - {p for ps in LAYERS for p in ps} - {"emulator"}
-    )
+    unplaced = sorted({part(m) for m in modules()} - {p for ps in LAYERS for p in ps} - {"emulator"})
     assert not unplaced, f"place these parts in LAYERS: {unplaced}"
 
 

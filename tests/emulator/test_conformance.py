@@ -18,7 +18,17 @@ def openapi():
     from openapi_core import Config, OpenAPI
 
     # The published spec does not pass strict validation itself (see API-NOTES): skip that check.
-    return OpenAPI.from_file_path(str(SPEC), config=Config(spec_validator_cls=None))
+    # Its `date-time` users are, on the real API, in the v1 form too (`2013/08/07 09:18:09 +0000`).
+    config = Config(spec_validator_cls=None, extra_format_validators={"date-time": _date_time})
+    return OpenAPI.from_file_path(str(SPEC), config=config)
+
+
+def _date_time(value: object) -> bool:
+    import re
+
+    v1 = r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \+0000"
+    iso = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"
+    return not isinstance(value, str) or re.fullmatch(f"{v1}|{iso}", value) is not None
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +128,14 @@ def test_write_endpoints_conform(openapi, live):
         status=200,
     )
     # The spec lists no 422 for PUT (SoundCloud documents the 500-track cap elsewhere): the body
-    # still has the spec's Error shape.
+    # still has the spec's Error fields, in the current real shape (with status, errors, error).
     over = http(
         f"{emu.api_base}/playlists/{urn}",
         "PUT",
         token=token,
         json_body={"playlist": {"tracks": [{"urn": f"soundcloud:tracks:{n}"} for n in range(501)]}},
     )
-    assert over.status == 422 and set(over.json()) == {"code", "message", "link"}
+    assert over.status == 422 and set(over.json()) >= {"code", "message", "link"}
     check(openapi, emu, token, "DELETE", f"/playlists/{urn}", status=200)
     check(openapi, emu, token, "POST", f"/likes/tracks/{tracks[0]['urn']}", status=200)
     check(openapi, emu, token, "DELETE", f"/likes/tracks/{tracks[0]['urn']}", status=200)

@@ -129,7 +129,7 @@ def test_code_expires():
         r, verifier = authorize(e)
         time.sleep(0.3)
         reply = exchange(e, redirect_params(r)["code"], verifier)
-        assert reply.status == 400 and reply.json()["error"] == "invalid_grant"
+        assert reply.status == 400 and reply.json()["error_code"] == "invalid_grant"
 
 
 def test_approval_page_without_auto_approve():
@@ -170,7 +170,7 @@ def test_refresh_rotates_and_rejects_reuse(emu):
         and new["access_token"] != first["access_token"]
     )
     reuse = http(f"{emu.auth_base}/oauth/token", "POST", form=form)
-    assert reuse.status == 400 and reuse.json()["error"] == "invalid_grant"
+    assert reuse.status == 400 and reuse.json()["error_code"] == "invalid_grant"
     assert http(f"{emu.api_base}/me", token=new["access_token"]).status == 200
     third = http(
         f"{emu.auth_base}/oauth/token", "POST", form={**form, "refresh_token": new["refresh_token"]}

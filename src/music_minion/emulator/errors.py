@@ -34,10 +34,24 @@ def json_bytes(
     return resp
 
 
+def status_text(status: int) -> str:
+    """SoundCloud's `status` field: "404 - Not Found"."""
+    return f"{status} - {_REASONS.get(status, 'Error')}"
+
+
 def api_error(status: int, message: str = "") -> web.Response:
+    """The modern error body the real API answers with: `{code, message, link, status, errors, error}`."""
     import msgspec
 
-    body = {"code": status, "message": message or _REASONS.get(status, "Error"), "link": API_LINK}
+    text = message or status_text(status)
+    body = {
+        "code": status,
+        "message": text,
+        "link": API_LINK,
+        "status": status_text(status),
+        "errors": [{"error_message": text}],
+        "error": None,
+    }
     return json_bytes(msgspec.json.encode(body), status)
 
 
@@ -57,6 +71,8 @@ def rate_limited(
         "code": 429,
         "message": "Rate Limit Exceeded",
         "link": RATE_LINK,
+        "status": status_text(429),
+        "error": None,
         "errors": [
             {
                 "meta": {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import logging
 import secrets
 import time
 from collections import deque
@@ -20,9 +21,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from music_minion.emulator.errors import rate_limited
+from music_minion.emulator.errors import rate_limited, status_text
 from music_minion.emulator.pkce import verifies
 
+log = logging.getLogger(__name__)
 AUTH_LINK = "https://developers.soundcloud.com/docs/api/guide#authentication"
 CLIENT_SECRET_PREFIX = "emu-secret-"
 ACCESS_PREFIX = "emu-at-"
@@ -42,13 +44,17 @@ def _token(prefix: str) -> str:
 
 
 def oauth_error(status: int, error: str, description: str) -> web.Response:
-    """SoundCloud's error body, plus the RFC 6749 `error` field clients may look for."""
+    """SoundCloud's current token error body: the OAuth code in `message` and `error_code`, `error`
+    null (as the real endpoint answers); `description` is for the emulator's log only."""
+    log.debug("token endpoint refused: %s (%s)", error, description)
     body = {
         "code": status,
         "message": error,
         "link": AUTH_LINK,
-        "error": error,
-        "error_description": description,
+        "status": status_text(status),
+        "errors": [{"error_message": error}],
+        "error": None,
+        "error_code": error,
     }
     return web.json_response(
         body, status=status, content_type="application/json", headers={"Cache-Control": "no-store"}

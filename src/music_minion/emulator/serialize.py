@@ -1,7 +1,9 @@
 """World objects → SoundCloud's JSON shapes, encoded once and reused until the world changes.
 
-Tracks carry the v1 date format (`2019/01/15 15:40:49 +0000`); users carry ISO 8601, as the spec's
-`format: date-time` asks, so clients meet both formats as they do on the real API.
+The field sets and date formats are those of the real v1 API's 2025 answers: tracks, users and
+playlists all carry the v1 date format (`2019/01/15 15:40:49 +0000`), users are embedded in full,
+and fields the world does not model are there, empty: null as real answers hold them where the
+published spec allows null, else an empty string, 0 or [] so the spec's validators pass.
 """
 
 from __future__ import annotations
@@ -21,10 +23,6 @@ def v1_time(epoch: int) -> str:
     return time.strftime("%Y/%m/%d %H:%M:%S +0000", time.gmtime(epoch))
 
 
-def iso_time(epoch: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
 class Serializer:
     """Builds and caches encoded JSON for one world; the cache empties when `world.version` moves."""
 
@@ -35,63 +33,70 @@ class Serializer:
         self._tracks: dict[str, bytes] = {}
         self._users: dict[str, bytes] = {}
         self._lists: dict[tuple[Any, ...], list[bytes]] = {}
+        self._user_dicts: dict[str, dict[str, Any]] = {}
 
     def _check(self) -> None:
         if self._version != self.world.version:
             self._tracks.clear()
             self._users.clear()
             self._lists.clear()
+            self._user_dicts.clear()
             self._version = self.world.version
 
     # ---- dicts ---------------------------------------------------------------------------
-    def mini_user(self, u: User) -> dict[str, Any]:
+    def user(self, u: User) -> dict[str, Any]:
+        """A user as the real API answers it, alone or embedded in a track or playlist."""
+        self._check()
+        d = self._user_dicts.get(u.urn)
+        if d is None:
+            d = self._user_dicts[u.urn] = self._user(u)
+        return d
+
+    def _user(self, u: User) -> dict[str, Any]:
+        w = self.world
+        first, _, last = u.full_name.partition(" ")
         return {
             "avatar_url": f"https://i1.sndcdn.com/avatars-{u.id}-large.jpg",
             "id": u.id,
             "urn": u.urn,
             "kind": "user",
-            "permalink": u.permalink,
             "permalink_url": f"https://soundcloud.com/{u.permalink}",
             "uri": f"{self.api_base}/users/{u.urn}",
             "username": u.username,
+            "permalink": u.permalink,
+            "created_at": v1_time(u.created_at),
+            "last_modified": v1_time(u.created_at),
+            "first_name": first,
+            "last_name": last,
             "full_name": u.full_name,
+            "city": u.city,
+            "description": u.description,
+            "country": u.country,
+            "track_count": len(w.list_for("uploads", u.urn)),
+            "public_favorites_count": len(w.likes.get(u.urn, ())),
+            "reposts_count": len(w.reposts.get(u.urn, ())),
             "followers_count": u.followers_count,
-            "created_at": iso_time(u.created_at),
-            "last_modified": iso_time(u.created_at),
+            "followings_count": len(w.followings.get(u.urn, ())),
+            "plan": "Free",
+            "myspace_name": "",
+            "discogs_name": "",
+            "website_title": "",
+            "website": "",
+            "comments_count": 0,
+            "online": False,
+            "likes_count": len(w.likes.get(u.urn, ())),
+            "playlist_count": sum(
+                1 for p in w.user_playlists.get(u.urn, ()) if w.playlists[p].sharing == "public"
+            ),
+            "subscriptions": [],  # the spec wants arrays in it, real answers hold objects
         }
-
-    def user(self, u: User) -> dict[str, Any]:
-        w = self.world
-        first, _, last = u.full_name.partition(" ")
-        d = self.mini_user(u)
-        d.update(
-            {
-                "city": u.city,
-                "country": u.country,
-                "description": u.description,
-                "first_name": first,
-                "last_name": last,
-                "followings_count": len(w.followings.get(u.urn, ())),
-                "plan": "Free",
-                "playlist_count": sum(
-                    1 for p in w.user_playlists.get(u.urn, ()) if w.playlists[p].sharing == "public"
-                ),
-                "public_favorites_count": len(w.likes.get(u.urn, ())),
-                "reposts_count": len(w.reposts.get(u.urn, ())),
-                "track_count": len(w.list_for("uploads", u.urn)),
-                "website": "",
-                "website_title": "",
-            }
-        )
-        return d
 
     def me(self) -> dict[str, Any]:
         w = self.world
-        d = self.user(w.me)
+        d = dict(self.user(w.me))
         mine = [w.playlists[p] for p in w.user_playlists[w.me_urn]]
         d.update(
             {
-                "likes_count": len(w.likes[w.me_urn]),
                 "locale": None,
                 "online": True,
                 "primary_email_confirmed": True,
@@ -109,6 +114,7 @@ class Serializer:
 
     def track(self, t: Track) -> dict[str, Any]:
         owner = self.world.users[t.user_urn]
+        uri = f"{self.api_base}/tracks/{t.urn}"
         day = time.gmtime(t.created_at)
         return {
             "kind": "track",
@@ -116,6 +122,7 @@ class Serializer:
             "urn": t.urn,
             "title": t.title,
             "artwork_url": f"https://i1.sndcdn.com/artworks-{t.id}-large.jpg",
+            "available_country_codes": "",
             "bpm": t.bpm,
             "comment_count": t.comment_count,
             "commentable": True,
@@ -128,30 +135,40 @@ class Serializer:
             "embeddable_by": "all",
             "favoritings_count": t.favoritings_count,
             "genre": t.genre,
+            "isrc": "",
+            "key_signature": "",
             "label_name": t.label_name,
             "license": "all-rights-reserved",
+            "metadata_artist": "",
+            "monetization_model": None,
             "permalink_url": f"https://soundcloud.com/{owner.permalink}/{t.permalink}",
             "playback_count": t.playback_count,
+            "policy": None,
+            "purchase_title": "",
+            "purchase_url": "",
+            "release": "",
             "release_day": day.tm_mday,
             "release_month": day.tm_mon,
             "release_year": day.tm_year,
             "reposts_count": t.reposts_count,
+            "secret_uri": "",
             "sharing": "public",
+            "stream_url": f"{uri}/stream",
             "streamable": t.access != "blocked",
             "tag_list": t.tag_list,
-            "uri": f"{self.api_base}/tracks/{t.urn}",
-            "user": self.mini_user(owner),
+            "uri": uri,
+            "user": self.user(owner),
             "user_favorite": False,
+            "user_playback_count": 0,
             "waveform_url": f"https://wave.sndcdn.com/{t.id}_m.png",
             "access": t.access,
-            "reveal_stats": True,
-            "reveal_comments": True,
         }
 
     def playlist(self, p: Playlist, show_tracks: bool = True) -> dict[str, Any]:
         w = self.world
         owner = w.users[p.user_urn]
         live = [w.tracks[u] for u in p.tracks if u not in w.deleted]
+        day = time.gmtime(p.created_at)
         d: dict[str, Any] = {
             "kind": "playlist",
             "id": p.id,
@@ -167,16 +184,30 @@ class Serializer:
             "permalink_url": f"https://soundcloud.com/{owner.permalink}/sets/{p.permalink}",
             "uri": f"{self.api_base}/playlists/{p.urn}",
             "tracks_uri": f"{self.api_base}/playlists/{p.urn}/tracks",
-            "user": self.mini_user(owner),
+            "user": self.user(owner),
+            "user_id": owner.id,
             "user_urn": owner.urn,
+            "artwork_url": "",
             "embeddable_by": "all",
             "streamable": True,
             "downloadable": False,
             "genre": "",
             "tag_list": "",
+            "tags": "",
             "likes_count": 0,
-            "playlist_type": "PLAYLIST",
-            "type": "playlist",
+            "license": "all-rights-reserved",
+            "label": None,
+            "label_id": 0,
+            "label_name": "",
+            "ean": "",
+            "purchase_title": "",
+            "purchase_url": "",
+            "release": "",
+            "release_day": day.tm_mday,
+            "release_month": day.tm_mon,
+            "release_year": day.tm_year,
+            "playlist_type": "",
+            "type": "",
         }
         if show_tracks:
             d["tracks"] = [self.track(t) for t in live]

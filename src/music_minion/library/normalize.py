@@ -1,11 +1,14 @@
 """Normalise artist and title text for matching, and extract a version signature.
 
-`parse_title(title, artist)` folds case and accents, drops punctuation and noise such as
-"(Original Mix)", "[Free Download]", "(Prod. by X)" or "OUT NOW", moves "feat." credits out of the
-title, and pulls version words (remix, edit, VIP, bootleg, rework, dub, instrumental, extended,
-radio edit, ...) into a signature. Two recordings are only the same track when their signatures
+`parse_title(title, artist)` folds case and accents (and repairs text decoded with the wrong
+encoding: "RÃ³s" is "Rós"), drops punctuation and noise such as "(Original Mix)", "[Free Download]",
+"(Prod. by X)", "OUT NOW" or the decorations of stores ("[Explicit]", "(Album Version)",
+"(Remastered 2011)", "- Single"), moves "feat." and "(+ X)" credits out of the title, and pulls
+version words (remix, edit, VIP, bootleg, rework, dub, instrumental, extended, radio edit, ...) into
+a signature. Two recordings are only the same track when their signatures
 agree: "Song (Skrillex Remix)" is not "Song", and neither is "Song (Extended Mix)" (DJs buy the
-extended mix as a different version, with a different length). "(Original Mix)" is the plain track.
+extended mix as a different version, with a different length). "(Original Mix)" is the plain track;
+a piece that starts like noise but names a version ("Clean Bandit Remix") is that version.
 
 SoundCloud titles often carry the artist ("Artist - Title" uploaded by a label): `parse_title`
 splits a leading "X - " off as a title artist when asked (`split_artist=True`).
@@ -53,12 +56,19 @@ VERSION_WORDS = {
     "version": "",
     "mix": "mix",
 }
-_FILLER = {"the", "s", "version", "mix", "a", "up", "and", "reverb"}
+_FILLER = {"the", "s", "version", "mix", "a", "up", "and", "reverb", "original"}
 _NOISE_PHRASES = (
     "original mix",
     "original version",
     "original",
     "album version",
+    "main version",
+    "edited",
+    "deluxe",
+    "expanded edition",
+    "special edition",
+    "anniversary edition",
+    "single",
     "free download",
     "free dl",
     "freedl",
@@ -125,6 +135,21 @@ _SPECIAL = str.maketrans(
 )
 
 
+_MOJIBAKE = ("Ã", "Â", "â€")  # UTF-8 read as cp1252 or Latin-1: "é" → "Ã©", "’" → "â€™"
+
+
+def _unmangle(text: str) -> str:
+    """Text whose UTF-8 bytes were decoded as cp1252 or Latin-1, decoded right; else unchanged."""
+    if not any(m in text for m in _MOJIBAKE):
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces, single spaces: "Beyoncé's  Song!" -> "beyonces song"."""
@@ -132,7 +157,7 @@ def fold(text: str) -> str:
         text = text.lower().translate(_SPECIAL)
     else:
         text = unicodedata.normalize(
-            "NFKD", unicodedata.normalize("NFKD", text).casefold().translate(_SPECIAL)
+            "NFKD", unicodedata.normalize("NFKD", _unmangle(text)).casefold().translate(_SPECIAL)
         )
         text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", text.replace("&", " and ").replace("_", " ")).split())
@@ -157,10 +182,12 @@ def _segment(text: str) -> tuple[str, object]:
     words = fold(text)
     if not words:
         return "noise", None
+    if text.lstrip().startswith("+"):  # "(+ Anderson .Paak)"
+        return "feat", words
     m = _FEAT_RE.match(words)
     if m:
         return "feat", m.group(1)
-    if _PROD_RE.match(words) or _NOISE_RE.search(words):
+    if _PROD_RE.match(words) or _is_noise(words):
         return "noise", None
     tokens = words.split()
     kinds = {VERSION_WORDS[t] for t in tokens if VERSION_WORDS.get(t)}
@@ -171,6 +198,15 @@ def _segment(text: str) -> tuple[str, object]:
         kinds_key = " ".join(sorted(kinds))
         return "version", (kinds_key, who)
     return "title", words
+
+
+def _is_noise(words: str) -> bool:
+    """A noise phrase, unless the rest names a version: "clean bandit remix" is a remix."""
+    m = _NOISE_RE.search(words)
+    if m is None:
+        return False
+    rest = words[: m.start()] + " " + words[m.end() :]
+    return not any(VERSION_WORDS.get(t) for t in rest.split())
 
 
 @lru_cache(maxsize=200_000)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from music_minion.library.tags import AUDIO_EXTENSIONS, FileTags, read_tags
+from music_minion.library.formats import audio_suffix, looks_like_audio
+from music_minion.library.tags import FileTags, read_tags
 from music_minion.store import local_files
 from music_minion.store.local_files import KnownFile, ScannedFile
 from music_minion.store.session import Store
@@ -35,6 +36,7 @@ def walk_audio(
     folders that could not be listed to `failed_dirs` (their files must not be marked gone).
 
     Hidden entries (dot files, AppleDouble `._x.mp3` companions) and symlinked folders are skipped.
+    A file without an extension is listed when its content is audio (see `formats`).
     """
     stack = [str(root)]
     while stack:
@@ -60,7 +62,10 @@ def walk_audio(
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                     continue
-                if os.path.splitext(name)[1].lower() not in AUDIO_EXTENSIONS or not entry.is_file():
+                suffix = audio_suffix(name)
+                if suffix is None or not entry.is_file():
+                    continue
+                if not suffix and not looks_like_audio(entry.path):
                     continue
                 st = entry.stat()
             except OSError as e:
@@ -182,7 +187,7 @@ def _read_into(
             to_read[i * BATCH : (i + 1) * BATCH], batch, strict=True
         ):
             unreadable += tags.error is not None
-            tagless += tags.error is None and tags.note is not None
+            tagless += tags.error is None and tags.from_name
             files.append(_scanned(path, size, mtime_ns, tags, when))
         local_files.save_scanned(db, files)
         done += len(files)

@@ -1,7 +1,9 @@
 """Read one audio file's tags with mutagen: title, artist, album, duration, bpm, key, year, SoundCloud id.
 
-Each format keeps tags its own way (ID3 frames in MP3/WAV/AIFF, Vorbis comments in FLAC/Ogg/Opus,
-atoms in MP4), so each has a small reader. A SoundCloud identity is taken from a custom tag
+Each format keeps tags its own way (ID3 frames in MP3/WAV/AIFF/DSF, Vorbis comments in
+FLAC/Ogg/Opus/Speex, atoms in MP4, APEv2 in APE/WavPack/Musepack/TAK/OptimFROG, ASF attributes in
+WMA), so each has a small reader. A duration no file can have (over 24 h, or 0 for a file that
+holds audio) is recorded as unknown, with a note saying why. A SoundCloud identity is taken from a custom tag
 (ID3 `TXXX:SOUNDCLOUD_URN`, Vorbis `SOUNDCLOUD_URN`, MP4 `----:com.apple.iTunes:SOUNDCLOUD_URN`) or,
 failing that, from a soundcloud.com track URL found in a comment or URL tag. Nothing here raises for
 a bad file: the result says why it could not be read.
@@ -15,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-AUDIO_EXTENSIONS = frozenset(
-    {".mp3", ".flac", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".wav", ".aif", ".aiff"}
-)
+from music_minion.library.formats import AUDIO_EXTENSIONS, all_classes, format_name, mutagen_class
+
+__all__ = ["AUDIO_EXTENSIONS", "FileTags", "read_tags", "track_page_url"]
+MAX_DURATION_S = 24 * 3600  # longer than any real recording: a broken header
+MIN_AUDIO_BYTES = 8192  # a file this small with a zero length holds no audio at all
 
 URN_RE = re.compile(r"soundcloud:tracks:(\d+)")
 _API_URL_RE = re.compile(
@@ -91,6 +95,7 @@ class FileTags:
     sc_url: str | None = None
     error: str | None = None
     note: str | None = None  # e.g. "no tags; title and artist from the file name"
+    from_name: bool = False  # title (and maybe artist) guessed from the file name
 
 
 def read_tags(path: str | Path) -> FileTags:
@@ -105,14 +110,13 @@ def read_tags(path: str | Path) -> FileTags:
     audio, error = _open(path)
     if audio is None:
         return FileTags(error=error or "not a recognised audio file")
-    result = FileTags(format=_format_name(audio))
+    result = FileTags(format=format_name(audio))
     length = getattr(audio.info, "length", None)
-    if length is not None and length <= 0:
+    result.duration_ms, result.note = _duration(length, size)
+    if length is not None and not result.duration_ms and size < MIN_AUDIO_BYTES:
         return FileTags(
             format=result.format, error="unreadable: no audio data (truncated or empty stream)"
         )
-    if length:
-        result.duration_ms = int(round(length * 1000))
     if result.format in ("wav", "aiff") and length and getattr(audio.info, "bitrate", 0):
         expected = (
             audio.info.bitrate * length / 8
@@ -126,7 +130,7 @@ def read_tags(path: str | Path) -> FileTags:
     try:
         raw = _fields(audio)
     except Exception as e:  # noqa: BLE001 - a damaged tag block loses the tags, not the file
-        result.note = f"damaged tags: {_short(e)}"
+        result.note = _joined(result.note, f"damaged tags: {_short(e)}")
     result.title = _first(raw.get("title"))
     result.artist = _first(raw.get("artist"))
     result.album = _first(raw.get("album"))
@@ -137,14 +141,31 @@ def read_tags(path: str | Path) -> FileTags:
     if not result.title or not result.artist:
         guess = _FILENAME_RE.match(path.stem.replace("_", " "))
         missing = "no tags" if not raw else "no title/artist tags"
+        result.from_name = True
         if guess:
             result.artist = result.artist or guess["artist"]
             result.title = result.title or guess["title"]
-            result.note = result.note or f"{missing}; title and artist from the file name"
+            named = f"{missing}; title and artist from the file name"
         else:
             result.title = result.title or path.stem
-            result.note = result.note or f"{missing}; title from the file name"
+            named = f"{missing}; title from the file name"
+        result.note = _joined(result.note, named)
     return result
+
+
+def _duration(length: Any, size: int) -> tuple[int | None, str | None]:
+    """(duration in ms, note): None with a reason when the header's length cannot be real."""
+    if length is None:
+        return None, None
+    if not isinstance(length, int | float) or not 0 < length < float("inf"):
+        return None, "duration unknown: the header says 0 s" if size >= MIN_AUDIO_BYTES else None
+    if length > MAX_DURATION_S:
+        return None, f"duration unknown: the header says {length / 3600:,.0f} h"
+    return int(round(length * 1000)), None
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def _open(path: Path) -> tuple[Any, str | None]:
@@ -152,8 +173,8 @@ def _open(path: Path) -> tuple[Any, str | None]:
     import mutagen
 
     error = None
-    cls = _class_for(path.suffix.lower())
-    others = [c for c in dict.fromkeys(_classes().values()) if c is not cls]
+    cls = mutagen_class(path.suffix.lower())
+    others = [c for c in all_classes() if c is not cls]
     for opener in (cls, lambda p: mutagen.File(p, options=others)) if cls else (mutagen.File,):
         try:
             audio = opener(path)
@@ -167,40 +188,6 @@ def _open(path: Path) -> tuple[Any, str | None]:
     return None, error
 
 
-_CLASSES: dict[str, Any] = {}
-
-
-def _class_for(suffix: str) -> Any:
-    return _classes().get(suffix)
-
-
-def _classes() -> dict[str, Any]:
-    if not _CLASSES:
-        from mutagen.aiff import AIFF
-        from mutagen.flac import FLAC
-        from mutagen.mp3 import MP3
-        from mutagen.mp4 import MP4
-        from mutagen.oggopus import OggOpus
-        from mutagen.oggvorbis import OggVorbis
-        from mutagen.wave import WAVE
-
-        _CLASSES.update(
-            {
-                ".mp3": MP3,
-                ".flac": FLAC,
-                ".m4a": MP4,
-                ".mp4": MP4,
-                ".ogg": OggVorbis,
-                ".oga": OggVorbis,
-                ".opus": OggOpus,
-                ".wav": WAVE,
-                ".aif": AIFF,
-                ".aiff": AIFF,
-            }
-        )
-    return _CLASSES
-
-
 def _short(e: BaseException) -> str:
     text = str(e).strip()
     if not text or text == "error":
@@ -208,22 +195,13 @@ def _short(e: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _format_name(audio: Any) -> str:
-    name = type(audio).__name__.lower()
-    return {
-        "easymp3": "mp3",
-        "wave": "wav",
-        "oggvorbis": "ogg",
-        "oggopus": "opus",
-        "easymp4": "mp4",
-    }.get(name, name)
-
-
 def _fields(audio: Any) -> dict[str, list[str]]:
     """The tags we want from any mutagen file, as lists of text."""
     tags = audio.tags
     if not tags:
         return {}
+    from mutagen.apev2 import APEv2
+    from mutagen.asf import ASFTags
     from mutagen.id3 import ID3
     from mutagen.mp4 import MP4Tags
 
@@ -231,9 +209,45 @@ def _fields(audio: Any) -> dict[str, list[str]]:
         return _id3_fields(tags)
     if isinstance(tags, MP4Tags):
         return _mp4_fields(tags)
+    if isinstance(tags, ASFTags):
+        return _asf_fields(tags)
+    if isinstance(tags, APEv2):  # APE, WavPack, Musepack, TAK, OptimFROG
+        return _ape_fields(tags)
     if hasattr(tags, "as_dict"):  # Vorbis comments (FLAC, Ogg Vorbis, Opus, Speex)
-        return _vorbis_fields({k.lower(): v for k, v in tags.as_dict().items()})
+        return _vorbis_fields({k.lower(): [str(t) for t in v] for k, v in tags.as_dict().items()})
     return {}
+
+
+def _ape_fields(tags: Any) -> dict[str, list[str]]:
+    """APEv2 items (names as Vorbis comments have them, any case); text items only."""
+    from mutagen.apev2 import TEXT
+
+    return _vorbis_fields({k.lower(): list(v) for k, v in tags.items() if v.kind == TEXT})
+
+
+# WMA attribute (lower case) → the Vorbis comment name of the same field.
+_ASF_NAMES = {
+    "title": "title",
+    "author": "artist",
+    "wm/albumartist": "albumartist",
+    "wm/albumtitle": "album",
+    "wm/year": "year",
+    "wm/beatsperminute": "bpm",
+    "wm/initialkey": "initialkey",
+    "description": "comment",
+    "wm/authorurl": "url",
+    "soundcloud_urn": "soundcloud_urn",
+}
+
+
+def _asf_fields(tags: Any) -> dict[str, list[str]]:
+    """WMA attributes, renamed to the Vorbis comment names and read as those."""
+    out: dict[str, list[str]] = {}
+    for key, values in tags.as_dict().items():
+        name = _ASF_NAMES.get(key.lower())
+        if name:
+            out.setdefault(name, []).extend(str(v.value) for v in values)
+    return _vorbis_fields(out)
 
 
 def _pick(values: Callable[[str], list[str] | None], keys: tuple[str, ...]) -> list[str] | None:
@@ -313,7 +327,7 @@ def _vorbis_fields(d: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def _first(values: list[str] | None) -> str | None:
     for v in values or []:
-        v = v.replace("\x00", " ").strip()
+        v = str(v).replace("\x00", " ").strip()
         if v:
             return v
     return None

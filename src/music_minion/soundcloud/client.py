@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
 import aiohttp
-import msgspec
 
 from music_minion.soundcloud import models
 from music_minion.soundcloud.auth import AuthMode, TokenProvider
@@ -36,9 +34,7 @@ from music_minion.soundcloud.errors import (
     Rejected,
     Transient,
     Unreachable,
-    api_error,
-    error_message,
-    rate_limit_reset_s,
+    answer_error,
 )
 from music_minion.soundcloud.models import BatchResult, Item, Outcome, Playlist, Track, User
 from music_minion.soundcloud.oauth import AppSettings
@@ -452,23 +448,15 @@ def _check(req: _Request, r: _Response, parse: Callable[[_Response], T]) -> T | 
             return parse(r)
         except models.Malformed as e:  # it succeeded, but we cannot read what it made
             return InvalidResponse(r.status, req.template, f"unreadable response ({e})")
-    body = _json_or_text(r.body)
-    message = error_message(body, f"HTTP {r.status}")
-    reset_s = rate_limit_reset_s(r.retry_after, body, time.time()) if r.status == 429 else None
-    return api_error(r.status, req.template, message, reset_s=reset_s)
+    return answer_error(r.status, req.template, r.body, r.retry_after)
 
 
 def _resolved(r: _Response) -> Item | str:
     """The object itself (some hosts answer 200), else the 302's location."""
     if r.status == 200:
         return _decode_any(r)
-    loc: Any = r.location
+    loc = r.location or models.redirect_location(r.body)
     if not loc:
-        try:
-            loc = msgspec.json.decode(r.body).get("location")
-        except (msgspec.DecodeError, AttributeError):
-            loc = None
-    if not isinstance(loc, str) or not loc:
         raise models.Malformed("302 without a location")
     return loc
 
@@ -488,13 +476,6 @@ def _playlist(r: _Response) -> Playlist:
 
 def _ignore(r: _Response) -> None:
     return None
-
-
-def _json_or_text(raw: bytes) -> Any:
-    try:
-        return msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        return raw[:200].decode("utf-8", "replace")
 
 
 # ---- helpers ---------------------------------------------------------------------------------

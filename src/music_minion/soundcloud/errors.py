@@ -155,6 +155,30 @@ def error_message(body: Any, default: str = "") -> str:
     return text[:200]
 
 
+OAUTH_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "invalid_scope",
+        "unauthorized_client",
+        "unsupported_grant_type",
+    }
+)
+
+
+def oauth_error_code(body: Any) -> str | None:
+    """The OAuth error code of a token endpoint's error body, in the legacy or the modern shape."""
+    if not isinstance(body, dict):
+        return None
+    for key in ("error", "error_code"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value
+    message = body.get("message")
+    return message if message in OAUTH_ERRORS else None
+
+
 def reset_time_text(body: Any) -> str | None:
     """The `reset_time` of SoundCloud's 429 body, when present."""
     if not isinstance(body, dict):
@@ -205,3 +229,32 @@ def rate_limit_reset_s(retry_after: str | None, body: Any, now: float) -> float 
     """How long a 429 asks us to wait: its Retry-After header, else the body's reset_time."""
     wait = retry_after_s(retry_after)
     return reset_wait_s(body, now) if wait is None else wait
+
+
+def read_error_body(raw: bytes) -> Any:
+    """An error body as JSON, else as (at most 200 characters of) text; a leading BOM is ignored."""
+    import msgspec
+
+    try:
+        return msgspec.json.decode(raw.removeprefix(b"\xef\xbb\xbf"))
+    except msgspec.DecodeError:
+        return raw[:200].decode("utf-8", "replace")
+
+
+def answer_error(
+    status: int,
+    endpoint: str,
+    raw: bytes,
+    retry_after: str | None = None,
+    now: float | None = None,
+) -> ApiError:
+    """The typed error of a failed answer: its class by status, the message of whatever body it has
+    (any JSON shape, plain text, a space, nothing), and for a 429 how long to wait."""
+    import time
+
+    body = read_error_body(raw)
+    message = error_message(body, f"HTTP {status}")
+    reset_s = None
+    if status == 429:
+        reset_s = rate_limit_reset_s(retry_after, body, time.time() if now is None else now)
+    return api_error(status, endpoint, message, reset_s=reset_s)

@@ -2,8 +2,10 @@
 
 Decoding goes through msgspec: a page is decoded typed in one pass (unknown fields ignored); when
 that fails, each item is decoded on its own, first typed, then leniently from a plain dict (a
-wrongly typed optional field becomes None). An item without a usable URN is skipped and counted,
-never fatal. Dates in either SoundCloud format become UTC ISO-8601 text with a `Z`.
+wrongly typed optional field becomes None). Captures older than the URN carry only `kind` and an
+integer `id`: the URN is derived from them. An item without a usable URN is skipped and counted,
+never fatal. A leading UTF-8 BOM is ignored. Dates in either SoundCloud format become UTC ISO-8601
+text with a `Z`.
 """
 
 from __future__ import annotations
@@ -76,11 +78,14 @@ Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
 class _WMini(msgspec.Struct):
     urn: str | None = None
     username: str | None = None
+    id: Int64 | None = None
+    kind: str | None = None
 
 
 class _WUser(msgspec.Struct):
-    urn: str
+    urn: str | None = None
     id: Int64 | None = None
+    kind: str | None = None
     username: str | None = None
     permalink: str | None = None
     permalink_url: str | None = None
@@ -90,11 +95,13 @@ class _WUser(msgspec.Struct):
 
 
 class _WTrack(msgspec.Struct):
-    urn: str
+    urn: str | None = None
     id: Int64 | None = None
+    kind: str | None = None
     title: str | None = None
     user: _WMini | None = None
     user_urn: str | None = None
+    user_id: Int64 | None = None
     permalink_url: str | None = None
     duration: Int64 | None = None
     genre: str | None = None
@@ -110,14 +117,16 @@ class _WTrack(msgspec.Struct):
 
 
 class _WPlaylist(msgspec.Struct):
-    urn: str
+    urn: str | None = None
     id: Int64 | None = None
+    kind: str | None = None
     title: str | None = None
     sharing: str | None = None
     track_count: Int64 | None = None
     permalink_url: str | None = None
     tracks: list[msgspec.Raw] | None = None
     user_urn: str | None = None
+    user_id: Int64 | None = None
     user: _WMini | None = None
 
 
@@ -150,10 +159,34 @@ def _is_urn(value: Any, kind: str) -> bool:
     return isinstance(value, str) and value.startswith(prefix) and len(value) > len(prefix)
 
 
+def _urn(urn: Any, id_: Any, wire_kind: Any, kind: str) -> str | None:
+    """The object's URN; when it has none, the one its `kind` and positive integer `id` name."""
+    if urn is not None:
+        return urn if _is_urn(urn, kind) else None
+    if type(id_) is int and id_ > 0 and wire_kind in (None, kind[:-1]):
+        return f"{_PREFIX[kind]}{id_}"
+    return None
+
+
+def _owner_urn(user_urn: str | None, user: _WMini | None, user_id: int | None) -> str | None:
+    """The owner's URN: `user_urn`, the embedded user's URN, else derived from its id or `user_id`."""
+    if user_urn:
+        return user_urn
+    if user is not None:
+        if user.urn is not None:
+            return user.urn
+        derived = _urn(None, user.id, user.kind, "users")
+        if derived:
+            return derived
+    return _urn(None, user_id, None, "users")
+
+
 def _track(w: _WTrack) -> Track | None:
     urn = w.urn
     if not (isinstance(urn, str) and urn.startswith("soundcloud:tracks:") and len(urn) > 18):
-        return None
+        urn = _urn(urn, w.id, w.kind, "tracks")
+        if urn is None:
+            return None
     user = w.user
     likes = w.favoritings_count
     created = w.created_at
@@ -169,7 +202,8 @@ def _track(w: _WTrack) -> Track | None:
         urn,
         w.id,
         w.title,
-        w.user_urn or (user.urn if user else None),
+        w.user_urn
+        or (user.urn if user and user.urn is not None else _owner_urn(None, user, w.user_id)),
         user.username if user else None,
         w.permalink_url,
         w.duration,
@@ -186,10 +220,11 @@ def _track(w: _WTrack) -> Track | None:
 
 
 def _user(w: _WUser) -> User | None:
-    if not _is_urn(w.urn, "users"):
+    urn = _urn(w.urn, w.id, w.kind, "users")
+    if urn is None:
         return None
     return User(
-        urn=w.urn,
+        urn=urn,
         id=w.id,
         username=w.username,
         permalink=w.permalink,
@@ -201,21 +236,22 @@ def _user(w: _WUser) -> User | None:
 
 
 def _playlist(w: _WPlaylist) -> Playlist | None:
-    if not _is_urn(w.urn, "playlists"):
+    urn = _urn(w.urn, w.id, w.kind, "playlists")
+    if urn is None:
         return None
     tracks: list[Track] | None = None
     if w.tracks is not None:
         decoded = (decode_item(raw, "tracks") for raw in w.tracks)
         tracks = [t for t in decoded if isinstance(t, Track)]
     return Playlist(
-        urn=w.urn,
+        urn=urn,
         id=w.id,
         title=w.title,
         sharing=w.sharing,
         track_count=w.track_count,
         permalink_url=w.permalink_url,
         tracks=tracks,
-        user_urn=w.user_urn or (w.user.urn if w.user else None),
+        user_urn=_owner_urn(w.user_urn, w.user, w.user_id),
     )
 
 
@@ -271,15 +307,26 @@ def _user_of(d: dict[str, Any]) -> dict[str, Any]:
     return user if isinstance(user, dict) else {}
 
 
-def _lenient_track(d: dict[str, Any]) -> Any:
+def _mini(d: dict[str, Any]) -> _WMini:
     user = _user_of(d)
+    return _WMini(
+        _str(user.get("urn")),
+        _str(user.get("username")),
+        _int(user.get("id")),
+        _str(user.get("kind")),
+    )
+
+
+def _lenient_track(d: dict[str, Any]) -> Any:
     urn: Any = d.get("urn")  # checked by _track
     return _WTrack(
         urn=urn,
         id=_int(d.get("id")),
+        kind=_str(d.get("kind")),
         title=_str(d.get("title")),
-        user=_WMini(_str(user.get("urn")), _str(user.get("username"))),
+        user=_mini(d),
         user_urn=_str(d.get("user_urn")),
+        user_id=_int(d.get("user_id")),
         permalink_url=_str(d.get("permalink_url")),
         duration=_int(d.get("duration")),
         genre=_str(d.get("genre")),
@@ -300,6 +347,7 @@ def _lenient_user(d: dict[str, Any]) -> Any:
     return _WUser(
         urn=urn,
         id=_int(d.get("id")),
+        kind=_str(d.get("kind")),
         username=_str(d.get("username")),
         permalink=_str(d.get("permalink")),
         permalink_url=_str(d.get("permalink_url")),
@@ -320,13 +368,15 @@ def _lenient_playlist(d: dict[str, Any]) -> Any:
     return _WPlaylist(
         urn=urn,
         id=_int(d.get("id")),
+        kind=_str(d.get("kind")),
         title=_str(d.get("title")),
         sharing=_str(d.get("sharing")),
         track_count=_int(d.get("track_count")),
         permalink_url=_str(d.get("permalink_url")),
         tracks=tracks,
         user_urn=_str(d.get("user_urn")),
-        user=_WMini(_str(_user_of(d).get("urn")), None),
+        user_id=_int(d.get("user_id")),
+        user=_mini(d),
     )
 
 
@@ -355,6 +405,14 @@ _PAGE = msgspec.json.Decoder(_Page | list[msgspec.Raw])
 _TYPED = {"tracks": msgspec.json.Decoder(_TypedTracks)}
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _unbom(body: bytes) -> bytes:
+    """The body without a leading UTF-8 byte order mark (some older captures carry one)."""
+    return body[3:] if body[:3] == _BOM else body
+
+
 class Malformed(ValueError):
     """A response body that is not the JSON we expect (truncated, HTML, wrong shape)."""
 
@@ -375,6 +433,7 @@ def decode_item(raw: bytes | msgspec.Raw, kind: str) -> Item | None:
 
 def decode_one(body: bytes, kind: str) -> Item:
     """A single object response; raises Malformed when it cannot be read as one."""
+    body = _unbom(body)
     item = decode_item(body, kind)
     if item is None:
         try:
@@ -391,7 +450,7 @@ def decode_one(body: bytes, kind: str) -> Item:
 def kind_of(body: bytes) -> str | None:
     """`tracks`/`users`/`playlists` from a resolved object's `kind` (or its URN)."""
     try:
-        d = _PLAIN.decode(body)
+        d = _PLAIN.decode(_unbom(body))
     except msgspec.DecodeError:
         raise Malformed("invalid JSON") from None
     if not isinstance(d, dict):
@@ -404,6 +463,16 @@ def kind_of(body: bytes) -> str | None:
         part = urn.split(":")[1]
         return part if part in _WIRE else None
     return None
+
+
+def redirect_location(body: bytes) -> str | None:
+    """The `location` of a 302's JSON body (`{"status": "302 - Found", "location": …}`), if any."""
+    try:
+        d = _PLAIN.decode(_unbom(body))
+    except msgspec.DecodeError:
+        return None
+    loc = d.get("location") if isinstance(d, dict) else None
+    return loc if isinstance(loc, str) and loc else None
 
 
 def _replace_lone_surrogates(body: bytes) -> bytes | None:
@@ -442,6 +511,7 @@ class Page:
 
 def decode_page(body: bytes, kind: str) -> Page:
     """A `linked_partitioning` page (or a bare array) of `kind`; raises Malformed on broken JSON."""
+    body = _unbom(body)
     typed = _TYPED.get(kind)
     if typed is not None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from music_minion.soundcloud.errors import (
     Transient,
     api_error,
     error_message,
+    oauth_error_code,
+    rate_limit_reset_s,
 )
 from music_minion.soundcloud.retry import NO_RETRIES
 
@@ -119,19 +122,30 @@ async def _token_attempt(
             timeout=aiohttp.ClientTimeout(total=app.timeout_s),
             allow_redirects=False,
         ) as resp:
-            status = resp.status
+            status, retry_after = resp.status, resp.headers.get("Retry-After")
             try:
                 body = await resp.json(content_type=None)
             except ValueError:
                 body = None
     except (TimeoutError, aiohttp.ClientError):
         return Transient(None, TOKEN_PATH, "no answer from the token endpoint")
+    return token_answer(status, body, retry_after=retry_after)
+
+
+def token_answer(
+    status: int, body: Any, *, retry_after: str | None = None, now: float | None = None
+) -> dict[str, Any] | ApiError:
+    """The token endpoint's answer → the token response or a typed error; refusals raise at once.
+
+    The OAuth error code is read from every shape SoundCloud used: `{"error": "invalid_grant"}`,
+    and `{"error": null, "error_code": …, "message": "invalid_grant"}`.
+    """
     if status == 200 and isinstance(body, dict) and isinstance(body.get("access_token"), str):
         return body
-    error = body.get("error") if isinstance(body, dict) else None
+    error = oauth_error_code(body)
     if error == "invalid_grant":
         raise InvalidGrant(error_message(body, "invalid_grant"))
-    if error == "invalid_client" or (status == 401 and not error):
+    if error in ("invalid_client", "unauthorized_client") or status == 401:
         raise Misconfigured(
             "SoundCloud refused this app's client id or secret",
             "check soundcloud.client_id and soundcloud.client_secret",
@@ -139,7 +153,10 @@ async def _token_attempt(
     message = error_message(body, f"HTTP {status}")
     if status == 200:  # a success we cannot read
         return InvalidResponse(status, TOKEN_PATH, message)
-    return api_error(status, TOKEN_PATH, message)
+    reset_s = None
+    if status == 429:
+        reset_s = rate_limit_reset_s(retry_after, body, time.time() if now is None else now)
+    return api_error(status, TOKEN_PATH, message, reset_s=reset_s)
 
 
 async def exchange_code(

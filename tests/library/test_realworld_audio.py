@@ -11,7 +11,7 @@ import pytest
 from music_minion.library.formats import AUDIO_EXTENSIONS, audio_suffix, looks_like_audio
 from music_minion.library.scan import scan
 from music_minion.store import connect
-from tests.library.conftest import rows_by_name
+from tests.library.helpers import rows_by_name
 from tests.realworld import audio_files, realworld_root
 
 FILES = audio_files("beets")

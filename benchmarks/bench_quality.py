@@ -189,7 +189,7 @@ def measure(cfg: Any, emu: Emulator, kinds: dict[str, str], n: int) -> dict[str,
         stats = rstore.list_artist_stats(db)
         urns = {a["id"]: a["urn"] for a in artists.list_with_counts(db)}
         sups: dict[int, list[qb.Support]] = {}
-        for tid, aid, kind, seen, pos in rstore.iter_provenance_rows(db, [r[0] for r in rows]):
+        for tid, aid, kind, seen, pos, _g in rstore.iter_provenance_rows(db, [r[0] for r in rows]):
             if aid in stats and stats[aid].watched:
                 sups.setdefault(tid, []).append(qb.Support(aid, kind, seen, pos))
     cands = [qb.Candidate(r[0], r["urn"], tuple(sups.get(r[0], ()))) for r in rows]
@@ -204,6 +204,8 @@ def measure(cfg: Any, emu: Emulator, kinds: dict[str, str], n: int) -> dict[str,
         "random": qb.mean(p.values()),
         "count_only": qb.precision(count, p),
         "waterfall": qb.precision(water, p),
+        "noisy_share_oracle": qb.noisy_share(qb.oracle(cands, p, n), noisy),
+        "noisy_presence_oracle": qb.noisy_presence(qb.oracle(cands, p, n), noisy),
         "noisy_share_count_only": qb.noisy_share(count, noisy),
         "noisy_share_waterfall": qb.noisy_share(water, noisy),
         "candidate_like_share": qb.mean(p.values()),
@@ -223,6 +225,7 @@ def _ours(cfg: Any, push: dict[str, Any], figures: dict[str, Any]) -> dict[str, 
         "pushed_outside_candidates": len(pushed) - len(chosen),
         "expected_precision": qb.precision(chosen, figures["p"]),
         "noisy_share": qb.noisy_share(chosen, figures["noisy"]),
+        "noisy_presence": qb.noisy_presence(chosen, figures["noisy"]),
     }
 
 

@@ -90,7 +90,17 @@ def waterfall(
 
 
 def noisy_share(chosen: Sequence[Candidate], noisy: set[int]) -> float | None:
-    """The share of slots taken by noisy curators: each slot split evenly among its supporters."""
+    """The share of slots the noisy curators took: tracks that only noisy curators surfaced (no
+    other watched curator vouches for them), as the noisy account that once filled 31 of 100 slots."""
+    if not chosen:
+        return None
+    taken = sum(1 for c in chosen if (who := c.supporters()) and who <= noisy)
+    return taken / len(chosen)
+
+
+def noisy_presence(chosen: Sequence[Candidate], noisy: set[int]) -> float | None:
+    """Noisy curators' part of the slots when each slot is split evenly among its supporters (a
+    noisy account that also reposted a good track takes part of its slot)."""
     if not chosen:
         return None
     taken = 0.0

@@ -38,7 +38,8 @@ def test_count_only_oracle_noisy_share():
     p = {"u1": 0.1, "u2": 0.9, "u3": 0.5}
     assert [x.track_id for x in qb.oracle([a, b, c], p, 2)] == [2, 3]
     assert qb.precision([b, c], p) == pytest.approx(0.7)
-    assert qb.noisy_share([a, b], {2, 3}) == pytest.approx(0.75)
+    assert qb.noisy_share([a, b], {2, 3}) == pytest.approx(0.5)  # b: only noisy curators
+    assert qb.noisy_presence([a, b], {2, 3}) == pytest.approx(0.75)  # a: half, b: all
     assert qb.noisy_share([], {1}) is None
 
 

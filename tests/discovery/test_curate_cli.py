@@ -59,8 +59,10 @@ def test_feed_table_and_json(mm, filled, monkeypatch):
     top = data[0]
     assert top["why"] == "reposted by Ana, Bo; liked by Cy · first seen 3d ago"
     assert {s["artist"] for s in top["components"]["supporters"]} == {"Ana", "Bo", "Cy"}
+    comp = top["components"]
+    assert comp["bits"] == pytest.approx(sum(s["bits"] for s in comp["supporters"]), rel=1e-4)
     assert top["score"] == pytest.approx(
-        sum(s["contribution"] for s in top["components"]["supporters"]), rel=1e-4
+        2 ** (comp["bits"] + comp["genre_bits"] + comp["recency_half_lives"]), rel=1e-4
     )
     assert [d["title"] for d in mm("feed", "--mixes", "--json").json()] == ["Long Mix"]
     assert [d["title"] for d in mm("--json", "feed", "--genre", "house").json()] == ["Two Friends"]
@@ -111,7 +113,9 @@ def test_judging_an_artists_pick_moves_the_artists_hit_rate(mm, filled):
     cy_after = next(s for s in after[0]["components"]["supporters"] if s["artist"] == "Cy")[
         "hit_rate"
     ]
-    assert cy_after == pytest.approx(2 / 5)
+    # One dismissal of one judged track: the base rate is 1/3 (Laplace), 0.34 in its steps of 0.02,
+    # and Cy's hit rate is pulled toward it: (0 + 4 × 0.34) / (1 + 4).
+    assert cy_after == pytest.approx(4 * 0.34 / 5)
     assert after[0]["score"] < before[0]["score"]
 
 

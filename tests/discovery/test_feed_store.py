@@ -11,7 +11,7 @@ import pytest
 from music_minion.config.schema import RankingSettings
 from music_minion.discovery import verdicts
 from music_minion.discovery.feed import build_feed, refresh_scores
-from music_minion.discovery.scoring import CandidateRow, Support, rank
+from music_minion.discovery.scoring import CandidateRow, Support, base_rate, genre_bits, rank
 from music_minion.timeutil import now
 from tests.discovery.builder import Builder, ago
 
@@ -26,6 +26,23 @@ def fresh_feed(db, rc: RankingSettings, **filters):
 
 def cfg(**changes) -> RankingSettings:
     return RankingSettings(**changes)
+
+
+def learned(conn) -> dict:
+    """The base rate and genre bits the judgments teach, recounted with plain SQL."""
+    verdicts = [r[0] for r in conn.execute("SELECT verdict FROM judgments")]
+    liked = verdicts.count("liked")
+    base = round(base_rate(liked, len(verdicts) - liked, 0, RC) * 50) / 50
+    outcomes: dict[str, list[int]] = {}
+    for genre, verdict in conn.execute(
+        "SELECT lower(trim(t.genre)), j.verdict FROM judgments j JOIN tracks t ON t.id = j.track_id "
+        "WHERE coalesce(trim(t.genre), '') != ''"
+    ):
+        outcomes.setdefault(genre, [0, 0, 0])[0 if verdict == "liked" else 1] += 1
+    return {
+        "base": base,
+        "genres": genre_bits({g: tuple(c) for g, c in outcomes.items()}, base, RC),
+    }
 
 
 def every_candidate(conn) -> list[CandidateRow]:
@@ -149,7 +166,7 @@ def test_feed_matches_ranking_every_candidate(db, build: Builder):
     for limit in (1, 7, 25, 100, 1000):
         for mixes in (False, True):
             fast = fresh_feed(db, cfg(), limit=limit, mixes=mixes, at=moment)
-            slow = rank(every_candidate(db), RC, moment, limit=limit, mixes=mixes)
+            slow = rank(every_candidate(db), RC, moment, limit=limit, mixes=mixes, **learned(db))
             assert urns(fast) == urns(slow)
             assert [r.score for r in fast] == pytest.approx([r.score for r in slow])
     everything = fresh_feed(db, cfg(), limit=1000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -13,14 +14,18 @@ from music_minion.config.schema import RankingSettings
 from music_minion.discovery.scoring import (
     CandidateRow,
     Support,
+    base_rate,
+    genre_bits,
+    hit_rate,
     rank,
-    smoothed_hit_rate,
     track_key,
 )
 from music_minion.timeutil import to_iso
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
-RC = RankingSettings()  # repost 1.0, like 0.8, upload 0.6, half-life 14 d, prior 4, cap 3
+RC = (
+    RankingSettings()
+)  # repost 1.0, like 0.8, upload 0.6, half-life 14 d, prior 4, cap 3, 1 bit a pick
 
 
 def seen(days: float = 0.0) -> str:
@@ -62,30 +67,52 @@ def urns(ranked) -> list[str]:
     return [r.row.urn for r in ranked]
 
 
-def test_smoothed_hit_rate_is_neither_hero_nor_zero():
-    assert smoothed_hit_rate(0, 0, RC.hit_rate_prior) == 0.5
-    assert smoothed_hit_rate(1, 0, RC.hit_rate_prior) == pytest.approx(3 / 5)
-    assert smoothed_hit_rate(0, 1, RC.hit_rate_prior) == pytest.approx(2 / 5)
-    assert smoothed_hit_rate(30, 0, RC.hit_rate_prior) == pytest.approx(32 / 34)
-    assert smoothed_hit_rate(2, 8, 0) == pytest.approx(0.2)
-    assert smoothed_hit_rate(3, 1, 2.0) == pytest.approx(4 / 6)
+def test_hit_rate_is_pulled_toward_the_base_rate():
+    assert hit_rate(0, 0, 0, 0.5, RC) == 0.5
+    assert hit_rate(1, 0, 0, 0.5, RC) == pytest.approx(3 / 5)
+    assert hit_rate(0, 1, 0, 0.5, RC) == pytest.approx(2 / 5)
+    assert hit_rate(0, 0, 2, 0.5, RC) == pytest.approx(2 / 5)  # two ignored count as one dismissal
+    assert hit_rate(30, 0, 0, 0.5, RC) == pytest.approx(32 / 34)
+    assert hit_rate(0, 0, 0, 0.2, RC) == pytest.approx(0.2)  # a new artist is as good as the rest
+    assert base_rate(3, 5, 4, RC) == pytest.approx(4 / 12)
 
 
-def test_score_is_weight_times_hit_rate_times_kind_decayed_by_half_life():
+def test_key_is_the_evidence_plus_the_newest_supports_time():
     fresh = rank([row(1, sup(1, "repost", 0, weight=2.0))], RC, NOW)[0]
-    assert fresh.score == pytest.approx(2.0 * 0.5 * 1.0)
+    assert fresh.score == pytest.approx(2 ** (1 + 1))  # a pick (1 bit) by an artist weighing 2
     old = rank([row(1, sup(1, "like", 14))], RC, NOW)[0]
-    assert old.score == pytest.approx(1.0 * 0.5 * 0.8 * 0.5)
+    assert old.score == pytest.approx(2 ** (1 + math.log2(0.8) - 1))  # a like, one half-life old
+    # A fresh repost (1 bit) and an old upload by an artist with 6 liked picks: hit rate 0.8, odds
+    # 4 against the base's 1, so 1 + 2 bits, less the upload's; the newest time counts.
     both = rank([row(1, sup(1, "repost", 0), sup(2, "upload", 28, liked=6))], RC, NOW)[0]
-    assert both.score == pytest.approx(0.5 + (8 / 10) * 0.6 * 0.25)
+    assert both.score == pytest.approx(2 ** (1 + 3 + math.log2(0.6)))
+
+
+def test_a_curator_whose_picks_are_dismissed_counts_against_a_track():
+    good, noisy = sup(1, liked=6), sup(2, dismissed=6)
+    ranked = rank([row(1, good, noisy), row(2, sup(1, liked=6)), row(3, sup(3))], RC, NOW)
+    assert urns(ranked) == ["soundcloud:tracks:2", "soundcloud:tracks:1", "soundcloud:tracks:3"]
+    assert ranked[1].supporters[1].bits == pytest.approx(1 - 2)  # hit rate 0.2: odds 1/4
 
 
 def test_an_artist_who_liked_and_reposted_counts_once_with_the_stronger_kind():
     r = rank([row(1, sup(1, "like"), sup(1, "repost"))], RC, NOW)[0]
     assert len(r.supporters) == 1
     assert r.supporters[0].kind == "repost" and r.supporters[0].kinds == ("repost", "like")
-    assert r.score == pytest.approx(0.5)
+    assert r.score == pytest.approx(2.0)
     assert r.why(NOW) == "reposted by A1; liked by A1 · first seen just now"
+
+
+def test_genres_learned_from_judgments_move_their_tracks():
+    bits = genre_bits({"house": (6, 0, 0), "techno": (0, 6, 0), "ambient": (1, 1, 0)}, 0.5, RC)
+    assert bits == {"house": 2.0, "techno": -2.0}  # ambient is even: no evidence
+    assert genre_bits({"house": (6, 0, 0)}, 0.5, RankingSettings(genre_weight=0)) == {}
+    rows = [row(1, sup(1), genre="Techno"), row(2, sup(2), genre=" House "), row(3, sup(3))]
+    ranked = rank(rows, RC, NOW, genres=bits)
+    assert urns(ranked) == ["soundcloud:tracks:2", "soundcloud:tracks:3", "soundcloud:tracks:1"]
+    assert ranked[0].why(NOW) == "reposted by A2 · you like house · first seen just now"
+    assert "you often skip techno" in ranked[2].why(NOW)
+    assert ranked[0].key == track_key(rows[1], RC, genres=bits)
 
 
 def test_every_supporter_is_named_in_why():
@@ -133,7 +160,7 @@ def test_a_deep_backfill_row_is_not_news():
     # Both first seen in the same backfill; one was 300 items down the artist's list.
     ranked = rank([row(1, sup(1, position=300)), row(2, sup(1, position=0))], RC, NOW)
     assert urns(ranked) == ["soundcloud:tracks:2", "soundcloud:tracks:1"]
-    assert ranked[1].score == pytest.approx(0.5 * 2 ** (-300 * 2 / 24 / 14))
+    assert ranked[1].score == pytest.approx(2 ** (1 - 300 * 2 / 24 / 14))
 
 
 @pytest.mark.parametrize(
@@ -209,9 +236,11 @@ def test_limit_and_components():
     d = ranked[0].as_dict(NOW, RC)
     comp = d["components"]["supporters"][0]
     assert comp["hit_rate"] == 0.5 and comp["kind_weight"] == 1.0 and comp["artist_weight"] == 1.0
-    assert comp["decay"] == pytest.approx(2 ** (-1 / 14), rel=1e-5)
+    assert comp["bits"] == pytest.approx(1.0)
+    assert d["components"]["recency_half_lives"] == pytest.approx(-1 / 14, abs=1e-5)
+    total = d["components"]["bits"] + d["components"]["genre_bits"]
     assert d["score"] == pytest.approx(
-        sum(c["contribution"] for c in d["components"]["supporters"]), rel=1e-5
+        2 ** (total + d["components"]["recency_half_lives"]), rel=1e-5
     )
 
 

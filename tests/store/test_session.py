@@ -62,3 +62,15 @@ def test_snapshot_sees_one_state(tmp_path: Path) -> None:
             _put(writer, "late")
         assert _kv(db) == before
     assert "late" in _kv(db)
+
+
+def test_an_inner_block_without_savepoint_fails_with_its_outer_block(tmp_path: Path) -> None:
+    db = connect(tmp_path / "s.db")
+    with db.atomic(savepoint=False):  # outermost: a transaction as usual
+        _put(db, "alone")
+    with pytest.raises(ValueError), db.atomic():
+        _put(db, "outer")
+        with db.atomic(savepoint=False):
+            _put(db, "joined")
+        raise ValueError("the joined writes go with the outer block")
+    assert _kv(db) == {"alone": "v"}

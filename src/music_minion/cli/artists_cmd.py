@@ -93,15 +93,14 @@ def import_followings() -> None:
 @json_option
 def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
-    from music_minion.discovery.scoring import smoothed_hit_rate
+    from music_minion.discovery.feed import artist_hit_rates
     from music_minion.store import artists as store
 
-    cfg = settings()
-    rows = store.list_with_counts(open_db(), include_unwatched=include_all)
+    db = open_db()
+    rows = store.list_with_counts(db, include_unwatched=include_all)
+    rates = artist_hit_rates(db, settings().ranking)
     for r in rows:
-        r["hit_rate"] = round(
-            smoothed_hit_rate(r["picks_liked"], r["picks_dismissed"], cfg.ranking.hit_rate_prior), 4
-        )
+        r["hit_rate"] = round(rates.get(r["id"], 0.5), 4)
 
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")

@@ -37,6 +37,7 @@ class Setting:
     env: str | None = None
     choices: tuple[str, ...] | None = None
     minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def section(self) -> str:
@@ -65,6 +66,7 @@ def _setting(section: str, field: msgspec.structs.FieldInfo, hint: Any) -> Setti
         env=extra.get("env"),
         choices=choices,
         minimum=meta.ge,
+        maximum=meta.le,
     )
 
 
@@ -116,6 +118,11 @@ def check_value(setting: Setting, value: Any) -> Any:
         raise ConfigError(
             f"{setting.key} must be at least {setting.minimum:g}, got {value!r}",
             "use a larger value",
+        )
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(
+            f"{setting.key} must be at most {setting.maximum:g}, got {value!r}",
+            "use a smaller value",
         )
     if setting.choices and value not in setting.choices:
         raise ConfigError(

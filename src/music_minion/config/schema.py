@@ -127,6 +127,28 @@ class RankingSettings(_Section, frozen=True):
     hit_rate_prior: Annotated[
         float, Meta(ge=0, description="Smoothing: pseudo-judgments a new artist starts with")
     ] = 4.0
+    pick_bits: Annotated[
+        float,
+        Meta(
+            ge=0, description="Evidence (bits) one pick by an artist you have not judged yet adds"
+        ),
+    ] = 1.0
+    genre_weight: Annotated[
+        float,
+        Meta(
+            ge=0,
+            description="How much what you liked and skipped of a genre moves its tracks (0: off)",
+        ),
+    ] = 1.0
+    ignored_weight: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=1,
+            description="How much a pushed track heard and neither liked nor dismissed counts"
+            " against its artists (1: as a dismissal)",
+        ),
+    ] = 0.5
     position_hours: Annotated[
         float,
         Meta(

@@ -11,10 +11,9 @@ the list is full: every unread track has a key below the last one read, so it ca
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby, islice
@@ -26,14 +25,18 @@ from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
     Support,
+    artist_bits,
+    base_rate,
     fingerprint,
+    genre_bits,
+    genre_key,
+    hit_rate,
     key_of,
     kind_log2,
     position_half_lives,
     rank,
     seen_half_lives,
     since_iso,
-    smoothed_hit_rate,
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
@@ -46,6 +49,10 @@ STATE_COUNT = "ranking.provenance_count"
 STATE_MAX_TRACK = "ranking.max_track_id"
 STATE_SEEN_AT = "ranking.provenance_seen_at"
 STATE_MARGIN = "ranking.provenance_margin"
+STATE_BASE = "ranking.base_rate"
+STATE_GENRES = "ranking.genre_bits"
+STATE_HEARD = "ranking.heard_at"
+HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
 _WRITE_BATCH = 50_000
 
@@ -54,7 +61,7 @@ def _supports(
     rows: Iterable[sqlite3.Row], stats: dict[int, store.ArtistStats]
 ) -> dict[int, list[Support]]:
     out: dict[int, list[Support]] = defaultdict(list)
-    for track_id, artist_id, kind, first_seen_at, position in rows:
+    for track_id, artist_id, kind, first_seen_at, position, _genre in rows:
         a = stats.get(artist_id)
         if a is None or not a.watched:
             continue
@@ -69,29 +76,36 @@ def _supports(
                 a.liked,
                 a.dismissed,
                 True,
+                a.ignored,
             )
         )
     return out
 
 
 def track_keys(
-    rows: Iterable[sqlite3.Row], stats: dict[int, store.ArtistStats], rc: RankingSettings
+    rows: Iterable[sqlite3.Row],
+    stats: dict[int, store.ArtistStats],
+    rc: RankingSettings,
+    base: float,
+    genres: Mapping[str, float],
 ) -> Iterator[store.KeyRow]:
     """(track_id, key, first_seen_at, supporters) from provenance rows ordered by track: the same
-    arithmetic as `ranking.supporters` + `ranking.key_of` (so the same keys), without the objects."""
+    arithmetic as `scoring.supporters` + `scoring.key_of` (so the same keys), without the objects."""
     klog = kind_log2(rc)
-    factor: dict[int, float] = {}
+    bits: dict[int, float] = {}
     for aid, a in stats.items():
-        f = a.weight * smoothed_hit_rate(a.liked, a.dismissed, rc.hit_rate_prior)
-        if a.watched and f > 0:
-            factor[aid] = math.log2(f)
+        b = artist_bits(a.weight, a.liked, a.dismissed, a.ignored, base, rc)
+        if a.watched and b is not None:
+            bits[aid] = b
     seen: dict[str | None, float | None] = {}
     deep: dict[int, float] = {}
     for track_id, group in groupby(rows, key=itemgetter(0)):
-        best: dict[int, float] = {}
+        best: dict[int, tuple[float, float]] = {}
         earliest: str | None = None
-        for _, aid, kind, first_seen_at, position in group:
-            if aid not in factor or kind not in klog:
+        genre: str | None = None
+        for _, aid, kind, first_seen_at, position, track_genre in group:
+            genre = track_genre
+            if aid not in bits or kind not in klog:
                 continue
             if first_seen_at in seen:
                 x = seen[first_seen_at]
@@ -101,18 +115,52 @@ def track_keys(
                 continue
             if position not in deep:
                 deep[position] = position_half_lives(position, rc)
-            term = klog[kind] + (x - deep[position])
-            if term > best.get(aid, -math.inf):
-                best[aid] = term
+            recency = x - deep[position]
+            if aid not in best or klog[kind] + recency > sum(best[aid]):
+                best[aid] = (klog[kind], recency)
             if earliest is None or first_seen_at < earliest:
                 earliest = first_seen_at
-        key = key_of([t + factor[aid] for aid, t in best.items()])
-        if key is not None:  # None: no supporter counted
-            yield (track_id, key, earliest, len(best))
+        key = key_of((kl + bits[aid], r) for aid, (kl, r) in best.items())
+        if key is not None and earliest is not None:  # None: no supporter counted
+            yield (track_id, key + genres.get(genre_key(genre), 0.0), earliest, len(best))
 
 
-def _key_fields(a: store.ArtistStats) -> tuple[float, bool, int, int]:
-    return (a.weight, a.watched, a.liked, a.dismissed)
+def _key_fields(a: store.ArtistStats) -> tuple[float, bool, int, int, int]:
+    return (a.weight, a.watched, a.liked, a.dismissed, a.ignored)
+
+
+def _fingerprint(rc: RankingSettings, base: float) -> str:
+    """Changes whenever what every key depends on changes: the settings, or the base rate."""
+    return f"{fingerprint(rc)}|{base}"
+
+
+def current_base(conn: Store, rc: RankingSettings) -> float:
+    """The base rate the keys are computed with now, in steps of 0.02 (so it moves the keys, and
+    forces a full refresh, only when it has really moved)."""
+    o = store.count_outcomes(conn, kv.get(conn, HEARD_AT))
+    return round(base_rate(o.liked, o.dismissed, o.ignored, rc) * 50) / 50
+
+
+def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
+    """Each artist's hit rate as ranking measures it now (`artists list`)."""
+    base = current_base(conn, rc)
+    stats = store.list_artist_stats(conn, kv.get(conn, HEARD_AT))
+    return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
+
+
+def saved_genres(conn: Store) -> dict[str, float]:
+    """What each genre added to the stored keys."""
+    saved: dict[str, float] = json.loads(kv.get(conn, STATE_GENRES) or "{}")
+    return saved
+
+
+def _changed(now: Mapping[str, float], before: Mapping[str, float]) -> set[str]:
+    return {g for g in now.keys() | before.keys() if now.get(g, 0.0) != before.get(g, 0.0)}
+
+
+def saved_base(conn: Store) -> float:
+    """The base rate the stored keys were computed with."""
+    return float(kv.get(conn, STATE_BASE) or 0.5)
 
 
 def refresh_scores(conn: Store, rc: RankingSettings, *, full: bool = False) -> dict[str, Any]:
@@ -128,9 +176,11 @@ def refresh_scores(conn: Store, rc: RankingSettings, *, full: bool = False) -> d
     (an import of old rows, say).
     """
     last = kv.get(conn, STATE_AT)
-    if not full and last is not None and kv.get(conn, STATE_FINGERPRINT) == fingerprint(rc):
+    fresh_inputs = kv.get(conn, STATE_FINGERPRINT) == _fingerprint(rc, current_base(conn, rc))
+    if not full and last is not None and fresh_inputs:
         if (
-            not store.list_dirty_artists(conn, last)
+            (kv.get(conn, STATE_HEARD) or "") == (kv.get(conn, HEARD_AT) or "")
+            and not store.list_dirty_artists(conn, last)
             and store.get_max_track_id(conn) == int(kv.get(conn, STATE_MAX_TRACK) or 0)
             and store.count_provenance(conn) == int(kv.get(conn, STATE_COUNT) or 0)
         ):
@@ -158,23 +208,30 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    stats = store.list_artist_stats(conn)
-    plan = None if full else _plan_partial(conn, rc, stats, started, count, top_id)
+    heard, base = kv.get(conn, HEARD_AT), current_base(conn, rc)
+    stats = store.list_artist_stats(conn, heard)
+    genres = genre_bits(store.list_genre_outcomes(conn, heard), base, rc)
+    plan = (
+        None if full else _plan_partial(conn, _fingerprint(rc, base), stats, started, count, top_id)
+    )
     if plan is not None and plan.possible:
         mode, seen_at, margin = "partial", plan.seen_at, plan.margin
-        ordered = sorted(plan.ids)
-        store.write_keys(
-            conn, list(track_keys(store.iter_provenance_rows(conn, ordered), stats, rc)), ordered
-        )
+        moved = _changed(genres, saved_genres(conn))
+        ordered = sorted(plan.ids | set(store.list_tracks_with_genres(conn, moved)))
+        rows = store.iter_provenance_rows(conn, ordered)
+        store.write_keys(conn, list(track_keys(rows, stats, rc, base, genres)), ordered)
         n = len(ordered)
     else:
         mode, seen_at = "full", started
-        n, margin = _rebuild_all(conn, stats, rc, started)
+        n, margin = _rebuild_all(conn, stats, rc, base, genres, started)
     store.save_artist_stats(conn, stats)
     store.clear_dirty(conn)
     for key, value in (
         (STATE_AT, started),
-        (STATE_FINGERPRINT, fingerprint(rc)),
+        (STATE_FINGERPRINT, _fingerprint(rc, base)),
+        (STATE_BASE, str(base)),
+        (STATE_GENRES, json.dumps(genres, sort_keys=True)),
+        (STATE_HEARD, heard or ""),
         (STATE_COUNT, str(count)),
         (STATE_MAX_TRACK, str(top_id)),
         (STATE_SEEN_AT, seen_at),
@@ -187,7 +244,7 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
 
 def _plan_partial(
     conn: Store,
-    rc: RankingSettings,
+    fp: str,
     stats: dict[int, store.ArtistStats],
     started: str,
     count: int,
@@ -198,7 +255,7 @@ def _plan_partial(
     last = kv.get(conn, STATE_AT)
     seen_at = kv.get(conn, STATE_SEEN_AT)
     margin = int(kv.get(conn, STATE_MARGIN) or 0)
-    if last is None or seen_at is None or kv.get(conn, STATE_FINGERPRINT) != fingerprint(rc):
+    if last is None or seen_at is None or kv.get(conn, STATE_FINGERPRINT) != fp:
         return None
     saved = store.list_saved_artist_stats(conn)
     changed = {
@@ -224,7 +281,12 @@ def _plan_partial(
 
 
 def _rebuild_all(
-    conn: Store, stats: dict[int, store.ArtistStats], rc: RankingSettings, started: str
+    conn: Store,
+    stats: dict[int, store.ArtistStats],
+    rc: RankingSettings,
+    base: float,
+    genres: Mapping[str, float],
+    started: str,
 ) -> tuple[int, int]:
     """Recompute every key; returns (rows written, provenance rows first seen at or after
     `started`: the margin of the next look-back)."""
@@ -237,7 +299,7 @@ def _rebuild_all(
                 margin += 1
             yield r
 
-    keyed = track_keys(counted(store.iter_provenance_rows(conn)), stats, rc)
+    keyed = track_keys(counted(store.iter_provenance_rows(conn)), stats, rc, base, genres)
     n = store.rebuild_keys(conn, iter(lambda: list(islice(keyed, _WRITE_BATCH)), []))
     return n, margin
 
@@ -257,7 +319,8 @@ def build_feed(
     surfacing/uploading artist, days since first seen, and genre or tag substring. Reads the
     stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
-    stats = store.list_saved_artist_stats(conn)
+    stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
+    genres = saved_genres(conn)
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
@@ -281,7 +344,10 @@ def build_feed(
         offset += len(batch)
         if len(batch) < page:
             break
-        if len(rank(rows.values(), rc, moment, limit=limit, mixes=mixes)) >= limit:
+        if (
+            len(rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres))
+            >= limit
+        ):
             last = batch[-1][
                 "key"
             ]  # finish the tie group (float noise tolerated) cut by the page end
@@ -290,7 +356,7 @@ def build_feed(
             )
             break
         page *= 2
-    return rank(rows.values(), rc, moment, limit=limit, mixes=mixes)
+    return rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres)
 
 
 def _add(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from music_minion.discovery.sources import track_row
 from music_minion.discovery.verdicts import apply_synced, desired_verdicts
 from music_minion.errors import MinionError
-from music_minion.store import my_likes
+from music_minion.store import kv, my_likes
 from music_minion.store import tracks as tracks_store
 from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
@@ -83,10 +83,13 @@ async def _playlist_track_ids(client: SoundCloudClient, conn: Store, ref: str) -
 async def learn_from_soundcloud(
     client: SoundCloudClient, conn: Store, cfg: Config
 ) -> dict[str, Any]:
-    """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite; then the
-    ranking keys are refreshed so the next feed is fast. Returns counts (and errors per source)."""
+    """My likes → my_likes + `liked`; configured playlists → not_interested / not_quite. When my
+    likes were read, what was pushed before now counts as heard (ranking learns from the pushed
+    tracks I neither liked nor dismissed). Returns counts (and errors per source)."""
+    from music_minion.discovery.feed import HEARD_AT
     from music_minion.soundcloud.errors import ApiError
 
+    started = now_iso()
     result: dict[str, Any] = {"likes": None, "playlists": {}, "judgments": {}, "errors": {}}
     unknown: set[str] = set()
     if cfg.judgments.learn_likes:
@@ -115,4 +118,6 @@ async def learn_from_soundcloud(
     liked = my_likes.list_current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
     result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
+    if "liked" not in unknown and "likes" not in result["errors"]:
+        kv.put(conn, HEARD_AT, started)
     return result

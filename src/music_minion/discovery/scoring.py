@@ -1,22 +1,30 @@
-"""Ranking: a pure function of candidate rows (tracks with their provenance) and the config.
+"""Ranking: a pure function of candidate rows (tracks with their provenance) and what judgments taught.
 
-Score of a track = the sum, over its distinct supporting (watched) artists, of
-    artist weight × smoothed hit rate × kind weight × 2^(-age / half-life)
-where an artist who surfaced the track in several ways (liked and reposted) counts once, with its
-strongest row. The age of a provenance row is measured from its `first_seen_at`, pushed back by
+A track's key is the evidence (in bits) that I will like it, plus how recent that evidence is:
+    key = Σ over its distinct supporting (watched) artists of (artist bits + kind bits)
+          + the newest support's time, in half-lives
+An artist's bits are `ranking.pick_bits` (what one pick by an artist I have not judged yet is worth)
+plus the log2 odds ratio of its hit rate against the base rate: of the tracks it surfaced that I
+heard, how many I liked, against how many I liked of all I heard (dismissals count fully, pushed
+tracks heard and ignored count `ranking.ignored_weight`), smoothed by `ranking.hit_rate_prior`.
+So a curator whose picks I keep adds more than a pick, one whose picks I dismiss subtracts: a track
+pushed by a noisy account is worse off for it. Kind bits are log2 of `ranking.weight_<kind>`; the
+artist's own weight adds log2(weight) (0 mutes it). An artist who surfaced a track in several ways
+counts once, with its strongest row.
+
+Recency: the age of a provenance row is measured from its `first_seen_at`, pushed back by
 `position × ranking.position_hours` (a row deep in an artist's list when first seen was already old
 then: a backfill is not news). A track's upload date (`created_at`) plays no part, and a row
-without a usable `first_seen_at` never counts as new: it does not count at all.
-
-Because every term decays with the same half-life, the order of two tracks never changes with the
-clock: `track_key()` (log2 of the score at a fixed epoch) is time-independent, so the store can keep
-it in an index and the feed reads the top without scanning every candidate.
+without a usable `first_seen_at` never counts. The score at a moment is 2^(key − half-lives since
+the epoch), so the order of two tracks never changes with the clock: `track_key()` is
+time-independent, the store keeps it in an index and the feed reads the top without scanning every
+candidate.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -64,6 +72,7 @@ class Support:
     liked: int = 0
     dismissed: int = 0
     watched: bool = True
+    ignored: int = 0
 
 
 @dataclass
@@ -99,12 +108,14 @@ class Supporter:
     kind_weight: float
     first_seen_at: str
     position: int
-    log2_term: float  # log2 of the contribution at EPOCH
+    bits: float  # evidence: the artist's bits plus the counted kind's
+    recency: float  # half-lives from the epoch to the counted row, less its position's
     earliest: str = ""  # the earliest first_seen_at of this artist's counted rows
 
-    def contribution(self, now: datetime, rc: RankingSettings) -> float:
-        value: float = 2.0 ** (self.log2_term - half_lives(now, rc))
-        return value
+    @property
+    def log2_term(self) -> float:
+        """Strength of this supporter alone (for ordering supporters and the per-artist cap)."""
+        return self.bits + self.recency
 
 
 @dataclass
@@ -118,6 +129,7 @@ class Ranked:
     first_seen_at: str
     supporters: list[Supporter] = field(default_factory=list)
     is_mix: bool = False
+    genre_bits: float = 0.0  # what the track's genre adds (learned from my judgments)
 
     @property
     def lead_artist_id(self) -> int:
@@ -133,7 +145,12 @@ class Ranked:
                 shown = names if max_names is None else names[:max_names]
                 more = f" +{len(names) - len(shown)}" if len(names) > len(shown) else ""
                 parts.append(f"{KIND_VERBS[kind]} by {', '.join(shown)}{more}")
-        return f"{'; '.join(parts)} · first seen {age_text(self.first_seen_at, now)}"
+        taste = ""
+        if self.genre_bits >= 0.5:
+            taste = f" · you like {genre_key(self.row.genre)}"
+        elif self.genre_bits <= -0.5:
+            taste = f" · you often skip {genre_key(self.row.genre)}"
+        return f"{'; '.join(parts)}{taste} · first seen {age_text(self.first_seen_at, now)}"
 
     def as_dict(self, now: datetime, rc: RankingSettings) -> dict[str, Any]:
         r = self.row
@@ -153,6 +170,12 @@ class Ranked:
             "components": {
                 "key": self.key,
                 "half_life_days": rc.half_life_days,
+                "bits": round(sum(s.bits for s in self.supporters), 6),
+                "genre_bits": self.genre_bits,
+                # minus the newest support's age now, in half-lives: score = 2^(bits + this)
+                "recency_half_lives": round(
+                    max(s.recency for s in self.supporters) - half_lives(now, rc), 6
+                ),
                 "supporters": [
                     {
                         "artist_id": s.artist_id,
@@ -162,14 +185,9 @@ class Ranked:
                         "artist_weight": s.weight,
                         "hit_rate": round(s.hit_rate, 6),
                         "kind_weight": s.kind_weight,
+                        "bits": round(s.bits, 6),
                         "first_seen_at": s.first_seen_at,
                         "position": s.position,
-                        "decay": round(
-                            2.0 ** (s.log2_term - half_lives(now, rc))
-                            / (s.weight * s.hit_rate * s.kind_weight),
-                            6,
-                        ),
-                        "contribution": round(s.contribution(now, rc), 6),
                     }
                     for s in self.supporters
                 ],
@@ -177,11 +195,53 @@ class Ranked:
         }
 
 
-def smoothed_hit_rate(liked: int, dismissed: int, prior: float) -> float:
-    """liked / (liked + dismissed), pulled toward 0.5 by `prior` pseudo-judgments (half liked,
-    half dismissed; `ranking.hit_rate_prior`), so a new artist is neither hero nor zero."""
-    total = liked + dismissed + prior
-    return (liked + prior / 2) / total if total > 0 else 0.5
+def base_rate(liked: int, dismissed: int, ignored: int, rc: RankingSettings) -> float:
+    """The share of all heard tracks that I liked (Laplace-smoothed): what a curator is measured against."""
+    return (liked + 1) / (liked + dismissed + rc.ignored_weight * ignored + 2)
+
+
+def hit_rate(liked: int, dismissed: int, ignored: int, base: float, rc: RankingSettings) -> float:
+    """The share of an artist's heard picks that I liked, pulled toward `base` by
+    `ranking.hit_rate_prior` pseudo-picks, so a new artist is neither hero nor zero."""
+    heard = liked + dismissed + rc.ignored_weight * ignored + rc.hit_rate_prior
+    return (liked + rc.hit_rate_prior * base) / heard if heard > 0 else base
+
+
+def artist_bits(
+    weight: float, liked: int, dismissed: int, ignored: int, base: float, rc: RankingSettings
+) -> float | None:
+    """What one pick by this artist is worth, in bits (None: weight 0, the artist is muted)."""
+    if weight <= 0:
+        return None
+    hr = hit_rate(liked, dismissed, ignored, base, rc)
+    return rc.pick_bits + _log2_odds(hr) - _log2_odds(base) + math.log2(weight)
+
+
+def genre_key(genre: str | None) -> str:
+    """How genres are compared: trimmed, lower case (empty: no genre)."""
+    return (genre or "").strip().lower()
+
+
+def genre_bits(
+    outcomes: Mapping[str, tuple[int, int, int]], base: float, rc: RankingSettings
+) -> dict[str, float]:
+    """Per genre, what being of that genre is worth, in bits: `ranking.genre_weight` × the log2
+    odds ratio of its hit rate (smoothed like an artist's) against the base rate. Rounded to
+    1/20 bit, so a judgment moves the keys only when it moves a genre."""
+    if rc.genre_weight <= 0:
+        return {}
+    out = {}
+    for genre, (liked, dismissed, ignored) in outcomes.items():
+        hr = hit_rate(liked, dismissed, ignored, base, rc)
+        bits = round(rc.genre_weight * (_log2_odds(hr) - _log2_odds(base)) * 20) / 20
+        if bits:
+            out[genre] = bits
+    return out
+
+
+def _log2_odds(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log2(p / (1 - p))
 
 
 def half_lives(moment: datetime, rc: RankingSettings) -> float:
@@ -210,11 +270,15 @@ def kind_log2(rc: RankingSettings) -> dict[str, float]:
 
 
 def supporters(
-    row: CandidateRow, rc: RankingSettings, _cache: SeenCache | None = None
+    row: CandidateRow,
+    rc: RankingSettings,
+    base: float = 0.5,
+    _cache: dict[str | None, float | None] | None = None,
 ) -> list[Supporter]:
     """Distinct supporting watched artists of `row`, strongest first (one entry per artist, counted
-    with its strongest provenance row). Rows without a time or with a zero weight contribute nothing."""
-    cache: SeenCache = _cache if _cache is not None else {}
+    with its strongest provenance row). Rows without a time, muted artists and kinds weighted 0
+    contribute nothing."""
+    cache = _cache if _cache is not None else {}
     klog = kind_log2(rc)
     best: dict[int, tuple[float, Support]] = {}
     earliest: dict[int, str] = {}
@@ -226,59 +290,69 @@ def supporters(
         if s.kind not in kinds[s.artist_id]:
             kinds[s.artist_id].append(s.kind)
         kl = klog.get(s.kind)
-        if kl is None:
-            continue
-        if s.first_seen_at in cache:
-            x = cache[s.first_seen_at]
-        else:
-            x = cache[s.first_seen_at] = seen_half_lives(s.first_seen_at, rc)
-        if x is None or s.first_seen_at is None:  # no time: no first_seen_at, or not a time
+        x = (
+            cache[s.first_seen_at]
+            if s.first_seen_at in cache
+            else seen_half_lives(s.first_seen_at, rc)
+        )
+        cache[s.first_seen_at] = x
+        if kl is None or x is None or s.first_seen_at is None:
             continue
         term = kl + (x - position_half_lives(s.position, rc))
         if s.artist_id not in best or term > best[s.artist_id][0]:
             best[s.artist_id] = (term, s)
         if s.artist_id not in earliest or s.first_seen_at < earliest[s.artist_id]:
             earliest[s.artist_id] = s.first_seen_at
-    out = []
-    for artist_id, (term, s) in best.items():
-        hr = smoothed_hit_rate(s.liked, s.dismissed, rc.hit_rate_prior)
-        factor = s.weight * hr
-        if factor <= 0:
-            continue
-        order = sorted(kinds[artist_id], key=("repost", "like", "upload").index)
-        out.append(
-            Supporter(
-                artist_id,
-                s.artist_name,
-                tuple(order),
-                s.kind,
-                s.weight,
-                hr,
-                kind_weight(rc, s.kind),
-                s.first_seen_at or "",
-                s.position,
-                term + math.log2(factor),
-                earliest[artist_id],
-            )
-        )
+    out = [
+        sup
+        for artist_id, (term, s) in best.items()
+        if (sup := _supporter(s, term, tuple(kinds[artist_id]), earliest[artist_id], base, rc))
+    ]
     out.sort(key=lambda p: (-p.log2_term, p.name.lower(), p.artist_id))
     return out
 
 
-def key_of(terms: Iterable[float]) -> float | None:
-    """log2 of the sum of 2^term (log-sum-exp, safe for any magnitude); None for no terms."""
+def _supporter(
+    s: Support, term: float, kinds: tuple[str, ...], earliest: str, base: float, rc: RankingSettings
+) -> Supporter | None:
+    bits = artist_bits(s.weight, s.liked, s.dismissed, s.ignored, base, rc)
+    if bits is None:
+        return None
+    kl = math.log2(kind_weight(rc, s.kind))
+    return Supporter(
+        s.artist_id,
+        s.artist_name,
+        tuple(sorted(kinds, key=("repost", "like", "upload").index)),
+        s.kind,
+        s.weight,
+        hit_rate(s.liked, s.dismissed, s.ignored, base, rc),
+        kind_weight(rc, s.kind),
+        s.first_seen_at or "",
+        s.position,
+        bits + kl,
+        term - kl,
+        earliest,
+    )
+
+
+def key_of(terms: Iterable[tuple[float, float]]) -> float | None:
+    """The key of a track from its supporters' (bits, recency): all the evidence, plus the newest
+    support's time. None for no supporter."""
     terms = list(terms)
     if not terms:
         return None
-    top = max(terms)
-    return top + math.log2(math.fsum(2.0 ** (t - top) for t in terms))  # fsum: independent of order
+    return math.fsum(b for b, _ in terms) + max(r for _, r in terms)
 
 
 def track_key(
-    row: CandidateRow, rc: RankingSettings, _cache: SeenCache | None = None
+    row: CandidateRow,
+    rc: RankingSettings,
+    base: float = 0.5,
+    genres: Mapping[str, float] | None = None,
 ) -> float | None:
-    """The time-independent ranking key of a track: log2 of its score at EPOCH (None: no support)."""
-    return key_of(s.log2_term for s in supporters(row, rc, _cache))
+    """The time-independent ranking key of a track (None: no support)."""
+    key = key_of((s.bits, s.recency) for s in supporters(row, rc, base))
+    return None if key is None else key + (genres or {}).get(genre_key(row.genre), 0.0)
 
 
 def score_at(key: float, now: datetime, rc: RankingSettings) -> float:
@@ -313,6 +387,8 @@ def rank(
     *,
     limit: int | None = None,
     mixes: bool = False,
+    base: float = 0.5,
+    genres: Mapping[str, float] | None = None,
 ) -> list[Ranked]:
     """Rank candidates: exclusions dropped, mixes kept apart (only mixes when `mixes`, else none),
     ordered by score desc, then first seen desc, then URN, with the per-artist cap applied.
@@ -325,12 +401,15 @@ def rank(
     for row in rows:
         if excluded_because(row, rc) or is_mix(row, rc) != mixes:
             continue
-        sups = supporters(row, rc, cache)
-        key = key_of(s.log2_term for s in sups)
+        sups = supporters(row, rc, base, cache)
+        key = key_of((s.bits, s.recency) for s in sups)
         if key is None:
             continue
+        g_bits = (genres or {}).get(genre_key(row.genre), 0.0)
+        key += g_bits
         first = min(s.earliest for s in sups)
-        scored.append(Ranked(0, row, key, score_at(key, now, rc), first, sups, is_mix(row, rc)))
+        ranked = Ranked(0, row, key, score_at(key, now, rc), first, sups, is_mix(row, rc), g_bits)
+        scored.append(ranked)
     scored.sort(key=_order)
     out: list[Ranked] = []
     per_uploader: dict[str, int] = {}

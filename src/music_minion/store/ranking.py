@@ -32,34 +32,102 @@ KeyRow = tuple[int, float, str | None, int]
 
 @dataclass(frozen=True)
 class ArtistStats:
-    """What ranking needs to know of an artist."""
+    """What ranking needs to know of an artist: its weight, and how the tracks it surfaced fared."""
 
     name: str
     weight: float
     watched: bool
     liked: int
     dismissed: int
+    ignored: int = (
+        0  # pushed, heard (a sync learned after the push) and neither liked nor dismissed
+    )
 
 
-def list_artist_stats(conn: Store) -> dict[int, ArtistStats]:
-    """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
-    liked / dismissed (distinct tracks, any judgment source). Counted from the judgments outward."""
-    liked: dict[int, set[int]] = {}
-    dismissed: dict[int, set[int]] = {}
-    for aid, tid, verdict in conn.execute(
-        "SELECT p.artist_id, p.track_id, j.verdict FROM judgments j CROSS JOIN provenance p ON p.track_id = j.track_id"
+@dataclass(frozen=True)
+class Outcomes:
+    """How every judged or heard track fared: the base rate the curators are measured against."""
+
+    liked: int = 0
+    dismissed: int = 0
+    ignored: int = 0
+
+
+_JUDGED = "SELECT j.track_id, CASE WHEN j.verdict = 'liked' THEN 'liked' ELSE 'dismissed' END FROM judgments j"
+# Tracks an ok push put in the playlist before `?` (the last time my likes were learned), still unjudged.
+_IGNORED = (
+    "SELECT DISTINCT pt.track_id, 'ignored' FROM playlist_push_tracks pt "
+    "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND pp.finished_at < ? "
+    "AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id)"
+)
+
+
+def _outcomes(conn: Store, heard_before: str | None) -> dict[int, str]:
+    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track."""
+    out = {tid: o for tid, o in conn.execute(_JUDGED)}
+    if heard_before:
+        out.update({tid: o for tid, o in conn.execute(_IGNORED, (heard_before,))})
+    return out
+
+
+def count_outcomes(conn: Store, heard_before: str | None) -> Outcomes:
+    """How many tracks were liked, dismissed and heard-but-ignored, in all."""
+    found = list(_outcomes(conn, heard_before).values())
+    return Outcomes(found.count("liked"), found.count("dismissed"), found.count("ignored"))
+
+
+def list_genre_outcomes(
+    conn: Store, heard_before: str | None = None
+) -> dict[str, tuple[int, int, int]]:
+    """Per genre (trimmed, lower case; empty left out): how many of its tracks were liked,
+    dismissed, or heard and ignored."""
+    outcomes = _outcomes(conn, heard_before)
+    counts: dict[str, list[int]] = {}
+    slot = {"liked": 0, "dismissed": 1, "ignored": 2}
+    for tid, genre in conn.execute(
+        "SELECT id, lower(trim(genre)) FROM tracks WHERE id IN (SELECT value FROM json_each(?)) "
+        "AND coalesce(trim(genre), '') != ''",
+        (json_list(sorted(outcomes)),),
     ):
-        (liked if verdict == "liked" else dismissed).setdefault(aid, set()).add(tid)
+        counts.setdefault(genre, [0, 0, 0])[slot[outcomes[tid]]] += 1
+    return {g: (c[0], c[1], c[2]) for g, c in counts.items()}
+
+
+def list_tracks_with_genres(conn: Store, genres: Iterable[str]) -> list[int]:
+    """Ids of the tracks whose genre (trimmed, lower case) is one of `genres`."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM tracks WHERE lower(trim(genre)) IN (SELECT value FROM json_each(?))",
+            (json_list(sorted(set(genres))),),
+        )
+    ]
+
+
+def list_artist_stats(conn: Store, heard_before: str | None = None) -> dict[int, ArtistStats]:
+    """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
+    liked / dismissed, or pushed before `heard_before` and ignored (distinct tracks, any source)."""
+    outcomes = _outcomes(conn, heard_before)
+    counts: dict[int, dict[str, int]] = {}
+    for aid, tid in conn.execute(
+        "SELECT DISTINCT p.artist_id, p.track_id FROM provenance p "
+        "WHERE p.track_id IN (SELECT value FROM json_each(?))",
+        (json_list(sorted(outcomes)),),
+    ):
+        c = counts.setdefault(aid, {"liked": 0, "dismissed": 0, "ignored": 0})
+        c[outcomes[tid]] += 1
     out = {}
     for aid, name, weight, watched in conn.execute(
         "SELECT id, coalesce(username, permalink, input, urn), weight, watched FROM artists"
     ):
+        c = counts.get(aid, {})
         out[aid] = ArtistStats(
             name or f"artist {aid}",
             float(weight),
             bool(watched),
-            len(liked.get(aid, ())),
-            len(dismissed.get(aid, ())),
+            c.get("liked", 0),
+            c.get("dismissed", 0),
+            c.get("ignored", 0),
         )
     return out
 
@@ -68,35 +136,44 @@ def save_artist_stats(conn: Store, stats: dict[int, ArtistStats]) -> None:
     """Keep the stats the keys were computed with (`rank_artists`)."""
     conn.execute("DELETE FROM rank_artists")
     conn.executemany(
-        "INSERT INTO rank_artists (artist_id, name, weight, watched, liked, dismissed) VALUES (?, ?, ?, ?, ?, ?)",
-        [(aid, a.name, a.weight, int(a.watched), a.liked, a.dismissed) for aid, a in stats.items()],
+        "INSERT INTO rank_artists (artist_id, name, weight, watched, liked, dismissed, ignored) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (aid, a.name, a.weight, int(a.watched), a.liked, a.dismissed, a.ignored)
+            for aid, a in stats.items()
+        ],
     )
 
 
 def list_saved_artist_stats(conn: Store) -> dict[int, ArtistStats]:
     return {
-        r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5])
+        r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5], r[6])
         for r in conn.execute(
-            "SELECT artist_id, name, weight, watched, liked, dismissed FROM rank_artists"
+            "SELECT artist_id, name, weight, watched, liked, dismissed, ignored FROM rank_artists"
         )
     }
+
+
+_PROVENANCE_ROWS = (
+    "SELECT p.track_id, p.artist_id, p.kind, p.first_seen_at, p.position, t.genre "
+    "FROM provenance p JOIN tracks t ON t.id = p.track_id"
+)
+_PROVENANCE_ALL = _PROVENANCE_ROWS + " ORDER BY p.track_id"
+_PROVENANCE_OF = (
+    _PROVENANCE_ROWS  # noqa: S608 - constant text only
+    + " WHERE p.track_id IN (SELECT value FROM json_each(?)) ORDER BY p.track_id"
+)
 
 
 def iter_provenance_rows(
     conn: Store, track_ids: Sequence[int] | None = None
 ) -> Iterator[sqlite3.Row]:
-    """(track_id, artist_id, kind, first_seen_at, position) ordered by track; all rows when
-    `track_ids` is None (streamed in primary-key order, no sort)."""
+    """(track_id, artist_id, kind, first_seen_at, position, genre) ordered by track; all rows
+    when `track_ids` is None (streamed in primary-key order, no sort)."""
     if track_ids is None:
-        yield from conn.execute(
-            "SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance ORDER BY track_id"
-        )
+        yield from conn.execute(_PROVENANCE_ALL)
         return
-    yield from conn.execute(
-        "SELECT track_id, artist_id, kind, first_seen_at, position FROM provenance "
-        "WHERE track_id IN (SELECT value FROM json_each(?)) ORDER BY track_id",
-        (json_list(sorted(set(track_ids))),),
-    )
+    yield from conn.execute(_PROVENANCE_OF, (json_list(sorted(set(track_ids))),))
 
 
 def list_tracks_of_artists(conn: Store, artist_ids: Iterable[int]) -> list[int]:

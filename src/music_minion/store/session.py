@@ -26,15 +26,18 @@ class Store(sqlite3.Connection):
     _depth: int = 0
 
     @contextmanager
-    def atomic(self) -> Iterator[Store]:
-        """All writes of the block commit together or not at all; nests (SAVEPOINT inside)."""
+    def atomic(self, *, savepoint: bool = True) -> Iterator[Store]:
+        """All writes of the block commit together or not at all. Inside another `atomic()` block
+        it becomes a SAVEPOINT, so a failure undoes only the inner block; with `savepoint=False` it
+        joins the outer block instead (no savepoint to write: a failure must end the outer block,
+        which the hot merge path relies on for speed)."""
         if self._depth == 0 and self.in_transaction:
             raise RuntimeError("atomic() inside a transaction it does not own")
         outer = self._depth == 0
-        # Nested savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost one.
         if outer:
             self.execute("BEGIN IMMEDIATE")
-        else:
+        elif savepoint:
+            # Nested savepoints may share a name: RELEASE and ROLLBACK TO act on the innermost one.
             self.execute("SAVEPOINT nested")
         self._depth += 1
         try:
@@ -43,14 +46,14 @@ class Store(sqlite3.Connection):
             self._depth -= 1
             if outer:
                 self.execute("ROLLBACK")
-            else:
+            elif savepoint:
                 self.execute("ROLLBACK TO nested")
                 self.execute("RELEASE nested")
             raise
         self._depth -= 1
         if outer:
             self.execute("COMMIT")
-        else:
+        elif savepoint:
             self.execute("RELEASE nested")
 
     @contextmanager

@@ -81,7 +81,7 @@ def merge_source(
 ) -> MergeResult:
     """Merge one newest-first walk of (artist, kind), atomically.
 
-    `rows` are track tuples in `tracks.TRACK_COLUMNS` order, newest first; a row's index is its
+    `rows` are `tracks.TrackRow`s, newest first; a row's index in the walk is its
     `position` (0 = newest in the list as seen now). Duplicated URNs keep their first position.
     `full` means the walk saw the whole list: rows not in it get `gone_at`, rows in it lose it.
     `also(conn)` runs inside the same transaction (the schedule update). Inside a caller's

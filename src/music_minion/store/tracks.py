@@ -4,47 +4,35 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from music_minion.store.session import Store
 from music_minion.store.sql import json_list, like_escape
 from music_minion.urls import canonical
 
-# Column order of a track row as the domain hands it over (a plain tuple per track).
-TRACK_COLUMNS: tuple[str, ...] = (
-    "urn",
-    "title",
-    "uploader_urn",
-    "uploader_name",
-    "permalink_url",
-    "duration_ms",
-    "genre",
-    "tags",
-    "bpm",
-    "created_at",
-    "access",
-    "playback_count",
-    "likes_count",
-    "reposts_count",
-)
-_DATA = TRACK_COLUMNS[1:]
 
-# A track row in TRACK_COLUMNS order: the URN, then every field (None when unknown).
-TrackRow = tuple[
-    str,  # urn
-    str | None,  # title
-    str | None,  # uploader_urn
-    str | None,  # uploader_name
-    str | None,  # permalink_url
-    int | None,  # duration_ms
-    str | None,  # genre
-    str | None,  # tags
-    float | None,  # bpm
-    str | None,  # created_at
-    str | None,  # access
-    int | None,  # playback_count
-    int | None,  # likes_count
-    int | None,  # reposts_count
-]
+class TrackRow(NamedTuple):
+    """A track as the domain hands it to the store: the URN, then every field (None: unknown)."""
+
+    urn: str
+    title: str | None = None
+    uploader_urn: str | None = None
+    uploader_name: str | None = None
+    permalink_url: str | None = None
+    duration_ms: int | None = None
+    genre: str | None = None
+    tags: str | None = None
+    bpm: float | None = None
+    created_at: str | None = None
+    access: str | None = None
+    playback_count: int | None = None
+    likes_count: int | None = None
+    reposts_count: int | None = None
+
+
+# The tracks table's columns, in TrackRow's order (its fields are the column names).
+TRACK_COLUMNS: tuple[str, ...] = TrackRow._fields
+_DATA = TRACK_COLUMNS[1:]
 
 # Upsert: a missing (None) field never erases a known value; updated_at moves only when
 # something actually changed, so re-merging the same payload writes nothing.
@@ -61,7 +49,7 @@ _UPSERT = (
 
 
 def upsert_tracks(conn: Store, rows: Sequence[TrackRow], now: str) -> None:
-    """Insert or update tracks (tuples in TRACK_COLUMNS order); seeing a track marks it 'ok'."""
+    """Insert or update tracks; seeing a track marks it 'ok'."""
     if rows:
         conn.executemany(_UPSERT, [(*r, now, now) for r in rows])
 

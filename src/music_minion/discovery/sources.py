@@ -145,19 +145,19 @@ def track_row(t: Track) -> TrackRow:
     """A client Track as the store's row."""
     from music_minion.store.tracks import TrackRow
 
-    return TrackRow(
-        urn=t.urn,
-        title=t.title,
-        uploader_urn=t.user_urn,
-        uploader_name=t.user_name,
-        permalink_url=t.permalink_url,
-        duration_ms=_int(t.duration_ms),
-        genre=t.genre,
-        tags=t.tag_list,
-        bpm=t.bpm,
-        created_at=t.created_at,
-        access=t.access,
-        playback_count=_int(t.playback_count),
-        likes_count=_int(t.likes_count),
-        reposts_count=_int(t.reposts_count),
+    return TrackRow(  # positional: a sync builds hundreds of thousands of these
+        t.urn,
+        t.title,
+        t.user_urn,
+        t.user_name,
+        t.permalink_url,
+        _int(t.duration_ms),
+        t.genre,
+        t.tag_list,
+        t.bpm,
+        t.created_at,
+        t.access,
+        _int(t.playback_count),
+        _int(t.likes_count),
+        _int(t.reposts_count),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,11 +62,14 @@ def test_configured_sources() -> None:
 
 
 def test_bad_sources_config_is_one_line(home, mm) -> None:
-    assert mm("config", "set", "discovery.sources", "likes,tweets").code == 0
+    r = mm("config", "set", "discovery.sources", "likes,tweets")
+    assert r.code == 1 and "got 'tweets'" in r.err  # refused before it can break a sync
+    path = Path(os.environ["MUSIC_MINION_CONFIG"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[discovery]\nsources = ["likes", "tweets"]\n')  # edited by hand
     r = mm("sync")
-    assert r.code == 1 and r.err.startswith(
-        "error: discovery.sources has unknown source 'tweets' — "
-    )
+    assert r.code == 1 and r.err.count("\n") == 1
+    assert r.err.startswith("error: discovery.sources must be one of likes, reposts, uploads")
 
 
 class _Item:

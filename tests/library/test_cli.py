@@ -119,9 +119,8 @@ def test_match_command_and_thresholds_from_config(mm, home):
     assert mm("config", "set", "library.match_after_scan", "false").code == 0
     mm("library", "scan", str(root))
     assert mm("library", "list", "--match", "matched", "--json").json() == []
-    mm("config", "set", "library.match_review", "95")
-    r = mm("library", "match", "--json")
-    assert r.code == 1 and "match_review" in r.err
+    r = mm("config", "set", "library.match_review", "95")  # above match_auto (92): refused
+    assert r.code == 1 and "library.match_auto (92) is below library.match_review (95)" in r.err
     mm("config", "set", "library.match_review", "80")
     result = mm("library", "match", "--json").json()
     assert (result["exact"], result["auto"], result["review"], result["unmatched"]) == (1, 1, 1, 1)

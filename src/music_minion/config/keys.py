@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,7 @@ class Setting:
     choices: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    url: bool = False  # an http(s) URL with a host
 
     @property
     def section(self) -> str:
@@ -54,6 +56,9 @@ def _setting(section: str, field: msgspec.structs.FieldInfo, hint: Any) -> Setti
     if typing.get_origin(base) is typing.Literal:
         choices, base = typing.get_args(base), str
     elif typing.get_origin(base) is list:
+        (item,) = typing.get_args(base)
+        if typing.get_origin(item) is typing.Literal:
+            choices = typing.get_args(item)
         base = list
     default = field.default_factory() if field.default is msgspec.NODEFAULT else field.default
     extra = meta.extra or {}
@@ -67,6 +72,7 @@ def _setting(section: str, field: msgspec.structs.FieldInfo, hint: Any) -> Setti
         choices=choices,
         minimum=meta.ge,
         maximum=meta.le,
+        url=bool(extra.get("url")),
     )
 
 
@@ -124,12 +130,66 @@ def check_value(setting: Setting, value: Any) -> Any:
             f"{setting.key} must be at most {setting.maximum:g}, got {value!r}",
             "use a smaller value",
         )
-    if setting.choices and value not in setting.choices:
+    if setting.choices:
+        _check_members(setting, value if t is list else [value])
+    if setting.url and not _is_url(value):
         raise ConfigError(
-            f"{setting.key} must be one of {', '.join(setting.choices)}, got {value!r}",
-            "pick one of those",
+            f"{setting.key} must be an http(s) URL, got {value!r}",
+            f"e.g. `music-minion config set {setting.key} {setting.default}`",
         )
     return value
+
+
+def _check_members(setting: Setting, values: list[Any]) -> None:
+    choices = setting.choices or ()
+    unknown = [v for v in values if v not in choices]
+    if unknown:
+        raise ConfigError(
+            f"{setting.key} must be one of {', '.join(choices)}, got {unknown[0]!r}",
+            "pick one of those",
+        )
+    if setting.type is list and len(set(values)) != len(values):
+        raise ConfigError(f"{setting.key} names a value twice: {values!r}", "name each once")
+
+
+def _is_url(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+# Rules between keys: (what must hold, what to say when it does not, what to do).
+CrossRule = tuple[Callable[[dict[str, Any]], bool], Callable[[dict[str, Any]], str], str]
+CROSS_RULES: tuple[CrossRule, ...] = (
+    (
+        lambda v: v["library.match_auto"] >= v["library.match_review"],
+        lambda v: (
+            f"library.match_auto ({v['library.match_auto']:g}) is below "
+            f"library.match_review ({v['library.match_review']:g})"
+        ),
+        "the automatic threshold must be at or above the review threshold",
+    ),
+    (
+        lambda v: v["discovery.min_interval_hours"] <= v["discovery.max_interval_hours"],
+        lambda v: (
+            f"discovery.min_interval_hours ({v['discovery.min_interval_hours']:g}) is above "
+            f"discovery.max_interval_hours ({v['discovery.max_interval_hours']:g})"
+        ),
+        "the shortest check interval must not exceed the longest",
+    ),
+)
+
+
+def check_together(values: dict[str, Any]) -> None:
+    """The rules between keys, on every effective value (defaults filled in)."""
+    full = {k: values.get(k, s.default) for k, s in SETTINGS.items()}
+    for holds, what, hint in CROSS_RULES:
+        if not holds(full):
+            raise ConfigError(what(full), hint)
 
 
 def _example(setting: Setting) -> str:

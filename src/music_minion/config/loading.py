@@ -15,7 +15,14 @@ from typing import Any
 
 import msgspec
 
-from music_minion.config.keys import SECTION_DOCS, SETTINGS, check_value, parse_value, setting
+from music_minion.config.keys import (
+    SECTION_DOCS,
+    SETTINGS,
+    check_together,
+    check_value,
+    parse_value,
+    setting,
+)
 from music_minion.config.schema import (
     DiscoverySettings,
     JudgmentSettings,
@@ -107,6 +114,7 @@ def load(path: Path | None = None) -> Config:
     if cached is not None:
         return cached
     values = {**_validate(_read(path), path), **env}
+    check_together(values)
     sections: dict[str, dict[str, Any]] = {name: {} for name in SECTION_DOCS}
     for k, v in values.items():
         section, name = k.split(".", 1)
@@ -168,7 +176,8 @@ def set_value(key: str, raw: str, path: Path | None = None) -> Any:
 
     path = path or config_path()
     value = parse_value(key, raw)
-    load(path)  # refuse to edit a file that is already broken
+    current = load(path)  # refuse to edit a file that is already broken
+    check_together({**dict(current.items(mask_secrets=False)), key: value})
     doc = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
     s = SETTINGS[key]
     if s.section not in doc:

@@ -24,10 +24,12 @@ class _Section(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
 class SoundCloudSettings(_Section, frozen=True):
     """SoundCloud API and OAuth: hosts, app credentials, limits"""
 
-    api_base: Annotated[str, Meta(description="API base URL")] = "https://api.soundcloud.com"
-    auth_base: Annotated[str, Meta(description="OAuth base URL (authorize, token, sign-out)")] = (
-        "https://secure.soundcloud.com"
+    api_base: Annotated[str, Meta(description="API base URL", extra={"url": True})] = (
+        "https://api.soundcloud.com"
     )
+    auth_base: Annotated[
+        str, Meta(description="OAuth base URL (authorize, token, sign-out)", extra={"url": True})
+    ] = "https://secure.soundcloud.com"
     client_id: Annotated[
         str,
         Meta(
@@ -43,7 +45,7 @@ class SoundCloudSettings(_Section, frozen=True):
         ),
     ] = ""
     redirect_uri: Annotated[
-        str, Meta(description="Loopback redirect URI registered with your app")
+        str, Meta(description="Loopback redirect URI registered with your app", extra={"url": True})
     ] = "http://127.0.0.1:8765/callback"
     max_concurrency: Annotated[int, Meta(ge=1, description="Requests in flight at once")] = 8
     requests_per_second: Annotated[
@@ -63,7 +65,7 @@ class SoundCloudSettings(_Section, frozen=True):
     rate_limit_wait_max_s: Annotated[
         float, Meta(ge=0, description="Longest wait for a 429's reset_time")
     ] = 900.0
-    page_size: Annotated[int, Meta(ge=1, description="Items per page (1..200)")] = 200
+    page_size: Annotated[int, Meta(ge=1, le=200, description="Items per page (1..200)")] = 200
     login_timeout_s: Annotated[
         float, Meta(ge=1, description="How long `auth login` waits for the browser")
     ] = 300.0
@@ -72,7 +74,7 @@ class SoundCloudSettings(_Section, frozen=True):
 class DiscoverySettings(_Section, frozen=True):
     """Watching artists: which sources, how often, how deep"""
 
-    sources: Annotated[list[str], Meta(description="Which artist sources sync walks")] = (
+    sources: Annotated[list[Source], Meta(description="Which artist sources sync walks")] = (
         msgspec.field(default_factory=lambda: ["likes", "reposts", "uploads"])
     )
     min_interval_hours: Annotated[
@@ -165,7 +167,9 @@ class PlaylistSettings(_Section, frozen=True):
     title: Annotated[str, Meta(description="Title of the discovery playlist")] = (
         "Music Minion Discoveries"
     )
-    size: Annotated[int, Meta(ge=1, description="Tracks pushed (SoundCloud's cap is 500)")] = 100
+    size: Annotated[
+        int, Meta(ge=1, le=500, description="Tracks pushed (SoundCloud's cap is 500)")
+    ] = 100
     sharing: Annotated[
         Literal["private", "public"], Meta(description="Sharing of the discovery playlist")
     ] = "private"
@@ -179,10 +183,12 @@ class LibrarySettings(_Section, frozen=True):
     )
     match_auto: Annotated[
         float,
-        Meta(ge=0, description="Score (0-100) at or above which a file matches automatically"),
+        Meta(
+            ge=0, le=100, description="Score (0-100) at or above which a file matches automatically"
+        ),
     ] = 92.0
     match_review: Annotated[
-        float, Meta(ge=0, description="Score at or above which a match goes to review")
+        float, Meta(ge=0, le=100, description="Score at or above which a match goes to review")
     ] = 80.0
     duration_tolerance_s: Annotated[
         float, Meta(ge=0, description="Largest duration difference of a match")

@@ -122,9 +122,13 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
 
 
 def cached_db(tracks: int, provenance: int, artists: int) -> Path:
+    """The synthetic index, built once per size and schema (a checkout with another schema on the
+    same machine builds its own file)."""
+    from music_minion.store.db import schema_digest
+
     folder = Path(tempfile.gettempdir()) / "music-minion-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"feed-v{VERSION}-{tracks}-{provenance}-{artists}.db"
+    path = folder / f"feed-v{VERSION}-{schema_digest()}-{tracks}-{provenance}-{artists}.db"
     if not path.exists():
         build_db(path, tracks, provenance, artists)
     return path

@@ -28,6 +28,14 @@ def _migrations() -> list[tuple[int, str, str]]:
 SCHEMA_VERSION = max(v for v, _, _ in _migrations())
 
 
+def schema_digest() -> str:
+    """A short hash of every bundled migration: equal digests mean exactly the same schema."""
+    import hashlib
+
+    text = "".join(f"{v}:{name}:{sql}" for v, name, sql in _migrations())
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def database_path(data_dir: Path) -> Path:
     return data_dir / DB_NAME
 

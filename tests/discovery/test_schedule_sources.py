@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,17 +16,24 @@ from music_minion.discovery.watchlist import normalize_input, parse_import
 from music_minion.errors import MinionError
 
 
-def test_quiet_artists_double_up_to_the_cap_and_activity_resets() -> None:
-    h = None
-    seen = []
-    for _ in range(8):
-        h = schedule.next_interval(h, False, 6, 168)
-        seen.append(h)
-    assert seen == [6, 12, 24, 48, 96, 168, 168, 168]
-    assert schedule.next_interval(168, True, 6, 168) == 6
+def test_the_interval_grows_with_quiet_time_and_activity_resets_it() -> None:
+    days = [0, 0.5, 1, 2, 4, 8, 14, 30]
+    seen = [schedule.next_interval(d * 24, False, 6, 168) for d in days]
+    assert seen == [6, 6, 12, 24, 48, 96, 168, 168]
+    assert schedule.next_interval(30 * 24, True, 6, 168) == 6
 
 
-@given(st.floats(0, 1000), st.booleans(), st.floats(0, 100), st.floats(0, 1000))
+def test_checks_minutes_apart_do_not_grow_the_interval() -> None:
+    added = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    at = added + timedelta(days=1)
+    hours = [
+        schedule.after_check(added, False, at + timedelta(minutes=m), 6, 168).interval_hours
+        for m in range(0, 10, 2)  # five `sync --all` runs in ten minutes
+    ]
+    assert max(hours) - min(hours) < 0.1 and hours[0] == pytest.approx(12)
+
+
+@given(st.floats(0, 10_000), st.booleans(), st.floats(0, 100), st.floats(0, 1000))
 def test_interval_always_within_bounds(
     current: float, active: bool, low: float, high: float
 ) -> None:
@@ -38,14 +45,15 @@ def test_interval_always_within_bounds(
 
 def test_after_check_sets_next_check_and_activity() -> None:
     at = datetime(2026, 1, 1, 12, tzinfo=UTC)
-    s = schedule.after_check(24, False, at, 6, 168)
+    s = schedule.after_check(at - timedelta(days=4), False, at, 6, 168)  # quiet 4 days
     assert (s.interval_hours, s.checked_at, s.next_check_at, s.activity_at) == (
         48,
         "2026-01-01T12:00:00Z",
         "2026-01-03T12:00:00Z",
         None,
     )
-    s = schedule.after_check(24, True, at, 6, 168)
+    assert schedule.after_check(None, False, at, 6, 168).interval_hours == 6
+    s = schedule.after_check(at - timedelta(days=4), True, at, 6, 168)
     assert (s.interval_hours, s.next_check_at, s.activity_at) == (
         6,
         "2026-01-01T18:00:00Z",

@@ -119,10 +119,14 @@ def _human_plan(d: dict[str, Any]) -> None:
 
 
 def _human_summary(d: dict[str, Any]) -> None:
+    requests = f"{d['requests']} request{'' if d['requests'] == 1 else 's'}"
     click.echo(
         f"sync {d['status']}: {d['artists_done']}/{d['artists_planned']} artists, {d['tracks_new']} new tracks, "
-        f"{d['provenance_new']} new picks, {d['requests']} requests in {d['durations_s']['total']} s"
+        f"{d['provenance_new']} new picks, {requests} in {d['durations_s']['total']} s"
     )
+    plan = d.get("plan") or {}
+    if plan.get("due") == 0:
+        click.echo(_nothing_due(plan.get("next_check_at")))
     if d.get("errors"):
         click.echo(
             "errors: " + ", ".join(f"{k} ×{v}" for k, v in sorted(d["errors"].items())), err=True
@@ -154,6 +158,21 @@ def _human_summary(d: dict[str, Any]) -> None:
     for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
+
+
+def _nothing_due(next_check_at: str | None) -> str:
+    """Why a sync checked nobody, and what to do."""
+    from music_minion.timeutil import now, parse_timestamp
+
+    when = parse_timestamp(next_check_at)
+    if when is None:
+        return "no artist is due: nobody is watched yet (`music-minion artists add URL`)"
+    hours = max((when - now()).total_seconds() / 3600, 0)
+    soon = f"in {hours:.0f} h" if hours >= 1 else f"in {hours * 60:.0f} min"
+    return (
+        f"no artist is due: the next check is {soon} ({next_check_at}); "
+        "`music-minion sync --all` checks every artist now"
+    )
 
 
 @sync.command("history")

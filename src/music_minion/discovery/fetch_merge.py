@@ -32,7 +32,7 @@ from music_minion.errors import MinionError
 from music_minion.soundcloud.errors import ApiError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
-from music_minion.timeutil import now, to_iso
+from music_minion.timeutil import now, parse_timestamp, to_iso
 
 if TYPE_CHECKING:
     from music_minion.soundcloud.models import Track
@@ -198,8 +198,8 @@ class FetchMerge:
 
     def _reschedule(self, a: _Artist, stamp: datetime) -> None:
         d = self.ctx.cfg.discovery
-        prior = a.row["check_interval_hours"] if a.row["last_checked_at"] else None
-        s = sched.after_check(prior, a.activity, stamp, d.min_interval_hours, d.max_interval_hours)
+        since = parse_timestamp(a.row["last_activity_at"]) or parse_timestamp(a.row["added_at"])
+        s = sched.after_check(since, a.activity, stamp, d.min_interval_hours, d.max_interval_hours)
         artists_store.set_schedule(
             self.ctx.db,
             a.row["id"],

@@ -118,8 +118,12 @@ async def resolve_step(ctx: RunContext) -> dict[str, int]:
     return await retry_pending(ctx.client, ctx.db)
 
 
-async def plan_step(ctx: RunContext) -> None:
+async def plan_step(ctx: RunContext) -> dict[str, Any] | None:
+    """The artists to check; when none is due, when the next one will be."""
     ctx.planned = plan(ctx.db, ctx.opts)
+    if ctx.planned:
+        return None
+    return {"due": 0, "next_check_at": artists_store.get_next_check_at(ctx.db)}
 
 
 async def fetch_merge_step(ctx: RunContext) -> None:

@@ -169,6 +169,14 @@ def is_watched(conn: Store, urn: str) -> bool:
     return bool(row is not None and row[0])
 
 
+def get_next_check_at(conn: Store) -> str | None:
+    """The earliest next check of a watched, resolved artist (None: no such artist)."""
+    row = conn.execute(
+        "SELECT min(next_check_at) FROM artists WHERE watched = 1 AND resolve_status = 'ok'"
+    ).fetchone()
+    return None if row is None else row[0]
+
+
 def count_watched(conn: Store) -> int:
     return int(conn.execute("SELECT count(*) FROM artists WHERE watched = 1").fetchone()[0])
 

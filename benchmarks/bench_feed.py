@@ -121,10 +121,21 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
     tmp.replace(path)
 
 
+def _schema_tag() -> str:
+    """A short digest of the migrations' names: checkouts with other migrations never share a file."""
+    import hashlib
+    from importlib import resources
+
+    names = sorted(
+        e.name for e in resources.files("music_minion.store").joinpath("migrations").iterdir()
+    )
+    return hashlib.sha1("|".join(names).encode()).hexdigest()[:8]  # noqa: S324 - a cache key
+
+
 def cached_db(tracks: int, provenance: int, artists: int) -> Path:
     folder = Path(tempfile.gettempdir()) / "music-minion-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"feed-v{VERSION}-{tracks}-{provenance}-{artists}.db"
+    path = folder / f"feed-v{VERSION}-{_schema_tag()}-{tracks}-{provenance}-{artists}.db"
     if not path.exists():
         build_db(path, tracks, provenance, artists)
     return path

@@ -17,6 +17,7 @@ import msgspec
 
 from music_minion.config.keys import SECTION_DOCS, SETTINGS, check_value, parse_value, setting
 from music_minion.config.schema import (
+    CuratorSettings,
     DiscoverySettings,
     JudgmentSettings,
     LibrarySettings,
@@ -48,6 +49,7 @@ class Config:
         self.ranking: RankingSettings = settings.ranking
         self.playlist: PlaylistSettings = settings.playlist
         self.library: LibrarySettings = settings.library
+        self.curators: CuratorSettings = settings.curators
         self.paths: PathSettings = settings.paths
 
     def get(self, key: str) -> Any:

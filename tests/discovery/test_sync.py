@@ -60,7 +60,9 @@ def test_resync_without_activity_is_one_request_per_source_and_changes_nothing(s
         intervals = {r[0] for r in conn.execute("SELECT check_interval_hours FROM artists")}
     finally:
         conn.close()
-    assert intervals == {6.0}  # quiet for seconds only: still the minimum (it grows with quiet time)
+    assert intervals == {
+        6.0
+    }  # quiet for seconds only: still the minimum (it grows with quiet time)
 
 
 def test_new_activity_is_picked_up_exactly(synced, mm) -> None:

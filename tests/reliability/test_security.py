@@ -252,6 +252,10 @@ ALLOWED: dict[str, dict[str, str]] = {
         "_CANDIDATE_COLUMNS": "a module constant column list",
         "where": "clauses from _where(): constant text with ? placeholders",
     },
+    "store/curators.py": {
+        "JUDGED_SQL": "store/ranking.py's constant exclusion clause",
+        "OWNED_SQL": "store/ranking.py's constant exclusion clause",
+    },
     "store/tracks.py": {
         "marks": "'?, ?, …' placeholders, one per bound value",
         "', '.join(TRACK_COLUMNS)": "the module's constant column list",

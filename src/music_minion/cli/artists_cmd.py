@@ -1,4 +1,5 @@
-"""`artists add|import|import-followings|list|remove|set-weight`."""
+"""`artists add|import|import-followings|list|remove|set-weight` (and, from curators_cmd,
+`mute|unmute|report|suggest`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ Examples:
   music-minion artists list --json
   music-minion artists set-weight some-dj 2 --tier core
   music-minion artists remove some-dj
+  music-minion artists mute some-dj --reposts     stop hearing their reposts
+  music-minion artists report --since 14          who fills the feed, who is noise
+  music-minion artists suggest --limit 20 --add 3 find new curators who share my taste
 """
 
 
@@ -95,12 +99,15 @@ def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
     from music_minion.discovery.feed import artist_hit_rates
     from music_minion.store import artists as store
+    from music_minion.store.mutes import list_muted
 
     db = open_db()
     rows = store.list_with_counts(db, include_unwatched=include_all)
     rates = artist_hit_rates(db, settings().ranking)
+    muted = list_muted(db)
     for r in rows:
         r["hit_rate"] = round(rates.get(r["id"], 0.5), 4)
+        r["muted"] = [k for k in ("like", "repost", "upload") if k in muted.get(r["id"], ())]
 
     def short(ts: str | None) -> str:
         return (ts or "")[5:16].replace("T", " ")
@@ -130,7 +137,8 @@ def list_(include_all: bool) -> None:
                     short(r["next_check_at"]) or "now",
                     short(r["last_activity_at"]),
                     ("" if r["watched"] else "unwatched ")
-                    + (r["resolve_status"] if r["resolve_status"] != "ok" else ""),
+                    + (r["resolve_status"] if r["resolve_status"] != "ok" else "")
+                    + (f"muted {','.join(r['muted'])}" if r["muted"] else ""),
                 ]
                 for r in rs
             ],
@@ -145,12 +153,15 @@ def list_(include_all: bool) -> None:
 def remove(refs: tuple[str, ...]) -> None:
     """Stop watching artists (their history stays: provenance is never deleted)."""
     from music_minion.store import artists as store
+    from music_minion.store.curators import set_removed
+    from music_minion.timeutil import now_iso
 
     db = open_db()
     rows = [store.get_by_ref(db, r) for r in refs]
     with db.atomic():
         for row in rows:
             store.set_watched(db, row["id"], False)
+            set_removed(db, row["id"], now_iso())
 
     def human(d: dict[str, list[dict[str, Any]]]) -> None:
         for e in d["removed"]:
@@ -184,3 +195,18 @@ def set_weight(ref: str, weight: float, tier: str | None) -> None:
             f"weight of {row['username'] or row['input'] or row['urn']} is now {weight:g}"
         ),
     )
+
+
+def _curator_commands() -> None:
+    from music_minion.cli import curators_cmd
+
+    for command in (
+        curators_cmd.mute,
+        curators_cmd.unmute,
+        curators_cmd.report,
+        curators_cmd.suggest,
+    ):
+        artists.add_command(command)
+
+
+_curator_commands()

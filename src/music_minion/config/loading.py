@@ -24,6 +24,7 @@ from music_minion.config.keys import (
     setting,
 )
 from music_minion.config.schema import (
+    CuratorSettings,
     DiscoverySettings,
     JudgmentSettings,
     LibrarySettings,
@@ -55,6 +56,7 @@ class Config:
         self.ranking: RankingSettings = settings.ranking
         self.playlist: PlaylistSettings = settings.playlist
         self.library: LibrarySettings = settings.library
+        self.curators: CuratorSettings = settings.curators
         self.paths: PathSettings = settings.paths
 
     def get(self, key: str) -> Any:

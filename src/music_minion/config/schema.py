@@ -202,6 +202,25 @@ class LibrarySettings(_Section, frozen=True):
     ] = True
 
 
+class CuratorSettings(_Section, frozen=True):
+    """Suggesting new curators: how far `artists suggest` walks"""
+
+    suggest_likes: Annotated[
+        int, Meta(ge=1, description="My most recent likes whose favoriters and reposters are read")
+    ] = 50
+    suggest_related_from: Annotated[
+        int, Meta(ge=0, description="Best curators whose related users are read")
+    ] = 5
+    suggest_pages: Annotated[int, Meta(ge=1, description="Page cap per fetched list")] = 2
+    suggest_budget: Annotated[
+        int, Meta(ge=1, description="Most requests one `artists suggest` run spends")
+    ] = 300
+    suggest_like_prior: Annotated[
+        float,
+        Meta(ge=0, description="Likes added to every account's count when damping by activity"),
+    ] = 20.0
+
+
 class PathSettings(_Section, frozen=True):
     """Where data lives"""
 
@@ -223,4 +242,5 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     ranking: RankingSettings = msgspec.field(default_factory=RankingSettings)
     playlist: PlaylistSettings = msgspec.field(default_factory=PlaylistSettings)
     library: LibrarySettings = msgspec.field(default_factory=LibrarySettings)
+    curators: CuratorSettings = msgspec.field(default_factory=CuratorSettings)
     paths: PathSettings = msgspec.field(default_factory=PathSettings)

@@ -63,7 +63,7 @@ def _supports(
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position, _genre in rows:
         a = stats.get(artist_id)
-        if a is None or not a.watched:
+        if a is None or not a.watched or kind in a.muted:
             continue
         out[track_id].append(
             Support(
@@ -93,6 +93,7 @@ def track_keys(
     arithmetic as `scoring.supporters` + `scoring.key_of` (so the same keys), without the objects."""
     klog = kind_log2(rc)
     bits: dict[int, float] = {}
+    muted = {aid: a.muted for aid, a in stats.items() if a.muted}
     for aid, a in stats.items():
         b = artist_bits(a.weight, a.liked, a.dismissed, a.ignored, base, rc)
         if a.watched and b is not None:
@@ -105,7 +106,7 @@ def track_keys(
         genre: str | None = None
         for _, aid, kind, first_seen_at, position, track_genre in group:
             genre = track_genre
-            if aid not in bits or kind not in klog:
+            if aid not in bits or kind not in klog or kind in muted.get(aid, ()):
                 continue
             if first_seen_at in seen:
                 x = seen[first_seen_at]
@@ -125,8 +126,8 @@ def track_keys(
             yield (track_id, key + genres.get(genre_key(genre), 0.0), earliest, len(best))
 
 
-def _key_fields(a: store.ArtistStats) -> tuple[float, bool, int, int, int]:
-    return (a.weight, a.watched, a.liked, a.dismissed, a.ignored)
+def _key_fields(a: store.ArtistStats) -> tuple[float, bool, int, int, int, frozenset[str]]:
+    return (a.weight, a.watched, a.liked, a.dismissed, a.ignored, a.muted)
 
 
 def _fingerprint(rc: RankingSettings, base: float) -> str:

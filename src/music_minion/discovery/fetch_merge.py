@@ -26,12 +26,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeGuard
 
 from music_minion.discovery import schedule as sched
-from music_minion.discovery.sources import ArtistSource, Walk, track_row, walk
+from music_minion.discovery.sources import ARTIST_SOURCES, ArtistSource, Walk, track_row, walk
 from music_minion.discovery.sync_run import RunContext, error_kind
 from music_minion.errors import MinionError
 from music_minion.soundcloud.errors import ApiError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
+from music_minion.store.mutes import list_muted
 from music_minion.timeutil import now, parse_timestamp, to_iso
 
 if TYPE_CHECKING:
@@ -86,9 +87,12 @@ class FetchMerge:
         self.jobs: asyncio.Queue[Job] = asyncio.Queue()
         self.results: asyncio.Queue[Fetched] = asyncio.Queue()
         self.artists: dict[int, _Artist] = {}
-        for r in ctx.planned:
-            self.artists[r["id"]] = _Artist(r, pending=len(ctx.sources))
-            for n in ctx.sources:
+        muted = list_muted(ctx.db)
+        for r in ctx.planned:  # a muted source is not fetched; an artist muted in all is skipped
+            names = [n for n in ctx.sources if ARTIST_SOURCES[n][0] not in muted.get(r["id"], ())]
+            if names:
+                self.artists[r["id"]] = _Artist(r, pending=len(names))
+            for n in names:
                 self.jobs.put_nowait(
                     Job(r["id"], r["urn"], artist_label(r), ArtistSource(n, r["urn"]))
                 )
@@ -216,7 +220,7 @@ class FetchMerge:
         s, t = ctx.client.stats, ctx.totals
         ctx.progress(
             {
-                "artists_total": len(ctx.planned),
+                "artists_total": len(self.artists),
                 "artists_done": t.artists_done + t.artists_failed,
                 "tracks_new": t.tracks_new,
                 "requests": s.requests - ctx.requests_before,

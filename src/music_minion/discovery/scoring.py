@@ -73,6 +73,7 @@ class Support:
     dismissed: int = 0
     watched: bool = True
     ignored: int = 0
+    muted: bool = False  # this (artist, kind) is muted: it counts for nothing
 
 
 @dataclass
@@ -284,7 +285,7 @@ def supporters(
     earliest: dict[int, str] = {}
     kinds: dict[int, list[str]] = {}
     for s in row.supports:
-        if not s.watched:
+        if not s.watched or s.muted:
             continue
         kinds.setdefault(s.artist_id, [])
         if s.kind not in kinds[s.artist_id]:

@@ -225,6 +225,14 @@ class Api:
         urn = self.track_or_404(request)
         return self.track_page(request, ("related", urn), lambda: self.world.related_tracks(urn))
 
+    async def track_favoriters(self, request: web.Request) -> web.Response:
+        urn = self.track_or_404(request)
+        return self.user_page(request, ("favoriters", urn), lambda: self.world.favoriters(urn))
+
+    async def track_reposters(self, request: web.Request) -> web.Response:
+        urn = self.track_or_404(request)
+        return self.user_page(request, ("reposters", urn), lambda: self.world.reposters(urn))
+
     async def playlist(self, request: web.Request) -> web.Response:
         pl = self.playlist_or_404(request)
         show = truthy(request.query.get("show_tracks", "true"))

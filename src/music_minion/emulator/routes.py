@@ -65,6 +65,8 @@ API_ROUTES: tuple[Route[Api], ...] = (
     Route("GET", "/tracks", Api.tracks, paged=True),
     Route("GET", "/tracks/{urn}", Api.track),
     Route("GET", "/tracks/{urn}/related", Api.track_related, paged=True),
+    Route("GET", "/tracks/{urn}/favoriters", Api.track_favoriters, paged=True),
+    Route("GET", "/tracks/{urn}/reposters", Api.track_reposters, paged=True),
     Route("POST", "/playlists", Api.create_playlist, user_only=True),
     Route("GET", "/playlists/{urn}", Api.playlist),
     Route("PUT", "/playlists/{urn}", Api.update_playlist, user_only=True),

@@ -183,6 +183,14 @@ class World:
         scored.sort(key=lambda p: (-p[0], p[1]))
         return [u for s, u in scored[:n] if s > 0]
 
+    def favoriters(self, track_urn: str) -> list[str]:
+        """Exactly the users whose likes hold this track (in URN order)."""
+        return sorted(u for u, lk in self.likes.items() if track_urn in lk)
+
+    def reposters(self, track_urn: str) -> list[str]:
+        """Exactly the users whose reposts hold this track (in URN order)."""
+        return sorted(u for u, rp in self.reposts.items() if track_urn in rp)
+
     def counts(self) -> dict[str, int]:
         return {
             "users": len(self.users),

@@ -420,6 +420,18 @@ class SoundCloudClient:
         path = f"/tracks/{_q(track_urn)}/related"
         return self._paged("/tracks/{urn}/related", path, Track, page_cap)
 
+    def track_favoriters(self, track_urn: str, page_cap: int | None = None) -> AsyncIterator[User]:
+        path = f"/tracks/{_q(track_urn)}/favoriters"
+        return self._paged("/tracks/{urn}/favoriters", path, User, page_cap)
+
+    def track_reposters(self, track_urn: str, page_cap: int | None = None) -> AsyncIterator[User]:
+        path = f"/tracks/{_q(track_urn)}/reposters"
+        return self._paged("/tracks/{urn}/reposters", path, User, page_cap)
+
+    def user_related(self, user_urn: str, page_cap: int | None = None) -> AsyncIterator[User]:
+        path = f"/users/{_q(user_urn)}/related"
+        return self._paged("/users/{urn}/related", path, User, page_cap)
+
     # ---- batches --------------------------------------------------------------------------
     async def _many(
         self, inputs: list[str], fetch: Callable[[str], Awaitable[Item]]

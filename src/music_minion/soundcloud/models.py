@@ -32,6 +32,7 @@ class User(msgspec.Struct):
     followers_count: int | None = None
     track_count: int | None = None
     avatar_url: str | None = None
+    public_favorites_count: int | None = None  # how many tracks the user likes
 
 
 class Track(msgspec.Struct):

@@ -42,6 +42,7 @@ class ArtistStats:
     ignored: int = (
         0  # pushed, heard (a sync learned after the push) and neither liked nor dismissed
     )
+    muted: frozenset[str] = frozenset()  # its muted kinds: their picks count for nothing
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,9 @@ def list_artist_stats(conn: Store, heard_before: str | None = None) -> dict[int,
     ):
         c = counts.setdefault(aid, {"liked": 0, "dismissed": 0, "ignored": 0})
         c[outcomes[tid]] += 1
+    from music_minion.store.mutes import list_muted
+
+    muted = list_muted(conn)
     out = {}
     for aid, name, weight, watched in conn.execute(
         "SELECT id, coalesce(username, permalink, input, urn), weight, watched FROM artists"
@@ -128,6 +132,7 @@ def list_artist_stats(conn: Store, heard_before: str | None = None) -> dict[int,
             c.get("liked", 0),
             c.get("dismissed", 0),
             c.get("ignored", 0),
+            muted.get(aid, frozenset()),
         )
     return out
 
@@ -136,20 +141,37 @@ def save_artist_stats(conn: Store, stats: dict[int, ArtistStats]) -> None:
     """Keep the stats the keys were computed with (`rank_artists`)."""
     conn.execute("DELETE FROM rank_artists")
     conn.executemany(
-        "INSERT INTO rank_artists (artist_id, name, weight, watched, liked, dismissed, ignored) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO rank_artists (artist_id, name, weight, watched, liked, dismissed, ignored, muted) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (aid, a.name, a.weight, int(a.watched), a.liked, a.dismissed, a.ignored)
+            (
+                aid,
+                a.name,
+                a.weight,
+                int(a.watched),
+                a.liked,
+                a.dismissed,
+                a.ignored,
+                ",".join(sorted(a.muted)),
+            )
             for aid, a in stats.items()
-        ],
+        ],  # fmt: skip
     )
 
 
 def list_saved_artist_stats(conn: Store) -> dict[int, ArtistStats]:
     return {
-        r[0]: ArtistStats(r[1], float(r[2]), bool(r[3]), r[4], r[5], r[6])
+        r[0]: ArtistStats(
+            r[1],
+            float(r[2]),
+            bool(r[3]),
+            r[4],
+            r[5],
+            r[6],
+            frozenset(filter(None, r[7].split(","))),
+        )
         for r in conn.execute(
-            "SELECT artist_id, name, weight, watched, liked, dismissed, ignored FROM rank_artists"
+            "SELECT artist_id, name, weight, watched, liked, dismissed, ignored, muted FROM rank_artists"
         )
     }
 

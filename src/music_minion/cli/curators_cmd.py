@@ -1,0 +1,134 @@
+"""`artists mute|unmute|report|suggest`: curating the curators (added to the `artists` group)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, open_db, settings, table
+
+KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
+
+
+def _kinds(flags: dict[str, bool]) -> list[str]:
+    """The kinds the flags name; all of them when none is given."""
+    chosen = [kind for flag, kind in KIND_FLAGS if flags[flag]]
+    return chosen or [kind for _, kind in KIND_FLAGS]
+
+
+def _muting(name: str, doc: str, muting: bool) -> click.Command:
+    @click.command(name, help=doc)
+    @click.argument("ref", metavar="ARTIST")
+    @click.option("--likes", is_flag=True, help="Their likes.")
+    @click.option("--reposts", is_flag=True, help="Their reposts.")
+    @click.option("--uploads", is_flag=True, help="Their uploads.")
+    @json_option
+    def command(ref: str, **flags: bool) -> None:
+        from music_minion.store import artists as artists_store
+        from music_minion.store import mutes
+
+        db = open_db()
+        row = artists_store.get_by_ref(db, ref)
+        kinds = _kinds(flags)
+        (mutes.mute if muting else mutes.unmute)(db, row["id"], kinds)
+        now_muted = mutes.list_muted_kinds(db, row["id"])
+        name_ = row["username"] or row["input"] or row["urn"]
+        emit(
+            {"id": row["id"], "urn": row["urn"], "artist": name_, "muted": now_muted},
+            lambda d: click.echo(
+                f"{name_}: muted {', '.join(d['muted'])}"
+                if d["muted"]
+                else f"{name_}: nothing muted"
+            ),
+        )
+
+    return command
+
+
+mute = _muting(
+    "mute",
+    "Mute an artist's likes, reposts or uploads (all when none given): not fetched, not counted; "
+    "nothing is deleted.",
+    True,
+)
+unmute = _muting("unmute", "Unmute an artist's sources (all when none given).", False)
+
+
+@click.command("report")
+@click.option("--since", "since_days", type=click.FloatRange(min=0), default=28.0, show_default=True,
+              help="Days of pushes to count.")  # fmt: skip
+@json_option
+def report(since_days: float) -> None:
+    """Who fills the feed and how their picks fare: shares, liked/dismissed/ignored, hit rate."""
+    from music_minion.discovery.curator_report import build, pareto_line
+    from music_minion.timeutil import now
+
+    data = build(open_db(), settings().ranking, since_days, now())
+
+    def human(d: dict[str, Any]) -> None:
+        rows = d["curators"]
+        table(
+            f"{len(rows)} curator(s), noisiest first (pushes of the last {since_days:g} days)",
+            ["artist", "candidates", "pushed", "liked", "dismissed", "ignored", "hit", "muted"],
+            [
+                [
+                    r["artist"],
+                    f"{r['candidates']} ({r['candidate_share']:.0%})",
+                    f"{r['pushed']} ({r['push_share']:.0%})",
+                    r["liked"],
+                    r["dismissed"],
+                    r["ignored"],
+                    f"{r['hit_rate']:.2f}",
+                    ",".join(r["muted"]),
+                ]
+                for r in rows
+            ],
+        )
+        click.echo(pareto_line(d))
+
+    emit(data, human)
+
+
+@click.command("suggest")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Suggestions shown.")  # fmt: skip
+@click.option("--add", "add", type=click.IntRange(min=0), default=0, help="Watch the top K.")
+@json_option
+def suggest(limit: int, add: int) -> None:
+    """New curators who share my taste: the favoriters and reposters of my recent likes and the
+    related users of my best curators, damped by how much they like in general."""
+    from music_minion.cli.common import progress, run_with_client
+    from music_minion.discovery.suggest_walk import run
+
+    with progress() as bar:
+        task = bar.add_task("lists", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        data = run_with_client(
+            lambda c, db, cfg: run(c, db, cfg, limit=limit, add=add, progress=step)
+        )
+    emit(data, _print_suggestions)
+
+
+def _print_suggestions(d: dict[str, Any]) -> None:
+    if d["message"]:
+        click.echo(d["message"])
+        return
+    for n, s in enumerate(d["suggestions"], 1):
+        click.echo(f"{n:>3}. {s['username']}  {s['link'] or s['urn']}")
+        click.echo(f"     {s['why']} · {s['activity']}")
+    if not d["suggestions"]:
+        click.echo("no new curators found yet (like more tracks, or raise curators.suggest_budget)")
+    for a in d["added"]:
+        click.echo(f"now watching {a['username']} ({a['urn']})")
+    lists = d["lists"]
+    click.echo(
+        f"{d['requests']} request(s); lists fetched {lists['fetched']}, cached {lists['cached']}, "
+        f"gone {lists['gone']}, left for the next run {lists['pending']}",
+        err=True,
+    )
+    if d["stopped"]:
+        click.echo(f"stopped early: {d['stopped']} — run again to resume from the cache", err=True)

@@ -1,0 +1,99 @@
+"""Curator suggestions, scored: who shares my taste, damped by how much they like in general.
+
+Each account found in the favoriters or reposters of my recent likes (and in the related users of
+my best curators) is scored like a cosine between its likes and mine: the tracks of mine it liked or
+reposted (a related listing counts half), over the square root of how much it likes in all (plus
+`curators.suggest_like_prior`, so a fresh account with two likes is not a hero). An account that
+likes everything shares a lot of my likes and still scores low.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# A fetched list of users: one dict per user (urn, username, permalink_url, likes, followers).
+UserList = list[dict[str, Any]]
+
+
+@dataclass
+class Suggestion:
+    """One account worth watching, and why."""
+
+    urn: str
+    username: str
+    link: str | None
+    likes: int | None
+    followers: int | None
+    shared: list[str] = field(default_factory=list)  # titles of my liked tracks it picked
+    related_to: int = 0  # how many of my best curators list it as related
+    score: float = 0.0
+
+    def why(self, window: int) -> str:
+        """E.g. "liked 7 of your last 50 likes: A, B, C… · related to 2 of your curators"."""
+        parts = []
+        if self.shared:
+            names = ", ".join(self.shared[:3]) + ("…" if len(self.shared) > 3 else "")
+            parts.append(f"liked {len(self.shared)} of your last {window} likes: {names}")
+        if self.related_to:
+            parts.append(f"related to {self.related_to} of your best curators")
+        return " · ".join(parts)
+
+    def activity(self) -> str:
+        likes = "?" if self.likes is None else f"{self.likes:,}"
+        followers = "?" if self.followers is None else f"{self.followers:,}"
+        return f"{likes} likes, {followers} followers"
+
+    def as_dict(self, window: int) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "username": self.username,
+            "link": self.link,
+            "score": round(self.score, 6),
+            "shared": len(self.shared),
+            "shared_titles": self.shared,
+            "related_to": self.related_to,
+            "likes": self.likes,
+            "followers": self.followers,
+            "why": self.why(window),
+            "activity": self.activity(),
+        }
+
+
+def rank(
+    liked: Sequence[tuple[str, str | None]],
+    picked_by: Mapping[str, UserList],
+    related: Sequence[UserList],
+    excluded: Container[str],
+    prior: float,
+) -> list[Suggestion]:
+    """Suggestions best first: `picked_by` maps each of my liked tracks (urn) to the users who liked
+    or reposted it; `related` holds the related users of my best curators."""
+    found: dict[str, Suggestion] = {}
+
+    def entry(u: dict[str, Any]) -> Suggestion | None:
+        if u["urn"] in excluded:
+            return None
+        if u["urn"] not in found:
+            found[u["urn"]] = Suggestion(
+                u["urn"], u.get("username") or u["urn"], u.get("permalink_url"),
+                u.get("likes"), u.get("followers"),
+            )  # fmt: skip
+        return found[u["urn"]]
+
+    for urn, title in liked:
+        for u in picked_by.get(urn, ()):
+            s = entry(u)
+            if s is not None and (title or urn) not in s.shared:
+                s.shared.append(title or urn)
+    for users in related:
+        for u in users:
+            if (s := entry(u)) is not None:
+                s.related_to += 1
+    for s in found.values():
+        evidence = len(s.shared) + 0.5 * s.related_to
+        activity = max(s.likes or 0, len(s.shared))
+        s.score = evidence / math.sqrt(activity + prior)
+    return sorted(found.values(), key=lambda s: (-s.score, -len(s.shared), s.urn))

@@ -1,0 +1,173 @@
+"""The walk behind `artists suggest`: favoriters and reposters of my recent likes, related users of
+my best curators, each list fetched once into the store's cache and inside a request budget.
+
+A deleted or private track (404, 403) is cached as gone; a 429 that outlasts the retries stops
+the walk where it is, with everything fetched so far kept, so a re-run resumes from the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from music_minion.discovery import suggest
+from music_minion.errors import MinionError
+from music_minion.store import artists as artists_store
+from music_minion.store import curators as store
+from music_minion.store.session import Store
+from music_minion.timeutil import now_iso
+
+if TYPE_CHECKING:
+    from music_minion.config import Config
+    from music_minion.soundcloud.client import SoundCloudClient
+    from music_minion.soundcloud.models import User
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Walked:
+    """What a walk found and what it cost."""
+
+    lists: dict[tuple[str, str], suggest.UserList] = field(default_factory=dict)
+    requests: int = 0
+    fetched: int = 0
+    cached: int = 0
+    gone: int = 0
+    pending: int = 0  # lists left for a later run (budget spent, or stopped)
+    stopped: str | None = None  # why the walk stopped early (rate limited)
+
+
+def _user(u: User) -> dict[str, Any]:
+    return {
+        "urn": u.urn,
+        "username": u.username,
+        "permalink_url": u.permalink_url,
+        "likes": u.public_favorites_count,
+        "followers": u.followers_count,
+    }
+
+
+def _method(client: SoundCloudClient, endpoint: str) -> Callable[..., AsyncIterator[User]]:
+    return {
+        "favoriters": client.track_favoriters,
+        "reposters": client.track_reposters,
+        "related": client.user_related,
+    }[endpoint]
+
+
+async def _fetch(client: SoundCloudClient, endpoint: str, urn: str, pages: int) -> suggest.UserList:
+    return [_user(u) async for u in _method(client, endpoint)(urn, page_cap=pages)]
+
+
+async def walk(
+    client: SoundCloudClient,
+    conn: Store,
+    cfg: Config,
+    todo: list[tuple[str, str]],
+    progress: Progress | None = None,
+) -> Walked:
+    """Fetch every (endpoint, urn) of `todo` not cached yet, in order, a batch at a time."""
+    from music_minion.soundcloud.errors import ApiError, Forbidden, NotFound, RateLimited
+
+    c, out = cfg.curators, Walked()
+    before = client.stats.requests
+    missing = []
+    for key in todo:
+        hit = store.get_cached(conn, *key)
+        if hit is None:
+            missing.append(key)
+            continue
+        out.cached += 1
+        out.lists[key] = json.loads(hit[1]) if hit[0] == "ok" else []
+    width = max(1, cfg.soundcloud.max_concurrency)
+    i = 0
+    while i < len(missing) and out.stopped is None:
+        room = (c.suggest_budget - (client.stats.requests - before)) // c.suggest_pages
+        if room <= 0:
+            break
+        batch = missing[i : i + min(width, room)]
+        results = await asyncio.gather(
+            *(_fetch(client, e, u, c.suggest_pages) for e, u in batch), return_exceptions=True
+        )
+        for key, res in zip(batch, results, strict=True):
+            if isinstance(res, NotFound | Forbidden):
+                store.put_cached(conn, *key, "gone", "[]", now_iso())
+                out.lists[key], out.gone = [], out.gone + 1
+            elif isinstance(res, RateLimited):
+                out.stopped = "rate limited by SoundCloud"
+            elif isinstance(res, ApiError):
+                out.stopped = out.stopped or res.what
+            elif isinstance(res, BaseException):
+                raise res
+            else:
+                store.put_cached(conn, *key, "ok", json.dumps(res), now_iso())
+                out.lists[key], out.fetched = res, out.fetched + 1
+        i += len(batch)
+        if progress is not None:
+            progress(out.cached + i, len(todo))
+    out.pending = len(todo) - len(out.lists)
+    out.requests = client.stats.requests - before
+    return out
+
+
+NO_LIKES = (
+    "like a few tracks first (on SoundCloud, or `music-minion judge N liked`), then run `sync`"
+)
+
+
+async def _me(client: SoundCloudClient) -> str | None:
+    """My URN when logged in as a user (to leave me out), else None."""
+    try:
+        return (await client.me()).urn
+    except MinionError:
+        return None
+
+
+async def run(
+    client: SoundCloudClient,
+    conn: Store,
+    cfg: Config,
+    *,
+    limit: int,
+    add: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Walk, score and (with `add`) watch the top `add`; the report `artists suggest` prints."""
+    c, before = cfg.curators, client.stats.requests
+    liked = store.list_recent_liked(conn, c.suggest_likes)
+    if not liked:
+        return {"suggestions": [], "message": NO_LIKES, "requests": 0}
+    curators = store.list_best_curators(conn, c.suggest_related_from)
+    todo = [(e, urn) for urn, _ in liked for e in ("favoriters", "reposters")]
+    todo += [("related", urn) for urn in curators]
+    w = await walk(client, conn, cfg, todo, progress)
+    picked = {
+        u: w.lists.get(("favoriters", u), []) + w.lists.get(("reposters", u), []) for u, _ in liked
+    }
+    related = [w.lists[("related", u)] for u in curators if ("related", u) in w.lists]
+    excluded = store.list_excluded_urns(conn)
+    me = await _me(client)
+    if me is not None:
+        excluded.add(me)
+    ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior)
+    added = [_watch(conn, s) for s in ranked[:add]]
+    return {
+        "suggestions": [s.as_dict(len(liked)) for s in ranked[:limit]],
+        "added": added,
+        "window": len(liked),
+        "requests": client.stats.requests - before,
+        "lists": {"fetched": w.fetched, "cached": w.cached, "gone": w.gone, "pending": w.pending},
+        "stopped": w.stopped,
+        "message": None,
+    }
+
+
+def _watch(conn: Store, s: suggest.Suggestion) -> dict[str, Any]:
+    aid, _ = artists_store.upsert_resolved(
+        conn, artists_store.Resolved(s.urn, s.username, None, s.link), watched=True
+    )
+    return {"id": aid, "urn": s.urn, "username": s.username}

@@ -124,7 +124,10 @@ def build_db(path: Path, tracks: int, provenance: int, artists: int, seed: int =
 def cached_db(tracks: int, provenance: int, artists: int) -> Path:
     folder = Path(tempfile.gettempdir()) / "music-minion-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"feed-v{VERSION}-{tracks}-{provenance}-{artists}.db"
+    from music_minion.store import SCHEMA_VERSION
+
+    # the schema version in the name: a checkout with other migrations never opens this one
+    path = folder / f"feed-v{VERSION}-s{SCHEMA_VERSION}-{tracks}-{provenance}-{artists}.db"
     if not path.exists():
         build_db(path, tracks, provenance, artists)
     return path

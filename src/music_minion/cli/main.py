@@ -70,6 +70,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "playlist",
         "Push the top of the feed to the discovery playlist.",
     ),
+    "schedule": (
+        "music_minion.cli.schedule_cmd",
+        "schedule",
+        "Run discovery by itself: a systemd user timer or a crontab line.",
+    ),
+    "status": (
+        "music_minion.cli.status_cmd",
+        "status",
+        "Whether discovery runs by itself and works (exit 1 when not).",
+    ),
 }
 
 

@@ -126,6 +126,7 @@ class SyncSummary:
             "library",
             "learn",
             "push",
+            "digest",
         )
         keys += ("ranking", "provenance_gone", "tracks_deleted", "artists_failed", "full_walks")
         return {k: d[k] for k in keys if k in d}

@@ -32,7 +32,8 @@ class SimulatedClock:
     def __enter__(self) -> SimulatedClock:
         # Import the modules that bind `now` by name first, so their copies are replaced too.
         import music_minion.discovery.feed
-        import music_minion.discovery.fetch_merge  # noqa: F401
+        import music_minion.discovery.fetch_merge
+        import music_minion.discovery.sync  # noqa: F401
         from music_minion import timeutil
 
         original = timeutil.now

@@ -19,6 +19,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SOUNDCLOUD_CLIENT_ID", raising=False)
     monkeypatch.delenv("SOUNDCLOUD_CLIENT_SECRET", raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    # a schedule goes to a crontab file and a units folder of this test, never the machine's
+    monkeypatch.setenv("MUSIC_MINION_CRONTAB", str(tmp_path / "crontab"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     from music_minion import config
 
     config.set_config_path(None)

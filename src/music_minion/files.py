@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def write_atomic(path: Path, data: str | bytes, *, private: bool = False) -> Non
             raise
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the folder may be no folder at all
+            tmp.unlink(missing_ok=True)
         raise MinionError(
             f"cannot write {path}: {e.strerror}", "check free space and permissions"
         ) from None

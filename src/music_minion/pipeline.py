@@ -1,6 +1,6 @@
 """A sync, composed: the one place that says which steps run, in what order.
 
-    resolve → plan → fetch+merge → gone-check → match → learn → rank → push
+    resolve → plan → fetch+merge → gone-check → match → learn → rank → push → digest
 
 Discovery owns most steps (`discovery/sync.py`); matching local files against the tracks a sync
 found belongs to the library, so it is composed here, where both can be seen. `run` takes the
@@ -35,6 +35,16 @@ async def match_step(ctx: RunContext) -> dict[str, Any]:
 
 MATCH = steps.Step("library", match_step, "partial", when=lambda ctx: ctx.totals.tracks_new > 0)
 
+
+async def digest_step(ctx: RunContext) -> dict[str, Any]:
+    """Write the Atom feed and the HTML page of what is new since the previous digest."""
+    from music_minion.discovery.digest_files import write_after_sync
+
+    return write_after_sync(ctx.db, ctx.cfg)
+
+
+DIGEST = steps.Step("digest", digest_step, "skip")
+
 SYNC_STEPS = [
     steps.RESOLVE,
     steps.PLAN,
@@ -44,6 +54,7 @@ SYNC_STEPS = [
     steps.LEARN,
     steps.RANK,
     steps.PUSH,
+    DIGEST,
 ]
 
 

@@ -55,7 +55,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("soundcloud", "store"),
     ("discovery", "library", "export"),
-    ("pipeline", "sandbox"),
+    ("pipeline", "sandbox", "automation"),
     ("demo",),
     ("cli", "web"),
     ("__main__",),

@@ -70,6 +70,21 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "playlist",
         "Push the top of the feed to the discovery playlist.",
     ),
+    "digest": (
+        "music_minion.cli.digest_cmd",
+        "digest",
+        "What is new, to read: Markdown, HTML or Atom.",
+    ),
+    "schedule": (
+        "music_minion.cli.schedule_cmd",
+        "schedule",
+        "Run discovery by itself (systemd timer or cron).",
+    ),
+    "status": (
+        "music_minion.cli.status_cmd",
+        "status",
+        "Is discovery working? (exit 1 when not)",
+    ),
 }
 
 

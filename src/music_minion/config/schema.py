@@ -89,6 +89,13 @@ class DiscoverySettings(_Section, frozen=True):
     full_max_pages: Annotated[
         int, Meta(ge=1, description="Page cap per (artist, source) with --full")
     ] = 100
+    full_every_days: Annotated[
+        float,
+        Meta(
+            ge=0,
+            description="Each (artist, source) is walked in full this often, spread over runs (0: every sync)",
+        ),
+    ] = 30.0
 
 
 class JudgmentSettings(_Section, frozen=True):
@@ -230,6 +237,12 @@ class PathSettings(_Section, frozen=True):
             description=f"Data folder (empty: the platform's user data dir; env {ENV_DATA_DIR})",
             extra={"env": ENV_DATA_DIR},
         ),
+    ] = ""
+    digest_feed: Annotated[
+        str, Meta(description="Atom feed written after each sync (empty: <data_dir>/digest.xml)")
+    ] = ""
+    digest_page: Annotated[
+        str, Meta(description="HTML page written after each sync (empty: <data_dir>/digest.html)")
     ] = ""
 
 

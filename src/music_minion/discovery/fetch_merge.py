@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeGuard
 
+from music_minion.discovery import full_pass
 from music_minion.discovery import schedule as sched
 from music_minion.discovery.sources import ARTIST_SOURCES, ArtistSource, Walk, track_row, walk
 from music_minion.discovery.sync_run import RunContext, error_kind
@@ -56,7 +57,8 @@ class Job:
 class Fetched:
     job: Job
     rows: list[TrackRow] = field(default_factory=list)
-    full: bool = False
+    full: bool = False  # the walk reached the end of the list (gone items can be recorded)
+    walked_full: bool = False  # the walk did not stop at the first known item
     error: Exception | None = None
 
 
@@ -135,7 +137,8 @@ class FetchMerge:
     async def _fetch(self, job: Job) -> Fetched:
         client, cfg = self.ctx.client, self.ctx.cfg
         try:
-            if self.ctx.opts.full:
+            in_full = self.ctx.opts.full or (job.artist_id, job.source.kind) in self.ctx.full_due
+            if in_full:
                 repeats = client.stats.cursor_repeats
                 item_cap = cfg.discovery.full_max_pages * cfg.soundcloud.page_size
                 w: Walk[Track] = await walk(job.source, client, page_cap=None, item_cap=item_cap)
@@ -146,7 +149,8 @@ class FetchMerge:
                     job.source, client, page_cap=cfg.discovery.max_pages, known=self._known(job)
                 )
                 complete = False
-            return Fetched(job, [track_row(t) for t in w.items], full=complete)
+            rows = [track_row(t) for t in w.items]
+            return Fetched(job, rows, full=complete, walked_full=in_full)
         except Exception as e:  # noqa: BLE001 - one failed walk never sinks the sync
             log.debug("fetch failed for %s %s: %s", job.name, job.source.name, error_kind(e))
             return Fetched(job, error=e)
@@ -187,6 +191,11 @@ class FetchMerge:
             self.ctx.db, f.job.artist_id, f.job.source.kind, f.rows, to_iso(stamp),
             full=f.full, cache=self.cache,
         )  # fmt: skip
+        every = self.ctx.cfg.discovery.full_every_days
+        full_pass.after_walk(
+            self.ctx.db, f.job.artist_id, f.job.source.kind, stamp, every, walked_full=f.walked_full
+        )
+        totals.full_walks += f.walked_full
         a.activity = a.activity or res.provenance_new > 0
         if a.pending == 0:
             if a.failed:

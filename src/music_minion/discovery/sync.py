@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from music_minion.discovery.fetch_merge import FetchMerge, artist_label
+from music_minion.discovery.sources import ARTIST_SOURCES
 from music_minion.discovery.sync_run import RunContext, SyncOptions, error_kind
 from music_minion.errors import MinionError, UsageError
 from music_minion.soundcloud.errors import NotLoggedIn
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
 from music_minion.store.session import Store
-from music_minion.timeutil import now_iso
+from music_minion.timeutil import now, now_iso
 
 Policy = Literal["fatal", "partial", "skip"]
 
@@ -119,11 +120,28 @@ async def resolve_step(ctx: RunContext) -> dict[str, int]:
 
 
 async def plan_step(ctx: RunContext) -> dict[str, Any] | None:
-    """The artists to check; when none is due, when the next one will be."""
+    """The artists to check, and the (artist, source) pairs whose periodic full walk is due; when
+    nobody is due, when the next check will be."""
     ctx.planned = plan(ctx.db, ctx.opts)
+    if not ctx.opts.full:
+        _add_full_walks(ctx)
     if ctx.planned:
         return None
     return {"due": 0, "next_check_at": artists_store.get_next_check_at(ctx.db)}
+
+
+def _add_full_walks(ctx: RunContext) -> None:
+    from music_minion.discovery.full_pass import due
+
+    kinds = [ARTIST_SOURCES[s][0] for s in ctx.sources]
+    planned = {r["id"] for r in ctx.planned}
+    ctx.full_due = due(ctx.db, now(), ctx.cfg.discovery.full_every_days, list(planned), kinds)
+    if ctx.opts.artists:  # a sync of named artists walks only theirs
+        ctx.full_due = {p for p in ctx.full_due if p[0] in planned}
+        return
+    extra = {aid for aid, _ in ctx.full_due} - planned  # checked even when not due otherwise
+    everyone = artists_store.list_due(ctx.db, now_iso(), everyone=True)
+    ctx.planned += [r for r in everyone if r["id"] in extra]
 
 
 async def fetch_merge_step(ctx: RunContext) -> None:
@@ -172,7 +190,12 @@ async def push_step(ctx: RunContext) -> dict[str, Any]:
 RESOLVE = Step("resolution", resolve_step, "skip")
 PLAN = Step("plan", plan_step, "fatal")
 FETCH_MERGE = Step("fetch_merge", fetch_merge_step, "fatal")
-GONE_CHECK = Step("gone_check", gone_check_step, "partial", when=lambda ctx: ctx.opts.full)
+GONE_CHECK = Step(
+    "gone_check",
+    gone_check_step,
+    "partial",
+    when=lambda ctx: ctx.opts.full or ctx.totals.full_walks > 0,
+)
 LEARN = Step("learn", learn_step, "partial", when=lambda ctx: ctx.opts.learn)
 RANK = Step("ranking", rank_step, "partial")
 PUSH = Step("push", push_step, "partial", when=lambda ctx: ctx.opts.push)

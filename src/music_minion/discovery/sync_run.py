@@ -44,6 +44,7 @@ class Totals:
     gone: int = 0
     revived: int = 0
     tracks_deleted: int = 0
+    full_walks: int = 0
     errors: Counter[str] = field(default_factory=Counter)
 
 
@@ -60,6 +61,7 @@ class RunContext:
     progress: Progress | None = None
     totals: Totals = field(default_factory=Totals)
     planned: list[sqlite3.Row] = field(default_factory=list)
+    full_due: set[tuple[int, str]] = field(default_factory=set)
     requests_before: int = 0
     results: dict[str, Any] = field(default_factory=dict)
     durations_s: dict[str, float] = field(default_factory=dict)
@@ -107,6 +109,7 @@ class SyncSummary:
             "provenance_gone": t.gone,
             "provenance_back": t.revived,
             "tracks_deleted": t.tracks_deleted,
+            "full_walks": t.full_walks,
             "errors": dict(t.errors),
             "requests": self.requests,
             "client": self.client,
@@ -123,6 +126,7 @@ class SyncSummary:
             "library",
             "learn",
             "push",
+            "digest",
         )
-        keys += ("ranking", "provenance_gone", "tracks_deleted", "artists_failed")
+        keys += ("ranking", "provenance_gone", "tracks_deleted", "artists_failed", "full_walks")
         return {k: d[k] for k in keys if k in d}

@@ -76,3 +76,12 @@ def count_by_verdict(conn: Store) -> dict[str, int]:
         conn.execute("SELECT verdict, count(*) FROM judgments GROUP BY verdict").fetchall()
     )
     return {v: found.get(v, 0) for v in VERDICTS}
+
+
+def count_by_verdict_since(conn: Store, since: str) -> dict[str, int]:
+    """How many judgments of each verdict were made at or after `since`."""
+    rows = conn.execute(
+        "SELECT verdict, count(*) FROM judgments WHERE judged_at >= ? GROUP BY verdict", (since,)
+    )
+    found = dict(rows.fetchall())
+    return {v: found.get(v, 0) for v in VERDICTS}

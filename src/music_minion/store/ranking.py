@@ -353,3 +353,11 @@ def list_candidates_with_key(
     where, params = _where(f)
     sql = f"SELECT {_CANDIDATE_COLUMNS} FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE r.key BETWEEN ? AND ? AND {where}"  # noqa: S608
     return conn.execute(sql, [low, high, *params]).fetchall()
+
+
+def count_candidates(conn: Store, f: CandidateFilter) -> int:
+    """How many candidates the feed has (exclusions applied)."""
+    where, params = _where(f)
+    sql = f"SELECT count(*) FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE {where}"  # noqa: S608
+    n: int = conn.execute(sql, params).fetchone()[0]
+    return n

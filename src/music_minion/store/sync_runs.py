@@ -60,3 +60,13 @@ def list_recent(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
         d["stats"] = json.loads(d["stats"]) if d["stats"] else {}
         out.append(d)
     return out
+
+
+def count_since(conn: Store, since: str) -> dict[str, int]:
+    """Runs started at or after `since`, the artists they checked and the picks they found."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(artists_done), 0), coalesce(sum(provenance_new), 0) "
+        "FROM sync_runs WHERE started_at >= ? AND status != 'running'",
+        (since,),
+    ).fetchone()
+    return {"syncs": row[0], "curators_checked": row[1], "new_picks": row[2]}

@@ -46,6 +46,10 @@ def test_a_sync_writes_a_feed_and_a_page_then_nothing_new(logged_in, home, mm) -
     page = (home / "data" / "digest.html").read_text()
     _well_formed(page)
     assert e.link in page
+    again = mm("sync", "--all", "--json").json()  # right away: nothing new since that digest
+    assert again["digest"]["picks"] == 0, again["digest"]
+    empty = feedparser.parse((home / "data" / "digest.xml").read_text())
+    assert empty.entries == [] and "Nothing new" in empty.feed.subtitle
 
 
 def test_a_digest_with_nothing_new_says_so() -> None:

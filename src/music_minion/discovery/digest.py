@@ -37,8 +37,7 @@ class Digest:
 
 def build(db: Store, cfg: Config, since: datetime, at: datetime) -> Digest:
     """The top new candidates first seen since `since`, and the period's figures."""
-    days = max((at - since).total_seconds() / 86400, 0.0)
-    ranked = build_feed(db, cfg.ranking, limit=TOP, since_days=days, at=at)
+    ranked = build_feed(db, cfg.ranking, limit=TOP, seen_since=since, at=at)
     picks = [
         Pick(
             r.row.urn,

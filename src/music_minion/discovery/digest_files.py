@@ -26,7 +26,9 @@ def paths(cfg: Config) -> tuple[Path, Path]:
 def write_after_sync(db: Store, cfg: Config) -> dict[str, Any]:
     """Write both files for what is new since the previous digest; remember when."""
     at = now()
-    since = digest.last_digest_at(db) or at - timedelta(days=FIRST_DAYS)
+    last = digest.last_digest_at(db)
+    # Times are kept to the second: what the previous digest listed is at or before `last`.
+    since = last + timedelta(seconds=1) if last else at - timedelta(days=FIRST_DAYS)
     d = digest.build(db, cfg, since, at)
     feed, html = paths(cfg)
     write_atomic(feed, atom(d))

@@ -41,7 +41,7 @@ from music_minion.discovery.scoring import (
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso
+from music_minion.timeutil import now, now_iso, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -305,6 +305,13 @@ def _rebuild_all(
     return n, margin
 
 
+def _since(seen_since: datetime | None, days: float | None, moment: datetime) -> str | None:
+    """The first-seen bound of a feed: a moment, or `days` before `moment`, or none."""
+    if seen_since is not None:
+        return to_iso(seen_since)
+    return since_iso(days, moment) if days is not None else None
+
+
 def build_feed(
     conn: Store,
     rc: RankingSettings,
@@ -313,11 +320,13 @@ def build_feed(
     mixes: bool = False,
     artist: str | None = None,
     since_days: float | None = None,
+    seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
-    surfacing/uploading artist, days since first seen, and genre or tag substring. Reads the
+    surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
+    substring. Reads the
     stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
@@ -331,7 +340,7 @@ def build_feed(
     f = store.CandidateFilter(
         mixes=mixes,
         mix_ms=int(rc.mix_minutes * 60_000),
-        since=since_iso(since_days, moment) if since_days is not None else None,
+        since=_since(seen_since, since_days, moment),
         genre=genre or None,
         artist_id=artist_id,
         artist_urn=artist_urn,

@@ -23,6 +23,7 @@ from music_minion.config.schema import (
     PathSettings,
     PlaylistSettings,
     RankingSettings,
+    ReviewSettings,
     Settings,
     SoundCloudSettings,
 )
@@ -49,6 +50,7 @@ class Config:
         self.playlist: PlaylistSettings = settings.playlist
         self.library: LibrarySettings = settings.library
         self.paths: PathSettings = settings.paths
+        self.review: ReviewSettings = settings.review
 
     def get(self, key: str) -> Any:
         """One setting by its dot path (`config get`)."""

@@ -107,7 +107,7 @@ def kill_at(home: Home, emu: Any, phase: str, n: int) -> str:
     ]
     proc = subprocess.Popen(
         args,
-        env={**home.env(), "PYTHONPATH": str(REPO)},
+        env={**home.env(), "PYTHONPATH": os.pathsep.join((str(REPO / "src"), str(REPO)))},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -37,9 +37,11 @@ def page_server(synced, mm, review_settings):
     bg.stop()
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """Headless Chromium through Playwright; skipped only when no browser exists outside CI."""
+@pytest.fixture
+def chromium(page_server):
+    """Headless Chromium through Playwright; skipped only when no browser exists outside CI.
+    Started after the page (Playwright's sync API holds the event loop of this thread while it
+    runs, so the login and sync before it must be done)."""
     path = chromium_path()
     try:
         from playwright.sync_api import sync_playwright
@@ -63,6 +65,6 @@ def browser_page(chromium, page_server):
     context = chromium.new_context(viewport={"width": 1100, "height": 760})
     page = context.new_page()
     page.goto(page_server.url)
-    page.wait_for_selector("body[data-ready='1']", timeout=20_000)
+    page.wait_for_selector("body[data-complete='1']", timeout=20_000)
     yield page
     context.close()

@@ -30,9 +30,14 @@ class QueueFilters:
 
 
 def load_queue(
-    conn: Store, rc: RankingSettings, review: ReviewSettings, f: QueueFilters
+    conn: Store,
+    rc: RankingSettings,
+    review: ReviewSettings,
+    f: QueueFilters,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The page's queue: the feed's rows in rank order, each with what the page shows."""
+    """The page's queue: the feed's first `limit` (default `review.queue_size`) rows in rank
+    order, each with what the page shows."""
     from music_minion.discovery.feed import build_feed, refresh_scores
 
     moment = now()
@@ -40,7 +45,7 @@ def load_queue(
     ranked = build_feed(
         conn,
         rc,
-        limit=review.queue_size,
+        limit=min(limit or review.queue_size, review.queue_size),
         mixes=f.mixes,
         artist=f.artist,
         since_days=f.since_days,

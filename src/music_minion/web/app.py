@@ -99,7 +99,9 @@ class Handlers:
 
     async def queue(self, request: web.Request) -> web.Response:
         cfg, conn = self.page.cfg, self.page.conn
-        tracks = listening.load_queue(conn, cfg.ranking, cfg.review, self.page.filters)
+        limit = request.query.get("limit", "")
+        first = int(limit) if limit.isdigit() and int(limit) > 0 else None
+        tracks = listening.load_queue(conn, cfg.ranking, cfg.review, self.page.filters, first)
         return web.json_response(
             {
                 "version": listening.queue_version(conn),

@@ -116,8 +116,10 @@ function leave() {
   if (t && state.played > 0) {
     const seconds = state.played;
     api("/api/listen", { urn: t.urn, seconds }).then((r) => {
-      t.listens = r.listens;
-      if (r.left) drop(t, "heard enough times without a verdict: it leaves the queue");
+      const now = state.queue.find((q) => q.urn === t.urn);  // the queue may have been reloaded
+      if (!now) return;
+      now.listens = r.listens;
+      if (r.left) drop(now, "heard enough times without a verdict: it leaves the queue");
     }).catch(() => {});
   }
   state.leaving = current(); state.played = 0;
@@ -226,10 +228,13 @@ window.addEventListener("pagehide", () => {
   if (t && state.played > 0) navigator.sendBeacon("/api/listen", new Blob([JSON.stringify({ urn: t.urn, seconds: state.played })], { type: "application/json" }));
 });
 
-async function load(keep) {
-  const data = await api("/api/queue");
-  const at = keep && current() ? data.tracks.findIndex((t) => t.urn === current().urn) : -1;
-  state.queue = data.tracks; state.version = data.version;
+async function load(keep, limit) {
+  // The first screenful comes first (the page is usable at once); the whole queue follows.
+  const data = await api(limit ? `/api/queue?limit=${limit}` : "/api/queue");
+  const judged = new Set(state.undo.map((u) => u.track.urn));
+  const fresh = data.tracks.filter((t) => !judged.has(t.urn));
+  const at = keep && current() ? fresh.findIndex((t) => t.urn === current().urn) : -1;
+  state.queue = fresh; state.version = data.version; state.complete = !limit;
   state.pos = at >= 0 ? at : 0;
   if (keep && at >= 0) { counter(); return; }
   state.leaving = null;
@@ -240,4 +245,7 @@ setInterval(async () => {
   const v = await api("/api/version").catch(() => null);
   if (v && v.version !== state.version) { await load(true); say("a sync landed: the queue is fresh"); }
 }, 15000);
-load(false).then(() => { document.body.dataset.ready = "1"; }).catch((e) => say(`could not load the queue: ${e.message}`));
+load(false, 10)
+  .then(() => { document.body.dataset.ready = "1"; return load(true); })
+  .then(() => { document.body.dataset.complete = "1"; counter(); })
+  .catch((e) => say(`could not load the queue: ${e.message}`));

@@ -1,10 +1,12 @@
-"""`review`: the feed as a local web page to listen and judge at keyboard speed."""
+"""`review`: the feed as a local web page to listen and judge at keyboard speed.
+
+The command lives beside the page it serves (cli/ and web/ are one layer and never import each
+other); `cli/main.py` lists it by name like every other command.
+"""
 
 from __future__ import annotations
 
 import click
-
-from music_minion.cli.common import settings
 
 
 @click.command(
@@ -49,16 +51,21 @@ def review(
     verdicts follow the same rules as `judge`. The printed URL carries this run's secret: open
     it in your browser (it is opened for you unless --no-browser). Ctrl-C stops the server.
     """
+    from contextlib import closing
+
+    from music_minion import config
     from music_minion.discovery.listening import QueueFilters
+    from music_minion.store import artists as artists_store
+    from music_minion.store import open_store
     from music_minion.web.server import serve
 
-    cfg = settings()
+    cfg = config.load()
     filters = QueueFilters(mixes=mixes, artist=artist, since_days=since_days, genre=genre)
-    if artist:  # a user mistake in --artist is told now, not in the page
-        from music_minion.cli.common import open_db
-        from music_minion.store import artists as artists_store
-
-        artists_store.get_by_ref(open_db(readonly=True), artist)
+    with closing(
+        open_store(cfg.data_dir)
+    ) as db:  # a mistake in --artist is told now, not in the page
+        if artist:
+            artists_store.get_by_ref(db, artist)
 
     def ready(url: str) -> None:
         click.echo(f"review page: {url}")

@@ -38,8 +38,10 @@ class Plan:
 
 
 def plan(track_id: int) -> Plan:
-    """The track's pitch (one of 24 semitones) and drop time (12 to 16 s, by quarter seconds)."""
-    return Plan(pitch_hz=110.0 * 2 ** ((track_id % 24) / 12), drop_s=12.0 + (track_id * 7 % 17) / 4)
+    """The track's pitch (one of 24, a whole number of samples per cycle) and drop time (12 to
+    16 s, by quarter seconds)."""
+    period = 20 + 2 * (track_id % 24)
+    return Plan(pitch_hz=RATE / period, drop_s=12.0 + (track_id * 7 % 17) / 4)
 
 
 def _amplitude(p: Plan, t: float) -> float:
@@ -52,13 +54,25 @@ def _amplitude(p: Plan, t: float) -> float:
 
 @lru_cache(maxsize=32)
 def samples(track_id: int) -> array[int]:
-    """The track's 16-bit samples."""
+    """The track's 16-bit samples: whole cycles of its tone, scaled by the section's level (the
+    steady sections are repeated cycles, so generating a track takes milliseconds)."""
     p = plan(track_id)
-    step = 2 * math.pi * p.pitch_hz / RATE
-    out = array("h")
-    for i in range(int(p.length_s * RATE)):
-        tone = 0.8 * math.sin(step * i) + 0.2 * math.sin(2 * step * i)
-        out.append(int(32767 * _amplitude(p, i / RATE) * tone))
+    period = round(RATE / p.pitch_hz)
+    cycle = [
+        0.8 * math.sin(2 * math.pi * i / period) + 0.2 * math.sin(4 * math.pi * i / period)
+        for i in range(period)
+    ]
+    total, build, drop = (round(x * RATE) for x in (p.length_s, p.build_s, p.drop_s))
+
+    def steady(level: float, start: int, end: int) -> list[int]:
+        scaled = [int(32767 * level * v) for v in cycle]
+        reps = scaled * ((end - start) // period + 2)
+        offset = start % period
+        return reps[offset : offset + end - start]
+
+    out = array("h", steady(QUIET, 0, build))
+    out.extend(int(32767 * _amplitude(p, i / RATE) * cycle[i % period]) for i in range(build, drop))
+    out.extend(steady(LOUD, drop, total))
     return out
 
 

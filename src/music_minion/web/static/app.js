@@ -37,12 +37,12 @@ function renderMeta(t) {
   $("title").textContent = t.title || t.urn;
   $("uploader").textContent = t.uploader || "";
   const facts = [["length", fmt(t.duration_ms)], ["genre", t.genre || "–"],
-    ["score", t.score.toFixed(3)], ["first seen", (t.first_seen_at || "").slice(0, 10)],
+    ["score", t.score.toPrecision(3)], ["first seen", (t.first_seen_at || "").slice(0, 10)],
     ["heard", `${t.listens}×`], ["local file", t.local_file || "none"]];
-  $("facts").replaceChildren(...facts.map(([k, v]) => {
+  $("facts").replaceChildren(...facts.map(([k, v], i) => {
     const span = document.createElement("span");
-    span.append(`${k} `); const b = document.createElement("b"); b.textContent = v;
-    span.append(b, " · "); return span;
+    span.append(`${i ? " · " : ""}${k} `); const b = document.createElement("b"); b.textContent = v;
+    span.append(b); return span;
   }));
   $("why").textContent = t.why;
   $("supporters").replaceChildren(...t.supporters.map((s) => {

@@ -131,3 +131,16 @@ def test_a_track_heard_enough_without_a_verdict_leaves(browser_page, mm, review_
     page.wait_for_function("(urn) => !window.review.queue.some((t) => t.urn === urn)", arg=first)
     assert first not in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()]
     assert first not in manual_verdicts(mm)
+
+
+def test_an_unstreamable_track_plays_in_soundclouds_widget(browser_page, synced):
+    page = browser_page
+    queue = _queue(page)
+    # the third track: the first shown prefetched only the second
+    synced.call(setattr, synced.world.tracks[queue[2]], "access", "blocked")
+    page.keyboard.press("j")
+    _wait_title(page, 1, queue)
+    page.keyboard.press("j")
+    _wait_title(page, 2, queue)
+    page.wait_for_selector("#widget iframe[src^='https://w.soundcloud.com/player/']")
+    assert page.is_hidden("#audio")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test bench bench-quick lint reliability clean
+.PHONY: demo review-demo test bench bench-quick lint reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP_RUN)
 	$(BIN)/music-minion demo
+
+review-demo: $(STAMP_RUN)
+	$(BIN)/music-minion demo --review
 
 test: $(STAMP_DEV)
 	$(BIN)/python -m pytest -n 2 -q

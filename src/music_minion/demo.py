@@ -15,6 +15,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -115,10 +116,16 @@ class Demo:
 
 
 def run_demo(
-    *, keep: Path | None = None, seed: int = 7, size: str = "small", to_stderr: bool = False
+    *,
+    keep: Path | None = None,
+    seed: int = 7,
+    size: str = "small",
+    to_stderr: bool = False,
+    review: bool = False,
 ) -> DemoResult:
     """Run the whole pipeline against a fresh emulator; returns what happened. `to_stderr` sends
-    the show to stderr (so `--json` keeps stdout for the result)."""
+    the show to stderr (so `--json` keeps stdout for the result). `review`: then keep the world
+    running and serve the review page on it until Ctrl-C."""
     from rich.console import Console
 
     from music_minion.emulator.testing import start_emulator
@@ -152,6 +159,8 @@ def run_demo(
             _run_steps(demo, console, home / "library", home / "export")
             result.weeks = _two_weeks(demo, console, emu.api_base)
             stats = emu.stats()
+            if review:
+                _review(demo, console)
         result.steps = demo.steps
         result.summary = _summary(data_dir, stats, started)
         console.rule("[bold green]Summary")
@@ -168,6 +177,25 @@ def run_demo(
     finally:
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _review(demo: Demo, console: Any) -> None:
+    """`music-minion review` on the demo world, until Ctrl-C (the emulator keeps running)."""
+    console.rule("[bold cyan]Review the feed in your browser")
+    env = {
+        k: v for k, v in demo.env.items() if k != "BROWSER"
+    }  # the real browser, not the stand-in
+    if "BROWSER" in os.environ:
+        env["BROWSER"] = os.environ["BROWSER"]
+    proc = subprocess.Popen([sys.executable, "-m", "music_minion", "review"], env=env)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def _demo_env(config_path: Path, data_dir: Path) -> dict[str, str]:

@@ -69,6 +69,7 @@ def feed(
         since_days=since_days,
         genre=genre,
         at=moment,
+        max_listens=cfg.review.max_unjudged_listens,
     )
     with conn.atomic():
         remember_rows(conn, ranked)

@@ -25,7 +25,12 @@ from music_minion.cli.common import print_json, wants_json
     show_default=True,
     help="Size of the world.",
 )
-def demo(keep: Path | None, seed: int, size: str) -> None:
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Then keep the demo world running and open the review page on it (Ctrl-C stops).",
+)
+def demo(keep: Path | None, seed: int, size: str, review: bool) -> None:
     """Run the whole discovery pipeline against a local SoundCloud emulator (no network).
 
     \b
@@ -33,10 +38,11 @@ def demo(keep: Path | None, seed: int, size: str) -> None:
     matches a generated audio library, exports to Parquet and prints a summary. Takes well under a
     minute. Example:
       music-minion demo --keep ./demo-data
+      music-minion demo --review
     """
     from music_minion.demo import run_demo
 
-    result = run_demo(keep=keep, seed=seed, size=size, to_stderr=wants_json())
+    result = run_demo(keep=keep, seed=seed, size=size, to_stderr=wants_json(), review=review)
     if wants_json():
         print_json(
             {

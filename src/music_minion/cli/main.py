@@ -65,6 +65,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget a track's judgment."),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
+    "review": (
+        "music_minion.web.command",
+        "review",
+        "Listen and judge at keyboard speed in a local web page.",
+    ),
     "playlist": (
         "music_minion.cli.playlist_cmd",
         "playlist",

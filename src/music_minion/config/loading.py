@@ -31,6 +31,7 @@ from music_minion.config.schema import (
     PathSettings,
     PlaylistSettings,
     RankingSettings,
+    ReviewSettings,
     Settings,
     SoundCloudSettings,
 )
@@ -58,6 +59,7 @@ class Config:
         self.library: LibrarySettings = settings.library
         self.curators: CuratorSettings = settings.curators
         self.paths: PathSettings = settings.paths
+        self.review: ReviewSettings = settings.review
 
     def get(self, key: str) -> Any:
         """One setting by its dot path (`config get`)."""

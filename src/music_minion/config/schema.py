@@ -182,6 +182,24 @@ class PlaylistSettings(_Section, frozen=True):
     ] = "private"
 
 
+class ReviewSettings(_Section, frozen=True):
+    """The review page (`music-minion review`)"""
+
+    max_unjudged_listens: Annotated[
+        int,
+        Meta(ge=1, description="Listens without a verdict after which a track leaves the queue"),
+    ] = 3
+    min_listen_seconds: Annotated[
+        float, Meta(ge=0, description="Seconds played for a visit to count as a listen")
+    ] = 20.0
+    queue_size: Annotated[
+        int, Meta(ge=1, le=1000, description="Tracks the page loads from the feed at once")
+    ] = 200
+    port: Annotated[
+        int, Meta(ge=0, le=65535, description="Port of the page on 127.0.0.1 (0: any free port)")
+    ] = 0
+
+
 class LibrarySettings(_Section, frozen=True):
     """Local audio files and matching them to SoundCloud tracks"""
 
@@ -256,4 +274,5 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     playlist: PlaylistSettings = msgspec.field(default_factory=PlaylistSettings)
     library: LibrarySettings = msgspec.field(default_factory=LibrarySettings)
     curators: CuratorSettings = msgspec.field(default_factory=CuratorSettings)
+    review: ReviewSettings = msgspec.field(default_factory=ReviewSettings)
     paths: PathSettings = msgspec.field(default_factory=PathSettings)

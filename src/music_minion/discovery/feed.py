@@ -323,10 +323,12 @@ def build_feed(
     seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
+    max_listens: int | None = None,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring. Reads the
+    substring; a track heard `max_listens` times on the review page without a verdict is out, as
+    an ignored push is. Reads the
     stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
@@ -345,6 +347,7 @@ def build_feed(
         artist_id=artist_id,
         artist_urn=artist_urn,
         max_pushes=rc.max_ignored_pushes,
+        max_listens=max_listens,
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)

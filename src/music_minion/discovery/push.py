@@ -102,7 +102,7 @@ async def push_playlist(
     from music_minion.discovery.feed import build_feed
 
     size = check_size(size if size is not None else int(cfg.playlist.size))
-    ranked = build_feed(conn, cfg.ranking, limit=size)
+    ranked = build_feed(conn, cfg.ranking, limit=size, max_listens=cfg.review.max_unjudged_listens)
     urns = [r.row.urn for r in ranked]
     track_ids = [r.row.track_id for r in ranked]
     found = await _read_or_record_failure(client, conn, cfg, track_ids, dry_run)

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from music_minion.emulator import audio
 from music_minion.emulator.errors import NotFound, Unprocessable, api_error, json_bytes
 from music_minion.emulator.keys import FAULT, PRINCIPAL
 from music_minion.emulator.paging import BadParam, PageRequest, next_href, same_href, truthy
@@ -330,3 +331,32 @@ class Api:
         urn = self.track_or_404(request)
         self.world.remove_like(request[PRINCIPAL].user_urn, urn)
         return json_bytes(OK)
+
+    # ---- listening -------------------------------------------------------------------------
+    async def streams(self, request: web.Request) -> web.Response:
+        """The track's stream URLs: none for a blocked track (403), only the preview for a
+        preview-only one."""
+        urn = self.track_or_404(request)
+        access = self.world.tracks[urn].access
+        if access == "blocked":
+            return api_error(403, "403 - Forbidden")
+        base = f"{self.state.api_base}/tracks/{urn}/streams"
+        urls = {"preview_mp3_128_url": f"{base}/preview"}
+        if access != "preview":
+            urls |= {"http_mp3_128_url": f"{base}/http", "hls_mp3_128_url": f"{base}/hls"}
+        return json_bytes(msgspec.json.encode(urls))
+
+    async def stream(self, request: web.Request) -> web.Response:
+        """A stream URL redirects to a signed media URL (the same generated audio for every
+        kind: the emulator's HLS is progressive too)."""
+        urn = self.track_or_404(request)
+        track = self.world.tracks[urn]
+        kind = request.match_info["stream"]
+        if kind not in ("http", "hls", "preview") or track.access == "blocked":
+            raise NotFound("no such stream")
+        if track.access == "preview" and kind != "preview":
+            raise NotFound("no such stream")
+        name = f"{track.id}.wav"
+        sig = audio.sign(self.state.client_secret, name)
+        location = f"{self.state.api_base}/_emulator/media/{name}?signature={sig}"
+        return web.Response(status=302, headers={"Location": location})

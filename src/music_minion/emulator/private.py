@@ -5,6 +5,12 @@
 `POST /_emulator/mutate` (`{"likes", "reposts", "uploads", "delete", "me_likes", "artists"}`),
 `POST /_emulator/tokens/expire`.
 
+Listening (the stand-ins of SoundCloud's CDN hosts, and the truth about the audio):
+`GET /_emulator/media/{id}.wav?signature=` (a stream URL's redirect target: the generated audio,
+refused without its signature), `GET /_emulator/wave/{id}_m.json` (the waveform JSON beside a
+track's `waveform_url`), `GET /_emulator/tracks/{urn}/audio` (`{"drop_s", "length_s",
+"pitch_hz"}`: where the drop really is).
+
 A taste world's truth and time (404 on any other world): `GET /_emulator/taste` (the model, the
 listener's and curators' tastes), `POST /_emulator/taste/tracks` (`{"urns"}` → each track's true
 like probability, styles, quality), `POST /_emulator/taste/advance` (`{"weeks"}`), and
@@ -19,6 +25,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from music_minion.emulator import audio
 from music_minion.emulator.errors import api_error, json_bytes
 from music_minion.emulator.state import EmulatorState
 from music_minion.emulator.taste import Taste
@@ -148,3 +155,40 @@ async def _body(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(reason="body must be a JSON object")
     return body
+
+
+def _track_id(name: str, suffix: str) -> int | None:
+    head = name.removesuffix(suffix)
+    return int(head) if head != name and head.isdigit() else None
+
+
+class Listening:
+    """The CDN stand-ins: signed audio and waveform JSON, and each track's known drop."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    def _known(self, track_id: int | None) -> bool:
+        return track_id is not None and f"soundcloud:tracks:{track_id}" in self.state.world.tracks
+
+    async def media(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        track_id = _track_id(name, ".wav")
+        if track_id is None or not self._known(track_id):
+            return api_error(404, "not found")
+        if not audio.signed_ok(self.state.client_secret, name, request.query.get("signature", "")):
+            return api_error(403, "signature does not match")
+        return web.Response(body=audio.wav_bytes(track_id), content_type="audio/wav")
+
+    async def wave(self, request: web.Request) -> web.Response:
+        track_id = _track_id(request.match_info["name"], "_m.json")
+        if track_id is None or not self._known(track_id):
+            return api_error(404, "not found")
+        return _json(audio.waveform(track_id))
+
+    async def truth(self, request: web.Request) -> web.Response:
+        track = self.state.world.tracks.get(request.match_info["urn"])
+        if track is None:
+            return api_error(404, "unknown track")
+        p = audio.plan(track.id)
+        return _json({"drop_s": p.drop_s, "length_s": p.length_s, "pitch_hz": p.pitch_hz})

@@ -18,7 +18,7 @@ from aiohttp import web
 from music_minion.emulator.api import Api
 from music_minion.emulator.oauth import OAuthServer
 from music_minion.emulator.private import PREFIX as PRIVATE
-from music_minion.emulator.private import Private
+from music_minion.emulator.private import Listening, Private
 
 H = TypeVar("H")
 
@@ -67,6 +67,8 @@ API_ROUTES: tuple[Route[Api], ...] = (
     Route("GET", "/tracks/{urn}/related", Api.track_related, paged=True),
     Route("GET", "/tracks/{urn}/favoriters", Api.track_favoriters, paged=True),
     Route("GET", "/tracks/{urn}/reposters", Api.track_reposters, paged=True),
+    Route("GET", "/tracks/{urn}/streams", Api.streams),
+    Route("GET", "/tracks/{urn}/streams/{stream}", Api.stream),
     Route("POST", "/playlists", Api.create_playlist, user_only=True),
     Route("GET", "/playlists/{urn}", Api.playlist),
     Route("PUT", "/playlists/{urn}", Api.update_playlist, user_only=True),
@@ -89,6 +91,12 @@ PRIVATE_ROUTES: tuple[Route[Private], ...] = (
     Route("POST", PRIVATE + "taste/tracks", Private.taste_tracks),
     Route("POST", PRIVATE + "taste/advance", Private.taste_advance),
     Route("POST", PRIVATE + "taste/listen", Private.taste_listen),
+)
+
+LISTENING_ROUTES: tuple[Route[Listening], ...] = (
+    Route("GET", PRIVATE + "media/{name}", Listening.media),
+    Route("GET", PRIVATE + "wave/{name}", Listening.wave),
+    Route("GET", PRIVATE + "tracks/{urn}/audio", Listening.truth),
 )
 
 AUTH_ROUTES: tuple[Route[OAuthServer], ...] = (

@@ -160,7 +160,7 @@ class Serializer:
             "user": self.user(owner),
             "user_favorite": False,
             "user_playback_count": 0,
-            "waveform_url": f"https://wave.sndcdn.com/{t.id}_m.png",
+            "waveform_url": f"{self.api_base}/_emulator/wave/{t.id}_m.png",
             "access": t.access,
         }
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from music_minion.emulator import pipeline, routes
 from music_minion.emulator.api import Api
-from music_minion.emulator.private import Private
+from music_minion.emulator.private import Listening, Private
 from music_minion.emulator.state import EmulatorState
 
 
@@ -55,6 +55,7 @@ class Emulator(EmulatorState):
         api, private = Api(self), Private(self)
         app.add_routes([r.bind(api) for r in routes.API_ROUTES])
         app.add_routes([r.bind(private) for r in routes.PRIVATE_ROUTES])
+        app.add_routes([r.bind(Listening(self)) for r in routes.LISTENING_ROUTES])
         return app
 
     def _auth_app(self) -> web.Application:

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import aiohttp
 
-from music_minion.soundcloud import models
+from music_minion.soundcloud import media, models
 from music_minion.soundcloud.auth import AuthMode, TokenProvider
 from music_minion.soundcloud.errors import (
     ApiError,
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 M = TypeVar("M", User, Track, Playlist)
 MAX_EMPTY_PAGES = 20
+_STREAM = "/tracks/{urn}/streams/{stream}"
 MAX_PLAYLIST_TRACKS = 500
 URNS_PER_LOOKUP = 50
 
@@ -329,6 +330,62 @@ class SoundCloudClient:
         await self._call(_Request("DELETE", "/likes/tracks/{urn}", url, ok=(200, 204)), _ignore)
 
     # ---- paging ---------------------------------------------------------------------------
+    # ---- listening -------------------------------------------------------------------------
+    async def streams(self, track_urn: str) -> media.Streams:
+        """The track's stream URLs (`/tracks/{urn}/streams`)."""
+        path = f"/tracks/{_q(track_urn)}/streams"
+        return await self._call(
+            _Request("GET", "/tracks/{urn}/streams", self._url(path)),
+            lambda r: media.decode_streams(r.body),
+        )
+
+    async def track_media(self, track_urn: str) -> media.TrackMedia:
+        """The track's waveform URL and purchase link (fields the index does not keep)."""
+        path = f"/tracks/{_q(track_urn)}"
+        return await self._call(
+            _Request("GET", "/tracks/{urn}", self._url(path)),
+            lambda r: media.decode_track_media(r.body),
+        )
+
+    async def stream_location(self, stream_url: str) -> str:
+        """Where a stream URL redirects (a signed, short-lived CDN URL: never log or show it)."""
+
+        def parse(r: _Response) -> str:
+            if not r.location:
+                raise models.Malformed("stream redirect without a location")
+            return r.location
+
+        req = _Request("GET", _STREAM, stream_url, ok=(301, 302, 303, 307, 308))
+        return await self._call(req, parse)
+
+    async def fetch_public(self, url: str, what: str) -> tuple[bytes, str]:
+        """(body, content type) of a public CDN URL (audio, waveform JSON), fetched without the
+        token; `what` names it in errors (never the URL: it may carry a signature)."""
+        assert self._http is not None
+        try:
+            async with self._http.get(
+                url,
+                timeout=aiohttp.ClientTimeout(total=self.app.timeout_s),
+                headers={"Accept": "*/*"},
+            ) as resp:
+                body = await resp.read()
+                if resp.status != 200:
+                    raise answer_error(resp.status, what, b"")
+                return body, resp.headers.get("Content-Type", "application/octet-stream")
+        except (TimeoutError, aiohttp.ClientError) as e:
+            raise Transient(None, what, f"could not fetch ({type(e).__name__})") from None
+
+    async def waveform(self, waveform_url: str | None) -> list[float]:
+        """The waveform's samples (0..1) from the JSON beside `waveform_url`; empty when none."""
+        url = media.waveform_json_url(waveform_url)
+        if url is None:
+            return []
+        body, _ = await self.fetch_public(url, "waveform")
+        try:
+            return media.decode_waveform(body)
+        except models.Malformed as e:
+            raise InvalidResponse(200, "waveform", f"unreadable waveform ({e})") from None
+
     def _page_parser(self, kind: str) -> Callable[[_Response], models.Page]:
         def parse(r: _Response) -> models.Page:
             page = models.decode_page(r.body, kind)

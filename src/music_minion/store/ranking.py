@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from music_minion.store.listens import LISTENS_SQL
 from music_minion.store.local_files import OWNED_CONDITION
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
@@ -301,6 +302,7 @@ class CandidateFilter:
     artist_id: int | None = None  # surfaced or uploaded by this artist
     artist_urn: str | None = None
     max_pushes: int = 2
+    max_listens: int | None = None  # counted review-page listens that take a track out
 
 
 _CANDIDATE_COLUMNS = (
@@ -319,6 +321,9 @@ def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
         "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
     ]
     params: list[SqlValue] = [f.max_pushes, f.mix_ms]
+    if f.max_listens is not None:
+        clauses.append(LISTENS_SQL + " < ?")
+        params.append(f.max_listens)
     if f.since:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)

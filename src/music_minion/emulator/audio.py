@@ -1,0 +1,109 @@
+"""Generated audio for every track: short, distinct, with a quiet intro, a build and a drop.
+
+Each track gets a tone of its own pitch, `LENGTH_S` seconds long: quiet until the build starts,
+rising through the build, and loud from the drop (`drop_s`, which depends on the track) to the
+end. The waveform JSON is read from the same samples (the peak of each of `WIDTH` slices), so
+the page's "skip to the drop" can be checked against the known drop. Served as 8 kHz mono WAV.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import math
+import wave
+from array import array
+from dataclasses import dataclass
+from functools import lru_cache
+
+RATE = 8000
+LENGTH_S = 24.0
+BUILD_S = 5.0
+WIDTH, HEIGHT = 1800, 140
+QUIET, BUILD_FROM, BUILD_TO, LOUD = 0.05, 0.12, 0.4, 0.9
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a track's audio is made of."""
+
+    pitch_hz: float
+    drop_s: float
+    length_s: float = LENGTH_S
+
+    @property
+    def build_s(self) -> float:
+        return self.drop_s - BUILD_S
+
+
+def plan(track_id: int) -> Plan:
+    """The track's pitch (one of 24, a whole number of samples per cycle) and drop time (12 to
+    16 s, by quarter seconds)."""
+    period = 20 + 2 * (track_id % 24)
+    return Plan(pitch_hz=RATE / period, drop_s=12.0 + (track_id * 7 % 17) / 4)
+
+
+def _amplitude(p: Plan, t: float) -> float:
+    if t < p.build_s:
+        return QUIET
+    if t < p.drop_s:
+        return BUILD_FROM + (BUILD_TO - BUILD_FROM) * (t - p.build_s) / BUILD_S
+    return LOUD
+
+
+@lru_cache(maxsize=32)
+def samples(track_id: int) -> array[int]:
+    """The track's 16-bit samples: whole cycles of its tone, scaled by the section's level (the
+    steady sections are repeated cycles, so generating a track takes milliseconds)."""
+    p = plan(track_id)
+    period = round(RATE / p.pitch_hz)
+    cycle = [
+        0.8 * math.sin(2 * math.pi * i / period) + 0.2 * math.sin(4 * math.pi * i / period)
+        for i in range(period)
+    ]
+    total, build, drop = (round(x * RATE) for x in (p.length_s, p.build_s, p.drop_s))
+
+    def steady(level: float, start: int, end: int) -> list[int]:
+        scaled = [int(32767 * level * v) for v in cycle]
+        reps = scaled * ((end - start) // period + 2)
+        offset = start % period
+        return reps[offset : offset + end - start]
+
+    out = array("h", steady(QUIET, 0, build))
+    out.extend(int(32767 * _amplitude(p, i / RATE) * cycle[i % period]) for i in range(build, drop))
+    out.extend(steady(LOUD, drop, total))
+    return out
+
+
+@lru_cache(maxsize=32)
+def wav_bytes(track_id: int) -> bytes:
+    """The track's audio as a WAV file."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(samples(track_id).tobytes())
+    return buf.getvalue()
+
+
+@lru_cache(maxsize=32)
+def waveform(track_id: int) -> dict[str, object]:
+    """SoundCloud's waveform JSON shape, from the track's own samples."""
+    s = samples(track_id)
+    size = len(s) / WIDTH
+    peaks = [
+        max(abs(v) for v in s[int(i * size) : max(int((i + 1) * size), int(i * size) + 1)])
+        for i in range(WIDTH)
+    ]
+    return {"width": WIDTH, "height": HEIGHT, "samples": [round(HEIGHT * v / 32767) for v in peaks]}
+
+
+def sign(secret: str, name: str) -> str:
+    """The signature of a media file name (the emulator's stand-in for a signed CDN URL)."""
+    return hmac.new(secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signed_ok(secret: str, name: str, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, name), signature)

@@ -1,0 +1,146 @@
+"""The review page in a real headless Chromium: the queue loads, keys record verdicts the database
+shows, undo reverts, next and previous move, the audio really plays, the drop key lands near the
+emulator's known drop, and a track heard enough times without a verdict leaves."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from tests.emulator.helpers import http
+from tests.web.helpers import manual_verdicts
+
+
+def _queue(page) -> list[str]:
+    return page.evaluate("window.review.queue.map((t) => t.urn)")
+
+
+def _shown(page) -> str:
+    return page.evaluate("window.review.queue[window.review.pos].urn")
+
+
+def _wait_title(page, urn_index: int, queue: list[str]) -> None:
+    page.wait_for_function(
+        "(urn) => window.review.queue[window.review.pos]?.urn === urn", arg=queue[urn_index]
+    )
+
+
+def test_the_page_loads_the_queue_in_feed_order(browser_page, mm):
+    feed = mm("feed", "--json", "--limit", "200").json()
+    assert _queue(browser_page) == [r["urn"] for r in feed]
+    assert browser_page.text_content("[data-testid=title]") == feed[0]["title"]
+    assert browser_page.text_content("[data-testid=counter]").startswith(f"1 of {len(feed)}")
+    browser_page.keyboard.press("?")
+    assert browser_page.is_visible("#help")
+
+
+def test_verdict_keys_save_at_once_and_undo_reverts(browser_page, mm):
+    page = browser_page
+    queue = _queue(page)
+    page.keyboard.press("1")
+    _wait_title(page, 1, queue)
+    page.keyboard.press("2")
+    _wait_title(page, 2, queue)
+    page.keyboard.press("3")
+    _wait_title(page, 3, queue)
+    assert manual_verdicts(mm) == {
+        queue[0]: "liked",
+        queue[1]: "not_quite",
+        queue[2]: "not_interested",
+    }
+    page.keyboard.press("u")
+    _wait_title(page, 2, queue)
+    page.wait_for_function("() => window.review.undo.length === 2")
+    assert queue[2] not in manual_verdicts(mm)
+    assert queue[2] in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()]
+    page.click("button[data-key='1']")  # each key is also a button
+    _wait_title(page, 3, queue)
+    assert manual_verdicts(mm)[queue[2]] == "liked"
+
+
+def test_next_and_previous_move_without_a_verdict(browser_page, mm):
+    page = browser_page
+    queue = _queue(page)
+    page.keyboard.press("j")
+    _wait_title(page, 1, queue)
+    page.keyboard.press("j")
+    _wait_title(page, 2, queue)
+    page.keyboard.press("k")
+    _wait_title(page, 1, queue)
+    assert manual_verdicts(mm) == {}
+
+
+def test_the_audio_really_plays(browser_page):
+    page = browser_page
+    page.wait_for_function("() => document.getElementById('audio').readyState >= 1")
+    page.evaluate(
+        "document.getElementById('audio').paused || document.getElementById('audio').pause()"
+    )
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.getElementById('audio').currentTime > 1.0", timeout=20_000
+    )
+    assert not page.evaluate("document.getElementById('audio').paused")
+
+
+def test_the_drop_key_lands_on_the_known_drop(browser_page, page_server, synced):
+    page = browser_page
+    urn = _shown(page)
+    page.wait_for_function(
+        "(urn) => window.review.info[urn] && window.review.info[urn].drop !== null"
+        " && isFinite(document.getElementById('audio').duration)",
+        arg=urn,
+    )
+    page.keyboard.press("d")
+    page.wait_for_function("() => document.getElementById('audio').currentTime > 5")
+    at = page.evaluate("document.getElementById('audio').currentTime")
+    truth = http(f"{synced.api_base}/_emulator/tracks/{urllib.parse.quote(urn)}/audio").json()
+    assert abs(at - truth["drop_s"]) <= 2.0
+    page.keyboard.press("Shift+Digit5")
+    page.wait_for_function(
+        "() => Math.abs(document.getElementById('audio').currentTime"
+        " - document.getElementById('audio').duration / 2) < 1"
+    )
+
+
+@pytest.mark.parametrize(
+    "review_settings",
+    [{"review.min_listen_seconds": "0.5", "review.max_unjudged_listens": "2"}],
+)
+def test_a_track_heard_enough_without_a_verdict_leaves(browser_page, mm, review_settings):
+    page = browser_page
+    queue = _queue(page)
+    first = queue[0]
+    for _ in range(2):
+        page.wait_for_function(
+            "(urn) => window.review.queue[window.review.pos]?.urn === urn", arg=first
+        )
+        page.evaluate("document.getElementById('audio').play()")
+        page.wait_for_function("() => window.review.played > 0.8", timeout=20_000)
+        page.keyboard.press("j")
+        page.wait_for_function(
+            "(urn) => window.review.queue[window.review.pos]?.urn !== urn", arg=first
+        )
+        page.wait_for_function(
+            "(urn) => !window.review.queue.some((t) => t.urn === urn) || window.review.queue.find((t) => t.urn === urn).listens > 0",
+            arg=first,
+        )
+        if first in _queue(page):
+            page.keyboard.press("k")
+    page.wait_for_function("(urn) => !window.review.queue.some((t) => t.urn === urn)", arg=first)
+    assert first not in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()]
+    assert first not in manual_verdicts(mm)
+
+
+def test_an_unstreamable_track_plays_in_soundclouds_widget(browser_page, synced):
+    page = browser_page
+    queue = _queue(page)
+    # the third track: the first shown prefetched only the second
+    synced.call(setattr, synced.world.tracks[queue[2]], "access", "blocked")
+    page.keyboard.press("j")
+    _wait_title(page, 1, queue)
+    page.keyboard.press("j")
+    _wait_title(page, 2, queue)
+    page.wait_for_selector("#widget iframe[src^='https://w.soundcloud.com/player/']")
+    assert page.is_hidden("#audio")

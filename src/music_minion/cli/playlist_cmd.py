@@ -38,32 +38,39 @@ def push(size: int | None, dry_run: bool) -> None:
     """
     from music_minion.cli.common import run_with_client
     from music_minion.discovery.feed import refresh_scores
-    from music_minion.discovery.push import check_size, push_playlist
+    from music_minion.discovery.push import check_size, push_all
 
     if size is not None:
         check_size(size)
 
     async def rank_then_push(client: Any, conn: Any, cfg: Any) -> dict[str, Any]:
         refresh_scores(conn, cfg.ranking)
-        return await push_playlist(client, conn, cfg, size=size, dry_run=dry_run)
+        return await push_all(client, conn, cfg, size=size, dry_run=dry_run)
 
     result = run_with_client(rank_then_push, auth="user")
 
     def human(d: dict[str, Any]) -> None:
-        verb = "would" if d["dry_run"] else "did"
-        target = d["playlist_urn"] or "a new playlist"
-        click.echo(
-            f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target}: {d['size']} tracks "
-            f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)"
-        )
-        if d["dry_run"]:
-            for label in ("added", "removed"):
-                for urn in d[label]:
-                    click.echo(f"  {'+' if label == 'added' else '-'} {urn}")
-        elif d.get("link"):
-            click.echo(f"{verb} push: {d['link']}")
+        for one in (d, d.get("mixes")):
+            if one is not None:
+                _human_push(one)
 
     emit(result, human)
+
+
+def _human_push(d: dict[str, Any]) -> None:
+    verb = "would" if d["dry_run"] else "did"
+    target = d["playlist_urn"] or "a new playlist"
+    click.echo(
+        f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target} ({d['title']}): "
+        f"{d['size']} tracks ({len(d['added'])} added, {len(d['removed'])} removed, "
+        f"{len(d['kept'])} kept)"
+    )
+    if d["dry_run"]:
+        for label in ("added", "removed"):
+            for urn in d[label]:
+                click.echo(f"  {'+' if label == 'added' else '-'} {urn}")
+    elif d.get("link"):
+        click.echo(f"{verb} push: {d['link']}")
 
 
 @playlist.command(

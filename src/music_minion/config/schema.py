@@ -180,6 +180,17 @@ class PlaylistSettings(_Section, frozen=True):
     sharing: Annotated[
         Literal["private", "public"], Meta(description="Sharing of the discovery playlist")
     ] = "private"
+    mixes_title: Annotated[
+        str,
+        Meta(description="When set, long mixes go to a second playlist of this title, same push"),
+    ] = ""
+    mode: Annotated[
+        Literal["replace", "append"],
+        Meta(
+            description="replace: the playlist is the top of the feed; append: new picks go on"
+            " top and, at 500 tracks, a '<title> 2' is started"
+        ),
+    ] = "replace"
 
 
 class ReviewSettings(_Section, frozen=True):

@@ -1,7 +1,10 @@
 """Push the top of the feed into the discovery playlist on SoundCloud with one PUT (or diff it).
 
 The playlist is created (POST, configured title and sharing) the first time and its URN kept in
-`kv`; when it was deleted on SoundCloud (404) it is created again. Every real push is recorded in
+`kv`; when it was deleted on SoundCloud (404) it is created again. With `playlist.mixes_title` set,
+long mixes go to a second playlist of that title in the same push. `playlist.mode = append` puts
+the new picks on top of what is there instead of replacing it; when that would pass SoundCloud's
+500-track cap, a playlist "<title> 2" (then 3, …) is started with them and becomes the one pushed to. Every real push is recorded in
 `playlist_pushes`: 'pending' before the request, then 'ok' or 'failed' (a failure stays recorded
 as failed, with the error's class and status, never pretending it worked). The client retries
 transient failures itself.
@@ -9,6 +12,7 @@ transient failures itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError, UsageError
@@ -23,7 +27,33 @@ if TYPE_CHECKING:
     from music_minion.soundcloud.models import Playlist
 
 KV_PLAYLIST_URN = "playlist.urn"
+KV_MIXES_URN = "playlist.mixes_urn"
 SOUNDCLOUD_MAX_TRACKS = 500
+
+
+@dataclass(frozen=True)
+class Target:
+    """One playlist the feed is pushed into: its configured title, where its URN is kept, and
+    whether it takes the mixes."""
+
+    title: str
+    kv_key: str
+    mixes: bool = False
+
+    def part(self, conn: Store) -> int:
+        """Which playlist of an append chain is current (1: the first, titled as configured)."""
+        return int(kv.get(conn, f"{self.kv_key}.part") or 1)
+
+    def title_of(self, part: int) -> str:
+        return self.title if part <= 1 else f"{self.title} {part}"
+
+
+def targets(cfg: Config) -> list[Target]:
+    """The playlists a push fills: the discovery playlist, and the mixes one when configured."""
+    out = [Target(cfg.playlist.title, KV_PLAYLIST_URN)]
+    if cfg.playlist.mixes_title:
+        out.append(Target(cfg.playlist.mixes_title, KV_MIXES_URN, mixes=True))
+    return out
 
 
 def check_size(size: int) -> int:
@@ -73,20 +103,42 @@ async def _own_playlist(client: SoundCloudClient, title: str) -> str | None:
 
 
 async def _read_current(
-    client: SoundCloudClient, conn: Store, cfg: Config, dry_run: bool
+    client: SoundCloudClient, conn: Store, target: Target, dry_run: bool
 ) -> tuple[str, list[str]] | None:
     """(playlist URN, its track URNs now); None when there is no playlist to replace."""
-    urn = kv.get(conn, KV_PLAYLIST_URN)
+    urn = kv.get(conn, target.kv_key)
     current = await current_tracks(client, urn) if urn else None
     if urn is None and _create_outcome_unknown(conn):
         # An earlier create may have succeeded without us hearing back (killed, timed out): adopt
         # our own playlist of that title instead of making a second one.
-        urn = await _own_playlist(client, cfg.playlist.title)
+        urn = await _own_playlist(client, target.title_of(target.part(conn)))
         current = await current_tracks(client, urn) if urn else None
         if urn is not None and current is not None and not dry_run:
             with conn.atomic():
-                kv.put(conn, KV_PLAYLIST_URN, urn)
+                kv.put(conn, target.kv_key, urn)
     return (urn, current) if urn is not None and current is not None else None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one push writes: the playlist's new track list, the tracks it adds, and whether it
+    starts the next playlist of an append chain."""
+
+    urns: list[str]
+    pushed: list[str]
+    next_part: bool = False
+
+
+def plan_tracks(mode: str, ranked: list[str], current: list[str] | None) -> _Plan:
+    """replace: the ranked list. append: the ranked tracks not there yet, on top of what is there;
+    past SoundCloud's cap, those new tracks start the next playlist instead."""
+    if mode != "append" or current is None:
+        return _Plan(ranked, ranked)
+    there = set(current)
+    new = [u for u in ranked if u not in there]
+    if len(new) + len(current) > SOUNDCLOUD_MAX_TRACKS:
+        return _Plan(new, new, next_part=True)
+    return _Plan(new + current, new)
 
 
 async def push_playlist(
@@ -96,32 +148,37 @@ async def push_playlist(
     *,
     size: int | None = None,
     dry_run: bool = False,
+    target: Target | None = None,
 ) -> dict[str, Any]:
-    """Replace the discovery playlist's tracks with the top `size` candidates (default
-    `playlist.size`, at most 500). `dry_run`: only report the diff. Returns what changed."""
+    """Push the top `size` candidates (default `playlist.size`, at most 500) into the discovery
+    playlist (or `target`): replaced, or appended on top (`playlist.mode`). `dry_run`: only report
+    the diff. Returns what changed."""
     from music_minion.discovery.feed import build_feed
 
+    target = target or targets(cfg)[0]
     size = check_size(size if size is not None else int(cfg.playlist.size))
-    ranked = build_feed(conn, cfg.ranking, limit=size, max_listens=cfg.review.max_unjudged_listens)
-    urns = [r.row.urn for r in ranked]
-    track_ids = [r.row.track_id for r in ranked]
-    found = await _read_or_record_failure(client, conn, cfg, track_ids, dry_run)
-    urn = found[0] if found is not None else None
+    ranked = build_feed(conn, cfg.ranking, limit=size, mixes=target.mixes)
+    ids = {r.row.urn: r.row.track_id for r in ranked}
+    found = await _read_or_record_failure(client, conn, target, list(ids.values()), dry_run)
+    plan = plan_tracks(cfg.playlist.mode, list(ids), found[1] if found else None)
+    urn = found[0] if found is not None and not plan.next_part else None
+    part = target.part(conn) + (1 if plan.next_part else 0)
     result: dict[str, Any] = {
         "dry_run": dry_run,
+        "title": target.title_of(part),
         "playlist_urn": urn,
-        "action": "replace" if found is not None else "create",
-        "size": len(urns),
-        **diff(urns, found[1] if found is not None else []),
+        "action": _action(cfg.playlist.mode, found is not None, plan.next_part),
+        "size": len(plan.urns),
+        **diff(plan.urns, found[1] if found is not None and not plan.next_part else []),
     }
     if dry_run:
         return result
     with conn.atomic():
-        push_id = pushes_store.start(conn, urn, track_ids, now_iso())
+        push_id = pushes_store.start(conn, urn, [ids[u] for u in plan.pushed], now_iso())
     result["push_id"] = push_id
-    playlist, created = await _write(client, conn, cfg, push_id, urn, urns)
+    playlist, created = await _write(client, conn, cfg, push_id, urn, plan.urns, target, part)
     if created:
-        result["action"] = "create"
+        result["action"] = "create" if part == 1 else result["action"]
     with conn.atomic():
         pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
     result["playlist_urn"] = playlist.urn
@@ -129,21 +186,43 @@ async def push_playlist(
     return result
 
 
+def _action(mode: str, exists: bool, next_part: bool) -> str:
+    if next_part:
+        return "start the next playlist"
+    if not exists:
+        return "create"
+    return "append" if mode == "append" else "replace"
+
+
+async def push_all(
+    client: SoundCloudClient, conn: Store, cfg: Config, *, size: int | None, dry_run: bool
+) -> dict[str, Any]:
+    """The discovery playlist, then the mixes one when configured: the result of the first, with
+    the mixes' under `mixes`."""
+    first, *rest = targets(cfg)
+    result = await push_playlist(client, conn, cfg, size=size, dry_run=dry_run, target=first)
+    for target in rest:
+        result["mixes"] = await push_playlist(
+            client, conn, cfg, size=size, dry_run=dry_run, target=target
+        )
+    return result
+
+
 async def _read_or_record_failure(
-    client: SoundCloudClient, conn: Store, cfg: Config, track_ids: list[int], dry_run: bool
+    client: SoundCloudClient, conn: Store, target: Target, track_ids: list[int], dry_run: bool
 ) -> tuple[str, list[str]] | None:
     """`_read_current`; when SoundCloud cannot be read, a real push is recorded as failed (so
     `playlist show` tells the truth) and nothing is changed."""
     from music_minion.soundcloud.errors import ApiError
 
     try:
-        return await _read_current(client, conn, cfg, dry_run)
+        return await _read_current(client, conn, target, dry_run)
     except ApiError as e:
         error = str(e)  # "kind status on endpoint: message" (a path template: no secrets)
         if not dry_run:
             with conn.atomic():
                 push_id = pushes_store.start(
-                    conn, kv.get(conn, KV_PLAYLIST_URN), track_ids, now_iso()
+                    conn, kv.get(conn, target.kv_key), track_ids, now_iso()
                 )
                 pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         raise MinionError(
@@ -159,6 +238,8 @@ async def _write(
     push_id: int,
     urn: str | None,
     urns: list[str],
+    target: Target,
+    part: int,
 ) -> tuple[Playlist, bool]:
     """Replace the tracks of playlist `urn`, or create the playlist (none yet, or deleted since it
     was read). Returns it and whether it was created; a failure is recorded on the push."""
@@ -170,9 +251,11 @@ async def _write(
                 return await client.replace_playlist(urn, urns), False
             except NotFound:
                 pass  # deleted between the read and the write
-        playlist = await client.create_playlist(cfg.playlist.title, cfg.playlist.sharing, urns)
+        title = target.title_of(part)
+        playlist = await client.create_playlist(title, cfg.playlist.sharing, urns)
         with conn.atomic():
-            kv.put(conn, KV_PLAYLIST_URN, playlist.urn)
+            kv.put(conn, target.kv_key, playlist.urn)
+            kv.put(conn, f"{target.kv_key}.part", str(part))
         return playlist, True
     except BaseException as e:
         error = str(e) if isinstance(e, ApiError) else type(e).__name__

@@ -182,9 +182,9 @@ async def rank_step(ctx: RunContext) -> dict[str, Any]:
 
 
 async def push_step(ctx: RunContext) -> dict[str, Any]:
-    from music_minion.discovery.push import push_playlist
+    from music_minion.discovery.push import push_all
 
-    return await push_playlist(ctx.client, ctx.db, ctx.cfg, size=None, dry_run=False)
+    return await push_all(ctx.client, ctx.db, ctx.cfg, size=None, dry_run=False)
 
 
 RESOLVE = Step("resolution", resolve_step, "skip")

@@ -54,3 +54,23 @@ def test_never_synced(logged_in, mm) -> None:
     assert d["schedule"] == {"installed": False}
     human = mm("status")
     assert "last sync never" in human.out and "not installed" in human.out
+
+
+def test_no_successful_sync_in_three_intervals_is_unhealthy(logged_in, mm) -> None:
+    from tests.discovery.helpers import home_db
+
+    watch_all(logged_in)
+    assert mm("sync", "--json").code == 0
+    assert mm("status").code == 0
+    db = home_db()  # the last good sync was long ago: far more than 3 intervals of 6 h
+    try:
+        with db:
+            db.execute(
+                "UPDATE sync_runs SET started_at = '2000-01-01T00:00:00Z', "
+                "finished_at = '2000-01-01T00:00:10Z'"
+            )
+    finally:
+        db.close()
+    r = mm("status", "--json")
+    assert r.code == 1 and not r.json()["healthy"]
+    assert any(p.startswith("no successful sync in 3 intervals") for p in r.json()["problems"])

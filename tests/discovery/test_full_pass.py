@@ -60,6 +60,8 @@ def test_a_list_grown_past_the_page_cap_is_completed_by_the_due_full_walk(synced
 
     again = mm("sync", "--all", "--no-learn", "--json").json()
     assert again["full_walks"] == 0  # the next full walk is one period away
+    _make_due(a0, "like")
+    assert "full walks: 1" in mm("sync", "--no-learn").out  # the summary says so
 
 
 def test_every_zero_walks_everything_in_full_each_sync(synced, mm) -> None:

@@ -124,6 +124,8 @@ def _human_summary(d: dict[str, Any]) -> None:
         f"sync {d['status']}: {d['artists_done']}/{d['artists_planned']} artists, {d['tracks_new']} new tracks, "
         f"{d['provenance_new']} new picks, {requests} in {d['durations_s']['total']} s"
     )
+    if d.get("full_walks"):
+        click.echo(f"full walks: {d['full_walks']} (each list is walked whole every so often)")
     plan = d.get("plan") or {}
     if plan.get("due") == 0:
         click.echo(_nothing_due(plan.get("next_check_at")))

@@ -1,8 +1,8 @@
 """The discovery steps of a sync, each a small unit with a declared failure policy.
 
-    resolve → plan → fetch+merge → gone-check → [match] → learn → rank → push
+    resolve → plan → fetch+merge → gone-check → [match] → learn → rank → push → [digest]
 
-`pipeline.py` composes these with the library's match step and runs them in that order; this
+`pipeline.py` composes these with the library's match and the digest and runs them in order; this
 module holds the steps that belong to discovery and the runner that applies their policies:
 
 - `fatal`: the error ends the run (it is counted, the run is recorded as failed, and it is raised);
@@ -40,7 +40,6 @@ class Step:
     run: Callable[[RunContext], Awaitable[object]]
     policy: Policy
     when: Callable[[RunContext], bool] = lambda _ctx: True
-    counted: bool = True  # a `partial` failure counts in the run's errors
 
 
 async def run_steps(ctx: RunContext, steps: list[Step]) -> None:
@@ -64,7 +63,7 @@ def _failed(ctx: RunContext, step: Step, e: Exception) -> dict[str, Any]:
     kind = error_kind(e)
     if step.policy == "skip":
         return {"error": kind}
-    if step.counted and not isinstance(e, NotLoggedIn):
+    if not isinstance(e, NotLoggedIn):  # logged out: learning is skipped, the sync is not broken
         ctx.totals.errors[f"{step.name}:{kind}"] += 1
     reason = (f"{e.what} — {e.hint}" if e.hint else e.what) if isinstance(e, MinionError) else kind
     return {"skipped": True, "reason": reason}

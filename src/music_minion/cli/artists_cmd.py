@@ -177,7 +177,7 @@ def remove(refs: tuple[str, ...]) -> None:
     )
 
 
-@artists.command("set-weight")
+@artists.command("set-weight", context_settings={"ignore_unknown_options": True})
 @click.argument("ref", metavar="ARTIST")
 @click.argument("weight", type=click.FloatRange(min=0))
 @click.option("--tier", help="Also set the tier label.")

@@ -54,7 +54,7 @@ def get_cmd(key: str) -> None:
     emit({"key": key, "value": value}, lambda d: click.echo(d["value"]))
 
 
-@config_group.command("set")
+@config_group.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @json_option

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import click
+
 from music_minion.errors import MinionError, UsageError
 
 if TYPE_CHECKING:
@@ -42,3 +44,26 @@ def _api_hint(e: ApiError) -> str:
     if isinstance(e, sc.Transient):
         return "SoundCloud or the network failed; try again later"
     return "check the URL or URN (the item may be deleted, private or blocked)"
+
+
+def usage_line(e: click.UsageError) -> str:
+    """A wrong command line as one line: what is wrong, a guess when a name was mistyped, and
+    where the help is (instead of click's three lines of usage, hint and error)."""
+    where = e.ctx.command_path if e.ctx is not None else "music-minion"
+    message = e.format_message().rstrip(".")
+    guess = _did_you_mean(e)
+    return f"error: {message}{guess} — see `{where} --help`"
+
+
+def _did_you_mean(e: click.UsageError) -> str:
+    import difflib
+    import re
+
+    found = re.match(r"No such command '(.+)'", e.format_message())
+    ctx = e.ctx
+    if found is None or ctx is None or not isinstance(ctx.command, click.Group):
+        return ""
+    names = ctx.command.list_commands(ctx)
+    close = difflib.get_close_matches(found.group(1), names, n=1, cutoff=0.5)
+    close = close or [n for n in names if n.startswith(found.group(1)[:3])][:1]
+    return f"; did you mean `{close[0]}`?" if close else ""

@@ -168,6 +168,11 @@ def run(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         code = 130
+    except click.UsageError as e:
+        from music_minion.cli import errors
+
+        click.echo(errors.usage_line(e), err=True)
+        code = 2
     except click.ClickException as e:
         e.show()
         code = e.exit_code

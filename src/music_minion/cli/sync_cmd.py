@@ -17,7 +17,8 @@ Examples:
   music-minion sync --dry-run             show who would be checked
   music-minion sync history               recent runs with their figures
 
-Exit codes: 0 ok, 1 failed (or a usage/config error), 3 partial (some artists failed; they stay due).
+Exit codes: 0 ok, 1 failed (or a config error), 2 bad usage, 3 partial (some artists failed;
+they stay due).
 """
 
 

@@ -35,11 +35,26 @@ def show_cmd() -> None:
     """Every setting with its effective value (secrets masked)."""
     cfg = cfgmod.load()
     items = cfg.items(mask_secrets=True)
+    origins = {k: cfg.origins.get(k, "default") for k, _ in items}
     if wants_json():
-        print_json({"path": str(cfg.path), "settings": dict(items), "data_dir": str(cfg.data_dir)})
+        print_json(
+            {
+                "path": str(cfg.path),
+                "settings": dict(items),
+                "origins": origins,
+                "data_dir": str(cfg.data_dir),
+            }
+        )
         return
-    rows = [[k, repr(v) if isinstance(v, str) else v, cfgmod.SETTINGS[k].doc] for k, v in items]
-    table(f"config: {cfg.path}", ["key", "value", "meaning"], rows)
+    rows = [[k, _toml(v), origins[k], cfgmod.SETTINGS[k].doc] for k, v in items]
+    table(f"config: {cfg.path}", ["key", "value", "from", "meaning"], rows)
+
+
+def _toml(value: object) -> str:
+    """A value as it is written in the config file (`true`, `["likes"]`, `"x"`)."""
+    import tomlkit
+
+    return str(tomlkit.item(value).as_string())
 
 
 @config_group.command("get")
@@ -64,5 +79,5 @@ def set_cmd(key: str, value: str) -> None:
     shown = "***" if cfgmod.SETTINGS[key].secret else stored
     emit(
         {"key": key, "value": shown, "path": str(cfgmod.config_path())},
-        lambda d: click.echo(f"{key} = {d['value']!r}"),
+        lambda d: click.echo(f"{key} = {_toml(d['value'])}"),
     )

@@ -98,9 +98,23 @@ def setting(key: str) -> Setting:
     try:
         return SETTINGS[key]
     except KeyError:
+        guess = did_you_mean(key)
         raise ConfigError(
-            f"unknown config key {key!r}", "see `music-minion config show` for the keys"
+            f"unknown config key {key!r}",
+            f"did you mean `{guess}`?" if guess else "see `music-minion config show` for the keys",
         ) from None
+
+
+def did_you_mean(key: str) -> str | None:
+    """The known key closest to a mistyped one (also a bare name: `page_size`)."""
+    import difflib
+
+    names = {k.split(".", 1)[1]: k for k in SETTINGS}
+    close = difflib.get_close_matches(key, list(SETTINGS), n=1, cutoff=0.6)
+    if not close:  # a bare or mistyped name: `page_size`, `page_siz`
+        bare = difflib.get_close_matches(key.rsplit(".", 1)[-1], list(names), n=1, cutoff=0.6)
+        close = [names[bare[0]]] if bare else []
+    return close[0] if close else None
 
 
 def check_value(setting: Setting, value: Any) -> Any:

@@ -48,9 +48,12 @@ _cache: dict[tuple[Path, tuple[str | None, ...]], Config] = {}
 class Config:
     """The effective settings of one config file: `cfg.soundcloud.api_base`, typed per section."""
 
-    def __init__(self, path: Path, settings: Settings) -> None:
+    def __init__(
+        self, path: Path, settings: Settings, origins: dict[str, str] | None = None
+    ) -> None:
         self.path = path
         self.settings = settings
+        self.origins = origins or {}  # key -> "file" or "env"; the rest are defaults
         self.soundcloud: SoundCloudSettings = settings.soundcloud
         self.discovery: DiscoverySettings = settings.discovery
         self.judgments: JudgmentSettings = settings.judgments
@@ -117,13 +120,15 @@ def load(path: Path | None = None) -> Config:
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    values = {**_validate(_read(path), path), **env}
+    from_file = _validate(_read(path), path)
+    values = {**from_file, **env}
     check_together(values)
+    origins = {**dict.fromkeys(from_file, "file"), **dict.fromkeys(env, "env")}
     sections: dict[str, dict[str, Any]] = {name: {} for name in SECTION_DOCS}
     for k, v in values.items():
         section, name = k.split(".", 1)
         sections[section][name] = v
-    cfg = Config(path, msgspec.convert(sections, Settings))
+    cfg = Config(path, msgspec.convert(sections, Settings), origins)
     _cache[key] = cfg
     return cfg
 

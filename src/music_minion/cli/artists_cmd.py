@@ -113,6 +113,12 @@ def list_(include_all: bool) -> None:
         return (ts or "")[5:16].replace("T", " ")
 
     def human(rs: list[dict[str, Any]]) -> None:
+        if not rs:
+            click.echo(
+                "no artists watched yet: `music-minion artists add URL` or "
+                "`music-minion artists import-followings`"
+            )
+            return
         table(
             f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [

@@ -222,7 +222,13 @@ def judged(verdict: str | None, limit: int | None) -> None:
         emit({"counts": totals, "judgments": rows}, lambda d: None)
         return
     if not rows:
-        click.echo("no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`")
+        others = sum(totals.values())
+        if verdict and others:
+            click.echo(f"no {verdict} judgments ({others} of other verdicts: `judged` lists them)")
+        else:
+            click.echo(
+                "no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`"
+            )
         return
     table(
         "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",

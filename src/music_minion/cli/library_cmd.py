@@ -124,6 +124,9 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
 
 
 def _file_rows(rows: list[LocalFile]) -> None:
+    if not rows:
+        click.echo("no files listed: `music-minion library scan FOLDER` (or widen the filters)")
+        return
     table(
         None,
         ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],

@@ -58,6 +58,11 @@ def push(size: int | None, dry_run: bool) -> None:
 
 
 def _human_push(d: dict[str, Any]) -> None:
+    if d["size"] == 0:
+        click.echo(
+            f"warning: the feed has nothing for {d['title']}: run `music-minion sync` first",
+            err=True,
+        )
     verb = "would" if d["dry_run"] else "did"
     target = d["playlist_urn"] or "a new playlist"
     click.echo(

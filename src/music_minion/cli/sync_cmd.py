@@ -192,6 +192,9 @@ def history(limit: int) -> None:
     if wants_json():
         emit(runs, lambda _d: None)
         return
+    if not runs:
+        click.echo("no sync has run yet: `music-minion sync`")
+        return
     table(
         "sync runs (new = tracks/picks)",
         ["id", "started", "status", "artists", "new", "req", "errors", "s"],

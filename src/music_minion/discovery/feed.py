@@ -401,6 +401,11 @@ def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
     kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
 
 
+def shown_rows(conn: Store) -> int:
+    """How many rows the last feed showed (0: no feed shown yet)."""
+    return len(json.loads(kv.get(conn, FEED_ROWS) or "[]"))
+
+
 def row_urn(conn: Store, number: int) -> str | None:
     """The URN shown as row `number` by the last feed, if any."""
     urns = json.loads(kv.get(conn, FEED_ROWS) or "[]")

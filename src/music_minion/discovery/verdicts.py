@@ -51,11 +51,16 @@ def parse_verdict(text: str) -> str:
 
 def resolve_track(conn: Store, ref: str) -> sqlite3.Row:
     """The stored track named by a URN, a SoundCloud URL, or a row number of the last `feed`."""
-    from music_minion.discovery.feed import row_urn
+    from music_minion.discovery.feed import row_urn, shown_rows
 
     text = ref.strip()
     if text.isdigit():
         urn = row_urn(conn, int(text))
+        if urn is None and not shown_rows(conn):
+            raise MinionError(
+                f"no feed has been shown yet, so there is no row {text}",
+                "run `music-minion feed` first, then judge a row number it shows",
+            )
         if urn is None:
             raise MinionError(
                 f"no row {text} in the last feed",

@@ -63,8 +63,7 @@ def _failed(ctx: RunContext, step: Step, e: Exception) -> dict[str, Any]:
     kind = error_kind(e)
     if step.policy == "skip":
         return {"error": kind}
-    if not isinstance(e, NotLoggedIn):  # logged out: learning is skipped, the sync is not broken
-        ctx.totals.errors[f"{step.name}:{kind}"] += 1
+    ctx.totals.errors[f"{step.name}:{kind}"] += 1
     reason = (f"{e.what} — {e.hint}" if e.hint else e.what) if isinstance(e, MinionError) else kind
     return {"skipped": True, "reason": reason}
 
@@ -168,7 +167,14 @@ async def gone_check_step(ctx: RunContext) -> None:
 
 
 async def learn_step(ctx: RunContext) -> dict[str, Any]:
+    """My likes and judgment playlists become judgments; logged out, that cannot happen, and the
+    run is partial (the walks of public lists still worked)."""
     from music_minion.discovery.learn import learn_from_soundcloud
+
+    j = ctx.cfg.judgments
+    wanted = j.learn_likes or j.not_interested_playlist or j.not_quite_playlist
+    if wanted and ctx.client.token_kind != "user":
+        raise NotLoggedIn("not logged in: your likes and judgment playlists were not read")
 
     return await learn_from_soundcloud(ctx.client, ctx.db, ctx.cfg)
 

@@ -48,3 +48,36 @@ def test_sync_against_a_dead_host_ends_quickly_and_keeps_artists_due(logged_in, 
     assert summary["artists_done"] == 0 and summary["errors"].get("transient", 0) > 0
     plan = mm("sync", "--dry-run", "--json").json()
     assert plan["artists_planned"] == len(logged_in.world.artist_urns)  # still due
+
+
+def test_a_dead_token_endpoint_is_unreachable_not_a_long_transient_retry(home):
+    """Resolving an artist offline needs an app token first: a token endpoint that cannot be
+    connected to is `Unreachable`, so the retries stop after CONNECT_RETRIES, not max_retries."""
+    import aiohttp
+
+    from music_minion.soundcloud.errors import Unreachable
+    from music_minion.soundcloud.oauth import AppSettings, _token_attempt
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    app = AppSettings(dead, dead, "id", "secret", dead + "/callback", 5.0)
+
+    async def go() -> object:
+        async with aiohttp.ClientSession() as http:
+            return await _token_attempt(http, app, {"grant_type": "client_credentials"}, {})
+
+    err = asyncio.run(go())
+    assert isinstance(err, Unreachable) and "cannot connect to 127.0.0.1:" in err.message
+
+
+def test_adding_an_artist_offline_says_it_cannot_connect(mm, home):
+    dead = f"http://127.0.0.1:{free_port()}"
+    for key, value in (
+        ("soundcloud.api_base", dead),
+        ("soundcloud.auth_base", dead),
+        ("soundcloud.client_id", "id"),
+        ("soundcloud.client_secret", "secret"),
+    ):
+        assert mm("config", "set", key, value).code == 0
+    r = mm("artists", "add", "some-dj")
+    assert r.code == 1
+    assert f"cannot connect to {dead.removeprefix('http://')}, will retry on the next sync" in r.err

@@ -47,7 +47,13 @@ def resolved(user: User) -> store.Resolved:
 
 def _outcome_kind(outcome: Outcome) -> User | tuple[str, str]:
     """The user an outcome found, or (resolve_status, reason) when it failed."""
-    from music_minion.soundcloud.errors import AuthFailed, Forbidden, NotFound, Rejected
+    from music_minion.soundcloud.errors import (
+        AuthFailed,
+        Forbidden,
+        NotFound,
+        Rejected,
+        Unreachable,
+    )
     from music_minion.soundcloud.models import User
 
     e = outcome.error
@@ -62,6 +68,8 @@ def _outcome_kind(outcome: Outcome) -> User | tuple[str, str]:
         return "failed_permanent", f"permanent error {e.status or ''}".strip()
     if isinstance(e, AuthFailed):
         return "failed_transient", "not authorised (log in again)"
+    if isinstance(e, Unreachable):
+        return "failed_transient", f"{e.message}, will retry on the next sync"
     return "failed_transient", f"{e.kind} error, will retry on the next sync"
 
 

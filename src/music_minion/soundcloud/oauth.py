@@ -20,6 +20,7 @@ from music_minion.soundcloud.errors import (
     Misconfigured,
     NotLoggedIn,
     Transient,
+    Unreachable,
     api_error,
     error_message,
     oauth_error_code,
@@ -127,6 +128,9 @@ async def _token_attempt(
                 body = await resp.json(content_type=None)
             except ValueError:
                 body = None
+    except aiohttp.ClientConnectorError:  # never reached the server: not worth a long retry
+        origin = app.auth_base.split("://", 1)[-1].split("/", 1)[0]
+        return Unreachable(None, TOKEN_PATH, f"cannot connect to {origin}")
     except (TimeoutError, aiohttp.ClientError):
         return Transient(None, TOKEN_PATH, "no answer from the token endpoint")
     return token_answer(status, body, retry_after=retry_after)

@@ -115,6 +115,17 @@ class Demo:
         return proc
 
 
+def _home(keep: Path | None) -> Path:
+    """The demo's folder: the one to keep (new or empty), else a throwaway one."""
+    if keep and keep.exists() and any(keep.iterdir()):
+        raise MinionError(f"{keep} is not empty", "give --keep a new or empty folder")
+    home = (
+        keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
+    )
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
 def run_demo(
     *,
     keep: Path | None = None,
@@ -133,12 +144,7 @@ def run_demo(
 
     console = Console(stderr=to_stderr)
     started = time.perf_counter()
-    home = (
-        keep.expanduser().resolve() if keep else Path(tempfile.mkdtemp(prefix="music-minion-demo-"))
-    )
-    if keep and keep.exists() and any(keep.iterdir()):
-        raise MinionError(f"{keep} is not empty", "give --keep a new or empty folder")
-    home.mkdir(parents=True, exist_ok=True)
+    home = _home(keep)
     config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
     try:

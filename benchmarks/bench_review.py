@@ -5,7 +5,7 @@ opened in headless Chromium until the first track is shown with its controls); a
 trip (key pressed → verdict saved → next track shown) under 50 ms median, measured in the page,
 keys pressed `PAUSE_MS` apart (a fast listener: the next track's audio starts loading between keys);
 the queue of a 1M-track index loads as fast as `feed` (same index as bench_feed).
-Needs Debian's Chromium (`/usr/bin/chromium`) for the first two figures.
+Needs Chromium (`benchmarks/browser.py` finds it) for the first two figures.
 """
 
 from __future__ import annotations
@@ -19,15 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
+from benchmarks.browser import BROWSER_ARGS, chromium_path
+
 PAUSE_MS = 300
 ROUND_TRIP_JS = """() => {
   window.__trips = []; window.__key = null;
@@ -84,7 +77,7 @@ def browser_figures(cfg: Any, visits: int, verdicts: int) -> dict[str, Any]:
     loads: list[float] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+            browser = p.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
             for _ in range(visits):
                 context = browser.new_context()
                 page = context.new_page()
@@ -139,7 +132,7 @@ def queue_figures(quick: bool) -> dict[str, Any]:
 
 def run(quick: bool) -> list[dict]:
     rows: list[dict] = []
-    if Path("/usr/bin/chromium").exists():
+    if chromium_path() is not None:
         with demo_home("tiny" if quick else "small") as cfg:
             b = browser_figures(cfg, 2 if quick else 7, 3 if quick else 30)
         load = statistics.median(b["loads_ms"])
@@ -148,7 +141,7 @@ def run(quick: bool) -> list[dict]:
         rows.append(_row("verdict_round_trip_ms", trip, "< 50 ms median", trip < 50, b["trips_ms"]))
     else:
         for name in ("interactive_ms", "verdict_round_trip_ms"):
-            rows.append(_row(name, float("nan"), "needs /usr/bin/chromium", False, []))
+            rows.append(_row(name, float("nan"), "needs Chromium", False, []))
     q = queue_figures(quick)
     ratio = q["queue_50"] / q["feed_50"]
     rows.append(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from benchmarks.browser import BROWSER_ARGS, chromium_path
 
 from tests.discovery.helpers import watch_all
-from tests.web.helpers import BROWSER_ARGS, chromium_path, in_ci
+from tests.web.helpers import in_ci
 
 
 @pytest.fixture

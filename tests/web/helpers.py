@@ -5,20 +5,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 @dataclass
@@ -66,13 +55,6 @@ def sign_in(url: str) -> str:
     r = request(parts.port, f"/?{parts.query}")
     assert r.status == 303, r.body
     return r.headers["set-cookie"].split(";", 1)[0]
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, or any `chromium` on PATH."""
-    if os.path.exists("/usr/bin/chromium"):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def in_ci() -> bool:

@@ -9,10 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
-from music_minion.discovery.feed import HEARD_AT, current_base
+from music_minion.discovery.feed import base_of, outcomes_now
 from music_minion.discovery.scoring import hit_rate
 from music_minion.store import curators as store
-from music_minion.store import kv
 from music_minion.store import ranking as ranking_store
 from music_minion.store.session import Store
 from music_minion.timeutil import to_iso
@@ -49,8 +48,8 @@ def build(conn: Store, rc: RankingSettings, since_days: float, now: datetime) ->
     from music_minion.store.mutes import list_muted
 
     muted = list_muted(conn)
-    stats = ranking_store.list_artist_stats(conn, kv.get(conn, HEARD_AT))
-    base = current_base(conn, rc)
+    outcomes = outcomes_now(conn)
+    stats, base = ranking_store.list_artist_stats(conn, outcomes), base_of(outcomes, rc)
     cands = _by_artist(store.iter_candidate_support(conn), muted)
     since = to_iso(now - timedelta(days=since_days))
     pushes = _by_artist(store.list_push_support(conn, since), muted)

@@ -135,17 +135,22 @@ def _fingerprint(rc: RankingSettings, base: float) -> str:
     return f"{fingerprint(rc)}|{base}"
 
 
-def current_base(conn: Store, rc: RankingSettings) -> float:
-    """The base rate the keys are computed with now, in steps of 0.02 (so it moves the keys, and
-    forces a full refresh, only when it has really moved)."""
-    o = store.count_outcomes(conn, kv.get(conn, HEARD_AT))
+def outcomes_now(conn: Store) -> dict[int, str]:
+    """How every judged track, and every pushed track heard since, fared."""
+    return store.list_outcomes(conn, kv.get(conn, HEARD_AT))
+
+
+def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
+    """The base rate of these outcomes in steps of 0.02 (so it moves the keys, and forces a full
+    refresh, only when it has really moved)."""
+    o = store.count_outcomes(outcomes)
     return round(base_rate(o.liked, o.dismissed, o.ignored, rc) * 50) / 50
 
 
 def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
     """Each artist's hit rate as ranking measures it now (`artists list`)."""
-    base = current_base(conn, rc)
-    stats = store.list_artist_stats(conn, kv.get(conn, HEARD_AT))
+    outcomes = outcomes_now(conn)
+    base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
 
 
@@ -177,7 +182,9 @@ def refresh_scores(conn: Store, rc: RankingSettings, *, full: bool = False) -> d
     (an import of old rows, say).
     """
     last = kv.get(conn, STATE_AT)
-    fresh_inputs = kv.get(conn, STATE_FINGERPRINT) == _fingerprint(rc, current_base(conn, rc))
+    # The saved base rate: it can only have moved with a judgment (a dirty artist) or a new
+    # `learn.heard_at`, both checked below, so `feed` never recounts the outcomes here.
+    fresh_inputs = kv.get(conn, STATE_FINGERPRINT) == _fingerprint(rc, saved_base(conn))
     if not full and last is not None and fresh_inputs:
         if (
             (kv.get(conn, STATE_HEARD) or "") == (kv.get(conn, HEARD_AT) or "")
@@ -209,9 +216,9 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    heard, base = kv.get(conn, HEARD_AT), current_base(conn, rc)
-    stats = store.list_artist_stats(conn, heard)
-    genres = genre_bits(store.list_genre_outcomes(conn, heard), base, rc)
+    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn)
+    base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
+    genres = genre_bits(store.list_genre_outcomes(conn, outcomes), base, rc)
     plan = (
         None if full else _plan_partial(conn, _fingerprint(rc, base), stats, started, count, top_id)
     )

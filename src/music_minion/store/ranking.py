@@ -5,7 +5,7 @@ reads in key order. Scoring itself lives in discovery/ranking.py."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from music_minion.store.listens import LISTENS_SQL
@@ -64,26 +64,26 @@ _IGNORED = (
 )
 
 
-def _outcomes(conn: Store, heard_before: str | None) -> dict[int, str]:
-    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track."""
+def list_outcomes(conn: Store, heard_before: str | None = None) -> dict[int, str]:
+    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track: read
+    once per refresh and handed to the counters below."""
     out = {tid: o for tid, o in conn.execute(_JUDGED)}
     if heard_before:
         out.update({tid: o for tid, o in conn.execute(_IGNORED, (heard_before,))})
     return out
 
 
-def count_outcomes(conn: Store, heard_before: str | None) -> Outcomes:
+def count_outcomes(outcomes: Mapping[int, str]) -> Outcomes:
     """How many tracks were liked, dismissed and heard-but-ignored, in all."""
-    found = list(_outcomes(conn, heard_before).values())
+    found = list(outcomes.values())
     return Outcomes(found.count("liked"), found.count("dismissed"), found.count("ignored"))
 
 
 def list_genre_outcomes(
-    conn: Store, heard_before: str | None = None
+    conn: Store, outcomes: Mapping[int, str]
 ) -> dict[str, tuple[int, int, int]]:
     """Per genre (trimmed, lower case; empty left out): how many of its tracks were liked,
     dismissed, or heard and ignored."""
-    outcomes = _outcomes(conn, heard_before)
     counts: dict[str, list[int]] = {}
     slot = {"liked": 0, "dismissed": 1, "ignored": 2}
     for tid, genre in conn.execute(
@@ -106,10 +106,12 @@ def list_tracks_with_genres(conn: Store, genres: Iterable[str]) -> list[int]:
     ]
 
 
-def list_artist_stats(conn: Store, heard_before: str | None = None) -> dict[int, ArtistStats]:
-    """Every artist with its weight, watched flag and how many of the tracks it surfaced were judged
-    liked / dismissed, or pushed before `heard_before` and ignored (distinct tracks, any source)."""
-    outcomes = _outcomes(conn, heard_before)
+def list_artist_stats(
+    conn: Store, outcomes: Mapping[int, str] | None = None
+) -> dict[int, ArtistStats]:
+    """Every artist with its weight, watched flag and how many of the tracks it surfaced fared
+    each way in `outcomes` (`list_outcomes`; default: the judged tracks alone), distinct tracks."""
+    outcomes = list_outcomes(conn) if outcomes is None else outcomes
     counts: dict[int, dict[str, int]] = {}
     for aid, tid in conn.execute(
         "SELECT DISTINCT p.artist_id, p.track_id FROM provenance p "

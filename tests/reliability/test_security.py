@@ -271,11 +271,9 @@ ALLOWED: dict[str, dict[str, str]] = {
     "store/artists.py": {"where": "one of two constant WHERE clauses"},
     "store/local_files.py": {
         "_upsert_sql()": "built once at import from the module's constant column lists",
-        "', '.join((f'f.{c}' for c in LIST_COLUMNS))": "the module's constant column list",
         "where": "from _filters(): constant clauses with ? placeholders",
         "' AND '.join(clauses)": "one constant LIKE clause with ? placeholders per search word",
     },
-    "discovery/sync.py": {"WRITER_CACHE_KIB": "a module constant"},
 }
 EXEC = ("execute", "executemany", "executescript")
 

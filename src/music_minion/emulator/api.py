@@ -150,6 +150,18 @@ class Api:
             request, ("followings", me), lambda: self.world.followings.get(me, [])
         )
 
+    async def follow(self, request: web.Request) -> web.Response:
+        """Follow a user: 201 with the user when new, 200 when already followed, 422 when not
+        allowed (oneself, the follow limit)."""
+        urn = self.user_or_404(request)
+        try:
+            new = self.world.follow(request[PRINCIPAL].user_urn, urn)
+        except ValueError as e:
+            raise Unprocessable(str(e)) from None
+        if not new:
+            return json_bytes(OK)
+        return json_bytes(self.ser.user_bytes(urn), status=201)
+
     async def me_playlists(self, request: web.Request) -> web.Response:
         show = truthy(request.query.get("show_tracks", "true"))
         w = self.world

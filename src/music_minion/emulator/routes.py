@@ -56,6 +56,7 @@ API_ROUTES: tuple[Route[Api], ...] = (
     Route("GET", "/me", Api.me, user_only=True),
     Route("GET", "/me/likes/tracks", Api.me_likes, user_only=True, paged=True),
     Route("GET", "/me/followings", Api.me_followings, user_only=True, paged=True),
+    Route("PUT", "/me/followings/{urn}", Api.follow, user_only=True),
     Route("GET", "/me/playlists", Api.me_playlists, user_only=True, paged=True),
     Route("GET", "/users/{urn}", Api.user),
     Route("GET", "/users/{urn}/likes/tracks", Api.user_likes, paged=True),

@@ -58,6 +58,7 @@ def generate_taste(seed: int, size: WorldSize, options: dict[str, Any] | None = 
         w.uploads[urn] = [_upload(w, taste, urn, rng, t) for t in times]
     taste.calibrate(list(w.tracks))
     _starting_picks(w, taste, size, rng)
+    w.date_picks(random.Random(f"taste:{seed}:dates"))
     return w
 
 
@@ -237,10 +238,7 @@ def _new_picks(w: World, taste: Taste, rng: random.Random, out: dict[str, int]) 
                 out[key] += add(user, urn)
         older = w.reposts[user][3:]
         if older and rng.random() < p.rerepost_chance:
-            again = rng.choice(older)
-            w.reposts[user].remove(again)
-            w.reposts[user].insert(0, again)
-            w._touch()
+            w.repost_again(user, rng.choice(older))
             out["rereposts"] += 1
     people = _population_kind(p)
     fresh = list(boost)

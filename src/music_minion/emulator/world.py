@@ -26,6 +26,7 @@ TRACK_ID_BASE = 100_000_000
 USER_ID_BASE = 5_000_000
 PLAYLIST_ID_BASE = 900_000
 PLAYLIST_CAP = 500
+FOLLOW_LIMIT = 2000  # SoundCloud's cap on one account's followings
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,9 @@ class World:
     reposts: dict[str, list[str]] = field(default_factory=dict)
     uploads: dict[str, list[str]] = field(default_factory=dict)
     followings: dict[str, list[str]] = field(default_factory=dict)
+    follow_limit: int = FOLLOW_LIMIT
+    liked_at: dict[tuple[str, str], int] = field(default_factory=dict)  # (user, track) → when
+    reposted_at: dict[tuple[str, str], int] = field(default_factory=dict)
     user_playlists: dict[str, list[str]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     version: int = 0
@@ -184,12 +188,12 @@ class World:
         return [u for s, u in scored[:n] if s > 0]
 
     def favoriters(self, track_urn: str) -> list[str]:
-        """Exactly the users whose likes hold this track (in URN order)."""
-        return sorted(u for u, lk in self.likes.items() if track_urn in lk)
+        """Exactly the users whose likes hold this track, the latest like first (as SoundCloud)."""
+        return _newest_first(track_urn, self.likes, self.liked_at)
 
     def reposters(self, track_urn: str) -> list[str]:
-        """Exactly the users whose reposts hold this track (in URN order)."""
-        return sorted(u for u, rp in self.reposts.items() if track_urn in rp)
+        """Exactly the users whose reposts hold this track, the latest repost first."""
+        return _newest_first(track_urn, self.reposts, self.reposted_at)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -298,6 +302,7 @@ class World:
         lst.insert(0, track_urn)
         self.tracks[track_urn].favoritings_count += 1
         self._touch()
+        self.liked_at[user_urn, track_urn] = self.clock
         return True
 
     def remove_like(self, user_urn: str, track_urn: str) -> bool:
@@ -305,6 +310,7 @@ class World:
         if track_urn not in lst:
             return False
         lst.remove(track_urn)
+        self.liked_at.pop((user_urn, track_urn), None)
         self.tracks[track_urn].favoritings_count -= 1
         self._touch()
         return True
@@ -316,7 +322,41 @@ class World:
         lst.insert(0, track_urn)
         self.tracks[track_urn].reposts_count += 1
         self._touch()
+        self.reposted_at[user_urn, track_urn] = self.clock
         return True
+
+    def repost_again(self, user_urn: str, track_urn: str) -> None:
+        """Move an existing repost to the front: reposted again now."""
+        lst = self.reposts[user_urn]
+        lst.remove(track_urn)
+        lst.insert(0, track_urn)
+        self._touch()
+        self.reposted_at[user_urn, track_urn] = self.clock
+
+    def follow(self, user_urn: str, target_urn: str) -> bool:
+        """`user_urn` follows `target_urn` (newest first); False when it already did. ValueError
+        (the reason) when it cannot: itself, or the follow limit reached."""
+        mine = self.followings.setdefault(user_urn, [])
+        if target_urn in mine:
+            return False
+        if target_urn == user_urn:
+            raise ValueError("you cannot follow yourself")
+        if len(mine) >= self.follow_limit:
+            raise ValueError(f"follow limit reached ({self.follow_limit} followings)")
+        mine.insert(0, target_urn)
+        self._touch()
+        return True
+
+    def date_picks(self, rng: random.Random) -> None:
+        """Give every like and repost without a time one before the epoch, in the order of its
+        user's newest-first list and never before the track's upload."""
+        for lists, times in ((self.likes, self.liked_at), (self.reposts, self.reposted_at)):
+            for user, urns in lists.items():
+                draws = sorted(EPOCH - rng.randint(3600, 3 * 365 * 86400) for _ in urns)
+                at = 0
+                for urn, drawn in zip(reversed(urns), draws, strict=True):
+                    at = max(at + 1, drawn, self.tracks[urn].created_at + 1)
+                    times.setdefault((user, urn), at)
 
     def add_upload(self, user_urn: str) -> str:
         """A brand-new track uploaded by the user now (the newest of the world). Returns its URN."""
@@ -426,6 +466,14 @@ class World:
         return out
 
 
+def _newest_first(
+    track_urn: str, lists: dict[str, list[str]], times: dict[tuple[str, str], int]
+) -> list[str]:
+    """The users whose list holds the track, the latest first (undated ones last, by URN)."""
+    users = [u for u, lst in lists.items() if track_urn in lst]
+    return sorted(users, key=lambda u: (-times.get((u, track_urn), 0), u))
+
+
 def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) -> World:
     """Build the world for (seed, size) deterministically (a world with taste:
     `taste_world.generate_taste`)."""
@@ -461,6 +509,7 @@ def generate(seed: int = 1, size: str | WorldSize = "tiny", **overrides: int) ->
     if first_likes and not any(w.tracks[u].access == "blocked" for u in first_likes):
         w.tracks[first_likes[min(2, len(first_likes) - 1)]].access = "blocked"
     _add_judgment_playlists(w, artists, sz.judgment_playlist_tracks, rng)
+    w.date_picks(random.Random(f"dates:{seed}"))
     return w
 
 

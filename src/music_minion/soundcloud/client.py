@@ -329,6 +329,11 @@ class SoundCloudClient:
         url = self._url(f"/likes/tracks/{_q(track_urn)}")
         await self._call(_Request("DELETE", "/likes/tracks/{urn}", url, ok=(200, 204)), _ignore)
 
+    async def follow(self, user_urn: str) -> None:
+        """Follow a user (`PUT /me/followings/{urn}`); 422 when SoundCloud refuses (follow limit)."""
+        url = self._url(f"/me/followings/{_q(user_urn)}")
+        await self._call(_Request("PUT", "/me/followings/{urn}", url, ok=(200, 201)), _ignore)
+
     # ---- paging ---------------------------------------------------------------------------
     # ---- listening -------------------------------------------------------------------------
     async def streams(self, track_urn: str) -> media.Streams:

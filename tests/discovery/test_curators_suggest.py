@@ -95,3 +95,91 @@ def test_deleted_liked_track_is_cached_as_gone(synced, mm) -> None:
     finally:
         conn.close()
     assert status is None or status[0] == "gone"
+
+
+def _window(emu) -> list[str]:
+    from music_minion.store.curators import list_recent_liked
+
+    conn = home_db()
+    try:
+        return [u for u, _ in list_recent_liked(conn, 50)]
+    finally:
+        conn.close()
+
+
+def test_who_liked_my_tracks_before_me_is_told_from_who_came_after(synced, mm) -> None:
+    emu, _ = synced
+    w = emu.world
+    mine = w.likes[w.me_urn][0]
+    late = next(u for u in w.artist_urns[2:] if mine not in w.likes[u])
+    assert emu.call(w.add_like, late, mine)  # likes my newest like after me
+    rows = {
+        s["urn"]: s
+        for s in mm("artists", "suggest", "--limit", "200", "--json").json()["suggestions"]
+    }
+    assert rows[late]["behind"] >= 1 and "after on" in rows[late]["why"]
+    window = _window(emu)
+
+    def count(user: str, earlier: bool) -> int:
+        when = w.liked_at
+        return sum(
+            1
+            for t in window
+            if (user, t) in when and (when[user, t] < when[w.me_urn, t]) == earlier
+        )
+
+    assert any(s["ahead"] for s in rows.values())
+    for urn, s in rows.items():  # each count is true in the world
+        assert (s["ahead"], s["behind"]) == (count(urn, True), count(urn, False)), urn
+
+
+def test_a_late_liker_scores_below_an_early_one_with_the_same_picks() -> None:
+    from music_minion.discovery.suggest import order_against, rank
+
+    def user(urn: str) -> dict:
+        return {"urn": urn, "username": urn, "likes": 30, "followers": 5}
+
+    favoriters = {t: [user("late"), user("me"), user("early")] for t in ("t1", "t2")}
+    order = {t: order_against(users, "me") for t, users in favoriters.items()}
+    ranked = rank([("t1", "A"), ("t2", "B")], favoriters, [], {"me"}, 20.0, order)
+    assert [s.urn for s in ranked] == ["early", "late"]
+    assert (ranked[0].ahead, ranked[0].behind, ranked[1].ahead, ranked[1].behind) == (2, 0, 0, 2)
+    assert ranked[0].score == 2 * ranked[1].score
+    assert order_against(favoriters["t1"], None) == (set(), set())
+
+
+def test_follow_needs_add(synced, mm) -> None:
+    r = mm("artists", "suggest", "--follow")
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "--follow needs --add" in r.err
+
+
+def _follow_only_the_watched(emu) -> None:
+    """Make me follow just the two watched artists on SoundCloud (the world's me follows all)."""
+    w = emu.world
+    emu.call(w.followings.__setitem__, w.me_urn, list(w.artist_urns[:2]))
+
+
+def test_add_with_follow_follows_them_on_soundcloud(synced, mm) -> None:
+    emu, _ = synced
+    w = emu.world
+    _follow_only_the_watched(emu)
+    r = mm("artists", "suggest", "--add", "2", "--follow", "--json")
+    assert r.code == 0, r.err
+    d = r.json()
+    added = [a["urn"] for a in d["added"]]
+    assert len(added) == 2 and [a["urn"] for a in d["followed"]] == added
+    assert w.followings[w.me_urn][:2] == added[::-1] and d["follow_failed"] == []
+
+
+def test_a_failed_follow_is_reported_keeps_the_adds_and_exits_3(synced, mm) -> None:
+    emu, _ = synced
+    w = emu.world
+    _follow_only_the_watched(emu)
+    emu.call(setattr, w, "follow_limit", 3)
+    r = mm("artists", "suggest", "--add", "2", "--follow")
+    assert r.code == 3
+    assert r.out.count("now watching") == 2 and r.out.count("now following") == 1
+    assert "could not follow" in r.err and "follow limit reached" in r.err
+    watched = {a["urn"] for a in mm("artists", "list", "--json").json()}
+    assert len(watched) == 4 and len(w.followings[w.me_urn]) == 3  # both added, one followed
+    assert set(w.followings[w.me_urn]) < watched

@@ -94,12 +94,18 @@ def report(since_days: float) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Suggestions shown.")  # fmt: skip
 @click.option("--add", "add", type=click.IntRange(min=0), default=0, help="Watch the top K.")
+@click.option("--follow", is_flag=True, help="Also follow the K added on SoundCloud (with --add).")
 @json_option
-def suggest(limit: int, add: int) -> None:
+@click.pass_context
+def suggest(ctx: click.Context, limit: int, add: int, follow: bool) -> None:
     """New curators who share my taste: the favoriters and reposters of my recent likes and the
-    related users of my best curators, damped by how much they like in general."""
+    related users of my best curators, damped by how much they like in general and by how few of
+    my likes they found before me. Exit 3 when a --follow failed (the adds are kept)."""
     from music_minion.cli.common import progress, run_with_client
     from music_minion.discovery.suggest_walk import run
+
+    if follow and not add:
+        raise click.UsageError("--follow needs --add K (it follows the accounts added)", ctx)
 
     with progress() as bar:
         task = bar.add_task("lists", total=None)
@@ -108,9 +114,11 @@ def suggest(limit: int, add: int) -> None:
             bar.update(task, completed=done, total=total)
 
         data = run_with_client(
-            lambda c, db, cfg: run(c, db, cfg, limit=limit, add=add, progress=step)
+            lambda c, db, cfg: run(c, db, cfg, limit=limit, add=add, follow=follow, progress=step)
         )
     emit(data, _print_suggestions)
+    if data.get("follow_failed"):
+        ctx.exit(3)
 
 
 def _print_suggestions(d: dict[str, Any]) -> None:
@@ -124,6 +132,10 @@ def _print_suggestions(d: dict[str, Any]) -> None:
         click.echo("no new curators found yet (like more tracks, or raise curators.suggest_budget)")
     for a in d["added"]:
         click.echo(f"now watching {a['username']} ({a['urn']})")
+    for a in d["followed"]:
+        click.echo(f"now following {a['username']} on SoundCloud")
+    for a in d["follow_failed"]:
+        click.echo(f"could not follow {a['username']} ({a['urn']}): {a['error']}", err=True)
     lists = d["lists"]
     click.echo(
         f"{d['requests']} request(s); lists fetched {lists['fetched']}, cached {lists['cached']}, "

@@ -134,9 +134,11 @@ async def run(
     *,
     limit: int,
     add: int = 0,
+    follow: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Walk, score and (with `add`) watch the top `add`; the report `artists suggest` prints."""
+    """Walk, score and (with `add`) watch the top `add`, also following them on SoundCloud when
+    `follow`; the report `artists suggest` prints."""
     c, before = cfg.curators, client.stats.requests
     liked = store.list_recent_liked(conn, c.suggest_likes)
     if not liked:
@@ -145,25 +147,60 @@ async def run(
     todo = [(e, urn) for urn, _ in liked for e in ("favoriters", "reposters")]
     todo += [("related", urn) for urn in curators]
     w = await walk(client, conn, cfg, todo, progress)
-    picked = {
-        u: w.lists.get(("favoriters", u), []) + w.lists.get(("reposters", u), []) for u, _ in liked
-    }
     related = [w.lists[("related", u)] for u in curators if ("related", u) in w.lists]
-    excluded = store.list_excluded_urns(conn)
-    me = await _me(client)
-    if me is not None:
-        excluded.add(me)
-    ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior)
+    excluded, order = await _left_out_and_order(client, conn, w, liked)
+    ranked = suggest.rank(liked, _picked(w, liked), related, excluded, c.suggest_like_prior, order)
     added = [_watch(conn, s) for s in ranked[:add]]
+    followed, failed = await _follow(client, ranked[:add]) if follow else ([], [])
     return {
         "suggestions": [s.as_dict(len(liked)) for s in ranked[:limit]],
         "added": added,
+        "followed": followed,
+        "follow_failed": failed,
         "window": len(liked),
         "requests": client.stats.requests - before,
         "lists": {"fetched": w.fetched, "cached": w.cached, "gone": w.gone, "pending": w.pending},
         "stopped": w.stopped,
         "message": None,
     }
+
+
+def _picked(w: Walked, liked: list[tuple[str, str | None]]) -> dict[str, suggest.UserList]:
+    """Each liked track's favoriters and reposters, as fetched."""
+    return {
+        u: w.lists.get(("favoriters", u), []) + w.lists.get(("reposters", u), []) for u, _ in liked
+    }
+
+
+async def _left_out_and_order(
+    client: SoundCloudClient, conn: Store, w: Walked, liked: list[tuple[str, str | None]]
+) -> tuple[set[str], dict[str, tuple[set[str], set[str]]]]:
+    """The accounts suggestions leave out (me among them), and who liked each track before me."""
+    excluded = store.list_excluded_urns(conn)
+    me = await _me(client)
+    if me is not None:
+        excluded.add(me)
+    order = {u: suggest.order_against(w.lists.get(("favoriters", u), []), me) for u, _ in liked}
+    return excluded, order
+
+
+async def _follow(
+    client: SoundCloudClient, chosen: list[suggest.Suggestion]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Follow each chosen account on SoundCloud: (followed, failed with the reason)."""
+    from music_minion.soundcloud.errors import ApiError
+
+    followed, failed = [], []
+    for s in chosen:
+        who = {"urn": s.urn, "username": s.username}
+        try:
+            await client.follow(s.urn)
+        except ApiError as e:
+            status = f"HTTP {e.status}: " if e.status else ""
+            failed.append({**who, "error": f"{status}{e.message}"})
+        else:
+            followed.append(who)
+    return followed, failed
 
 
 def _watch(conn: Store, s: suggest.Suggestion) -> dict[str, Any]:

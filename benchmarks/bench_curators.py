@@ -1,15 +1,17 @@
 """Curator suggestions: do they find people who share my taste, and does watching them help?
 
-    python -m benchmarks.bench_curators [--seed N] [--json]
+    python -m benchmarks.bench_curators [--seeds 1,2,3,4,5] [--size medium] [--warm 3]
+        [--after 5] [--playlist-size 50] [--add 5] [--quick] [--json]
 
 In the quality benchmark's taste world (a child process) and through the real CLI, the product
 runs `warm` weeks of advance → sync → push → listen, then `artists suggest`, then `after` weeks
-more. Two runs from the same seed: one watches the top 5 suggestions (`--add 5`), one does not.
+more. Two runs per seed: one watches the top 5 suggestions (`--add 5`), one does not.
 
-Figures: the true taste affinity (cosine of the hidden taste vectors, from `/_emulator/taste`) of
-the top-10 suggestions over that of ten random non-watched users who liked at least one of my
-liked tracks (goal ≥ 2×); the mean expected precision of the pushes in the weeks after `--add 5`
-over the same weeks without it (goal > 1); the requests a suggestion run spends (first and cached).
+Figures, per seed and then their mean and minimum over the seeds: the true taste affinity (cosine
+of the hidden taste vectors, from `/_emulator/taste`) of the top-10 suggestions over that of ten
+random non-watched users who liked at least one of my liked tracks (goal: mean ≥ 2×); the mean
+expected precision of the pushes in the weeks after `--add 5` over the same weeks without it (goal:
+mean > 1); the requests a suggestion run spends (first and cached).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from benchmarks.bench_quality import DEFAULT_MIX, Emulator, _ours, cli, measure,
 
 @dataclass(frozen=True)
 class Options:
-    seed: int = 1
+    seeds: tuple[int, ...] = (1, 2, 3, 4, 5)
     size: str = "medium"
     warm: int = 3
     after: int = 5
@@ -37,7 +39,7 @@ class Options:
     add: int = 5
 
 
-QUICK = Options(size="tiny", warm=2, after=2, playlist_size=8, add=2)
+QUICK = Options(seeds=(1,), size="tiny", warm=2, after=2, playlist_size=8, add=2)
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -97,11 +99,14 @@ def _affinity(truth: dict[str, Any], suggested: list[str], seed: int) -> dict[st
     likers &= tastes.keys()  # I (the listener) have no entry there
     pool = sorted(likers)
     sample = random.Random(seed).sample(pool, min(10, len(pool)))
-    mean_of = lambda us: qb.mean(cosine(truth["listener"], tastes.get(u, {})) for u in us)  # noqa: E731
+
+    def mean_of(users: list[str]) -> float | None:
+        return qb.mean(cosine(truth["listener"], tastes.get(u, {})) for u in users)
+
     return {"suggested": mean_of(suggested[:10]), "random": mean_of(sample), "likers": len(pool)}
 
 
-def simulate(opts: Options, add: int) -> dict[str, Any]:
+def simulate(opts: Options, seed: int, add: int) -> dict[str, Any]:
     """`warm` weeks, a suggestion run (watching the top `add`), `after` weeks."""
     from benchmarks.homes import isolated_home
     from benchmarks.quality_clock import SimulatedClock
@@ -111,7 +116,7 @@ def simulate(opts: Options, add: int) -> dict[str, Any]:
     taste = {"mix": DEFAULT_MIX}
     with (
         tempfile.TemporaryDirectory(prefix="mm-curators-") as tmp,
-        emulator_process(opts.seed, opts.size, taste=taste, redirect_uri=callback) as info,
+        emulator_process(seed, opts.size, taste=taste, redirect_uri=callback) as info,
         isolated_home(Path(tmp)) as config_path,
         SimulatedClock() as clock,
     ):
@@ -120,7 +125,7 @@ def simulate(opts: Options, add: int) -> dict[str, Any]:
         for _ in range(opts.warm):
             _week(emu, clock, truth, opts.playlist_size)
         first = cli("artists", "suggest", "--limit", "10", "--json")
-        affinity = _affinity(truth, [s["urn"] for s in first["suggestions"]], opts.seed)
+        affinity = _affinity(truth, [s["urn"] for s in first["suggestions"]], seed)
         again = cli("artists", "suggest", "--limit", "10", "--add", str(add), "--json")
         after = [_week(emu, clock, truth, opts.playlist_size) for _ in range(opts.after)]
     return {
@@ -134,25 +139,77 @@ def simulate(opts: Options, add: int) -> dict[str, Any]:
     }
 
 
-def run(quick: bool) -> list[dict]:
-    """The benchmark contract: quick is a tiny world (the suite runs it)."""
-    opts = QUICK if quick else Options()
-    started = time.perf_counter()
-    with_add, without = simulate(opts, opts.add), simulate(opts, 0)
+def one_seed(opts: Options, seed: int) -> dict[str, Any]:
+    """Both runs of one seed and its figures."""
+    with_add, without = simulate(opts, seed, opts.add), simulate(opts, seed, 0)
     a = with_add["affinity"]
     ratio = a["suggested"] / a["random"] if a["suggested"] is not None and a["random"] else None
     base, lift = without["precision_after"], with_add["precision_after"]
     gain = lift / base if lift is not None and base else None
-    details = {"opts": opts.__dict__, "with_add": with_add, "without": without,
-               "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return {"seed": seed, "affinity_ratio": ratio, "precision_gain": gain,
+            "requests_first": with_add["requests_first"],
+            "requests_cached": with_add["requests_cached"],
+            "with_add": with_add, "without": without}  # fmt: skip
+
+
+def spread(values: list[float | None]) -> dict[str, float | None]:
+    """Mean and minimum of the figures measured (None when a seed measured none)."""
+    got = [v for v in values if v is not None]
+    return {"mean": qb.mean(got), "min": min(got) if got else None, "seeds": len(got)}
+
+
+def measure_all(opts: Options) -> dict[str, Any]:
+    """Every seed, and the mean and minimum of each figure."""
+    started = time.perf_counter()
+    seeds = [one_seed(opts, seed) for seed in opts.seeds]
+    return {
+        "opts": {**opts.__dict__, "seeds": list(opts.seeds)},
+        "per_seed": seeds,
+        "affinity_ratio": spread([s["affinity_ratio"] for s in seeds]),
+        "precision_gain": spread([s["precision_gain"] for s in seeds]),
+        "requests_first": spread([float(s["requests_first"]) for s in seeds]),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def run(quick: bool, opts: Options | None = None) -> list[dict[str, Any]]:
+    """The benchmark contract: quick is a tiny world and one seed (the suite runs it)."""
+    details = measure_all(opts or (QUICK if quick else Options()))
+    ratio, gain = details["affinity_ratio"]["mean"], details["precision_gain"]["mean"]
+    requests = details["requests_first"]["mean"]
     return [
-        _row("curators_affinity_vs_random", ratio, "×", "≥ 2.0",
+        _row("curators_affinity_vs_random", ratio, "× (mean over seeds)", "≥ 2.0",
              ratio is not None and ratio >= 2, details),
-        _row("curators_precision_after_add", gain, "×", "> 1.0",
+        _row("curators_precision_after_add", gain, "× (mean over seeds)", "> 1.0",
              gain is not None and gain > 1, details),
-        _row("curators_requests_per_run", float(with_add["requests_first"]), "requests",
-             "reported", True, details),
+        _row("curators_requests_per_run", requests, "requests (mean over seeds)", "reported",
+             True, details),
     ]  # fmt: skip
+
+
+def table(details: dict[str, Any]) -> str:
+    """Per-seed figures, then their mean and minimum."""
+    lines = ["seed  affinity  (sugg. / random)  precision after add  (with / without)  requests"]
+    for s in details["per_seed"]:
+        a, w, o = s["with_add"]["affinity"], s["with_add"], s["without"]
+        lines.append(
+            f"{s['seed']:>4}  {_x(s['affinity_ratio'])}  ({_f(a['suggested'])} / {_f(a['random'])})"
+            f"      {_x(s['precision_gain'])}  ({_f(w['precision_after'])} / "
+            f"{_f(o['precision_after'])})  {s['requests_first']} / {s['requests_cached']}"
+        )
+    for what in ("mean", "min"):
+        r, g = details["affinity_ratio"][what], details["precision_gain"][what]
+        lines.append(f"{what:>4}  {_x(r)}                            {_x(g)}")
+    lines.append(f"{details['seconds']} s")
+    return "\n".join(lines)
+
+
+def _x(v: float | None) -> str:
+    return "   n/a" if v is None else f"{v:5.2f}×"
+
+
+def _f(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
 
 
 def _row(
@@ -162,8 +219,42 @@ def _row(
             "details": details}  # fmt: skip
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    import argparse
     import json
-    import sys
 
-    print(json.dumps(run("--quick" in sys.argv), indent=2, default=str))
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_curators", description=__doc__.split("\n")[0]
+    )
+    d = Options()
+    ap.add_argument("--seeds", type=_seeds, default=d.seeds, help="comma-separated, e.g. 1,2,3")
+    ap.add_argument("--size", default=d.size, help="world size: tiny, small, medium, large")
+    ap.add_argument("--warm", type=int, default=d.warm, help="weeks before the suggestion run")
+    ap.add_argument("--after", type=int, default=d.after, help="weeks after it")
+    ap.add_argument("--playlist-size", type=int, default=d.playlist_size)
+    ap.add_argument("--add", type=int, default=d.add, help="suggestions watched (`--add K`)")
+    ap.add_argument("--quick", action="store_true", help="the suite's quick run (tiny, one seed)")
+    ap.add_argument("--json", action="store_true", help="print the rows as JSON")
+    a = ap.parse_args(argv)
+    if min(a.warm, a.after, a.add) < 1 or not 1 <= a.playlist_size <= 500:
+        ap.error("--warm, --after and --add must be ≥ 1 and --playlist-size in 1..500")
+    opts = QUICK if a.quick else Options(a.seeds, a.size, a.warm, a.after, a.playlist_size, a.add)
+    rows = run(a.quick, opts)
+    print(json.dumps(rows, indent=2, default=str) if a.json else table(rows[0]["details"]))
+    return 0
+
+
+def _seeds(text: str) -> tuple[int, ...]:
+    import argparse
+
+    try:
+        seeds = tuple(int(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: seeds are whole numbers, e.g. 1,2,3") from None
+    if not seeds:
+        raise argparse.ArgumentTypeError("give at least one seed")
+    return seeds
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

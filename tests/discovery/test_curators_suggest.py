@@ -31,9 +31,10 @@ def test_suggestions_share_my_likes_and_leave_out_watched_and_me(synced, mm) -> 
     urns = {s["urn"] for s in rows}
     assert not urns & set(emu.world.artist_urns[:2]) and emu.world.me_urn not in urns
     w = emu.world
-    for s in rows:  # each reason is true in the world
+    for s in rows:  # each reason is true in the world, and so is its activity
         if s["shared"]:
             assert set(w.likes.get(s["urn"], []) + w.reposts.get(s["urn"], [])) & _my_liked(emu)
+        assert s["likes"] == len(w.likes[s["urn"]]) and f"{s['likes']:,} likes" in s["activity"]
     scores = [s["score"] for s in rows]
     assert scores == sorted(scores, reverse=True)
     # a second run is served from the cache

@@ -34,10 +34,11 @@ def test_follow_is_recorded_and_listed_first(fresh) -> None:
 def test_unknown_user_is_404_and_refusals_are_422(fresh) -> None:
     emu, token = fresh
     w = emu.world
-    assert http(f"{emu.api_base}/me/followings/soundcloud:users:1", "PUT", token=token).status == 404
+    assert (
+        http(f"{emu.api_base}/me/followings/soundcloud:users:1", "PUT", token=token).status == 404
+    )
     me = http(f"{emu.api_base}/me/followings/{w.me_urn}", "PUT", token=token)
     assert me.status == 422 and b"yourself" in me.body
     emu.call(setattr, w, "follow_limit", len(w.followings[w.me_urn]))
     full = http(f"{emu.api_base}/me/followings/{_new_user(emu)}", "PUT", token=token)
     assert full.status == 422 and b"follow limit" in full.body
-

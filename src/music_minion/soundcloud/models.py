@@ -93,6 +93,8 @@ class _WUser(msgspec.Struct):
     followers_count: Int64 | None = None
     track_count: Int64 | None = None
     avatar_url: str | None = None
+    public_favorites_count: Int64 | None = None
+    likes_count: Int64 | None = None
 
 
 class _WTrack(msgspec.Struct):
@@ -233,6 +235,9 @@ def _user(w: _WUser) -> User | None:
         followers_count=w.followers_count,
         track_count=w.track_count,
         avatar_url=w.avatar_url,
+        public_favorites_count=(
+            w.likes_count if w.public_favorites_count is None else w.public_favorites_count
+        ),
     )
 
 
@@ -355,6 +360,8 @@ def _lenient_user(d: dict[str, Any]) -> Any:
         followers_count=_int(d.get("followers_count")),
         track_count=_int(d.get("track_count")),
         avatar_url=_str(d.get("avatar_url")),
+        public_favorites_count=_int(d.get("public_favorites_count")),
+        likes_count=_int(d.get("likes_count")),
     )
 
 

@@ -9,7 +9,9 @@ more. Two runs per seed: one watches the top 5 suggestions (`--add 5`), one does
 
 Figures, per seed and then their mean and minimum over the seeds: the true taste affinity (cosine
 of the hidden taste vectors, from `/_emulator/taste`) of the top-10 suggestions over that of ten
-random non-watched users who liked at least one of my liked tracks (goal: mean ≥ 2×); the mean
+random non-watched users who liked at least one of my liked tracks (goal: mean ≥ 2×), beside its
+ceiling (the ten accounts of truest taste in the same fetched lists, as an oracle would rank them:
+no ranking of those lists can do better); the mean
 expected precision of the pushes in the weeks after `--add 5` over the same weeks without it (goal:
 mean > 1); the requests a suggestion run spends (first and cached).
 """
@@ -39,6 +41,7 @@ class Options:
     add: int = 5
 
 
+ENDPOINTS = ("favoriters", "reposters", "related")
 QUICK = Options(seeds=(1,), size="tiny", warm=2, after=2, playlist_size=8, add=2)
 
 
@@ -89,21 +92,31 @@ def _week(emu: Emulator, clock: Any, truth: dict[str, Any], n: int) -> float | N
 
 
 def _affinity(truth: dict[str, Any], suggested: list[str], seed: int) -> dict[str, Any]:
-    """Mean true affinity of the suggestions and of random likers of my tracks (from the cache)."""
+    """Mean true affinity of the suggestions, of ten random likers of my tracks (from the cache)
+    and of all of them, and the ceiling: the ten candidates of truest taste any ranking of the
+    same lists could have put first."""
     from music_minion import config
     from music_minion.store import curators, open_store
 
     tastes = {u: c["taste"] for u, c in truth["curators"].items()} | truth["population"]
     with closing(open_store(config.load().data_dir, readonly=True)) as db:
-        likers = curators.list_cached_urns(db, "favoriters") - curators.list_excluded_urns(db)
-    likers &= tastes.keys()  # I (the listener) have no entry there
-    pool = sorted(likers)
+        left_out = curators.list_excluded_urns(db)
+        likers = curators.list_cached_urns(db, "favoriters") - left_out
+        found = set().union(*(curators.list_cached_urns(db, e) for e in ENDPOINTS)) - left_out
+    pool = sorted(likers & tastes.keys())  # I (the listener) have no entry there
     sample = random.Random(seed).sample(pool, min(10, len(pool)))
 
-    def mean_of(users: list[str]) -> float | None:
-        return qb.mean(cosine(truth["listener"], tastes.get(u, {})) for u in users)
+    def affinity(user: str) -> float:
+        return cosine(truth["listener"], tastes.get(user, {}))
 
-    return {"suggested": mean_of(suggested[:10]), "random": mean_of(sample), "likers": len(pool)}
+    best = sorted(found & tastes.keys(), key=affinity, reverse=True)[:10]
+    return {
+        "suggested": qb.mean(map(affinity, suggested[:10])),
+        "random": qb.mean(map(affinity, sample)),
+        "all_likers": qb.mean(map(affinity, pool)),
+        "ceiling": qb.mean(map(affinity, best)),
+        "likers": len(pool),
+    }
 
 
 def simulate(opts: Options, seed: int, add: int) -> dict[str, Any]:
@@ -146,7 +159,9 @@ def one_seed(opts: Options, seed: int) -> dict[str, Any]:
     ratio = a["suggested"] / a["random"] if a["suggested"] is not None and a["random"] else None
     base, lift = without["precision_after"], with_add["precision_after"]
     gain = lift / base if lift is not None and base else None
-    return {"seed": seed, "affinity_ratio": ratio, "precision_gain": gain,
+    ceiling = a["ceiling"] / a["random"] if a["ceiling"] is not None and a["random"] else None
+    return {"seed": seed, "affinity_ratio": ratio, "ceiling_ratio": ceiling,
+            "precision_gain": gain,
             "requests_first": with_add["requests_first"],
             "requests_cached": with_add["requests_cached"],
             "with_add": with_add, "without": without}  # fmt: skip
@@ -166,6 +181,7 @@ def measure_all(opts: Options) -> dict[str, Any]:
         "opts": {**opts.__dict__, "seeds": list(opts.seeds)},
         "per_seed": seeds,
         "affinity_ratio": spread([s["affinity_ratio"] for s in seeds]),
+        "ceiling_ratio": spread([s["ceiling_ratio"] for s in seeds]),
         "precision_gain": spread([s["precision_gain"] for s in seeds]),
         "requests_first": spread([float(s["requests_first"]) for s in seeds]),
         "seconds": round(time.perf_counter() - started, 1),
@@ -189,17 +205,21 @@ def run(quick: bool, opts: Options | None = None) -> list[dict[str, Any]]:
 
 def table(details: dict[str, Any]) -> str:
     """Per-seed figures, then their mean and minimum."""
-    lines = ["seed  affinity  (sugg. / random)  precision after add  (with / without)  requests"]
+    lines = [
+        "seed  affinity (suggested / random, ceiling)   precision after add (with / without)"
+        "   requests (first / cached)"
+    ]
     for s in details["per_seed"]:
         a, w, o = s["with_add"]["affinity"], s["with_add"], s["without"]
         lines.append(
-            f"{s['seed']:>4}  {_x(s['affinity_ratio'])}  ({_f(a['suggested'])} / {_f(a['random'])})"
-            f"      {_x(s['precision_gain'])}  ({_f(w['precision_after'])} / "
-            f"{_f(o['precision_after'])})  {s['requests_first']} / {s['requests_cached']}"
+            f"{s['seed']:>4}  {_x(s['affinity_ratio'])} ({_f(a['suggested'])} / {_f(a['random'])},"
+            f" {_x(s['ceiling_ratio'])})          {_x(s['precision_gain'])} ({_f(w['precision_after'])}"
+            f" / {_f(o['precision_after'])})          {s['requests_first']} / {s['requests_cached']}"
         )
     for what in ("mean", "min"):
-        r, g = details["affinity_ratio"][what], details["precision_gain"][what]
-        lines.append(f"{what:>4}  {_x(r)}                            {_x(g)}")
+        r, c = details["affinity_ratio"][what], details["ceiling_ratio"][what]
+        g = details["precision_gain"][what]
+        lines.append(f"{what:>4}  {_x(r)} (ceiling {_x(c)})                   {_x(g)}")
     lines.append(f"{details['seconds']} s")
     return "\n".join(lines)
 

@@ -24,6 +24,25 @@ def test_quick_run_reports_the_three_figures() -> None:
     for r in rows:
         assert set(r) == {"name", "figure", "unit", "target", "passed", "details"}
     details = rows[0]["details"]
-    assert details["with_add"]["requests_cached"] <= 1 < details["with_add"]["requests_first"]
-    assert len(details["with_add"]["added"]) == bench_curators.QUICK.add
+    [seed] = details["per_seed"]
+    assert seed["seed"] == bench_curators.QUICK.seeds[0]
+    assert seed["with_add"]["requests_cached"] <= 1 < seed["with_add"]["requests_first"]
+    assert len(seed["with_add"]["added"]) == bench_curators.QUICK.add
+    assert rows[0]["figure"] == details["affinity_ratio"]["mean"] == seed["affinity_ratio"]
+    a = seed["with_add"]["affinity"]
+    assert a["suggested"] <= a["ceiling"]  # no ranking beats the oracle of the same lists
     assert rows[2]["figure"] <= 300  # inside the default request budget
+    assert "mean" in bench_curators.table(details) and "ceiling" in bench_curators.table(details)
+
+
+def test_spread_and_seed_parsing() -> None:
+    import argparse
+
+    import pytest
+    from benchmarks.bench_curators import _seeds, spread
+
+    assert spread([2.0, None, 1.0]) == {"mean": 1.5, "min": 1.0, "seeds": 2}
+    assert spread([None]) == {"mean": None, "min": None, "seeds": 0}
+    assert _seeds("1,2, 5") == (1, 2, 5)
+    with pytest.raises(argparse.ArgumentTypeError):
+        _seeds("1,x")

@@ -140,6 +140,10 @@ def test_write_endpoints_conform(openapi, live):
     check(openapi, emu, token, "POST", f"/likes/tracks/{tracks[0]['urn']}", status=200)
     check(openapi, emu, token, "DELETE", f"/likes/tracks/{tracks[0]['urn']}", status=200)
     check(openapi, emu, token, "POST", "/likes/tracks/soundcloud:tracks:1", status=404)
+    stranger = next(u for u in w.users if u != w.me_urn and u not in w.followings[w.me_urn])
+    check(openapi, emu, token, "PUT", f"/me/followings/{stranger}", status=201)
+    check(openapi, emu, token, "PUT", f"/me/followings/{stranger}", status=200)
+    check(openapi, emu, token, "PUT", f"/me/followings/{w.me_urn}", status=422)
 
 
 def test_error_bodies_conform(openapi, live):

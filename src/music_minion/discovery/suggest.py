@@ -120,7 +120,7 @@ def rank(
             if s is not None and (title or urn) not in s.shared:
                 s.shared.append(title or urn)
                 s.ahead += u["urn"] in before
-                s.behind += u["urn"] in after and u["urn"] not in before
+                s.behind += u["urn"] in after
     for users in related:
         for u in users:
             if (s := entry(u)) is not None:

@@ -198,9 +198,11 @@ def _keep(home: Path, world: dict[str, Any], *, to_stderr: bool) -> None:
         f"The data is kept in {home}. Explore it in a shell with:",
         f"  source {shlex.quote(str(env))}",
         "  music-minion feed --limit 20 ; music-minion artists list ; music-minion sync history",
-        "The emulator has stopped. To bring its world back (as it was generated) and log in to it:",
+        "The emulator has stopped. To bring its world back as it was generated (without what the",
+        "demo changed in it), run in another shell:",
         f"  music-minion emulator serve --world {shlex.quote(str(home))}",
-        "  music-minion auth login        (in the shell above; the emulator approves at once)",
+        "then log in again in the first one (the emulator approves at once):",
+        "  music-minion auth login",
     ]
     for line in lines:
         click.echo(line, err=to_stderr)

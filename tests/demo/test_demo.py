@@ -133,6 +133,7 @@ def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, cle
     env_file, folder = shlex.quote(str(keep / "env.sh")), shlex.quote(str(keep))
     assert f"  source {env_file}" in lines
     assert f"  music-minion emulator serve --world {folder}" in lines
+    assert "  music-minion auth login" in lines
     # the "own a few tracks" step says what it does instead of echoing a feed command
     assert "As if you had bought them, the demo wrote audio files of the top 4 feed" in r.stdout
     assert "feed --limit 4 --json" not in r.stdout

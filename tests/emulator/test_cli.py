@@ -225,3 +225,12 @@ def test_world_brings_a_kept_world_back(home):
 def test_world_without_a_kept_world_is_one_line(home, mm):
     r = mm("emulator", "serve", "--world", str(home))
     assert r.code == 2 and r.err.count("\n") == 1 and "holds no world.json" in r.err
+
+
+def test_world_takes_no_seed_or_size(home, mm):
+    from music_minion.sandbox import save_world
+
+    save_world(home, {"seed": 3, "size": "tiny", "taste": {}, "auto_approve": True})
+    r = mm("emulator", "serve", "--world", str(home), "--seed", "4")
+    assert r.code == 2 and r.err.count("\n") == 1
+    assert r.err.startswith("error: --world brings its own seed and size, so --seed cannot")

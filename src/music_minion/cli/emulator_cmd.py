@@ -126,11 +126,7 @@ def serve(
         from music_minion.sandbox import check_replaceable
 
         check_replaceable(target)
-    options: dict[str, Any] = {"seed": seed, "size": size, "auto_approve": auto_approve}
-    if world_dir is not None:
-        from music_minion.sandbox import load_world
-
-        options |= load_world(world_dir)
+    options = _world_options(seed, size, auto_approve, world_dir)
     emu = Emulator(
         **options,
         faults=spec,
@@ -142,6 +138,30 @@ def serve(
         auth_port=auth_port,
     )
     asyncio.run(_serve(emu, options, target))
+
+
+def _world_options(
+    seed: int, size: str, auto_approve: bool, world_dir: Path | None
+) -> dict[str, Any]:
+    """The world's options: from the command line, or those kept in the --world folder."""
+    options: dict[str, Any] = {"seed": seed, "size": size, "auto_approve": auto_approve}
+    if world_dir is None:
+        return options
+    from music_minion.errors import UsageError
+    from music_minion.sandbox import load_world
+
+    ctx = click.get_current_context()
+    given = [
+        f"--{name}"
+        for name in ("seed", "size")
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise UsageError(
+            f"--world brings its own seed and size, so {' and '.join(given)} cannot go with it",
+            "leave them out",
+        )
+    return options | load_world(world_dir)
 
 
 def _config_target(config_file: str | None, world_dir: Path | None) -> Path | None:

@@ -23,9 +23,12 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError
+
+if TYPE_CHECKING:
+    from music_minion.emulator.testing import RunningEmulator
 
 
 @dataclass
@@ -171,35 +174,42 @@ def run_demo(
             stats = emu.stats()
             if review:
                 _review(demo, console)
+            if keep:
+                _keep(home, world, emu)
         result.steps = demo.steps
         result.summary = _summary(data_dir, stats, started)
         console.rule("[bold green]Summary")
         for key, value in result.summary.items():
             console.print(f"  {key.replace('_', ' '):<16} {value}")
         if keep:
-            _keep(home, world, to_stderr=to_stderr)
+            _say_how_to_come_back(home, to_stderr=to_stderr)
         return result
     finally:
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _keep(home: Path, world: dict[str, Any], *, to_stderr: bool) -> None:
-    """Save what brings the kept demo back (its world's options, a shell file pointing at its
-    config and data) and say how, in plain lines that are never wrapped (they are pasted)."""
-    import click
-
+def _keep(home: Path, world: dict[str, Any], emu: RunningEmulator) -> None:
+    """Save what brings the kept demo back: its world (options, and state as the demo leaves it)
+    and a shell file pointing at its config and data."""
     from music_minion.sandbox import save_world, write_env
 
-    save_world(home, world)
-    env = write_env(home, home / "config.toml", home / "data")
+    save_world(home, world, emu.world_data())
+    write_env(home, home / "config.toml", home / "data")
+
+
+def _say_how_to_come_back(home: Path, *, to_stderr: bool) -> None:
+    """How to use the kept demo, in plain lines that are never wrapped (they are pasted)."""
+    import click
+
+    from music_minion.sandbox import ENV_FILE
+
     lines = [
         "",
         f"The data is kept in {home}. Explore it in a shell with:",
-        f"  source {shlex.quote(str(env))}",
+        f"  source {shlex.quote(str(home / ENV_FILE))}",
         "  music-minion feed --limit 20 ; music-minion artists list ; music-minion sync history",
-        "The emulator has stopped. To bring its world back as it was generated (without what the",
-        "demo changed in it), run in another shell:",
+        "The emulator has stopped. To bring its world back as the demo left it, run in another shell:",
         f"  music-minion emulator serve --world {shlex.quote(str(home))}",
         "then log in again in the first one (the emulator approves at once):",
         "  music-minion auth login",

@@ -4,8 +4,8 @@
         configure(emu, home)                 # the config's soundcloud.* keys now name the emulator
         tokens = login_over_http(emu.info())  # the real OAuth flow, returns the token response
 
-A folder can also hold a world to bring back (`save_world`, `load_world`: the emulator's options,
-as `demo --keep` writes them and `emulator serve --world` reads them) and a shell file that points
+A folder can also hold a world to bring back (`save_world`, `load_world`: the emulator's options
+and the world's state, as `demo --keep` writes them and `emulator serve --world` reads them) and a shell file that points
 a shell at the folder's config and data (`write_env`).
 
 The client side of the emulator: the emulator itself never imports this module.
@@ -68,21 +68,29 @@ def check_replaceable(path: Path) -> None:
         )
 
 
-def save_world(folder: Path, options: Mapping[str, Any]) -> Path:
-    """Record the emulator options of a world (seed, size, taste model, auto-approve) in
-    `folder`, so that `emulator serve --world folder` builds the same world again."""
+def save_world(
+    folder: Path, options: Mapping[str, Any], state: dict[str, Any] | None = None
+) -> Path:
+    """Record a world in `folder` for `emulator serve --world folder`: the emulator options it was
+    made with (seed, size, taste model, auto-approve) and its `state` (`RunningEmulator.world_data()`)."""
     from music_minion.files import write_atomic
 
+    data = {k: options[k] for k in WORLD_OPTIONS if k in options}
+    if state is not None:
+        data["state"] = state
     path = folder / WORLD_FILE
-    write_atomic(path, json.dumps({k: options[k] for k in WORLD_OPTIONS if k in options}) + "\n")
+    write_atomic(path, json.dumps(data, separators=(",", ":")) + "\n")
     return path
 
 
 def load_world(folder: Path) -> dict[str, Any]:
-    """The emulator options `save_world` recorded in `folder`; a UsageError when there are none."""
+    """The `Emulator` options of the world `save_world` recorded in `folder` (its `world=` when a
+    state was saved); a UsageError when there is none."""
+    from music_minion.emulator.snapshot import world_from_data
     from music_minion.errors import UsageError
 
     path = folder / WORLD_FILE
+    again = "keep a new demo with `demo --keep`"
     try:
         options = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
@@ -90,9 +98,14 @@ def load_world(folder: Path) -> dict[str, Any]:
             f"{folder} holds no {WORLD_FILE}", "give --world a folder kept by `demo --keep`"
         ) from None
     except (OSError, ValueError) as e:
-        raise UsageError(f"cannot read {path}: {e}", "keep a new demo with `demo --keep`") from None
-    if not isinstance(options, dict) or not set(options) <= set(WORLD_OPTIONS):
-        raise UsageError(f"{path} is not a world file", "keep a new demo with `demo --keep`")
+        raise UsageError(f"cannot read {path}: {e}", again) from None
+    if not isinstance(options, dict) or not set(options) <= {*WORLD_OPTIONS, "state"}:
+        raise UsageError(f"{path} is not a world file", again)
+    if "state" in options:
+        try:
+            options["world"] = world_from_data(options.pop("state"))
+        except ValueError as e:
+            raise UsageError(f"{path} holds a broken world: {e}", again) from None
     return options
 
 

@@ -122,7 +122,8 @@ def _owned_urns(db_path: Path) -> set[str]:
 
 def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, clean_env):
     """Even in a narrow terminal the lines to paste are whole; `source env.sh` points a shell at the
-    kept data; `emulator serve --world` brings the same world back and `auth login` works on it."""
+    kept data; `emulator serve --world` brings the world back as the demo left it and `auth login`
+    works on it."""
     import shlex
     import signal
 
@@ -148,6 +149,8 @@ def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, cle
         timeout=60,
     )
     assert checked.stdout.strip() == "ok", checked.stderr
+    judged = _judgments(keep / "data" / "music-minion.db")
+    assert judged  # the simulated listener's likes and dismissals, learned from the world
     serve = subprocess.Popen(
         [sys.executable, "-m", "music_minion", "emulator", "serve", "--world", str(keep)],
         env={**clean_env, "PYTHONUNBUFFERED": "1"},
@@ -168,4 +171,17 @@ def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, cle
     assert back.returncode == 0, back.stderr[-2000:]
     assert "logged in as" in back.stdout
     sync = json.loads(back.stdout[back.stdout.index("{") :])
-    assert sync["artists_done"] > 0 and sync["tracks_new"] == 0  # the same world: all known
+    # The world as the demo left it: every track is known, every learned judgment still holds,
+    # and the second week's listening (after the demo's last sync) is learned now.
+    assert sync["artists_done"] > 0 and sync["tracks_new"] == 0
+    after = _judgments(keep / "data" / "music-minion.db")
+    assert set(judged) < set(after)
+
+
+def _judgments(db_path: Path) -> list[tuple[int, str, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT track_id, verdict, source FROM judgments").fetchall()
+    conn.close()
+    return rows

@@ -234,3 +234,9 @@ def test_world_takes_no_seed_or_size(home, mm):
     r = mm("emulator", "serve", "--world", str(home), "--seed", "4")
     assert r.code == 2 and r.err.count("\n") == 1
     assert r.err.startswith("error: --world brings its own seed and size, so --seed cannot")
+
+
+def test_world_with_a_broken_state_is_one_line(home, mm):
+    (home / "world.json").write_text('{"seed": 3, "size": "tiny", "state": {"format": 1}}')
+    r = mm("emulator", "serve", "--world", str(home))
+    assert r.code == 2 and r.err.count("\n") == 1 and "holds a broken world" in r.err

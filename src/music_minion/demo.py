@@ -6,7 +6,9 @@ process, output shown as it happens): log in (a stand-in browser approves), impo
 sync, feed, push the discovery playlist, scan and match a small generated audio library, export to
 Parquet; then two simulated weeks on the world's taste model (a simulated listener hears the pushed
 playlist, the next sync learns its likes and dismissals and pushes again: the playlist's expected
-precision before and after), and a closing summary.
+precision before and after), and a closing summary. With `keep`, the folder also gets `env.sh`
+(source it to use the kept config and data) and `world.json` (the world as the demo left it, for
+`emulator serve --world`).
 """
 
 from __future__ import annotations
@@ -152,9 +154,9 @@ def run_demo(
     home = _home(keep)
     config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
-    world: dict[str, Any] = {"seed": seed, "size": size, "taste": {}, "auto_approve": True}
+    options: dict[str, Any] = {"seed": seed, "size": size, "taste": {}, "auto_approve": True}
     try:
-        with start_emulator(**world) as emu:
+        with start_emulator(**options) as emu:
             playlists = _private(emu.api_base, "world")["playlists"]
             settings = {
                 "soundcloud.requests_per_second": 200,
@@ -175,7 +177,7 @@ def run_demo(
             if review:
                 _review(demo, console)
             if keep:
-                _keep(home, world, emu)
+                _keep(home, options, emu)
         result.steps = demo.steps
         result.summary = _summary(data_dir, stats, started)
         console.rule("[bold green]Summary")
@@ -189,12 +191,12 @@ def run_demo(
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _keep(home: Path, world: dict[str, Any], emu: RunningEmulator) -> None:
+def _keep(home: Path, options: dict[str, Any], emu: RunningEmulator) -> None:
     """Save what brings the kept demo back: its world (options, and state as the demo leaves it)
     and a shell file pointing at its config and data."""
     from music_minion.sandbox import save_world, write_env
 
-    save_world(home, world, emu.world_data())
+    save_world(home, options, emu.world_data())
     write_env(home, home / "config.toml", home / "data")
 
 

@@ -5,8 +5,8 @@
         tokens = login_over_http(emu.info())  # the real OAuth flow, returns the token response
 
 A folder can also hold a world to bring back (`save_world`, `load_world`: the emulator's options
-and the world's state, as `demo --keep` writes them and `emulator serve --world` reads them) and a shell file that points
-a shell at the folder's config and data (`write_env`).
+and the world's state, as `demo --keep` writes them and `emulator serve --world` reads them) and a
+shell file that points a shell at the folder's config and data (`write_env`).
 
 The client side of the emulator: the emulator itself never imports this module.
 """
@@ -36,7 +36,7 @@ FAST_SETTINGS = {
     "soundcloud.rate_limit_wait_max_s": "5",
 }
 CONNECTION_KEYS = ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri")
-WORLD_FILE = "world.json"  # the emulator options of a kept world
+WORLD_FILE = "world.json"  # a kept world: the emulator options and the state
 ENV_FILE = "env.sh"  # `source` it to use the kept config and data
 WORLD_OPTIONS = ("seed", "size", "taste", "auto_approve")
 
@@ -72,7 +72,8 @@ def save_world(
     folder: Path, options: Mapping[str, Any], state: dict[str, Any] | None = None
 ) -> Path:
     """Record a world in `folder` for `emulator serve --world folder`: the emulator options it was
-    made with (seed, size, taste model, auto-approve) and its `state` (`RunningEmulator.world_data()`)."""
+    made with (seed, size, taste model, auto-approve) and its `state` (from
+    `RunningEmulator.world_data()`)."""
     from music_minion.files import write_atomic
 
     data = {k: options[k] for k in WORLD_OPTIONS if k in options}

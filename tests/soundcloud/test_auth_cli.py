@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import urllib.request
 import webbrowser
 
@@ -140,17 +143,13 @@ def test_login_no_browser_paste_mode(emulator, mm, capsys, monkeypatch):
     assert r.json()["user_urn"] == emulator.user_urn and prompts == [""]
 
 
-def _login_process(*args: str, **env: str):
+def _login_process(*args: str, stdin: int = subprocess.PIPE, **env: str) -> subprocess.Popen:
     """`music-minion auth login ARGS` in its own process, on a machine without a display."""
-    import os
-    import subprocess
-    import sys
-
     environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     return subprocess.Popen(
         [sys.executable, "-m", "music_minion", "auth", "login", *args],
         env={**environ, "PYTHONUNBUFFERED": "1", **env},
-        stdin=subprocess.PIPE,
+        stdin=stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -158,8 +157,8 @@ def _login_process(*args: str, **env: str):
 
 
 def test_no_browser_with_empty_stdin_says_nothing_was_pasted(emulator, mm):
-    proc = _login_process("--no-browser")
-    out, err = proc.communicate("", timeout=60)  # stdin at end of input, as with < /dev/null
+    proc = _login_process("--no-browser", stdin=subprocess.DEVNULL)  # as with < /dev/null
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
     assert err.strip().splitlines()[-1].startswith("error: no address was pasted — ")
     assert "interrupted" not in err and emulator.auth_base + "/authorize?" in err

@@ -58,6 +58,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "feed",
         "Rank unjudged tracks and say why each is there.",
     ),
+    "why": (
+        "music_minion.cli.why_cmd",
+        "why",
+        "Why a track is in the feed, or what keeps it out.",
+    ),
     "judge": (
         "music_minion.cli.curate_cmd",
         "judge",

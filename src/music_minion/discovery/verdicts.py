@@ -53,6 +53,17 @@ def parse_verdict(text: str) -> str:
 
 def resolve_track(conn: Store, ref: str) -> sqlite3.Row:
     """The stored track named by a URN, a SoundCloud URL, or a row number of the last `feed`."""
+    text, row = find_track(conn, ref)
+    if row is None:
+        raise MinionError(
+            f"track {text} is not in the index", "run `music-minion sync` first, or check the URL"
+        )
+    return row
+
+
+def find_track(conn: Store, ref: str) -> tuple[str, sqlite3.Row | None]:
+    """(the URN or URL `ref` stands for, its stored track or None when the index does not have it).
+    A row number must be one the last `feed` showed; anything else is a usage error."""
     from music_minion.discovery.feed import row_urn, shown_rows
 
     text = ref.strip()
@@ -70,19 +81,13 @@ def resolve_track(conn: Store, ref: str) -> sqlite3.Row:
             )
         text = urn
     if _TRACK_URN.fullmatch(text):
-        row = tracks_store.get_by_urn(conn, text)
-    elif "soundcloud.com/" in text.lower():
-        row = tracks_store.get_by_url(conn, text)
-    else:
-        raise UsageError(
-            f"{ref!r} is not a track",
-            "give a track URN (soundcloud:tracks:N), its URL, or a feed row number",
-        )
-    if row is None:
-        raise MinionError(
-            f"track {text} is not in the index", "run `music-minion sync` first, or check the URL"
-        )
-    return row
+        return text, tracks_store.get_by_urn(conn, text)
+    if "soundcloud.com/" in text.lower():
+        return text, tracks_store.get_by_url(conn, text)
+    raise UsageError(
+        f"{ref!r} is not a track",
+        "give a track URN (soundcloud:tracks:N), its URL, or a feed row number",
+    )
 
 
 def judge_track(

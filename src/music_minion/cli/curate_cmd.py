@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import click
@@ -21,6 +22,7 @@ Examples:
   music-minion feed --limit 20 --since 7  first seen in the last week
   music-minion feed --artist some-dj --genre house
   music-minion feed --mixes               long mixes, ranked apart
+  music-minion feed --new                 only what was first seen since the last feed
   music-minion feed --json                with the score's components
 """,
 )
@@ -47,20 +49,37 @@ Examples:
     metavar="DAYS",
     help="Only tracks first seen in the last DAYS days.",
 )
+@click.option(
+    "--new", "only_new", is_flag=True, help="Only tracks first seen since the last feed was shown."
+)
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
 @json_option
 def feed(
-    limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None
+    limit: int,
+    mixes: bool,
+    artist: str | None,
+    since_days: float | None,
+    only_new: bool,
+    genre: str | None,
 ) -> None:
     """Rank the tracks you have not judged and do not own yet, and say why each is there.
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
-    from music_minion.discovery.feed import build_feed, refresh_scores, remember_rows
+    from music_minion.discovery.feed import (
+        build_feed,
+        last_viewed,
+        mark_viewed,
+        refresh_scores,
+        remember_rows,
+    )
     from music_minion.timeutil import now
 
+    if only_new and since_days is not None:
+        raise click.UsageError("--new and --since cannot be combined: choose one bound")
     cfg, conn = settings(), open_db()
     moment = now()
+    viewed = last_viewed(conn) if only_new else None
     refresh_scores(conn, cfg.ranking)
     ranked = build_feed(
         conn,
@@ -69,12 +88,14 @@ def feed(
         mixes=mixes,
         artist=artist,
         since_days=since_days,
+        seen_since=viewed,
         genre=genre,
         at=moment,
         max_listens=cfg.review.max_unjudged_listens,
     )
     with conn.atomic():
         remember_rows(conn, ranked)
+        mark_viewed(conn, moment)
     rc = cfg.ranking
     data = [r.as_dict(moment, rc) for r in ranked]
     short_whys = [
@@ -82,6 +103,10 @@ def feed(
     ]  # the table names the strongest three per kind
 
     def human(rows: list[dict[str, Any]]) -> None:
+        if only_new:
+            click.echo(_new_line(len(rows), limit, viewed))
+        if not rows and only_new:
+            return
         if not rows:
             click.echo(
                 "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
@@ -105,6 +130,14 @@ def feed(
         )
 
     emit(data, human)
+
+
+def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
+    """E.g. "12 new since 2026-11-29 18:00"."""
+    if viewed is None:
+        return f"{n} new: no feed was shown before, so everything counts as new"
+    count = f"{n}+" if n >= limit else str(n)
+    return f"{count} new since {viewed:%Y-%m-%d %H:%M}"
 
 
 @click.command(

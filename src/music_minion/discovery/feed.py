@@ -43,7 +43,7 @@ from music_minion.discovery.scoring import (
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso, to_iso
+from music_minion.timeutil import now, now_iso, parse_timestamp, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -56,6 +56,7 @@ STATE_GENRES = "ranking.genre_bits"
 STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
+FEED_VIEWED = "feed.viewed_at"  # when a feed was last shown (`feed --new`)
 _WRITE_BATCH = 50_000
 
 
@@ -445,6 +446,16 @@ def _add(
 def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
     """Remember which URN each shown row number stands for (`judge 3 liked`)."""
     kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+
+
+def mark_viewed(conn: Store, at: datetime) -> None:
+    """Remember that a feed was shown at `at`."""
+    kv.put(conn, FEED_VIEWED, to_iso(at))
+
+
+def last_viewed(conn: Store) -> datetime | None:
+    """When a feed was last shown (None: never)."""
+    return parse_timestamp(kv.get(conn, FEED_VIEWED))
 
 
 def shown_rows(conn: Store) -> int:

@@ -63,6 +63,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "why",
         "Why a track is in the feed, or what keeps it out.",
     ),
+    "open": (
+        "music_minion.cli.open_cmd",
+        "open_track",
+        "Open a track's SoundCloud page in the browser.",
+    ),
     "judge": (
         "music_minion.cli.curate_cmd",
         "judge",

@@ -122,7 +122,9 @@ def test_undo_a_wrong_playlist_setting_learned_by_sync(synced, mm):
         f"reverted {len(pool)} not_quite judgments learned from playlist {wrong.urn} at "
     )
     # the wrong playlist still holds them: the next sync does not learn them again
-    assert mm("sync").code == 0
+    r = mm("sync")
+    assert r.code == 0, r.err
+    assert f"{len(pool)} undone before (not learned again)" in r.out
     conn = home_db()
     assert not {u for u, (v, _) in verdicts(conn).items() if v == "not_quite"}
     config.set_value("judgments.not_quite_playlist", right.urn)

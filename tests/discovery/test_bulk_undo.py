@@ -28,7 +28,7 @@ def test_judge_several_rows_then_undo_restores_what_each_had(mm, filled, store):
     assert len(verdicts(store)) == 3
     r = mm("undo")
     assert r.code == 0, r.err
-    assert r.out.startswith("reverted 3 not_quite judgments judged not_quite by hand at ")
+    assert r.out.startswith("reverted 3 not_quite judgments made with `judge` at ")
     # the earlier single judgment is back, the two rows are unjudged again
     assert verdicts(store) == {"soundcloud:tracks:2": ("liked", "manual")}
     r = mm("undo", "2")
@@ -71,8 +71,8 @@ def test_unjudge_several_and_undo_it(mm, filled, store):
     }
     listing = mm("undo", "--list", "--json").json()
     assert [(b["id"], b["label"], b["changes"]) for b in listing] == [
-        (2, "unjudged by hand", 2),
-        (1, "judged liked by hand", 2),
+        (2, "made with `unjudge`", 2),
+        (1, "made with `judge`", 2),
     ]
     assert listing[0]["undone_at"] and listing[1]["undone_at"] is None
 
@@ -82,7 +82,7 @@ def test_undo_keeps_a_track_judged_again_since(mm, filled, store):
     assert mm("judge", "soundcloud:tracks:3", "liked").code == 0
     r = mm("undo", "1")
     assert r.code == 0, r.err
-    assert "reverted 1 not_quite judgment judged not_quite by hand" in r.out
+    assert "reverted 1 not_quite judgment made with `judge` at " in r.out
     assert "(1 judged again since: kept)" in r.out
     assert verdicts(store) == {"soundcloud:tracks:3": ("liked", "manual")}
 

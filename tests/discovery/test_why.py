@@ -78,7 +78,7 @@ def test_capped_by_the_per_artist_cap(mm, filled):
     (c,) = d["reasons"]
     assert (c["reason"], c["artist"], c["place"]) == ("capped", "Up Three", 2)
     assert c["text"] == (
-        "capped: Up Three already has 1 tracks above it (ranking.per_artist_cap); "
+        "capped: Up Three already has 1 track above it (ranking.per_artist_cap); "
         "it is Up Three's #2"
     )
     assert d["in_feed"] is False and d["components"]["supporters"][0]["artist"] == "Dee"

@@ -118,7 +118,7 @@ def judge_tracks(
             before = store.get_verdict(conn, tid)
             store.put(conn, tid, verdict, "manual", moment)
             changes.append(batches.Change(tid, before, (verdict, "manual", moment)))
-        batch = batches.add_batch(conn, "manual", f"judged {verdict} by hand", moment, changes)
+        batch = batches.add_batch(conn, "manual", "made with `judge`", moment, changes)
         mark_dirty_tracks(conn, ids)
     return {"batch": batch, "previous": [c.before[0] if c.before else None for c in changes]}
 
@@ -141,7 +141,9 @@ def unjudge_tracks(
             store.delete(conn, c.track_id)
         batch = None
         if changes:
-            batch = batches.add_batch(conn, "manual", "unjudged by hand", at or now_iso(), changes)
+            batch = batches.add_batch(
+                conn, "manual", "made with `unjudge`", at or now_iso(), changes
+            )
             mark_dirty_tracks(conn, [c.track_id for c in changes])
     return {"batch": batch, "removed": [found[tid] is not None for tid in track_ids]}
 

@@ -142,10 +142,14 @@ def _no_support(conn: Store, tid: int) -> dict[str, Any]:
 
 def _capped(cap: Capped, rc: RankingSettings) -> dict[str, Any]:
     text = (
-        f"capped: {cap.artist} already has {rc.per_artist_cap} tracks above it "
+        f"capped: {cap.artist} already has {_tracks(rc.per_artist_cap)} above it "
         f"(ranking.per_artist_cap); it is {cap.artist}'s #{cap.place}"
     )
     return reason("capped", text, artist=cap.artist, place=cap.place)
+
+
+def _tracks(n: int) -> str:
+    return f"{n} track" + "s" * (n != 1)
 
 
 def _stale() -> dict[str, Any]:

@@ -93,7 +93,7 @@ def test_a_mix_is_placed_among_the_mixes(mm, filled):
     assert [x["reason"] for x in d["reasons"]] == ["mix"]
     out = mm("why", "soundcloud:tracks:4").out
     assert "among the mixes (`feed --mixes`) at rank 1" in out
-    assert "a mix: not in the feed, `feed --mixes` shows it" in out
+    assert "  - a mix (over ranking.mix_minutes): ranked apart, in `feed --mixes`" in out
 
 
 def test_muted_unwatched_and_unindexed_sources(mm, filled):
@@ -169,3 +169,15 @@ def test_why_agrees_with_the_feed_on_every_track(mm, filled):
         assert bool(d["reasons"]) != d["in_feed"], urn
         seen.update(x["reason"] for x in d["reasons"])
     assert seen == {"capped", "judged", "retired"}
+
+
+def test_a_track_below_the_first_fifty_says_how_to_see_it(mm, filled):
+    for n in range(10, 70):
+        tid = filled.track(n, uploader=f"U{n}")
+        filled.prov(tid, filled.artist(f"A{n}"), "repost", ago(days=5, hours=n))
+    feed = mm("feed", "--limit", "100", "--json").json()
+    last = feed[-1]
+    assert len(feed) == 63 and last["urn"] == "soundcloud:tracks:69"
+    out = mm("why", "soundcloud:tracks:69").out
+    assert "in the feed at rank 63 (score " in out
+    assert "below the first 50, `feed --limit 63` shows it" in out

@@ -44,11 +44,13 @@ def explain(
     names = store.list_exclusions(conn, tid, f)
     reasons = []
     if "mix" in names:  # then it is judged as a mix, among the mixes
-        reasons.append(reason("mix", "a mix: not in the feed, `feed --mixes` shows it"))
+        reasons.append(
+            reason("mix", "a mix (over ranking.mix_minutes): ranked apart, in `feed --mixes`")
+        )
         f = feed_filter(conn, rc, mixes=True, max_listens=max_listens)
         names = store.list_exclusions(conn, tid, f)
     out = {"feed": "mixes" if f.mixes else "tracks", "rank": None, "ranked": None}
-    reasons += [_DETAILS[n](conn, tid, rc, f) for n in names]
+    reasons += [_DETAILS.get(n, _simple(n, n))(conn, tid, rc, f) for n in names]
     key = store.get_key(conn, tid)
     if key is None:
         reasons.append(_no_support(conn, tid))

@@ -101,8 +101,18 @@ def _retired(
     return reason("retired", text, pushes=pushes, listens=listens)
 
 
-def _simple(name: str, text: str) -> Callable[..., dict[str, Any]]:
-    return lambda *_: reason(name, text)
+Detail = Callable[[Store, int, RankingSettings, store.CandidateFilter], dict[str, Any]]
+
+
+def _simple(name: str, text: str) -> Detail:
+    """A reason that needs no look-up."""
+
+    def detail(
+        _c: Store, _t: int, _rc: RankingSettings, _f: store.CandidateFilter
+    ) -> dict[str, Any]:
+        return reason(name, text)
+
+    return detail
 
 
 _DETAILS: dict[

@@ -115,9 +115,7 @@ def _simple(name: str, text: str) -> Detail:
     return detail
 
 
-_DETAILS: dict[
-    str, Callable[[Store, int, RankingSettings, store.CandidateFilter], dict[str, Any]]
-] = {
+_DETAILS: dict[str, Detail] = {
     "unavailable": _simple("unavailable", "unavailable: deleted or no longer on SoundCloud"),
     "blocked": _simple("blocked", "blocked: SoundCloud does not let it play here"),
     "judged": _judged,

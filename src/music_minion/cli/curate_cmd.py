@@ -171,8 +171,9 @@ def judge(args: tuple[str, ...]) -> None:
         for r, p in zip(rows, done["previous"], strict=True)
     ]
     if chosen == "liked" and cfg.judgments.mirror_likes:
+        mirrored = _mirror_likes(cfg, [t["urn"] for t in tracks])
         for t in tracks:
-            t["mirrored"] = _mirror_like(cfg, t["urn"])
+            t["mirrored"] = mirrored[t["urn"]]
     if len(tracks) == 1:
         emit(
             {**tracks[0], "verdict": chosen, "source": "manual", "batch": done["batch"]},
@@ -217,23 +218,31 @@ def _mirror_note(t: dict[str, Any], *, named: bool) -> None:
         click.echo(f"warning: not liked{name} on SoundCloud ({t['mirrored']})", err=True)
 
 
-def _mirror_like(cfg: Any, urn: str) -> bool | str:
-    """Like the track on SoundCloud; True, or why it failed (the local judgment stands either way)."""
+def _mirror_likes(cfg: Any, urns: list[str]) -> dict[str, bool | str]:
+    """Like the tracks on SoundCloud with one client; per URN True, or why it failed (the local
+    judgments stand either way)."""
     import asyncio
 
     from music_minion.cli.errors import line
     from music_minion.errors import MinionError
     from music_minion.soundcloud.client import SoundCloudClient
 
+    out: dict[str, bool | str] = {}
+
     async def go() -> None:
         async with SoundCloudClient.from_config(cfg, auth="user") as client:
-            await client.like(urn)
+            for urn in urns:
+                try:
+                    await client.like(urn)
+                    out[urn] = True
+                except MinionError as e:  # this one failed: the others are still tried
+                    out[urn] = line(e).removeprefix("error: ")
 
     try:
         asyncio.run(go())
-    except MinionError as e:  # failed, not logged in, app not configured: the judgment stands
-        return line(e).removeprefix("error: ")
-    return True
+    except MinionError as e:  # not logged in, app not configured: the judgments stand
+        out = {urn: out.get(urn, line(e).removeprefix("error: ")) for urn in urns}
+    return out
 
 
 @click.command(

@@ -271,6 +271,7 @@ ALLOWED: dict[str, dict[str, str]] = {
     "store/artists.py": {"where": "one of two constant WHERE clauses"},
     "store/local_files.py": {
         "_upsert_sql()": "built once at import from the module's constant column lists",
+        "_sql_in()": "an SQL list of the module's constant match states",
         "where": "from _filters(): constant clauses with ? placeholders",
         "' AND '.join(clauses)": "one constant LIKE clause with ? placeholders per search word",
     },

@@ -68,6 +68,9 @@ def _print_scan(s: dict[str, Any]) -> None:
         f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
         f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
     )
+    if s["skipped_count"]:
+        reasons = ", ".join(f"{n} {why}" for why, n in s["skipped"].items())
+        click.echo(f"{s['skipped_count']} skipped: {reasons}")
     for root in s["missing_roots"]:
         click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
     if s["error_count"]:

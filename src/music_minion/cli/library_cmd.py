@@ -101,8 +101,9 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     """Read the tags of every audio file under PATHS (default: library.paths) into the library.
 
     Unchanged files (same size and modification time) are not reopened; files no longer there are
-    marked gone; unreadable and tagless files are recorded with the reason. Folders that do not
-    exist among the configured paths (an unplugged drive) are skipped and their files kept.
+    marked gone; unreadable and tagless files are recorded with the reason. Files left out are
+    counted by reason (unsupported .ext, no extension, unreadable tags, unreadable file). Folders
+    that do not exist among the configured paths (an unplugged drive) are skipped, files kept.
     """
     from music_minion.library.match import match_from_config
     from music_minion.library.scan import scan

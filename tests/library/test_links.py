@@ -73,6 +73,11 @@ def test_unlink_and_reject_undo_auto_links_for_good(mm, home):
     assert r.code == 0 and r.json()[0]["previous"] == "exact"
     assert mm("library", "stats", "--json").json()["owned_tracks"] == 0
 
+    blue = _by_name(mm)["blue.flac"]
+    assert blue["match_status"] == "review"
+    r = mm("library", "review", "reject", str(blue["id"]))  # a proposal: rejected, not unlinked
+    assert r.out == f"rejected {root / 'sub' / 'blue.flac'} → Red Lights — Tiësto\n"
+
     r = mm("library", "unlink", str(tagged["id"]))  # nothing linked any more
     assert r.code == 1 and r.err.startswith(f"error: file {tagged['id']} (") and "no link" in r.err
     assert len(r.err.strip().splitlines()) <= 2

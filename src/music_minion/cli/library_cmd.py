@@ -405,9 +405,13 @@ def _interactive(conn: Store, rows: list[Proposal]) -> None:
 
 
 def _print_decisions(decisions: list[Decision]) -> None:
-    """One line per decision: "linked FILE → Title — Uploader" (or unlinked)."""
+    """One line per decision: "linked FILE → Title — Uploader" (unlinked, or rejected for a proposal)."""
+    from music_minion.store.local_files import OWNED_STATUSES
+
     for d in decisions:
-        verb = "unlinked" if d.match_status == "rejected" else "linked"
+        verb = "linked"
+        if d.match_status == "rejected":
+            verb = "unlinked" if d.previous in OWNED_STATUSES else "rejected"
         click.echo(f"{verb} {d.path} → {track_label(d.track_title, d.track_uploader)}")
 
 

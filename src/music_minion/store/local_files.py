@@ -22,7 +22,6 @@ from music_minion.store import my_likes
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
 
-# SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_STATUSES = ("exact", "auto", "accepted", "manual")
 DECIDED_STATUSES = ("accepted", "rejected", "manual")  # a person's: never overwritten by a match
 
@@ -34,6 +33,7 @@ def _sql_in(values: Sequence[str]) -> str:
 
 _OWNED_IN = _sql_in(OWNED_STATUSES)
 _DECIDED_IN = _sql_in(DECIDED_STATUSES)
+# SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_CONDITION = (
     "local_files.track_id IS NOT NULL AND local_files.match_status IN "
     + _OWNED_IN

@@ -42,7 +42,7 @@ def test_scan_counts_skipped_files_by_reason(tmp_path):
     }
     assert summary["skipped_count"] == 5 and summary["files"] == 3  # two unreadable, kept
     reasons = dict(conn.execute("SELECT path, reason FROM local_files WHERE status = 'unreadable'"))
-    assert reasons[str(root / "damaged tags.mp3")].startswith("unreadable tags: ")
+    assert reasons[str(root / "damaged tags.mp3")] == "unreadable tags: ID3v2.9 not supported"
     again = scan(conn, [root], workers=1)  # unchanged audio is not reopened, the others are told
     assert again["skipped"] == {"unsupported .jpg": 1, "unsupported .txt": 1, "no extension": 1}
 

@@ -193,7 +193,7 @@ def _open(path: Path) -> tuple[Any, str | None]:
             return None, f"cannot open: {e.strerror or type(e).__name__}"
         except Exception as e:  # noqa: BLE001 - mutagen raises many kinds of errors on hostile input
             kind = UNREADABLE_TAGS if isinstance(e, _tag_errors()) else "unreadable"
-            error = error or f"{kind}: {_short(e)}"
+            error = error or f"{kind}: {_short(e, path)}"
             continue
         if audio is not None:
             return audio, None
@@ -207,8 +207,12 @@ def _tag_errors() -> tuple[type[Exception], ...]:
     return (id3.error, _vorbis.error, apev2.error, mp4.MP4MetadataError)
 
 
-def _short(e: BaseException) -> str:
+def _short(e: BaseException, path: Path | None = None) -> str:
+    """The error's message, without the file's own path (the row already names it), at most 120
+    characters."""
     text = str(e).strip()
+    if path is not None:
+        text = text.replace(repr(str(path)), "").replace(str(path), "").strip(" :")
     if not text or text == "error":
         text = "invalid or truncated data"
     return text if len(text) <= 120 else text[:117] + "..."

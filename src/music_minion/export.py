@@ -140,9 +140,9 @@ def require_pyarrow() -> None:
         ) from None
 
 
-def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple[str, Path]]:
-    """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
-    trailing slash) put `<table>.<ext>` files in `path`."""
+def check_request(fmt: str, path: Path, what: str) -> None:
+    """Refuse an unknown format or table, and `all` aimed at a file name (`tracks.csv`), before
+    anything is read or written."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
     if what not in WHAT_CHOICES:
@@ -150,12 +150,18 @@ def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple
             f"unknown table {what!r}",
             f"use --what with one of {', '.join(WHAT_CHOICES)}",
         )
-    tables = list(TABLES) if what == "all" else [what]
     if what == "all" and path.suffix.lower() in EXTENSIONS.values() and not path.is_dir():
         raise UsageError(
             f"{path} names a file, but --what all writes a folder",
             "give a folder or --what tracks",
         )
+
+
+def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple[str, Path]]:
+    """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
+    trailing slash) put `<table>.<ext>` files in `path`."""
+    check_request(fmt, path, what)
+    tables = list(TABLES) if what == "all" else [what]
     if what == "all" or folder or path.is_dir():
         if path.exists() and not path.is_dir():
             raise MinionError(

@@ -231,7 +231,7 @@ def test_all_into_a_file_path_is_refused(mm, index, tmp_path):
     assert r.code == 1 and "folder" in r.err and len(r.err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
 def test_all_to_a_file_name_makes_no_folder(mm, index, tmp_path, fmt):
     target = tmp_path / f"tracks.{fmt}"
     r = mm("export", fmt, target)  # --what all is the default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -52,6 +53,7 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
     from music_minion import export as exporter
 
     fmt = fmt.lower()
+    exporter.check_request(fmt, Path(path).expanduser(), what)
     if fmt == "parquet":
         exporter.require_pyarrow()  # before touching the database or the disk
     db = open_db(readonly=True)

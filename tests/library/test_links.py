@@ -130,5 +130,7 @@ def test_link_owns_the_track_in_the_feed_and_unlink_brings_it_back(logged_in, mm
 
     assert mm("library", "link", str(lib / "mystery.mp3"), urn).code == 0
     assert not in_feed()
+    reasons = mm("why", urn, "--json").json()["reasons"]
+    assert [r["text"] for r in reasons] == [f"owned: local file {lib / 'mystery.mp3'} matched"]
     assert mm("library", "unlink", str(lib / "mystery.mp3")).code == 0
     assert in_feed()

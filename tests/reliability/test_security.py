@@ -267,10 +267,12 @@ ALLOWED: dict[str, dict[str, str]] = {
     "store/snapshot.py": {
         "table": "checked against the module's fixed table spec first",
         "_select()": "builds a SELECT from the module's fixed table spec",
+        "_SOURCE[table]": "the module's constant source of a table checked against the spec first",
     },
     "store/artists.py": {"where": "one of two constant WHERE clauses"},
     "store/local_files.py": {
         "_upsert_sql()": "built once at import from the module's constant column lists",
+        "_sql_in()": "an SQL list of the module's constant match states",
         "where": "from _filters(): constant clauses with ? placeholders",
         "' AND '.join(clauses)": "one constant LIKE clause with ? placeholders per search word",
     },

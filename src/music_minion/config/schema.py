@@ -219,9 +219,7 @@ class LibrarySettings(_Section, frozen=True):
     )
     match_auto: Annotated[
         float,
-        Meta(
-            ge=0, le=100, description="Score (0-100) at or above which a file matches automatically"
-        ),
+        Meta(ge=0, le=100, description="Score (0-100) above which a file matches automatically"),
     ] = 92.0
     match_review: Annotated[
         float, Meta(ge=0, le=100, description="Score at or above which a match goes to review")

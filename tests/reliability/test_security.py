@@ -251,6 +251,9 @@ ALLOWED: dict[str, dict[str, str]] = {
         "sql": "index definitions read back from sqlite_master",
         "_CANDIDATE_COLUMNS": "a module constant column list",
         "where": "clauses from _where(): constant text with ? placeholders",
+        "cases": "CASE clauses from exclusions(): constant text with ? placeholders",
+        "LISTENS_SQL": "a module constant count of counted review-page listens",
+        "OWNED_CONDITION": "a module constant condition on local_files.state",
     },
     "store/curators.py": {
         "JUDGED_SQL": "store/ranking.py's constant exclusion clause",

@@ -64,6 +64,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Judge a track: liked, not_interested or not_quite.",
     ),
     "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget a track's judgment."),
+    "restore": (
+        "music_minion.cli.retired_cmd",
+        "restore",
+        "Bring retired tracks (pushed or heard, never judged) back into the feed.",
+    ),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
     "review": (
         "music_minion.web.command",

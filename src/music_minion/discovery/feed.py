@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
+from music_minion.discovery.retired import RetireRules, retired_tracks
 from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
@@ -330,13 +331,12 @@ def build_feed(
     seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
-    max_listens: int | None = None,
+    rules: RetireRules,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring; a track heard `max_listens` times on the review page without a verdict is out, as
-    an ignored push is. Reads the
-    stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
+    substring; tracks retired by `rules` are out. Reads the stored keys as they are: whoever
+    shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
@@ -353,8 +353,7 @@ def build_feed(
         genre=genre or None,
         artist_id=artist_id,
         artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
-        max_listens=max_listens,
+        retired=frozenset(retired_tracks(conn, rules, moment)),
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
@@ -403,9 +402,9 @@ def _add(
         )
 
 
-def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
-    """Remember which URN each shown row number stands for (`judge 3 liked`)."""
-    kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+def remember_rows(conn: Store, urns: list[str]) -> None:
+    """Remember which URN each shown row number stands for (`judge 3 liked`, `restore 3`)."""
+    kv.put(conn, FEED_ROWS, json.dumps(urns))
 
 
 def shown_rows(conn: Store) -> int:

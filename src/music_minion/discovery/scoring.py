@@ -93,7 +93,7 @@ class CandidateRow:
     supports: tuple[Support, ...] = ()
     judged: bool = False
     owned: bool = False
-    pushes: int = 0
+    retired: bool = False  # pushed or heard without a verdict (discovery/retired.py)
 
 
 @dataclass
@@ -376,8 +376,8 @@ def excluded_because(row: CandidateRow, rc: RankingSettings) -> str | None:
         return row.status
     if row.access == "blocked":
         return "blocked"
-    if row.pushes >= rc.max_ignored_pushes:
-        return "ignored"
+    if row.retired:
+        return "retired"
     return None
 
 

@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from music_minion.store.listens import LISTENS_SQL
 from music_minion.store.local_files import OWNED_CONDITION
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
@@ -19,10 +18,6 @@ OWNED_SQL = (
     "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND "
     + OWNED_CONDITION
     + "))"
-)
-PUSHES_SQL = (
-    "(SELECT count(DISTINCT pt.push_id) FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id "
-    "WHERE pt.track_id = t.id AND pp.status = 'ok')"
 )
 JUDGED_SQL = "EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = t.id)"
 
@@ -303,8 +298,7 @@ class CandidateFilter:
     genre: str | None = None  # substring of genre or tags, case-insensitive
     artist_id: int | None = None  # surfaced or uploaded by this artist
     artist_urn: str | None = None
-    max_pushes: int = 2
-    max_listens: int | None = None  # counted review-page listens that take a track out
+    retired: frozenset[int] = frozenset()  # track ids out of the feed until restored
 
 
 _CANDIDATE_COLUMNS = (
@@ -319,13 +313,12 @@ def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
         "coalesce(t.access, '') != 'blocked'",
         "NOT " + JUDGED_SQL,
         "NOT " + OWNED_SQL,
-        PUSHES_SQL + " < ?",
         "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
     ]
-    params: list[SqlValue] = [f.max_pushes, f.mix_ms]
-    if f.max_listens is not None:
-        clauses.append(LISTENS_SQL + " < ?")
-        params.append(f.max_listens)
+    params: list[SqlValue] = [f.mix_ms]
+    if f.retired:
+        clauses.append("t.id NOT IN (SELECT value FROM json_each(?))")
+        params.append(json_list(sorted(f.retired)))
     if f.since:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)

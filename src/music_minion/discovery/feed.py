@@ -15,13 +15,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
-from music_minion.discovery.retired import RetireRules, retired_tracks
+from music_minion.discovery.retired import RetireRules, ignored_by, retired_tracks
 from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
@@ -42,7 +42,7 @@ from music_minion.discovery.scoring import (
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso, to_iso
+from music_minion.timeutil import now, now_iso, parse_timestamp, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -136,9 +136,15 @@ def _fingerprint(rc: RankingSettings, base: float) -> str:
     return f"{fingerprint(rc)}|{base}"
 
 
-def outcomes_now(conn: Store) -> dict[int, str]:
-    """How every judged track, and every pushed track heard since, fared."""
-    return store.list_outcomes(conn, kv.get(conn, HEARD_AT))
+def outcomes_now(conn: Store, rc: RankingSettings) -> dict[int, str]:
+    """How every judged track fared, and which unjudged pushed tracks were ignored: those that
+    had a chance to be heard (`retired.chances`) before my likes were last learned."""
+    out = store.list_outcomes(conn)
+    heard = parse_timestamp(kv.get(conn, HEARD_AT))
+    if heard is not None:
+        ignored = ignored_by(conn, heard, timedelta(hours=rc.ignored_after_hours))
+        out.update({tid: "ignored" for tid in ignored if tid not in out})
+    return out
 
 
 def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
@@ -150,7 +156,7 @@ def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
 
 def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
     """Each artist's hit rate as ranking measures it now (`artists list`)."""
-    outcomes = outcomes_now(conn)
+    outcomes = outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
 
@@ -217,7 +223,7 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn)
+    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     genres = genre_bits(store.list_genre_outcomes(conn, outcomes), base, rc)
     plan = (

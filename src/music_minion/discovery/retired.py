@@ -101,6 +101,15 @@ def chances(track_stays: Iterable[Stay], window: timedelta) -> list[Stay]:
     return out
 
 
+def ignored_by(conn: Store, at: datetime, window: timedelta) -> set[int]:
+    """Unjudged tracks that had a chance to be heard in the playlist by `at` (ranking counts
+    them as ignored; restores do not undo that)."""
+    all_stays = stays(
+        pushes_store.list_ok_pushes(conn), pushes_store.list_ok_push_tracks(conn, unjudged=True), at
+    )
+    return {tid for tid, s in all_stays.items() if chances(s, window)}
+
+
 def _span(first: datetime, last: datetime) -> str:
     hours = (last - first).total_seconds() / 3600
     return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"

@@ -55,6 +55,7 @@ def fingerprint(rc: RankingSettings) -> str:
             rc.half_life_days,
             rc.hit_rate_prior,
             rc.position_hours,
+            rc.ignored_after_hours,  # which pushes were heard, so the hit rates
         )
     )
 

@@ -51,21 +51,12 @@ class Outcomes:
 
 
 _JUDGED = "SELECT j.track_id, CASE WHEN j.verdict = 'liked' THEN 'liked' ELSE 'dismissed' END FROM judgments j"
-# Tracks an ok push put in the playlist before `?` (the last time my likes were learned), still unjudged.
-_IGNORED = (
-    "SELECT DISTINCT pt.track_id, 'ignored' FROM playlist_push_tracks pt "
-    "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND pp.finished_at < ? "
-    "AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id)"
-)
 
 
-def list_outcomes(conn: Store, heard_before: str | None = None) -> dict[int, str]:
-    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track: read
-    once per refresh and handed to the counters below."""
-    out = {tid: o for tid, o in conn.execute(_JUDGED)}
-    if heard_before:
-        out.update({tid: o for tid, o in conn.execute(_IGNORED, (heard_before,))})
-    return out
+def list_outcomes(conn: Store) -> dict[int, str]:
+    """track_id -> liked | dismissed for every judged track (discovery adds the ignored ones):
+    read once per refresh and handed to the counters below."""
+    return {tid: o for tid, o in conn.execute(_JUDGED)}
 
 
 def count_outcomes(outcomes: Mapping[int, str]) -> Outcomes:

@@ -67,7 +67,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "restore": (
         "music_minion.cli.retired_cmd",
         "restore",
-        "Bring retired tracks (pushed or heard, never judged) back into the feed.",
+        "Bring retired tracks back into the feed.",
     ),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
     "review": (

@@ -101,13 +101,16 @@ def chances(track_stays: Iterable[Stay], window: timedelta) -> list[Stay]:
     return out
 
 
+def unjudged_stays(conn: Store, at: datetime) -> dict[int, list[Stay]]:
+    """`stays` of every unjudged pushed track, from the push records."""
+    tracks = pushes_store.list_ok_push_tracks(conn, unjudged=True)
+    return stays(pushes_store.list_ok_pushes(conn), tracks, at)
+
+
 def ignored_by(conn: Store, at: datetime, window: timedelta) -> set[int]:
     """Unjudged tracks that had a chance to be heard in the playlist by `at` (ranking counts
     them as ignored; restores do not undo that)."""
-    all_stays = stays(
-        pushes_store.list_ok_pushes(conn), pushes_store.list_ok_push_tracks(conn, unjudged=True), at
-    )
-    return {tid for tid, s in all_stays.items() if chances(s, window)}
+    return {tid for tid, s in unjudged_stays(conn, at).items() if chances(s, window)}
 
 
 def _span(first: datetime, last: datetime) -> str:
@@ -126,11 +129,11 @@ def _by_pushes(track_stays: list[Stay], rules: RetireRules) -> tuple[str, str] |
 
 
 def _by_listens(heard: list[str], rules: RetireRules) -> tuple[str, str] | None:
-    if len(heard) < rules.max_unjudged_listens:
+    """(reason, since) when these counted listens (oldest first) retire a track."""
+    n = rules.max_unjudged_listens
+    if len(heard) < n:
         return None
-    return f"heard {len(heard)} times in review, never judged", heard[
-        rules.max_unjudged_listens - 1
-    ]
+    return f"heard {len(heard)} times in review, never judged", heard[n - 1]
 
 
 def retired_tracks(
@@ -144,11 +147,7 @@ def retired_tracks(
         mark = marks.get(tid)
         return when is not None and (mark is None or when > mark)
 
-    all_stays = stays(
-        pushes_store.list_ok_pushes(conn),
-        pushes_store.list_ok_push_tracks(conn, unjudged=True),
-        moment,
-    )
+    all_stays = unjudged_stays(conn, moment)
     pushed = {t: [s for s in ss if after_mark(t, s.pushed_at)] for t, ss in all_stays.items()}
     heard: dict[int, list[str]] = defaultdict(list)
     for tid, heard_at in listens.list_unjudged_listens(conn):

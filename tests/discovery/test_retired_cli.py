@@ -31,13 +31,9 @@ def feed_urns(mm) -> set[str]:
     return {r["urn"] for r in mm("feed", "--limit", "1000", "--json").json()}
 
 
-def my_playlist(emu) -> list[str]:
+def my_playlist(emu, title: str = "Music Minion Discoveries") -> list[str]:
     w = emu.world
-    (found,) = [
-        p
-        for p in w.playlists.values()
-        if p.user_urn == w.me.urn and p.title == "Music Minion Discoveries"
-    ]
+    (found,) = [p for p in w.playlists.values() if p.user_urn == w.me.urn and p.title == title]
     return list(found.tracks)
 
 
@@ -125,7 +121,7 @@ def test_playlist_show_lists_the_tracks_and_the_link(synced, mm, store, monkeypa
     assert all(t["title"] == titles[t["urn"]] and t["uploader"] for t in show["tracks"])
     text = mm("playlist", "show").out
     assert show["link"] in text and show["tracks"][0]["title"] in text
-    assert f"Tracks ({len(show['tracks'])}" in text
+    assert f"Music Minion Discoveries: {len(show['tracks'])} tracks, as pushed" in text
 
 
 def test_playlist_show_follows_append_pushes(synced, mm) -> None:
@@ -137,6 +133,16 @@ def test_playlist_show_follows_append_pushes(synced, mm) -> None:
     assert len(mm("playlist", "push", "--json").json()["added"]) == 2
     show = mm("playlist", "show", "--json").json()
     assert [t["urn"] for t in show["tracks"]] == my_playlist(emu) and len(show["tracks"]) == 4
+
+
+def test_playlist_show_has_the_mixes_playlist_too(synced, mm) -> None:
+    emu, _ = synced
+    assert mm("config", "set", "playlist.mixes_title", "Minion Mixes").code == 0
+    assert mm("playlist", "push").code == 0
+    mixes = mm("playlist", "show", "--json").json()["mixes"]
+    assert mixes["title"] == "Minion Mixes" and mixes["link"].startswith("https://")
+    assert [t["urn"] for t in mixes["tracks"]] == my_playlist(emu, "Minion Mixes") != []
+    assert "playlist: “Minion Mixes” (private) — https://" in mm("playlist", "show").out
 
 
 def test_dry_run_warns_on_an_empty_feed(logged_in, mm) -> None:

@@ -110,26 +110,24 @@ def show(history: int) -> None:
     its tracks as the last successful push left them (read from the local record, offline)."""
     from music_minion.cli.common import open_db, settings
     from music_minion.discovery.playlist_view import playlist_now
-    from music_minion.discovery.push import KV_PLAYLIST_URN
+    from music_minion.discovery.push import targets
     from music_minion.store import pushes as pushes_store
 
     cfg, conn = settings(), open_db()
+    main, *mixes = [
+        {**playlist_now(conn, t.kv_key), "title": t.title_of(t.part(conn))} for t in targets(cfg)
+    ]
     data = {
-        **playlist_now(conn, KV_PLAYLIST_URN),
-        "title": cfg.playlist.title,
+        **main,
         "sharing": cfg.playlist.sharing,
         "pushes": pushes_store.list_pushes(conn, history),
+        **({"mixes": mixes[0]} if mixes else {}),
     }
     emit(data, _human_show)
 
 
 def _human_show(d: dict[str, Any]) -> None:
-    if d["playlist_urn"] is None:
-        click.echo(
-            f"playlist: not created yet (run `music-minion playlist push`) — {d['title']} ({d['sharing']})"
-        )
-    else:
-        click.echo(f"playlist: “{d['title']}” ({d['sharing']}) — {d['link'] or d['playlist_urn']}")
+    _human_playlist(d, d["sharing"])
     if d["pushes"]:
         table(
             "Pushes",
@@ -146,9 +144,25 @@ def _human_show(d: dict[str, Any]) -> None:
                 for p in d["pushes"]
             ],
         )
+    _human_tracks(d)
+    if "mixes" in d:
+        _human_playlist(d["mixes"], d["sharing"])
+        _human_tracks(d["mixes"])
+
+
+def _human_playlist(d: dict[str, Any], sharing: str) -> None:
+    if d["playlist_urn"] is None:
+        click.echo(
+            f"playlist: not created yet (run `music-minion playlist push`) — {d['title']} ({sharing})"
+        )
+    else:
+        click.echo(f"playlist: “{d['title']}” ({sharing}) — {d['link'] or d['playlist_urn']}")
+
+
+def _human_tracks(d: dict[str, Any]) -> None:
     if d["tracks"]:
         table(
-            f"Tracks ({len(d['tracks'])}, as pushed {d['pushed_at']})",
+            f"{d['title']}: {len(d['tracks'])} tracks, as pushed {d['pushed_at']}",
             ["#", "title", "uploader", "link"],
             [[n, t["title"], t["uploader"], t["link"]] for n, t in enumerate(d["tracks"], 1)],
         )

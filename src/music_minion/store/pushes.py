@@ -84,11 +84,11 @@ def list_ok_pushes(conn: Store) -> list[OkPush]:
 def list_ok_push_tracks(conn: Store, *, unjudged: bool = False) -> list[tuple[int, int, int]]:
     """(push_id, track_id, position) of every track of a successful push (`unjudged`: only
     tracks without a judgment)."""
-    judged = " AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id)"
     rows = conn.execute(
-        "SELECT pt.push_id, pt.track_id, pt.position FROM playlist_push_tracks pt "  # noqa: S608 - constant text
-        "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok'"
-        + (judged if unjudged else "")
+        "SELECT pt.push_id, pt.track_id, pt.position FROM playlist_push_tracks pt "
+        "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND (? = 0 OR "
+        "NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id))",
+        (int(unjudged),),
     )
     return [(r[0], r[1], r[2]) for r in rows]
 

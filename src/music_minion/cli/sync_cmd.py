@@ -144,6 +144,11 @@ def _human_summary(d: dict[str, Any]) -> None:
         click.echo(
             f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
             f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
+            + (
+                f", {judged['suppressed']} undone before (not learned again)"
+                if judged.get("suppressed")
+                else ""
+            )
         )
         for source, problem in (learn.get("errors") or {}).items():
             click.echo(

@@ -56,3 +56,18 @@ def test_anything_else_is_refused_with_a_value_error():
     for bad in ({}, {**data, "format": 99}, {k: v for k, v in data.items() if k != "tracks"}):
         with pytest.raises(ValueError):
             world_from_data(bad)
+
+
+def test_like_times_and_followings_travel_and_an_older_save_reads_undated():
+    world = lived_in(generate_taste(6, resolve_size("tiny"), {}))
+    mine = world.followings[world.me_urn]
+    stranger = next(u for u in world.users if u != world.me_urn and u not in mine)
+    world.follow(world.me_urn, stranger)
+    back = round_trip(world)
+    assert back.liked_at == world.liked_at and back.reposted_at == world.reposted_at
+    track = world.likes[world.me_urn][0]
+    assert back.favoriters(track) == world.favoriters(track)
+    assert back.followings[world.me_urn][0] == stranger
+    older = {k: v for k, v in world_to_data(world).items() if k not in ("liked_at", "reposted_at")}
+    undated = world_from_data(json.loads(json.dumps(older)))
+    assert undated.liked_at == {} and set(undated.favoriters(track)) == set(world.favoriters(track))

@@ -15,6 +15,8 @@ from music_minion.emulator.taste import Taste, TrackTruth, params_from
 from music_minion.emulator.world import Playlist, Track, User, World, WorldSize
 
 _RECORDS: dict[str, type] = {"users": User, "tracks": Track, "playlists": Playlist}
+_TIMES = ("liked_at", "reposted_at")  # {(user, track): time}, saved as [[user, track, time], ...]
+_LATER = frozenset({*_TIMES, "follow_limit"})  # may be missing from older saves: the defaults
 FORMAT = 1
 
 
@@ -29,6 +31,8 @@ def world_to_data(w: World) -> dict[str, Any]:
             value = asdict(value)
         elif f.name == "deleted":
             value = sorted(value)
+        elif f.name in _TIMES:
+            value = [[user, track, at] for (user, track), at in value.items()]
         elif f.name == "_rng":
             version, state, gauss = value.getstate()
             value = [version, list(state), gauss]
@@ -45,20 +49,22 @@ def world_from_data(data: dict[str, Any]) -> World:
     try:
         w = World(seed=int(data["seed"]), size=WorldSize(**data["size"]))
         for f in fields(World):
-            if f.name in ("seed", "size"):
+            if f.name in ("seed", "size") or (f.name in _LATER and f.name not in data):
                 continue
             value = data[f.name]
             if f.name in _RECORDS:
                 value = {urn: _RECORDS[f.name](**record) for urn, record in value.items()}
             elif f.name == "deleted":
                 value = set(value)
+            elif f.name in _TIMES:
+                value = {(user, track): int(at) for user, track, at in value}
             elif f.name == "_rng":
                 value = random.Random()
                 value.setstate((data["_rng"][0], tuple(data["_rng"][1]), data["_rng"][2]))
             elif f.name == "taste":
                 value = None if value is None else _taste_from_data(value)
             setattr(w, f.name, value)
-    except (KeyError, TypeError, IndexError) as e:
+    except (KeyError, TypeError, IndexError, ValueError) as e:
         raise ValueError(f"a saved world with a missing or wrong part ({e})") from None
     return w
 

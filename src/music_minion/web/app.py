@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -18,11 +19,25 @@ from music_minion.errors import MinionError
 from music_minion.soundcloud.client import SoundCloudClient
 from music_minion.store import open_store
 from music_minion.store.session import Store
-from music_minion.web.audio import AudioCache, NoStream, drop_fraction, ranged
+from music_minion.web import hls
+from music_minion.web.audio import (
+    Audio,
+    AudioCache,
+    NoStream,
+    Playable,
+    drop_fraction,
+    hls_part,
+    hls_path,
+    ranged,
+)
 from music_minion.web.security import Guard
 
 log = logging.getLogger(__name__)
-STATIC = {"app.js": "text/javascript", "style.css": "text/css", "index.html": "text/html"}
+STATIC = {
+    "app.js": "text/javascript",
+    "style.css": "text/css",
+    "vendor/hls.light.min.js": "text/javascript",
+}
 TRACK_URN = re.compile(r"soundcloud:tracks:\d+")
 WAVEFORM_POINTS = 600
 
@@ -52,11 +67,13 @@ def build_app(page: Page) -> web.Application:
     app.add_routes(
         [
             web.get("/", h.index),
-            web.get("/static/{name}", h.static),
+            web.get("/static/{name:.+}", h.static),
             web.get("/api/queue", h.queue),
             web.get("/api/version", h.version),
             web.get("/api/track/{urn}", h.track),
+            web.get("/api/play/{urn}", h.play),
             web.get("/api/audio/{urn}", h.audio),
+            web.get("/api/hls/{urn}/{part}", h.hls_stream),
             web.post("/api/verdict", h.verdict),
             web.post("/api/undo", h.undo),
             web.post("/api/listen", h.listen),
@@ -68,7 +85,7 @@ def build_app(page: Page) -> web.Application:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("music_minion.web").joinpath("static", name).read_bytes()
+    return resources.files("music_minion.web").joinpath("static", *name.split("/")).read_bytes()
 
 
 class Handlers:
@@ -93,7 +110,7 @@ class Handlers:
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        if name not in STATIC or name == "index.html":
+        if name not in STATIC:
             raise web.HTTPNotFound()
         return web.Response(body=_asset(name), content_type=STATIC[name])
 
@@ -145,15 +162,60 @@ class Handlers:
         out["purchase_url"], out["purchase_title"] = info.purchase_url or None, info.purchase_title
         return web.json_response(out)
 
-    async def audio(self, request: web.Request) -> web.Response:
+    async def _playable(self, request: web.Request) -> Playable | web.Response:
+        """The track's stream from the cache, or the page's cue to use the widget (404)."""
         urn = self._track_row(request.match_info["urn"])["urn"]
         assert self.page.client is not None
         try:
-            audio = await self.page.cache.get(self.page.client, urn)
+            return await self.page.cache.get(self.page.client, urn)
         except (NoStream, MinionError) as e:
             log.info("no stream for %s (%s)", urn, type(e).__name__)
             return web.json_response({"error": "no stream", "fallback": "widget"}, status=404)
-        return ranged(request, audio)
+
+    async def play(self, request: web.Request) -> web.Response:
+        """How the page plays the track: `audio` (a progressive file) or `hls` (hls.js), and
+        the local URL to load; 404 means SoundCloud's widget."""
+        got = await self._playable(request)
+        if isinstance(got, web.Response):
+            return got
+        urn = request.match_info["urn"]
+        if isinstance(got, Audio):
+            return web.json_response(
+                {"player": "audio", "src": f"/api/audio/{quote(urn, safe='')}", "kind": got.kind}
+            )
+        return web.json_response(
+            {"player": "hls", "src": hls_path(urn, "index.m3u8"), "kind": got.kind}
+        )
+
+    async def audio(self, request: web.Request) -> web.Response:
+        got = await self._playable(request)
+        if isinstance(got, hls.Hls):
+            return web.json_response({"error": "HLS only: use /api/play"}, status=404)
+        return got if isinstance(got, web.Response) else ranged(request, got)
+
+    async def hls_stream(self, request: web.Request) -> web.Response:
+        """The proxied HLS playlist (`index.m3u8`) or its part n."""
+        got = await self._playable(request)
+        if isinstance(got, web.Response):
+            return got
+        if not isinstance(got, hls.Hls):
+            return web.json_response({"error": "not an HLS stream"}, status=404)
+        part = request.match_info["part"]
+        if part == "index.m3u8":
+            return web.Response(body=got.playlist, content_type=hls.CONTENT_TYPE)
+        if not part.isdigit() or int(part) >= len(got.upstream):
+            return web.json_response({"error": "no such part"}, status=404)
+        assert self.page.client is not None
+        try:
+            body, content_type = await hls_part(self.page.client, got, int(part))
+        except MinionError as e:
+            log.info("no HLS part for %s (%s)", request.match_info["urn"], type(e).__name__)
+            return web.json_response({"error": "part unavailable"}, status=502)
+        return web.Response(
+            body=body,
+            content_type=content_type.split(";")[0].strip() or "application/octet-stream",
+            headers={"Cache-Control": "private, max-age=600"},
+        )
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         try:

@@ -74,7 +74,10 @@ def samples(track_id: int) -> array[int]:
         return reps[offset : offset + end - start]
 
     out = array("h", steady(QUIET, 0, build))
-    out.extend(int(32767 * _amplitude(p, i / RATE) * cycle[i % period]) for i in range(build, drop))
+    phased = cycle[build % period :] + cycle[: build % period]  # continues the intro's phase
+    for start in range(build, drop, period):  # the build rises cycle by cycle
+        level = 32767 * _amplitude(p, start / RATE)
+        out.extend([int(level * v) for v in phased[: min(period, drop - start)]])
     out.extend(steady(LOUD, drop, total))
     return out
 

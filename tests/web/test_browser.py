@@ -222,11 +222,12 @@ def test_an_hls_only_track_plays_through_hls_js(browser_page, synced):
     )
 
 
-def test_without_hls_support_an_hls_only_track_uses_the_widget(browser_page, synced):
+def test_without_media_source_an_hls_only_track_uses_the_widget(browser_page, synced):
     page = browser_page
     at = _full_track_ahead(page, synced, hls_only=True)
-    page.evaluate("Hls.isSupported = () => false")
+    page.evaluate("for (const k of ['MediaSource', 'ManagedMediaSource']) window[k] = undefined")
     _go_to(page, at)
     page.wait_for_selector("#widget iframe[src^='https://w.soundcloud.com/player/']")
     assert page.is_hidden("#audio")
     assert page.evaluate("window.review.player") == "widget"
+    assert page.evaluate("window.Hls.isSupported()") is False  # hls.js loaded, and declined

@@ -94,7 +94,9 @@ async function play(t) {
   state.player = how ? how.player : "widget";
   if (!how) { widget(t); return; }
   if (how.player === "hls") {
-    if (!window.Hls || !Hls.isSupported()) { state.player = "widget"; widget(t); return; }
+    const Hls = await hlsjs().catch(() => null);
+    if (ticket !== state.ticket) return;
+    if (!Hls || !Hls.isSupported()) { state.player = "widget"; widget(t); return; }
     const hls = state.hls = new Hls({ enableWorker: false });
     hls.on(Hls.Events.ERROR, (_, e) => { if (e.fatal && state.hls === hls) { detach(); widget(t); } });
     hls.loadSource(how.src);
@@ -103,6 +105,19 @@ async function play(t) {
     audio.src = how.src;
   }
   audio.play().catch(() => {});
+}
+
+let hlsLoading = null;
+function hlsjs() {
+  // hls.js is loaded the first time an HLS-only track plays (most tracks never need it).
+  hlsLoading = hlsLoading || new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = "/static/vendor/hls.light.min.js";
+    s.onload = () => resolve(window.Hls);
+    s.onerror = () => { hlsLoading = null; reject(new Error("hls.js did not load")); };
+    document.head.append(s);
+  });
+  return hlsLoading;
 }
 
 function widget(t) {

@@ -360,10 +360,8 @@ class Api:
         if kind not in _kinds(track):
             raise NotFound("no such stream")
         name = f"{track.id}.m3u8" if kind == "hls" else f"{track.id}.mp3"
-        location = f"{self.state.api_base}/_emulator/media/{name}?signature="
-        return web.Response(
-            status=302, headers={"Location": location + audio.sign(self.state.client_secret, name)}
-        )
+        location = audio.media_url(self.state.api_base, self.state.client_secret, name)
+        return web.Response(status=302, headers={"Location": location})
 
 
 def _kinds(track: Track) -> frozenset[str]:

@@ -124,5 +124,10 @@ def sign(secret: str, name: str) -> str:
     return hmac.new(secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def media_url(api_base: str, secret: str, name: str) -> str:
+    """The signed URL of a media file under `/_emulator/media/`."""
+    return f"{api_base}/_emulator/media/{name}?signature={sign(secret, name)}"
+
+
 def signed_ok(secret: str, name: str, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, name), signature)

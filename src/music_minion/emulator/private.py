@@ -33,7 +33,7 @@ from music_minion.emulator.state import EmulatorState
 from music_minion.emulator.taste import Taste
 
 PREFIX = "/_emulator/"
-MEDIA_NAME = re.compile(r"(\d+)(?:_(\d+))?\.(mp3|m3u8)")
+MEDIA_NAME = re.compile(r"(\d+)(?:_(\d+)\.mp3|\.(mp3|m3u8))")
 MUTATIONS = frozenset({"likes", "reposts", "uploads", "delete", "me_likes", "artists"})
 
 
@@ -179,14 +179,14 @@ class Listening:
         playlist, whose segment URLs are signed too) or `{id}_{n}.mp3` (segment n)."""
         name = request.match_info["name"]
         m = MEDIA_NAME.fullmatch(name)
-        track_id = int(m.group(1)) if m else None
-        if m is None or not self._known(track_id):
+        if m is None or not self._known(int(m.group(1))):
             return api_error(404, "not found")
         if not audio.signed_ok(self.state.client_secret, name, request.query.get("signature", "")):
             return api_error(403, "signature does not match")
-        tid, segment, ext = int(m.group(1)), m.group(2), m.group(3)
-        if ext == "m3u8":
-            text = audio.playlist(tid, lambda n: self._signed(f"{tid}_{n}.mp3"))
+        tid, segment = int(m.group(1)), m.group(2)
+        if m.group(3) == "m3u8":
+            base, secret = self.state.api_base, self.state.client_secret
+            text = audio.playlist(tid, lambda n: audio.media_url(base, secret, f"{tid}_{n}.mp3"))
             return web.Response(text=text, content_type="application/vnd.apple.mpegurl")
         if segment is None:
             return web.Response(body=audio.mp3_bytes(tid), content_type="audio/mpeg")
@@ -194,10 +194,6 @@ class Listening:
         if int(segment) >= len(parts):
             return api_error(404, "not found")
         return web.Response(body=parts[int(segment)][0], content_type="audio/mpeg")
-
-    def _signed(self, name: str) -> str:
-        sig = audio.sign(self.state.client_secret, name)
-        return f"{self.state.api_base}{PREFIX}media/{name}?signature={sig}"
 
     async def wave(self, request: web.Request) -> web.Response:
         track_id = _track_id(request.match_info["name"], "_m.json")

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -21,13 +20,12 @@ from music_minion.store import open_store
 from music_minion.store.session import Store
 from music_minion.web import hls
 from music_minion.web.audio import (
-    Audio,
     AudioCache,
     NoStream,
     Playable,
     drop_fraction,
     hls_part,
-    hls_path,
+    player,
     ranged,
 )
 from music_minion.web.security import Guard
@@ -162,54 +160,48 @@ class Handlers:
         out["purchase_url"], out["purchase_title"] = info.purchase_url or None, info.purchase_title
         return web.json_response(out)
 
-    async def _playable(self, request: web.Request) -> Playable | web.Response:
-        """The track's stream from the cache, or the page's cue to use the widget (404)."""
+    async def _playable(self, request: web.Request) -> tuple[str, Playable] | web.Response:
+        """(URN, the track's stream) from the cache, or the page's cue to use the widget (404)."""
         urn = self._track_row(request.match_info["urn"])["urn"]
         assert self.page.client is not None
         try:
-            return await self.page.cache.get(self.page.client, urn)
+            return urn, await self.page.cache.get(self.page.client, urn)
         except (NoStream, MinionError) as e:
             log.info("no stream for %s (%s)", urn, type(e).__name__)
             return web.json_response({"error": "no stream", "fallback": "widget"}, status=404)
 
     async def play(self, request: web.Request) -> web.Response:
-        """How the page plays the track: `audio` (a progressive file) or `hls` (hls.js), and
-        the local URL to load; 404 means SoundCloud's widget."""
+        """How the page plays the track (web/audio.py's `player`); 404: SoundCloud's widget."""
+        got = await self._playable(request)
+        return got if isinstance(got, web.Response) else web.json_response(player(*got))
+
+    async def audio(self, request: web.Request) -> web.Response:
+        """A progressive stream, with HTTP ranges."""
         got = await self._playable(request)
         if isinstance(got, web.Response):
             return got
-        urn = request.match_info["urn"]
-        if isinstance(got, Audio):
-            return web.json_response(
-                {"player": "audio", "src": f"/api/audio/{quote(urn, safe='')}", "kind": got.kind}
-            )
-        return web.json_response(
-            {"player": "hls", "src": hls_path(urn, "index.m3u8"), "kind": got.kind}
-        )
-
-    async def audio(self, request: web.Request) -> web.Response:
-        got = await self._playable(request)
-        if isinstance(got, hls.Hls):
-            return web.json_response({"error": "HLS only: use /api/play"}, status=404)
-        return got if isinstance(got, web.Response) else ranged(request, got)
+        if isinstance(got[1], hls.Hls):
+            return web.json_response({"error": "HLS only: ask /api/play"}, status=404)
+        return ranged(request, got[1])
 
     async def hls_stream(self, request: web.Request) -> web.Response:
         """The proxied HLS playlist (`index.m3u8`) or its part n."""
         got = await self._playable(request)
         if isinstance(got, web.Response):
             return got
-        if not isinstance(got, hls.Hls):
+        urn, stream = got
+        if not isinstance(stream, hls.Hls):
             return web.json_response({"error": "not an HLS stream"}, status=404)
         part = request.match_info["part"]
         if part == "index.m3u8":
-            return web.Response(body=got.playlist, content_type=hls.CONTENT_TYPE)
-        if not part.isdigit() or int(part) >= len(got.upstream):
+            return web.Response(body=stream.playlist, content_type=hls.CONTENT_TYPE)
+        if not part.isdigit() or int(part) >= len(stream.upstream):
             return web.json_response({"error": "no such part"}, status=404)
         assert self.page.client is not None
         try:
-            body, content_type = await hls_part(self.page.client, got, int(part))
+            body, content_type = await hls_part(self.page.client, stream, int(part))
         except MinionError as e:
-            log.info("no HLS part for %s (%s)", request.match_info["urn"], type(e).__name__)
+            log.info("no HLS part for %s (%s)", urn, type(e).__name__)
             return web.json_response({"error": "part unavailable"}, status=502)
         return web.Response(
             body=body,

@@ -42,7 +42,7 @@ Playable = Audio | hls.Hls
 
 
 class NoStream(Exception):
-    """The API offers no stream an audio element can play (the page uses the widget)."""
+    """The API offers no stream the page can play (it uses the widget)."""
 
 
 class AudioCache:
@@ -72,8 +72,8 @@ class AudioCache:
 
 
 async def fetch_audio(source: MediaSource, urn: str) -> Playable:
-    """The track's best stream (in `Streams.best`'s order), followed through its redirect: the audio of
-    a progressive stream, the rewritten playlist of an HLS one."""
+    """The track's best stream (in `Streams.best`'s order), followed through its redirect: the
+    audio of a progressive stream, the rewritten playlist of an HLS one."""
     chosen = (await source.streams(urn)).best()
     if chosen is None:
         raise NoStream(urn)
@@ -91,6 +91,14 @@ async def fetch_audio(source: MediaSource, urn: str) -> Playable:
 def hls_path(urn: str, part: int | str) -> str:
     """The local path of a track's HLS playlist (`index.m3u8`) or of its part n."""
     return f"/api/hls/{quote(urn, safe='')}/{part}"
+
+
+def player(urn: str, playable: Playable) -> dict[str, str]:
+    """How the page plays it: `{"player": "audio" | "hls", "src": local path, "kind"}`."""
+    if isinstance(playable, Audio):
+        src = f"/api/audio/{quote(urn, safe='')}"
+        return {"player": "audio", "src": src, "kind": playable.kind}
+    return {"player": "hls", "src": hls_path(urn, "index.m3u8"), "kind": playable.kind}
 
 
 async def hls_part(source: MediaSource, stream: hls.Hls, n: int) -> tuple[bytes, str]:

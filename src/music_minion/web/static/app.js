@@ -91,12 +91,12 @@ async function play(t) {
   const ticket = state.ticket;
   const how = await api(`/api/play/${encodeURIComponent(t.urn)}`).catch(() => null);
   if (ticket !== state.ticket) return;
-  state.player = how ? how.player : "widget";
   if (!how) { widget(t); return; }
+  state.player = how.player;
   if (how.player === "hls") {
     const Hls = await hlsjs().catch(() => null);
     if (ticket !== state.ticket) return;
-    if (!Hls || !Hls.isSupported()) { state.player = "widget"; widget(t); return; }
+    if (!Hls || !Hls.isSupported()) { widget(t); return; }
     const hls = state.hls = new Hls({ enableWorker: false });
     hls.on(Hls.Events.ERROR, (_, e) => { if (e.fatal && state.hls === hls) { detach(); widget(t); } });
     hls.loadSource(how.src);
@@ -121,6 +121,7 @@ function hlsjs() {
 }
 
 function widget(t) {
+  state.player = "widget";
   audio.hidden = true;
   const f = document.createElement("iframe");
   f.src = `https://w.soundcloud.com/player/?url=${encodeURIComponent(t.link || "")}&auto_play=true`;

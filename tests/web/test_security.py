@@ -178,3 +178,15 @@ def test_hls_is_proxied_without_token_or_signature(page_server, synced, caplog):
     progressive = next(u for u in queue if tracks[u].access == "playable" and u != urn)
     assert request(port, f"/api/hls/{progressive}/index.m3u8", cookie=cookie).status == 404
     assert request(port, f"/api/audio/{urn}", cookie=cookie).status == 404
+
+
+def test_the_content_security_policy_keeps_scripts_to_this_origin(page_server):
+    port = page_server.port
+    cookie = sign_in(page_server.url)
+    for path in ("/", "/static/vendor/hls.light.min.js", "/api/queue"):
+        policy = request(port, path, cookie=cookie).headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'self'" and "script-src" not in directives
+        assert directives["media-src"] == "'self' blob:"  # hls.js: a MediaSource object URL
+        assert directives["frame-src"] == "https://w.soundcloud.com"
+        assert directives["frame-ancestors"] == "'none'"

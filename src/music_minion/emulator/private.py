@@ -172,7 +172,11 @@ class Listening:
         self.state = state
 
     def _known(self, track_id: int | None) -> bool:
-        return track_id is not None and f"soundcloud:tracks:{track_id}" in self.state.world.tracks
+        """A live track's (a deleted one's media is gone too)."""
+        return (
+            track_id is not None
+            and self.state.world.track(f"soundcloud:tracks:{track_id}") is not None
+        )
 
     async def media(self, request: web.Request) -> web.Response:
         """A signed media file: `{id}.mp3` (the whole track), `{id}.m3u8` (its HLS media

@@ -200,8 +200,9 @@ class Handlers:
         assert self.page.client is not None
         try:
             body, content_type = await hls_part(self.page.client, stream, int(part))
-        except MinionError as e:
+        except MinionError as e:  # e.g. its signature expired: the next ask gets a new playlist
             log.info("no HLS part for %s (%s)", urn, type(e).__name__)
+            self.page.cache.forget(urn)
             return web.json_response({"error": "part unavailable"}, status=502)
         return web.Response(
             body=body,

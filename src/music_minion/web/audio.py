@@ -70,6 +70,10 @@ class AudioCache:
             self._done.popitem(last=False)
         return audio
 
+    def forget(self, urn: str) -> None:
+        """Drop a track's stream (its signed URLs failed): the next ask fetches it afresh."""
+        self._done.pop(urn, None)
+
 
 async def fetch_audio(source: MediaSource, urn: str) -> Playable:
     """The track's best stream (in `Streams.best`'s order), followed through its redirect: the

@@ -11,16 +11,18 @@ the list is full: every unread track has a key below the last one read, so it ca
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
+from music_minion.discovery.retired import RetireRules, ignored_by, retired_tracks
 from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
@@ -35,13 +37,14 @@ from music_minion.discovery.scoring import (
     kind_log2,
     position_half_lives,
     rank,
+    score_sorted,
     seen_half_lives,
     since_iso,
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso, to_iso
+from music_minion.timeutil import now, now_iso, parse_timestamp, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -54,6 +57,7 @@ STATE_GENRES = "ranking.genre_bits"
 STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
+FEED_VIEWED = "feed.viewed_at"  # when a feed was last shown (`feed --new`)
 _WRITE_BATCH = 50_000
 
 
@@ -63,7 +67,7 @@ def _supports(
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position, _genre in rows:
         a = stats.get(artist_id)
-        if a is None or not a.watched or kind in a.muted:
+        if a is None or support_gap(a, kind):
             continue
         out[track_id].append(
             Support(
@@ -80,6 +84,14 @@ def _supports(
             )
         )
     return out
+
+
+def support_gap(a: store.ArtistStats | None, kind: str) -> str | None:
+    """Why a provenance row of artist `a` and `kind` counts for nothing: "unwatched", or "muted"
+    (the kind muted, or the artist weighed 0); None: it counts."""
+    if a is None or not a.watched:
+        return "unwatched"
+    return "muted" if kind in a.muted or a.weight <= 0 else None
 
 
 def track_keys(
@@ -135,9 +147,15 @@ def _fingerprint(rc: RankingSettings, base: float) -> str:
     return f"{fingerprint(rc)}|{base}"
 
 
-def outcomes_now(conn: Store) -> dict[int, str]:
-    """How every judged track, and every pushed track heard since, fared."""
-    return store.list_outcomes(conn, kv.get(conn, HEARD_AT))
+def outcomes_now(conn: Store, rc: RankingSettings) -> dict[int, str]:
+    """How every judged track fared, and which unjudged pushed tracks were ignored: those that
+    had a chance to be heard (`retired.chances`) before my likes were last learned."""
+    out = store.list_outcomes(conn)
+    heard = parse_timestamp(kv.get(conn, HEARD_AT))
+    if heard is not None:
+        ignored = ignored_by(conn, heard, timedelta(hours=rc.ignored_after_hours))
+        out.update({tid: "ignored" for tid in ignored if tid not in out})
+    return out
 
 
 def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
@@ -149,7 +167,7 @@ def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
 
 def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
     """Each artist's hit rate as ranking measures it now (`artists list`)."""
-    outcomes = outcomes_now(conn)
+    outcomes = outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
 
@@ -216,7 +234,7 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn)
+    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     genres = genre_bits(store.list_genre_outcomes(conn, outcomes), base, rc)
     plan = (
@@ -319,6 +337,36 @@ def _since(seen_since: datetime | None, days: float | None, moment: datetime) ->
     return since_iso(days, moment) if days is not None else None
 
 
+def feed_filter(
+    conn: Store,
+    rc: RankingSettings,
+    *,
+    mixes: bool = False,
+    artist: str | None = None,
+    since: str | None = None,
+    genre: str | None = None,
+    rules: RetireRules,
+    at: datetime | None = None,
+) -> store.CandidateFilter:
+    """The candidate filter of a feed at `at` (default now): its exclusions
+    (store.ranking.exclusions, the tracks `rules` retire among them) and filters."""
+    artist_id = artist_urn = None
+    if artist:
+        from music_minion.store import artists as artists_store
+
+        row = artists_store.get_by_ref(conn, artist)
+        artist_id, artist_urn = row["id"], row["urn"]
+    return store.CandidateFilter(
+        mixes=mixes,
+        mix_ms=int(rc.mix_minutes * 60_000),
+        since=since,
+        genre=genre or None,
+        artist_id=artist_id,
+        artist_urn=artist_urn,
+        retired=frozenset(retired_tracks(conn, rules, at)),
+    )
+
+
 def build_feed(
     conn: Store,
     rc: RankingSettings,
@@ -330,31 +378,18 @@ def build_feed(
     seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
-    max_listens: int | None = None,
+    rules: RetireRules,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring; a track heard `max_listens` times on the review page without a verdict is out, as
-    an ignored push is. Reads the
-    stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
+    substring; tracks retired by `rules` are out. Reads the stored keys as they are: whoever
+    shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
-    artist_id = artist_urn = None
-    if artist:
-        from music_minion.store import artists as artists_store
-
-        row = artists_store.get_by_ref(conn, artist)
-        artist_id, artist_urn = row["id"], row["urn"]
-    f = store.CandidateFilter(
-        mixes=mixes,
-        mix_ms=int(rc.mix_minutes * 60_000),
-        since=_since(seen_since, since_days, moment),
-        genre=genre or None,
-        artist_id=artist_id,
-        artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
-        max_listens=max_listens,
+    since = _since(seen_since, since_days, moment)
+    f = feed_filter(
+        conn, rc, rules=rules, at=moment, mixes=mixes, artist=artist, since=since, genre=genre
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
@@ -377,6 +412,18 @@ def build_feed(
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres)
+
+
+def candidates_from(
+    conn: Store, rc: RankingSettings, f: store.CandidateFilter, key: float, at: datetime
+) -> list[Ranked]:
+    """Every candidate of the feed `f` whose key is at least `key` (float noise tolerated), scored
+    and in feed order without the cap: what decides the place of a track of that key."""
+    stats = store.list_saved_artist_stats(conn)
+    rows: dict[int, CandidateRow] = {}
+    _add(conn, rows, store.list_candidates_with_key(conn, f, key - 1e-9, math.inf), stats)
+    base, genres = saved_base(conn), saved_genres(conn)
+    return score_sorted(rows.values(), rc, at, mixes=f.mixes, base=base, genres=genres)
 
 
 def _add(
@@ -403,9 +450,19 @@ def _add(
         )
 
 
-def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
-    """Remember which URN each shown row number stands for (`judge 3 liked`)."""
-    kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+def remember_rows(conn: Store, urns: list[str]) -> None:
+    """Remember which URN each shown row number stands for (`judge 3 liked`, `restore 3`)."""
+    kv.put(conn, FEED_ROWS, json.dumps(urns))
+
+
+def mark_viewed(conn: Store, at: datetime) -> None:
+    """Remember that a feed was shown at `at`."""
+    kv.put(conn, FEED_VIEWED, to_iso(at))
+
+
+def last_viewed(conn: Store) -> datetime | None:
+    """When a feed was last shown (None: never)."""
+    return parse_timestamp(kv.get(conn, FEED_VIEWED))
 
 
 def shown_rows(conn: Store) -> int:

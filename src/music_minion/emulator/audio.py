@@ -41,7 +41,7 @@ class Plan:
 
 
 def plan(track_id: int) -> Plan:
-    """The track's pitch (one of 24 from 118 to 400 Hz, a whole number of samples per cycle) and
+    """The track's pitch (one of 24 from 121 to 400 Hz, a whole number of samples per cycle) and
     drop time (12 to 16 s, by quarter seconds)."""
     period = 40 + 4 * (track_id % 24)
     return Plan(pitch_hz=RATE / period, drop_s=12.0 + (track_id * 7 % 17) / 4)

@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, table, wants_json
+from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
 from music_minion.cli.format import duration
+from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.vocab import VERDICTS
 
 
@@ -19,16 +20,18 @@ Examples:
   music-minion feed --limit 20 --since 7  first seen in the last week
   music-minion feed --artist some-dj --genre house
   music-minion feed --mixes               long mixes, ranked apart
+  music-minion feed --wide                with each track's link
+  music-minion feed --limit 0 | cut -f8   every candidate's link (piped: tab-separated)
   music-minion feed --json                with the score's components
 """,
 )
 @click.option(
     "--limit",
     "-n",
-    type=click.IntRange(1, 1000),
+    type=click.IntRange(0),
     default=50,
     show_default=True,
-    help="Rows to show.",
+    help="Rows to show (0: every candidate).",
 )
 @click.option(
     "--mixes", is_flag=True, help="Show mixes (longer than ranking.mix_minutes) instead of tracks."
@@ -47,6 +50,7 @@ Examples:
 )
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
 @json_option
+@wide_option
 def feed(
     limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None
 ) -> None:
@@ -54,40 +58,42 @@ def feed(
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
-    from music_minion.discovery.feed import build_feed, refresh_scores, remember_rows
+    from music_minion.discovery.feed import build_feed, count_feed, refresh_scores, remember_rows
     from music_minion.timeutil import now
 
     cfg, conn = settings(), open_db()
     moment = now()
     refresh_scores(conn, cfg.ranking)
-    ranked = build_feed(
-        conn,
-        cfg.ranking,
-        limit=limit,
-        mixes=mixes,
-        artist=artist,
-        since_days=since_days,
-        genre=genre,
-        at=moment,
-        max_listens=cfg.review.max_unjudged_listens,
-    )
+    filters: dict[str, Any] = {
+        "mixes": mixes,
+        "artist": artist,
+        "since_days": since_days,
+        "genre": genre,
+        "at": moment,
+        "max_listens": cfg.review.max_unjudged_listens,
+    }
+    total = count_feed(conn, cfg.ranking, **filters)
+    ranked = build_feed(conn, cfg.ranking, limit=limit or max(total, 1), **filters)
     with conn.atomic():
         remember_rows(conn, ranked)
-    rc = cfg.ranking
-    data = [r.as_dict(moment, rc) for r in ranked]
-    short_whys = [
-        r.why(moment, max_names=3) for r in ranked
-    ]  # the table names the strongest three per kind
+    data = [r.as_dict(moment, cfg.ranking) for r in ranked]
 
     def human(rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            click.echo(
-                "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
-            )
-            return
+        why = f"at most {cfg.ranking.per_artist_cap} per artist"
+        more = f"{why}; `--limit 0` for all" if len(rows) == limit else why
+        cut = footer(len(rows), total, more, "candidates")
         table(
             "Mixes" if mixes else "Feed",
-            ["#", "title", "uploader", "length", "score", "why", "link"],
+            [
+                fixed("#"),
+                text("title", 3),
+                text("uploader", 2),
+                fixed("length"),
+                fixed("score"),
+                text("reason", 3),
+                text("genre"),
+                link(),
+            ],  # fmt: skip
             [
                 [
                     r["rank"],
@@ -95,14 +101,17 @@ def feed(
                     r["uploader"],
                     duration(r["duration_ms"]),
                     f"{r['score']:.3f}",
-                    why,
+                    r["reason"],
+                    r["genre"],
                     r["link"],
-                ]
-                for r, why in zip(rows, short_whys, strict=True)
+                ]  # fmt: skip
+                for r in rows
             ],
+            empty="nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)",
+            notes=[cut],
         )
 
-    emit(data, human)
+    emit(data, human, total=total)
 
 
 @click.command(
@@ -206,35 +215,48 @@ Examples:
 @click.option(
     "--limit",
     "-n",
-    type=click.IntRange(min=1),
-    default=None,
-    help="At most this many rows (newest first).",
+    type=click.IntRange(min=0),
+    default=0,
+    help="At most this many rows, newest first (0: all).",
 )
 @json_option
-def judged(verdict: str | None, limit: int | None) -> None:
+@wide_option
+def judged(verdict: str | None, limit: int) -> None:
     """List judged tracks, newest judgment first, with the verdict's source."""
+    from music_minion.cli.common import envelope, print_json
     from music_minion.store import judgments as store
 
     conn = open_db()
-    rows = store.list_judged(conn, verdict, limit)
+    rows = store.list_judged(conn, verdict, limit or None)
     totals = store.count_by_verdict(conn)
+    every = sum(totals.values())
+    total = totals.get(verdict, 0) if verdict else every
     if wants_json():
-        emit({"counts": totals, "judgments": rows}, lambda d: None)
-        return
-    if not rows:
-        others = sum(totals.values())
-        if verdict and others:
-            click.echo(f"no {verdict} judgments ({others} of other verdicts: `judged` lists them)")
-        else:
-            click.echo(
-                "no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`"
-            )
+        print_json(envelope(rows, total, counts=totals))
         return
     table(
         "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",
-        ["verdict", "source", "when", "title", "uploader", "link"],
         [
-            [r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]]
+            fixed("verdict"),
+            fixed("source"),
+            fixed("when"),
+            text("title", 3),
+            text("uploader", 2),
+            link(),
+        ],  # fmt: skip
+        [
+            [
+                r["verdict"],
+                r["source"],
+                (r["judged_at"] or "")[:16].replace("T", " "),
+                r["title"],
+                r["uploader"],
+                r["link"],
+            ]  # fmt: skip
             for r in rows
         ],
+        empty=f"no {verdict} judgments ({every} judgments in all)"
+        if verdict and every
+        else "no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`",
+        notes=[footer(len(rows), total)],
     )

@@ -14,10 +14,11 @@ from music_minion.cli.common import (
     open_db,
     progress,
     settings,
-    table,
     wants_json,
+    wide_option,
 )
 from music_minion.cli.format import duration
+from music_minion.cli.table import fixed, footer, table, text
 from music_minion.errors import MinionError
 
 if TYPE_CHECKING:
@@ -123,13 +124,19 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     emit(summary, _print_scan)
 
 
-def _file_rows(rows: list[LocalFile]) -> None:
-    if not rows:
-        click.echo("no files listed: `music-minion library scan FOLDER` (or widen the filters)")
-        return
+def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
     table(
         None,
-        ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],
+        [
+            fixed("id"),
+            text("artist", 2),
+            text("title", 3),
+            fixed("length"),
+            fixed("format"),
+            fixed("match"),
+            fixed("track"),
+            text("path / reason", 3),
+        ],  # fmt: skip
         [
             [
                 r.id,
@@ -145,6 +152,8 @@ def _file_rows(rows: list[LocalFile]) -> None:
             ]
             for r in rows
         ],
+        empty="no files listed: `music-minion library scan FOLDER` (or widen the filters)",
+        notes=[footer(len(rows), total)],
     )
 
 
@@ -165,27 +174,32 @@ def _file_rows(rows: list[LocalFile]) -> None:
 )
 @click.option("--offset", type=click.IntRange(0), default=0)
 @json_option
+@wide_option
 def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) -> None:
     """List library files by artist and title."""
-    from music_minion.store.local_files import list_files
+    from music_minion.store.local_files import count_listed, list_files
 
     conn = open_db()
     rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
-    emit(rows, _file_rows)
+    total = count_listed(conn, status=status, match=match_)
+    emit(rows, lambda rs: _file_rows(rs, total), total=total)
 
 
 @library.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(0), default=50, show_default=True, help="Rows at most (0: all)."
+)
 @json_option
+@wide_option
 def search_cmd(query: tuple[str, ...], limit: int) -> None:
     """Files whose artist, title, album or path contain every word of QUERY."""
     from music_minion.library.normalize import fold
     from music_minion.store.local_files import list_files_matching
 
-    conn = open_db()
-    rows = list_files_matching(conn, " ".join(query), limit=limit, fold=fold)
-    emit(rows, _file_rows)
+    found = list_files_matching(open_db(), " ".join(query), limit=None, fold=fold)
+    rows = found[: limit or None]
+    emit(rows, lambda rs: _file_rows(rs, len(found)), total=len(found))
 
 
 @library.command("stats")
@@ -206,8 +220,12 @@ def stats_cmd() -> None:
         click.echo(
             f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {d.last_scan_at or 'never'}"
         )
-        table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
-        table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
+        for title, kind, counts in (
+            ("formats", "format", d.by_format),
+            ("matches", "state", d.by_match),
+        ):
+            table(title, [fixed(kind), fixed("files")], [[k, v] for k, v in counts.items()],
+                  empty=f"{title}: no files yet")  # fmt: skip
 
     emit(data, human)
 
@@ -256,23 +274,20 @@ def import_likes_cmd(full: bool) -> None:
     )
 
 
-def _review_rows(rows: list[Proposal]) -> None:
-    if not rows:
-        click.echo("nothing to review")
-        return
+def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
     table(
         "proposed matches",
         [
-            "id",
-            "score",
-            "file artist",
-            "file title",
-            "length",
-            "track artist",
-            "track title",
-            "length",
-            "track",
-        ],
+            fixed("id"),
+            fixed("score"),
+            text("file artist"),
+            text("file title", 2),
+            fixed("length"),
+            text("track artist"),
+            text("track title", 2),
+            fixed("length"),
+            fixed("track"),
+        ],  # fmt: skip
         [
             [
                 r.id,
@@ -287,6 +302,8 @@ def _review_rows(rows: list[Proposal]) -> None:
             ]
             for r in rows
         ],
+        empty="nothing to review",
+        notes=[footer(len(rows), total)],
     )
 
 
@@ -297,10 +314,11 @@ def _review_rows(rows: list[Proposal]) -> None:
     is_flag=True,
     help="Decide each proposal in turn (default on a terminal).",
 )
-@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(0), default=0, help="Show at most this many (0: all).")
 @json_option
+@wide_option
 @click.pass_context
-def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
+def review(ctx: click.Context, interactive: bool, limit: int) -> None:
     """List proposed matches; `accept ID...` / `reject ID...` decide them.
 
     On a terminal (or with -i) each proposal is shown in turn: [a]ccept, [r]eject, [s]kip, [q]uit.
@@ -310,12 +328,13 @@ def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
     from music_minion.store.local_files import list_proposals
 
     conn = open_db()
-    rows = list_proposals(conn, limit)
+    found = list_proposals(conn)
+    rows = found[: limit or None]
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     if rows and not wants_json() and (interactive or tty):
         _interactive(conn, rows)
         return
-    emit(rows, _review_rows)
+    emit(rows, lambda rs: _review_rows(rs, len(found)), total=len(found))
 
 
 def _interactive(conn: Store, rows: list[Proposal]) -> None:

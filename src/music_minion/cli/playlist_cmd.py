@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, table
+from music_minion.cli.common import emit, json_option, wide_option
+from music_minion.cli.table import fixed, table, text
 
 
 @click.group("playlist")
@@ -95,6 +96,7 @@ Examples:
     help="Pushes to list.",
 )
 @json_option
+@wide_option
 def show(history: int) -> None:
     """Show the discovery playlist's URN, the latest pushes (ok, failed or pending) and the tracks
     of the last successful push."""
@@ -121,7 +123,14 @@ def show(history: int) -> None:
         if d["pushes"]:
             table(
                 "Pushes",
-                ["#", "started", "finished", "status", "tracks", "error"],
+                [
+                    fixed("#"),
+                    fixed("started"),
+                    fixed("finished"),
+                    fixed("status"),
+                    fixed("tracks"),
+                    text("error"),
+                ],  # fmt: skip
                 [
                     [
                         p["id"],

@@ -319,6 +319,42 @@ def _since(seen_since: datetime | None, days: float | None, moment: datetime) ->
     return since_iso(days, moment) if days is not None else None
 
 
+def feed_filter(
+    conn: Store,
+    rc: RankingSettings,
+    *,
+    mixes: bool = False,
+    artist: str | None = None,
+    since_days: float | None = None,
+    seen_since: datetime | None = None,
+    genre: str | None = None,
+    at: datetime | None = None,
+    max_listens: int | None = None,
+) -> store.CandidateFilter:
+    """The candidates a feed with these filters ranks (see `build_feed`), as a store filter."""
+    artist_id = artist_urn = None
+    if artist:
+        from music_minion.store import artists as artists_store
+
+        row = artists_store.get_by_ref(conn, artist)
+        artist_id, artist_urn = row["id"], row["urn"]
+    return store.CandidateFilter(
+        mixes=mixes,
+        mix_ms=int(rc.mix_minutes * 60_000),
+        since=_since(seen_since, since_days, at or now()),
+        genre=genre or None,
+        artist_id=artist_id,
+        artist_urn=artist_urn,
+        max_pushes=rc.max_ignored_pushes,
+        max_listens=max_listens,
+    )
+
+
+def count_feed(conn: Store, rc: RankingSettings, **filters: Any) -> int:
+    """How many candidates a feed with these filters (`feed_filter`'s) chooses from."""
+    return store.count_candidates(conn, feed_filter(conn, rc, **filters))
+
+
 def build_feed(
     conn: Store,
     rc: RankingSettings,
@@ -340,20 +376,15 @@ def build_feed(
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
-    artist_id = artist_urn = None
-    if artist:
-        from music_minion.store import artists as artists_store
-
-        row = artists_store.get_by_ref(conn, artist)
-        artist_id, artist_urn = row["id"], row["urn"]
-    f = store.CandidateFilter(
+    f = feed_filter(
+        conn,
+        rc,
         mixes=mixes,
-        mix_ms=int(rc.mix_minutes * 60_000),
-        since=_since(seen_since, since_days, moment),
-        genre=genre or None,
-        artist_id=artist_id,
-        artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
+        artist=artist,
+        since_days=since_days,
+        seen_since=seen_since,
+        genre=genre,
+        at=moment,
         max_listens=max_listens,
     )
     rows: dict[int, CandidateRow] = {}

@@ -3,7 +3,7 @@
 Columns declare their role: `text` may be cut with an ellipsis, `fixed` (numbers, ids, keys) is
 never cut, `link` is never cut or wrapped. On a terminal each row fits one line of its width and
 links are left out unless `--wide` (the footer says so). Piped (not a terminal), stdout gets plain
-tab-separated lines, a header row first, every column and full values; the title, the footer and
+tab-separated lines, a header row first, every column and full values, no title; the footer and
 the empty-state message then go to stderr.
 """
 
@@ -71,7 +71,7 @@ def table(
     out = out or console()
     lines = [n for n in notes if n]
     if not out.is_terminal:
-        _plain(title, cols, cells, empty, lines)
+        _plain(cols, cells, empty, lines)
         return
     if not cells:
         out.print(empty or "nothing to show", markup=False, highlight=False)
@@ -84,15 +84,11 @@ def table(
         out.print(n, markup=False, highlight=False)
 
 
-def _plain(
-    title: str | None, cols: list[Col], cells: list[list[str]], empty: str | None, lines: list[str]
-) -> None:
+def _plain(cols: list[Col], cells: list[list[str]], empty: str | None, lines: list[str]) -> None:
     """Tab-separated lines on stdout; what is not data on stderr."""
     if not cells:
         click.echo(empty or "nothing to show", err=True)
         return
-    if title:
-        click.echo(title, err=True)
     click.echo("\t".join(c.name for c in cols))
     for r in cells:
         click.echo("\t".join(_one_line(v) for v in r))

@@ -135,10 +135,12 @@ def cached_db(tracks: int, provenance: int, artists: int) -> Path:
 
 
 def shown_feed(conn, rc):
-    """The feed as the `feed` command shows it: keys brought up to date, then the top 50 read."""
-    from music_minion.discovery.feed import build_feed, refresh_scores
+    """The feed as the `feed` command shows it: keys brought up to date, the candidates counted
+    (up to the command's cap), then the top 50 read."""
+    from music_minion.discovery.feed import COUNT_CAP, build_feed, count_feed, refresh_scores
 
     refresh_scores(conn, rc)
+    count_feed(conn, rc, COUNT_CAP)
     return build_feed(conn, rc, limit=50)
 
 

@@ -103,16 +103,21 @@ def plain(data: Any) -> Any:
     return data
 
 
-def envelope(items: list[Any], total: int | None = None, **extra: Any) -> dict[str, Any]:
-    """A list as JSON: `{"items": [...], "shown": N, "total": M, ...}` (total: before any limit)."""
-    return {"items": items, "shown": len(items), "total": len(items) if total is None else total,
-            **extra}  # fmt: skip
+def envelope(
+    items: list[Any], total: int | None = None, *, exact: bool = True, **extra: Any
+) -> dict[str, Any]:
+    """A list as JSON: `{"items": [...], "shown": N, "total": M, "total_exact": true, ...}`; total
+    counts before any limit; when counting stopped early it is a lower bound (`total_exact` false)."""
+    n = len(items) if total is None else total
+    return {"items": items, "shown": len(items), "total": n, "total_exact": exact, **extra}
 
 
-def emit(data: Any, human: Callable[[Any], None], *, total: int | None = None) -> None:
+def emit(
+    data: Any, human: Callable[[Any], None], *, total: int | None = None, exact: bool = True
+) -> None:
     """Print `data` as JSON when asked (a list in the list envelope), else render it for people."""
     if wants_json():
-        print_json(envelope(data, total) if isinstance(data, list) else data)
+        print_json(envelope(data, total, exact=exact) if isinstance(data, list) else data)
     else:
         human(data)
 

@@ -58,7 +58,13 @@ def feed(
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
-    from music_minion.discovery.feed import build_feed, count_feed, refresh_scores, remember_rows
+    from music_minion.discovery.feed import (
+        COUNT_CAP,
+        build_feed,
+        count_feed,
+        refresh_scores,
+        remember_rows,
+    )
     from music_minion.timeutil import now
 
     cfg, conn = settings(), open_db()
@@ -72,7 +78,9 @@ def feed(
         "at": moment,
         "max_listens": cfg.review.max_unjudged_listens,
     }
-    total = count_feed(conn, cfg.ranking, **filters)
+    cap = max(COUNT_CAP, limit + 1) if limit else None
+    total = count_feed(conn, cfg.ranking, cap, **filters)
+    exact = cap is None or total < cap
     ranked = build_feed(conn, cfg.ranking, limit=limit or max(total, 1), **filters)
     with conn.atomic():
         remember_rows(conn, ranked)
@@ -81,7 +89,7 @@ def feed(
     def human(rows: list[dict[str, Any]]) -> None:
         why = f"at most {cfg.ranking.per_artist_cap} per artist"
         more = f"{why}; `--limit 0` for all" if len(rows) == limit else why
-        cut = footer(len(rows), total, more, "candidates")
+        cut = footer(len(rows), total, more, "candidates", exact=exact)
         table(
             "Mixes" if mixes else "Feed",
             [
@@ -111,7 +119,7 @@ def feed(
             notes=[cut],
         )
 
-    emit(data, human, total=total)
+    emit(data, human, total=total, exact=exact)
 
 
 @click.command(

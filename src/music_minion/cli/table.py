@@ -47,11 +47,14 @@ def text(name: str, ratio: int = 1) -> Col:
     return Col(name, "text", ratio)
 
 
-def footer(shown: int, total: int | None, more: str = ALL_HINT, noun: str = "") -> str | None:
-    """`showing 100 of 202 — `--limit 0` for all` when a list was cut, else None."""
-    if total is None or total <= shown:
+def footer(
+    shown: int, total: int | None, more: str = ALL_HINT, noun: str = "", *, exact: bool = True
+) -> str | None:
+    """`showing 100 of 202 — `--limit 0` for all` when a list was cut, else None (`exact` False:
+    the total is a lower bound, `202+`)."""
+    if total is None or (exact and total <= shown):
         return None
-    counted = f"showing {shown} of {total}{' ' + noun if noun else ''}"
+    counted = f"showing {shown} of {total}{'' if exact else '+'}{' ' + noun if noun else ''}"
     return f"{counted} — {more}" if more else counted
 
 

@@ -54,6 +54,7 @@ STATE_GENRES = "ranking.genre_bits"
 STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
+COUNT_CAP = 10_000  # a shown feed counts its candidates up to this many (beyond: "10000+")
 _WRITE_BATCH = 50_000
 
 
@@ -350,9 +351,10 @@ def feed_filter(
     )
 
 
-def count_feed(conn: Store, rc: RankingSettings, **filters: Any) -> int:
-    """How many candidates a feed with these filters (`feed_filter`'s) chooses from."""
-    return store.count_candidates(conn, feed_filter(conn, rc, **filters))
+def count_feed(conn: Store, rc: RankingSettings, cap: int | None = None, **filters: Any) -> int:
+    """How many candidates a feed with these filters (`feed_filter`'s) chooses from, counted up to
+    `cap` (a count over a million candidates takes seconds; up to a cap it takes milliseconds)."""
+    return store.count_candidates(conn, feed_filter(conn, rc, **filters), cap)
 
 
 def build_feed(

@@ -155,6 +155,7 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
 
     config.set_value("ranking.per_artist_cap", "50")
     config.set_value("ranking.max_ignored_pushes", "3")
+    config.set_value("ranking.ignored_after_hours", "0")  # every push counts: the old rule
     picked = candidates(emu, store, 8)
 
     first = mm("playlist", "push", "--size", "5", "--json")
@@ -178,7 +179,8 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     )
     assert world.playlists[r["playlist_urn"]].tracks == picked[:5]  # a dry run changes nothing
     text = mm("playlist", "push", "--size", "5", "--dry-run")
-    assert f"+ {picked[5]}" in text.out and f"- {picked[0]}" in text.out
+    title = {u: f"{world.tracks[u].title} — u{i}" for i, u in enumerate(picked)}  # as stored
+    assert f"+ {title[picked[5]]}\n" in text.out and f"- {title[picked[0]]}\n" in text.out
 
     second = mm("playlist", "push", "--size", "5", "--json").json()
     assert second["action"] == "replace" and second["playlist_urn"] == r["playlist_urn"]
@@ -199,7 +201,7 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] == third["playlist_urn"]
     assert [p["status"] for p in show["pushes"]] == ["ok", "ok", "ok"]
-    assert show["tracks"] == picked[1:6]
+    assert [t["urn"] for t in show["tracks"]] == picked[1:6]
 
 
 def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
@@ -259,3 +261,19 @@ def test_mirror_likes_likes_on_soundcloud(logged_in, mm, store):
     r = mm("judge", picked[1], "liked", "--json")
     assert r.code == 0 and r.json()["mirrored"] is True
     assert emu.world.likes[emu.user_urn][0] == picked[1]
+
+
+def test_mirror_likes_of_several_tracks_with_one_judge(logged_in, mm, store):
+    from music_minion import config
+
+    emu = logged_in
+    picked = candidates(emu, store, 3)
+    config.set_value("judgments.mirror_likes", "true")
+    r = mm("judge", *picked, "liked", "--json")
+    assert r.code == 0, r.err
+    assert [t["mirrored"] for t in r.json()["tracks"]] == [True, True, True]
+    assert set(picked) <= set(emu.world.likes[emu.user_urn])
+    r = mm("judge", *picked, "liked")
+    assert r.out.splitlines()[0] == (
+        "liked: 3 tracks (0 changed; batch 2, `music-minion undo` reverts it)"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 def duration(ms: int | None) -> str:
     """`m:ss`, or `h:mm:ss` from an hour up; `?` when unknown."""
@@ -11,3 +13,10 @@ def duration(ms: int | None) -> str:
     if seconds >= 3600:
         return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def track_line(ref: Mapping[str, str | None] | None, urn: str) -> str:
+    """`Title — Uploader` of a track, or its URN when its title is not known."""
+    if ref is None or not ref.get("title"):
+        return urn
+    return f"{ref['title']} — {ref.get('uploader') or '?'}"

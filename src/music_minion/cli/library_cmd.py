@@ -1,4 +1,4 @@
-"""`library scan|list|search|stats|match|review`: local audio files and their SoundCloud matches."""
+"""`library scan|list|search|stats|match|link|unlink|review`: local audio files and their SoundCloud matches."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from music_minion.cli.common import (
 )
 from music_minion.cli.format import duration
 from music_minion.cli.table import fixed, footer, table, text
-from music_minion.errors import MinionError
+from music_minion.errors import MinionError, UsageError
 
 if TYPE_CHECKING:
     from music_minion.config import Config
     from music_minion.store.local_files import Decision, LibraryStats, LocalFile, Proposal
+    from music_minion.store.my_likes import LikedTrack
     from music_minion.store.session import Store
 
 EPILOG = """\b
@@ -34,6 +35,8 @@ Examples:
   music-minion library search daft punk
   music-minion library match --all             re-check automatic links too
   music-minion library review accept 12 15     accept proposed matches
+  music-minion library link 12 soundcloud:tracks:123   link a file to a track by hand
+  music-minion library unlink ~/Music/a.mp3    undo a link (never made again)
 """
 
 
@@ -66,6 +69,9 @@ def _print_scan(s: dict[str, Any]) -> None:
         f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
         f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
     )
+    if s["skipped_count"]:
+        reasons = ", ".join(f"{n} {why}" for why, n in s["skipped"].items())
+        click.echo(f"{s['skipped_count']} skipped: {reasons}")
     for root in s["missing_roots"]:
         click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
     if s["error_count"]:
@@ -96,8 +102,9 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     """Read the tags of every audio file under PATHS (default: library.paths) into the library.
 
     Unchanged files (same size and modification time) are not reopened; files no longer there are
-    marked gone; unreadable and tagless files are recorded with the reason. Folders that do not
-    exist among the configured paths (an unplugged drive) are skipped and their files kept.
+    marked gone; unreadable and tagless files are recorded with the reason. Files left out are
+    counted by reason (unsupported .ext, no extension, unreadable tags, unreadable file). Folders
+    that do not exist among the configured paths (an unplugged drive) are skipped, files kept.
     """
     from music_minion.library.match import match_from_config
     from music_minion.library.scan import scan
@@ -124,7 +131,19 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     emit(summary, _print_scan)
 
 
-def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
+def track_label(title: str | None, uploader: str | None) -> str:
+    """A track as people name it: "Title — Uploader"."""
+    return " — ".join(p for p in (title or "(untitled)", uploader) if p)
+
+
+def _match_label(r: LocalFile) -> str:
+    """The match state with its score ("auto 93.5", "manual"), or the scan status."""
+    if r.match_status is None:
+        return "" if r.status == "ok" else r.status
+    return f"{r.match_status} {r.match_score:g}" if r.match_score is not None else r.match_status
+
+
+def _file_rows(rows: list[LocalFile], total: int | None = None, note: str | None = None) -> None:
     table(
         None,
         [
@@ -134,7 +153,7 @@ def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
             fixed("length"),
             fixed("format"),
             fixed("match"),
-            fixed("track"),
+            text("linked track", 3),
             text("path / reason", 3),
         ],  # fmt: skip
         [
@@ -144,8 +163,8 @@ def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
                 r.title,
                 duration(r.duration_ms),
                 r.format,
-                r.match_status or ("" if r.status == "ok" else r.status),
-                r.track_urn,
+                _match_label(r),
+                track_label(r.track_title, r.track_uploader) if r.track_id else "",
                 r.path
                 if r.status == "ok" and not r.reason
                 else f"{r.path} ({r.reason or r.status})",
@@ -153,7 +172,7 @@ def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
             for r in rows
         ],
         empty="no files listed: `music-minion library scan FOLDER` (or widen the filters)",
-        notes=[footer(len(rows), total)],
+        notes=[footer(len(rows), total), note],
     )
 
 
@@ -166,8 +185,13 @@ def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
 @click.option(
     "--match",
     "match_",
-    type=click.Choice(["matched", "unmatched", "exact", "auto", "review", "accepted", "rejected"]),
-    help="Only files with this match state (matched = owned: exact, auto or accepted).",
+    type=click.Choice(
+        ["matched", "unmatched", "exact", "auto", "review", "accepted", "manual", "rejected"]
+    ),
+    help="Only files with this match state (matched = owned: exact, auto, accepted or manual).",
+)
+@click.option(
+    "--likes", is_flag=True, help="List my SoundCloud likes (owned tracks without a file) instead."
 )
 @click.option(
     "--limit", type=click.IntRange(0), default=100, show_default=True, help="Rows at most (0: all)."
@@ -175,14 +199,41 @@ def _file_rows(rows: list[LocalFile], total: int | None = None) -> None:
 @click.option("--offset", type=click.IntRange(0), default=0)
 @json_option
 @wide_option
-def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) -> None:
-    """List library files by artist and title."""
+def list_cmd(status: str | None, match_: str | None, likes: bool, limit: int, offset: int) -> None:
+    """List library files by artist and title, with the track each is linked to and its score.
+
+    With --likes: my SoundCloud likes (from `import-likes` or `sync`), newest first.
+    """
+    from music_minion.store import my_likes
     from music_minion.store.local_files import count_listed, list_files
 
     conn = open_db()
+    liked = my_likes.count(conn)
+    if likes:
+        if status or match_:
+            raise UsageError("--likes lists tracks, not files", "drop --status and --match")
+        found = my_likes.list_liked(conn, limit or None, offset)
+        emit(found, lambda rs: _liked_rows(rs, liked), total=liked)
+        return
     rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
     total = count_listed(conn, status=status, match=match_)
-    emit(rows, lambda rs: _file_rows(rs, total), total=total)
+    note = (
+        f"and {liked} SoundCloud likes (owned, no file): `library list --likes`" if liked else None
+    )
+    emit(rows, lambda found: _file_rows(found, total, note), total=total)
+
+
+def _liked_rows(rows: list[LikedTrack], total: int) -> None:
+    table(
+        "my SoundCloud likes (owned)",
+        [text("track"), fixed("length"), fixed("urn"), fixed("seen")],
+        [
+            [track_label(r.title, r.uploader), duration(r.duration_ms), r.urn, r.liked_seen_at]
+            for r in rows
+        ],
+        empty="no likes listed: `music-minion library import-likes` (needs `auth login`)",
+        notes=[footer(len(rows), total)],
+    )
 
 
 @library.command("search")
@@ -218,7 +269,8 @@ def stats_cmd() -> None:
             f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
-            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {d.last_scan_at or 'never'}"
+            f"owned SoundCloud tracks: {d.owned_tracks} linked to files, {d.liked_tracks} liked "
+            f"(`library list --likes`); last scan: {d.last_scan_at or 'never'}"
         )
         for title, kind, counts in (
             ("formats", "format", d.by_format),
@@ -238,8 +290,9 @@ def stats_cmd() -> None:
 def match_cmd(redo: bool) -> None:
     """Link files to SoundCloud tracks: exact by URN tag, else by artist, title, version and length.
 
-    Scores at or above library.match_auto link automatically, those at or above
-    library.match_review wait in `library review`; accepted and rejected decisions are kept.
+    Scores above library.match_auto link automatically, those at or above library.match_review
+    (a score exactly at match_auto too) wait in `library review`; accepted, rejected and manual
+    links are kept.
     """
     from music_minion.library.match import match_from_config
 
@@ -270,7 +323,10 @@ def import_likes_cmd(full: bool) -> None:
     )
     emit(
         result,
-        lambda r: click.echo(f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone"),
+        lambda r: click.echo(
+            f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone "
+            "(`library list --likes` lists them)"
+        ),
     )
 
 
@@ -364,18 +420,56 @@ def _interactive(conn: Store, rows: list[Proposal]) -> None:
     )
 
 
+def _print_decisions(decisions: list[Decision]) -> None:
+    """One line per decision: "linked FILE → Title — Uploader" (unlinked, or rejected for a proposal)."""
+    from music_minion.store.local_files import OWNED_STATUSES
+
+    for d in decisions:
+        verb = "linked"
+        if d.match_status == "rejected":
+            verb = "unlinked" if d.previous in OWNED_STATUSES else "rejected"
+        click.echo(f"{verb} {d.path} → {track_label(d.track_title, d.track_uploader)}")
+
+
 def _decide(ids: tuple[int, ...], accept: bool) -> None:
     from music_minion.store.local_files import decide_reviews
     from music_minion.timeutil import now_iso
 
     conn = open_db()
-    results = decide_reviews(conn, ids, accept, now_iso())
+    emit(decide_reviews(conn, ids, accept, now_iso()), _print_decisions)
 
-    def human(decisions: list[Decision]) -> None:
-        for d in decisions:
-            click.echo(f"file {d.id}: {d.match_status} (track {d.track_id})")
 
-    emit(results, human)
+@library.command("link")
+@click.argument("file")
+@click.argument("track")
+@json_option
+def link_cmd(file: str, track: str) -> None:
+    """Link FILE (id or path as `library list` shows) to TRACK (URN, URL or feed row) by hand.
+
+    A manual link wins over automatic matching and survives re-scans; the track counts as owned.
+    """
+    from music_minion.discovery.verdicts import resolve_track
+    from music_minion.store.local_files import find_file_id, link_file
+    from music_minion.timeutil import now_iso
+
+    conn = open_db()
+    file_id = find_file_id(conn, file)
+    track_id = int(resolve_track(conn, track)["id"])
+    emit([link_file(conn, file_id, track_id, now_iso())], _print_decisions)
+
+
+@library.command("unlink")
+@click.argument("file")
+@json_option
+def unlink_cmd(file: str) -> None:
+    """Undo FILE's link (id or path): the track is no longer owned, and the matcher never links
+    or proposes that pair again (`library link` still can)."""
+    from music_minion.store.local_files import decide_reviews, find_file_id
+    from music_minion.timeutil import now_iso
+
+    conn = open_db()
+    file_id = find_file_id(conn, file)
+    emit(decide_reviews(conn, [file_id], False, now_iso()), _print_decisions)
 
 
 @review.command("accept")
@@ -390,5 +484,5 @@ def accept_cmd(ids: tuple[int, ...]) -> None:
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def reject_cmd(ids: tuple[int, ...]) -> None:
-    """Reject proposed matches: the pair is never proposed again."""
+    """Reject proposed or automatic matches: the pair is never linked or proposed again."""
     _decide(ids, False)

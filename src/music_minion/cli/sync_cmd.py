@@ -145,6 +145,11 @@ def _human_summary(d: dict[str, Any]) -> None:
         click.echo(
             f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
             f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
+            + (
+                f", {judged['suppressed']} undone before (not learned again)"
+                if judged.get("suppressed")
+                else ""
+            )
         )
         for source, problem in (learn.get("errors") or {}).items():
             click.echo(
@@ -162,6 +167,18 @@ def _human_summary(d: dict[str, Any]) -> None:
     for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
+    _human_push(d.get("push"))
+
+
+def _human_push(pushed: Any) -> None:
+    """The push's one-line summary (and the mixes playlist's), when the sync pushed."""
+    from music_minion.cli.playlist_cmd import push_line
+
+    if not isinstance(pushed, dict) or "title" not in pushed:
+        return
+    for one in (pushed, pushed.get("mixes")):
+        if isinstance(one, dict):
+            click.echo(push_line(one))
 
 
 def _nothing_due(next_check_at: str | None) -> str:

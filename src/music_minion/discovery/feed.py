@@ -11,16 +11,18 @@ the list is full: every unread track has a key below the last one read, so it ca
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
+from music_minion.discovery.retired import RetireRules, ignored_by, retired_tracks
 from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
@@ -35,13 +37,14 @@ from music_minion.discovery.scoring import (
     kind_log2,
     position_half_lives,
     rank,
+    score_sorted,
     seen_half_lives,
     since_iso,
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso, to_iso
+from music_minion.timeutil import now, now_iso, parse_timestamp, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -54,6 +57,7 @@ STATE_GENRES = "ranking.genre_bits"
 STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
+FEED_VIEWED = "feed.viewed_at"  # when a feed was last shown (`feed --new`)
 COUNT_CAP = 10_000  # a shown feed counts its candidates up to this many (beyond: "10000+")
 _WRITE_BATCH = 50_000
 
@@ -64,7 +68,7 @@ def _supports(
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position, _genre in rows:
         a = stats.get(artist_id)
-        if a is None or not a.watched or kind in a.muted:
+        if a is None or support_gap(a, kind):
             continue
         out[track_id].append(
             Support(
@@ -81,6 +85,14 @@ def _supports(
             )
         )
     return out
+
+
+def support_gap(a: store.ArtistStats | None, kind: str) -> str | None:
+    """Why a provenance row of artist `a` and `kind` counts for nothing: "unwatched", or "muted"
+    (the kind muted, or the artist weighed 0); None: it counts."""
+    if a is None or not a.watched:
+        return "unwatched"
+    return "muted" if kind in a.muted or a.weight <= 0 else None
 
 
 def track_keys(
@@ -136,9 +148,15 @@ def _fingerprint(rc: RankingSettings, base: float) -> str:
     return f"{fingerprint(rc)}|{base}"
 
 
-def outcomes_now(conn: Store) -> dict[int, str]:
-    """How every judged track, and every pushed track heard since, fared."""
-    return store.list_outcomes(conn, kv.get(conn, HEARD_AT))
+def outcomes_now(conn: Store, rc: RankingSettings) -> dict[int, str]:
+    """How every judged track fared, and which unjudged pushed tracks were ignored: those that
+    had a chance to be heard (`retired.chances`) before my likes were last learned."""
+    out = store.list_outcomes(conn)
+    heard = parse_timestamp(kv.get(conn, HEARD_AT))
+    if heard is not None:
+        ignored = ignored_by(conn, heard, timedelta(hours=rc.ignored_after_hours))
+        out.update({tid: "ignored" for tid in ignored if tid not in out})
+    return out
 
 
 def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
@@ -150,7 +168,7 @@ def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
 
 def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
     """Each artist's hit rate as ranking measures it now (`artists list`)."""
-    outcomes = outcomes_now(conn)
+    outcomes = outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
 
@@ -217,7 +235,7 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn)
+    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     genres = genre_bits(store.list_genre_outcomes(conn, outcomes), base, rc)
     plan = (
@@ -326,13 +344,13 @@ def feed_filter(
     *,
     mixes: bool = False,
     artist: str | None = None,
-    since_days: float | None = None,
-    seen_since: datetime | None = None,
+    since: str | None = None,
     genre: str | None = None,
+    rules: RetireRules,
     at: datetime | None = None,
-    max_listens: int | None = None,
 ) -> store.CandidateFilter:
-    """The candidates a feed with these filters ranks (see `build_feed`), as a store filter."""
+    """The candidate filter of a feed at `at` (default now): its exclusions
+    (store.ranking.exclusions, the tracks `rules` retire among them) and filters."""
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
@@ -342,19 +360,29 @@ def feed_filter(
     return store.CandidateFilter(
         mixes=mixes,
         mix_ms=int(rc.mix_minutes * 60_000),
-        since=_since(seen_since, since_days, at or now()),
+        since=since,
         genre=genre or None,
         artist_id=artist_id,
         artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
-        max_listens=max_listens,
+        retired=frozenset(retired_tracks(conn, rules, at)),
     )
 
 
-def count_feed(conn: Store, rc: RankingSettings, cap: int | None = None, **filters: Any) -> int:
-    """How many candidates a feed with these filters (`feed_filter`'s) chooses from, counted up to
-    `cap` (a count over a million candidates takes seconds; up to a cap it takes milliseconds)."""
-    return store.count_candidates(conn, feed_filter(conn, rc, **filters), cap)
+def count_feed(
+    conn: Store,
+    rc: RankingSettings,
+    cap: int | None = None,
+    *,
+    since_days: float | None = None,
+    seen_since: datetime | None = None,
+    at: datetime | None = None,
+    **filters: Any,
+) -> int:
+    """How many candidates the feed `build_feed` would rank with these filters chooses from,
+    counted up to `cap` (over a million candidates a full count takes seconds; a capped one,
+    milliseconds)."""
+    since = _since(seen_since, since_days, at or now())
+    return store.count_candidates(conn, feed_filter(conn, rc, since=since, at=at, **filters), cap)
 
 
 def build_feed(
@@ -368,26 +396,18 @@ def build_feed(
     seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
-    max_listens: int | None = None,
+    rules: RetireRules,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring; a track heard `max_listens` times on the review page without a verdict is out, as
-    an ignored push is. Reads the
-    stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
+    substring; tracks retired by `rules` are out. Reads the stored keys as they are: whoever
+    shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
+    since = _since(seen_since, since_days, moment)
     f = feed_filter(
-        conn,
-        rc,
-        mixes=mixes,
-        artist=artist,
-        since_days=since_days,
-        seen_since=seen_since,
-        genre=genre,
-        at=moment,
-        max_listens=max_listens,
+        conn, rc, rules=rules, at=moment, mixes=mixes, artist=artist, since=since, genre=genre
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
@@ -410,6 +430,18 @@ def build_feed(
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres)
+
+
+def candidates_from(
+    conn: Store, rc: RankingSettings, f: store.CandidateFilter, key: float, at: datetime
+) -> list[Ranked]:
+    """Every candidate of the feed `f` whose key is at least `key` (float noise tolerated), scored
+    and in feed order without the cap: what decides the place of a track of that key."""
+    stats = store.list_saved_artist_stats(conn)
+    rows: dict[int, CandidateRow] = {}
+    _add(conn, rows, store.list_candidates_with_key(conn, f, key - 1e-9, math.inf), stats)
+    base, genres = saved_base(conn), saved_genres(conn)
+    return score_sorted(rows.values(), rc, at, mixes=f.mixes, base=base, genres=genres)
 
 
 def _add(
@@ -436,9 +468,19 @@ def _add(
         )
 
 
-def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
-    """Remember which URN each shown row number stands for (`judge 3 liked`)."""
-    kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+def remember_rows(conn: Store, urns: list[str]) -> None:
+    """Remember which URN each shown row number stands for (`judge 3 liked`, `restore 3`)."""
+    kv.put(conn, FEED_ROWS, json.dumps(urns))
+
+
+def mark_viewed(conn: Store, at: datetime) -> None:
+    """Remember that a feed was shown at `at`."""
+    kv.put(conn, FEED_VIEWED, to_iso(at))
+
+
+def last_viewed(conn: Store) -> datetime | None:
+    """When a feed was last shown (None: never)."""
+    return parse_timestamp(kv.get(conn, FEED_VIEWED))
 
 
 def shown_rows(conn: Store) -> int:

@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from music_minion.store.listens import LISTENS_SQL
 from music_minion.store.local_files import OWNED_CONDITION
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
@@ -19,10 +18,6 @@ OWNED_SQL = (
     "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND "
     + OWNED_CONDITION
     + "))"
-)
-PUSHES_SQL = (
-    "(SELECT count(DISTINCT pt.push_id) FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id "
-    "WHERE pt.track_id = t.id AND pp.status = 'ok')"
 )
 JUDGED_SQL = "EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = t.id)"
 
@@ -56,21 +51,12 @@ class Outcomes:
 
 
 _JUDGED = "SELECT j.track_id, CASE WHEN j.verdict = 'liked' THEN 'liked' ELSE 'dismissed' END FROM judgments j"
-# Tracks an ok push put in the playlist before `?` (the last time my likes were learned), still unjudged.
-_IGNORED = (
-    "SELECT DISTINCT pt.track_id, 'ignored' FROM playlist_push_tracks pt "
-    "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND pp.finished_at < ? "
-    "AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id)"
-)
 
 
-def list_outcomes(conn: Store, heard_before: str | None = None) -> dict[int, str]:
-    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track: read
-    once per refresh and handed to the counters below."""
-    out = {tid: o for tid, o in conn.execute(_JUDGED)}
-    if heard_before:
-        out.update({tid: o for tid, o in conn.execute(_IGNORED, (heard_before,))})
-    return out
+def list_outcomes(conn: Store) -> dict[int, str]:
+    """track_id -> liked | dismissed for every judged track (discovery adds the ignored ones):
+    read once per refresh and handed to the counters below."""
+    return {tid: o for tid, o in conn.execute(_JUDGED)}
 
 
 def count_outcomes(outcomes: Mapping[int, str]) -> Outcomes:
@@ -303,8 +289,7 @@ class CandidateFilter:
     genre: str | None = None  # substring of genre or tags, case-insensitive
     artist_id: int | None = None  # surfaced or uploaded by this artist
     artist_urn: str | None = None
-    max_pushes: int = 2
-    max_listens: int | None = None  # counted review-page listens that take a track out
+    retired: frozenset[int] = frozenset()  # track ids out of the feed until restored
 
 
 _CANDIDATE_COLUMNS = (
@@ -313,19 +298,43 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
-    clauses = [
-        "t.status = 'ok'",
-        "coalesce(t.access, '') != 'blocked'",
-        "NOT " + JUDGED_SQL,
-        "NOT " + OWNED_SQL,
-        PUSHES_SQL + " < ?",
-        "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
+# A named feed exclusion: (reason, SQL true when it keeps the track `t` out, its parameters).
+Exclusion = tuple[str, str, list[SqlValue]]
+
+
+def retired_sql(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
+    """True for a retired track (`f.retired`, decided by discovery/retired.py)."""
+    return "t.id IN (SELECT value FROM json_each(?))", [json_list(sorted(f.retired))]
+
+
+def exclusions(f: CandidateFilter) -> list[Exclusion]:
+    """Everything that keeps a scored track out of a feed, in the order `why` reports it; the feed's
+    WHERE is their negation, so both say the same."""
+    mix = "coalesce(t.duration_ms, 0) > ?"
+    return [
+        ("unavailable", "coalesce(t.status, '') != 'ok'", []),
+        ("blocked", "coalesce(t.access, '') = 'blocked'", []),
+        ("judged", JUDGED_SQL, []),
+        ("owned", OWNED_SQL, []),
+        ("retired", *retired_sql(f)),
+        ("not_mix", f"NOT ({mix})", [f.mix_ms]) if f.mixes else ("mix", mix, [f.mix_ms]),
     ]
-    params: list[SqlValue] = [f.max_pushes, f.mix_ms]
-    if f.max_listens is not None:
-        clauses.append(LISTENS_SQL + " < ?")
-        params.append(f.max_listens)
+
+
+def list_exclusions(conn: Store, track_id: int, f: CandidateFilter) -> list[str]:
+    """The names of the exclusions that keep this track out of the feed `f` (none: it is in)."""
+    found = exclusions(f)
+    cases = ", ".join(f"CASE WHEN {sql} THEN 1 ELSE 0 END" for _, sql, _ in found)
+    params = [p for _, _, ps in found for p in ps]
+    row = conn.execute(f"SELECT {cases} FROM tracks t WHERE t.id = ?", [*params, track_id])  # noqa: S608
+    flags = row.fetchone() or ()
+    return [name for (name, _, _), flag in zip(found, flags, strict=False) if flag]
+
+
+def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
+    found = exclusions(f)
+    clauses = [f"NOT ({sql})" for _, sql, _ in found]
+    params: list[SqlValue] = [p for _, _, ps in found for p in ps]
     if f.since:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)
@@ -341,6 +350,24 @@ def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
         )
         params += [f.artist_id, f.artist_urn]
     return " AND ".join(clauses), params
+
+
+def get_key(conn: Store, track_id: int) -> float | None:
+    """The stored ranking key of a track (None: no counted support)."""
+    row = conn.execute("SELECT key FROM rank_scores WHERE track_id = ?", (track_id,)).fetchone()
+    return None if row is None else float(row[0])
+
+
+def list_owned_by(conn: Store, track_id: int) -> list[str]:
+    """What makes a track owned: "your SoundCloud likes" and the paths of matched local files."""
+    liked = conn.execute(
+        "SELECT 1 FROM my_likes WHERE track_id = ? AND gone_at IS NULL", (track_id,)
+    ).fetchone()
+    files = conn.execute(
+        "SELECT path FROM local_files WHERE track_id = ? AND " + OWNED_CONDITION + " ORDER BY path",  # noqa: S608
+        (track_id,),
+    )
+    return (["your SoundCloud likes"] if liked else []) + [r[0] for r in files]
 
 
 def list_candidates(conn: Store, f: CandidateFilter, limit: int, offset: int) -> list[sqlite3.Row]:

@@ -30,6 +30,11 @@ ARGS: dict[str, list[str]] = {
     "library search": ["track"],
     "library review accept": ["1"],
     "library review reject": ["2"],
+    "library link": ["3", "{track}"],
+    "library unlink": ["3"],
+    "open": ["1", "--print"],
+    "why": ["1"],
+    "restore": ["--all"],
     "playlist push": ["--dry-run"],
     "schedule install": ["--every", "6h"],
 }
@@ -81,8 +86,8 @@ def check(value: Any, where: str) -> None:
 
 @pytest.fixture
 def seeded(logged_in, mm, home: Path) -> dict[str, str]:
-    """A logged-in home watching the tiny world, synced, with a shown feed and two library files
-    proposed as matches: every list has rows."""
+    """A logged-in home watching the tiny world, synced, with three library files proposed as
+    matches: every list has rows."""
     from music_minion import config
     from music_minion.store import open_store
 
@@ -90,7 +95,7 @@ def seeded(logged_in, mm, home: Path) -> dict[str, str]:
     assert mm("sync", "--json").code == 0
     conn = open_store(config.load().data_dir)
     try:
-        ids = [r[0] for r in conn.execute("SELECT id FROM tracks ORDER BY id LIMIT 2")]
+        ids = [r[0] for r in conn.execute("SELECT id FROM tracks ORDER BY id LIMIT 3")]
         for n, tid in enumerate(ids, 1):
             conn.execute(
                 "INSERT INTO local_files (id, path, size, mtime_ns, scanned_at, track_id, "
@@ -99,11 +104,13 @@ def seeded(logged_in, mm, home: Path) -> dict[str, str]:
                 (n, f"/music/{n}.mp3", tid),
             )
         artist = conn.execute("SELECT urn FROM artists ORDER BY id LIMIT 1").fetchone()[0]
+        track = conn.execute("SELECT urn FROM tracks ORDER BY id DESC LIMIT 1").fetchone()[0]
     finally:
         conn.close()
     (home / "music").mkdir()
     (home / "artists.txt").write_text(artist + "\n")
-    return {"artist": artist, "artists_file": str(home / "artists.txt"), "tmp": str(home)}
+    return {"artist": artist, "track": track, "artists_file": str(home / "artists.txt"),
+            "tmp": str(home)}  # fmt: skip
 
 
 def test_every_json_command_uses_the_envelope_and_the_vocabulary(seeded, mm) -> None:

@@ -90,7 +90,7 @@ def test_undo_keeps_a_track_judged_again_since(mm, filled, store):
 def test_nothing_to_undo(mm, filled):
     r = mm("undo")
     assert r.code == 1 and "nothing to undo" in r.err
-    assert "no judgment batches yet" in mm("undo", "--list").out
+    assert "no judgment batches yet" in mm("undo", "--list").err
 
 
 def _playlist(emu: Any, name: str, urns: list[str]) -> Any:

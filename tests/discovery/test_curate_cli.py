@@ -115,7 +115,12 @@ def test_bad_input_loses_nothing(mm, filled, store):
 def test_empty_feed_and_empty_lists(mm):
     r = mm("feed")
     assert r.code == 0 and "nothing to show" in r.err and r.out == ""
-    assert mm("feed", "--json").json()["items"] == {"items": [], "shown": 0, "total": 0}
+    assert mm("feed", "--json").json() == {
+        "items": [],
+        "shown": 0,
+        "total": 0,
+        "total_exact": True,
+    }
     assert "no judgments yet" in mm("judged").err
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] is None and show["pushes"] == [] and show["tracks"] == []

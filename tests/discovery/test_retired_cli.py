@@ -95,7 +95,7 @@ def test_aged_pushes_retire_and_restore_brings_them_back(synced, mm, store, monk
     rest = mm("restore", "--all", "--json").json()
     assert [x["urn"] for x in rest["restored"]] == [retired[2]["urn"]]
     assert set(pushed) <= feed_urns(mm) and mm("feed", "--retired", "--json").json()["items"] == []
-    assert "no retired tracks" in mm("feed", "--retired").out
+    assert "no retired tracks" in mm("feed", "--retired").err
     again = mm("restore", retired[0]["urn"], "--json").json()
     assert again == {"restored": [], "not_retired": [retired[0]["urn"]]}
     assert len(mm("playlist", "show", "--json").json()["pushes"]) == 3  # the history is kept
@@ -121,7 +121,9 @@ def test_playlist_show_lists_the_tracks_and_the_link(synced, mm, store, monkeypa
     assert all(t["title"] == titles[t["urn"]] and t["uploader"] for t in show["tracks"])
     text = mm("playlist", "show").out
     assert show["link"] in text and show["tracks"][0]["title"] in text
-    assert f"Music Minion Discoveries: {len(show['tracks'])} tracks, as pushed" in text
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    assert rows[-len(show["tracks"]) - 1][0] == "#"  # piped: the tracks, under their header row
+    assert [r[3] for r in rows[-len(show["tracks"]) :]] == [t["link"] for t in show["tracks"]]
 
 
 def test_playlist_show_follows_append_pushes(synced, mm) -> None:

@@ -77,7 +77,8 @@ def table(
         _plain(cols, cells, empty, lines)
         return
     if not cells:
-        out.print(empty or "nothing to show", markup=False, highlight=False)
+        for n in [empty or "nothing to show", *lines]:
+            out.print(n, markup=False, highlight=False)
         return
     shown = [i for i, c in enumerate(cols) if state().wide or c.role != "link"]
     if len(shown) < len(cols) and any(cells[0][i] for i, c in enumerate(cols) if c.role == "link"):
@@ -90,9 +91,9 @@ def table(
 def _plain(cols: list[Col], cells: list[list[str]], empty: str | None, lines: list[str]) -> None:
     """Tab-separated lines on stdout; what is not data on stderr."""
     if not cells:
-        click.echo(empty or "nothing to show", err=True)
-        return
-    click.echo("\t".join(c.name for c in cols))
+        lines = [empty or "nothing to show", *lines]
+    else:
+        click.echo("\t".join(c.name for c in cols))
     for r in cells:
         click.echo("\t".join(_one_line(v) for v in r))
     for n in lines:

@@ -164,7 +164,7 @@ def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
     """E.g. "12 new since 2026-11-29 18:00"."""
     if viewed is None:
         return f"{n} new: no feed was shown before, so everything counts as new"
-    count = f"{n}+" if n >= limit else str(n)
+    count = f"{n}+" if limit and n >= limit else str(n)
     return f"{count} new since {viewed:%Y-%m-%d %H:%M}"
 
 

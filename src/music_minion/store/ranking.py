@@ -393,6 +393,6 @@ def count_candidates(conn: Store, f: CandidateFilter, cap: int | None = None) ->
     """How many candidates the feed has (exclusions applied); counting stops at `cap`, which keeps
     it fast on a big index."""
     where, params = _where(f)
-    inner = f"SELECT 1 FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE {where} LIMIT ?"  # noqa: S608
-    n: int = conn.execute(f"SELECT count(*) FROM ({inner})", [*params, cap or -1]).fetchone()[0]  # noqa: S608
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM rank_scores r JOIN tracks t ON t.id = r.track_id WHERE {where} LIMIT ?)"  # noqa: S608
+    n: int = conn.execute(sql, [*params, cap or -1]).fetchone()[0]
     return n

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ FAILS = {"init"}
 FIRST = ["feed"]
 LAST = ["artists remove", "auth logout", "schedule remove"]
 FORBIDDEN_KEYS = {"permalink_url", "uploader_name", "username"}
+ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 BOOLEAN_KEYS = {"watched", "logged_in", "mix", "dry_run", "ok", "exists", "healthy", "was_logged_in",
                 "can_refresh", "access_expired", "installed"}  # fmt: skip
 
@@ -78,6 +80,8 @@ def check(value: Any, where: str) -> None:
             assert k not in FORBIDDEN_KEYS, f"{where}: key {k!r}"
             if k in BOOLEAN_KEYS and isinstance(v, int):  # a flag (not a list of what was removed)
                 assert isinstance(v, bool), f"{where}: {k}={v!r} is not true/false"
+            if k.endswith("_at") and isinstance(v, str):
+                assert ISO_UTC.fullmatch(v), f"{where}: {k}={v!r} is not ISO 8601 UTC"
             check(v, f"{where}.{k}")
     elif isinstance(value, list):
         for i, v in enumerate(value):

@@ -144,3 +144,19 @@ def test_a_verdict_with_no_judgments_counts_the_others(mm, store):
     r = mm("judged", "--verdict", "not_quite")
     assert r.code == 0 and r.out == ""
     assert "no not_quite judgments (3 judgments in all)" in r.err
+
+
+def test_playlist_history_and_undo_list_say_when_cut(mm, store):
+    b = Builder(store)
+    t = b.track(1)
+    for _ in range(3):
+        b.push([t])
+    r = mm("playlist", "show", "--history", "2")
+    assert r.code == 0 and "showing 2 of 3 — `--history N` for more" in r.err
+    assert mm("playlist", "show", "--json").json()["pushes_total"] == 3
+    for n in range(2, 25):
+        b.track(n)
+        assert mm("judge", f"soundcloud:tracks:{n}", "liked").code == 0  # one batch each
+    r = mm("undo", "--list")
+    assert len(r.out.splitlines()) == 21 and "showing 20 of 23" in r.err
+    assert mm("undo", "--list", "--json").json()["total"] == 23

@@ -8,7 +8,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, wide_option
 from music_minion.cli.format import track_line
-from music_minion.cli.table import fixed, link, table, text
+from music_minion.cli.table import fixed, footer, link, table, text
 
 
 @click.group("playlist")
@@ -123,6 +123,7 @@ def show(history: int) -> None:
         **main,
         "sharing": cfg.playlist.sharing,
         "pushes": pushes_store.list_pushes(conn, history),
+        "pushes_total": pushes_store.count_pushes(conn),
         **({"mixes": mixes[0]} if mixes else {}),
     }
     emit(data, _human_show)
@@ -152,6 +153,7 @@ def _human_show(d: dict[str, Any]) -> None:
                 ]
                 for p in d["pushes"]
             ],
+            notes=[footer(len(d["pushes"]), d["pushes_total"], "`--history N` for more")],
         )
     _human_tracks(d)
     if "mixes" in d:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db
-from music_minion.cli.table import fixed, table, text
+from music_minion.cli.table import fixed, footer, table, text
 
 
 @click.command(
@@ -56,7 +56,8 @@ def _minute(iso: str) -> str:
 def _list_batches() -> None:
     from music_minion.store import batches
 
-    rows = batches.list_batches(open_db(), 20)
+    conn = open_db()
+    rows, total = batches.list_batches(conn, 20), batches.count_batches(conn)
 
     def human(found: list[Any]) -> None:
         table(
@@ -67,6 +68,7 @@ def _list_batches() -> None:
                 for b in found
             ],
             empty="no judgment batches yet: `music-minion judge` and `sync` make them",
+            notes=[footer(len(found), total, "`music-minion undo BATCH` reverts an older one")],
         )
 
-    emit(rows, human)
+    emit(rows, human, total=total)

@@ -146,7 +146,7 @@ def simulate(opts: Options, seed: int, add: int) -> dict[str, Any]:
         "requests_first": first["requests"],
         "requests_cached": again["requests"],
         "suggestions": len(first["suggestions"]),
-        "added": [a["username"] for a in again["added"]],
+        "added": [a["artist"] for a in again["added"]],
         "precision_after": qb.mean(p for p in after if p is not None),
         "weeks_after": after,
     }

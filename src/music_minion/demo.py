@@ -284,7 +284,7 @@ def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) ->
             "urn": t["urn"],
             "duration_ms": t.get("duration_ms"),
         }
-        for t in feed  # `feed --json` is a list of ranked tracks
+        for t in feed["items"]  # `feed --json`: the ranked tracks in the list envelope
     ]
     files = make_library(library_dir, owned)
     console.print(

@@ -12,7 +12,7 @@ def test_a_synced_home_is_healthy_and_says_so(logged_in, mm) -> None:
     r = mm("status", "--json")
     d = r.json()
     assert r.code == 0 and d["healthy"] and d["problems"] == [], d
-    assert d["login"]["logged_in"] and d["login"]["username"] and d["login"]["can_refresh"]
+    assert d["login"]["logged_in"] and d["login"]["user"] and d["login"]["can_refresh"]
     assert d["last_sync"]["status"] == "ok" and d["last_sync"]["requests"] > 0
     assert d["artists_watched"] == 4 and d["artists_due"] == 0 and d["candidates"] > 0
     assert d["last_push"]["status"] == "ok"

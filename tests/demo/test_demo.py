@@ -68,7 +68,7 @@ def test_demo_keeps_data_and_leaks_no_secret(tmp_path, clean_env):
     assert files.returncode == 0, files.stderr
     feed = run_mm(["feed", "--limit", "500", "--json"], env)
     assert feed.returncode == 0, feed.stderr
-    feed_urns = {t["urn"] for t in json.loads(feed.stdout)}
+    feed_urns = {t["urn"] for t in json.loads(feed.stdout)["items"]}
     assert feed_urns
     db = run_mm(["db", "check"], env)
     assert db.returncode == 0 and db.stdout.strip() == "ok"

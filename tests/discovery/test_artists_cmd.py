@@ -89,7 +89,7 @@ def test_import_file_list_set_weight_remove(emulator, mm, tmp_path: Path) -> Non
     )
     d = mm("artists", "import", str(f), "--json").json()
     assert len(d["added"]) == 3 and d["failed"] == []
-    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()}
+    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()["items"]}
     assert (rows[a0]["weight"], rows[a0]["tier"]) == (2.5, "core")
     assert (rows[a1]["weight"], rows[a2]["tier"]) == (1.0, "maybe")
     assert 0 < rows[a0]["hit_rate"] < 1  # the smoothed rate of an artist with no judged picks
@@ -98,9 +98,13 @@ def test_import_file_list_set_weight_remove(emulator, mm, tmp_path: Path) -> Non
         == 0
     )
     assert mm("artists", "remove", a2).code == 0
-    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()}
+    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()["items"]}
     assert set(rows) == {a0, a1} and rows[a1]["weight"] == 0.5 and rows[a1]["tier"] == "new"
-    assert {r["urn"] for r in mm("artists", "list", "--all", "--json").json()} == {a0, a1, a2}
+    assert {r["urn"] for r in mm("artists", "list", "--all", "--json").json()["items"]} == {
+        a0,
+        a1,
+        a2,
+    }
     human = mm("artists", "list")
     assert (
         human.code == 0
@@ -130,7 +134,7 @@ def test_import_followings_and_list_counts(logged_in, mm) -> None:
     assert d == {"added": len(follows), "already": 0}
     s = mm("sync", "--json").json()
     assert s["status"] == "ok", s
-    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()}
+    rows = {r["urn"]: r for r in mm("artists", "list", "--json").json()["items"]}
     assert set(rows) == set(follows)
     for urn, r in rows.items():
         visible = [
@@ -154,4 +158,4 @@ def test_sync_unknown_artist_is_one_line(emulator, mm) -> None:
         r.code == 1
         and r.err.strip() == "error: no artist matches 'ghost' — see `music-minion artists list`"
     )
-    assert mm("sync", "history", "--json").json() == []  # nothing recorded
+    assert mm("sync", "history", "--json").json()["items"] == []  # nothing recorded

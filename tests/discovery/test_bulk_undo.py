@@ -69,7 +69,7 @@ def test_unjudge_several_and_undo_it(mm, filled, store):
         "soundcloud:tracks:1": ("liked", "manual"),
         "soundcloud:tracks:2": ("liked", "manual"),
     }
-    listing = mm("undo", "--list", "--json").json()
+    listing = mm("undo", "--list", "--json").json()["items"]
     assert [(b["id"], b["label"], b["changes"]) for b in listing] == [
         (2, "made with `unjudge`", 2),
         (1, "made with `judge`", 2),
@@ -90,7 +90,7 @@ def test_undo_keeps_a_track_judged_again_since(mm, filled, store):
 def test_nothing_to_undo(mm, filled):
     r = mm("undo")
     assert r.code == 1 and "nothing to undo" in r.err
-    assert "no judgment batches yet" in mm("undo", "--list").out
+    assert "no judgment batches yet" in mm("undo", "--list").err
 
 
 def _playlist(emu: Any, name: str, urns: list[str]) -> Any:

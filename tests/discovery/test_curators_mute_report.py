@@ -28,18 +28,18 @@ def test_muted_source_stops_counting_and_is_not_fetched(synced, mm) -> None:
     emu, _ = synced
     a0 = emu.world.artist_urns[0]
     name = emu.world.users[a0].username
-    before = mm("feed", "--limit", "1000", "--json").json()
+    before = mm("feed", "--limit", "1000", "--json").json()["items"]
     assert _supported_by(before, name, "repost")
     prov_before, _ = _counts()
 
     r = mm("artists", "mute", a0, "--reposts", "--json")
     assert r.code == 0, r.err
     assert r.json()["muted"] == ["repost"]
-    after = mm("feed", "--limit", "1000", "--json").json()
+    after = mm("feed", "--limit", "1000", "--json").json()["items"]
     assert not _supported_by(after, name, "repost")
     assert _counts()[0] == prov_before  # nothing deleted
 
-    listed = {a["urn"]: a for a in mm("artists", "list", "--json").json()}
+    listed = {a["urn"]: a for a in mm("artists", "list", "--json").json()["items"]}
     assert listed[a0]["muted"] == ["repost"]
 
     second = mm("sync", "--all", "--json").json()
@@ -54,12 +54,12 @@ def test_muted_source_stops_counting_and_is_not_fetched(synced, mm) -> None:
     assert sum(list_requests(third["client"]).values()) == 9
     assert not any(
         s["artist"] == name
-        for item in mm("feed", "--limit", "1000", "--json").json()
+        for item in mm("feed", "--limit", "1000", "--json").json()["items"]
         for s in item["components"]["supporters"]
     )
     # unmuting brings the picks back, from the same provenance
     assert mm("artists", "unmute", a0, "--json").json()["muted"] == []
-    back = mm("feed", "--limit", "1000", "--json").json()
+    back = mm("feed", "--limit", "1000", "--json").json()["items"]
     assert _supported_by(back, name, "repost") == _supported_by(before, name, "repost")
 
 

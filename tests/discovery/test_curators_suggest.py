@@ -47,7 +47,7 @@ def test_add_watches_the_top_and_they_are_not_suggested_again(synced, mm) -> Non
     d = mm("artists", "suggest", "--add", "1", "--json").json()
     added = [a["urn"] for a in d["added"]]
     assert added == [s["urn"] for s in d["suggestions"][:1]]
-    watched = {a["urn"] for a in mm("artists", "list", "--json").json()}
+    watched = {a["urn"] for a in mm("artists", "list", "--json").json()["items"]}
     assert set(added) <= watched
     again = mm("artists", "suggest", "--json").json()
     assert not set(added) & {s["urn"] for s in again["suggestions"]}

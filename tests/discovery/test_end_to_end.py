@@ -36,7 +36,7 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
     synced = mm("sync", "--json")
     assert synced.code == 0, synced.err
 
-    feed = mm("feed", "--limit", "1000", "--json").json()
+    feed = mm("feed", "--limit", "1000", "--json").json()["items"]
     assert feed, "the tiny world surfaces candidates"
     mine = set(world.likes[me])
     for item in feed:
@@ -48,7 +48,7 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
         )  # every supporter named, none invented
     # My likes were learned by the sync as judgments.
     judged = mm("judged", "--json").json()
-    liked_learned = {j["urn"] for j in judged["judgments"] if j["source"] == "soundcloud_like"}
+    liked_learned = {j["urn"] for j in judged["items"] if j["source"] == "soundcloud_like"}
     visible_mine = {
         u for u in mine if u not in world.deleted and world.tracks[u].access != "blocked"
     }
@@ -57,7 +57,7 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
     assert mm("feed").code == 0  # remember the row numbers
     first = feed[0]["urn"]
     assert mm("judge", "1", "not_interested").code == 0
-    after = mm("feed", "--limit", "1000", "--json").json()
+    after = mm("feed", "--limit", "1000", "--json").json()["items"]
     assert first not in [i["urn"] for i in after]
 
     assert mm("config", "set", "playlist.size", "5").code == 0
@@ -65,5 +65,5 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
     assert pushed.code == 0, pushed.err
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] and [p["status"] for p in show["pushes"]] == ["ok"]
-    top = [i["urn"] for i in mm("feed", "--limit", "5", "--json").json()]
+    top = [i["urn"] for i in mm("feed", "--limit", "5", "--json").json()["items"]]
     assert world.playlists[show["playlist_urn"]].tracks == [t["urn"] for t in show["tracks"]] == top

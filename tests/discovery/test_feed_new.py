@@ -28,11 +28,11 @@ def test_feed_new_shows_what_arrived_since_the_last_look(mm, filled, store, monk
     r = mm("feed", "--new")
     assert r.out.splitlines()[0].startswith("0 new since ") and "Fresh One" not in r.out
     # a plain feed shows everything, and counts as a look too
-    assert len(mm("feed", "--json").json()) == 4
-    assert mm("feed", "--new", "--json").json() == []
+    assert len(mm("feed", "--json").json()["items"]) == 4
+    assert mm("feed", "--new", "--json").json()["items"] == []
     t6 = filled.track(6, title="Fresher", uploader="Up Six")
     filled.prov(t6, 2, "like", ago())
-    assert [d["title"] for d in mm("feed", "--new", "--json").json()] == ["Fresher"]
+    assert [d["title"] for d in mm("feed", "--new", "--json").json()["items"]] == ["Fresher"]
     assert mm("judge", "1", "liked").code == 0  # the rows of a --new feed are remembered too
     assert "Fresher" in mm("judged").out
 

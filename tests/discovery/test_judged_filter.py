@@ -7,5 +7,6 @@ def test_a_verdict_filter_counts_the_others(synced, mm) -> None:
     _emu, _ = synced
     assert mm("feed").code == 0
     assert mm("judge", "1", "liked").code == 0
-    out = mm("judged", "--verdict", "not_quite").out
-    assert "no not_quite judgments (" in out and "of other verdicts" in out
+    r = mm("judged", "--verdict", "not_quite")  # piped: the hint on stderr, nothing on stdout
+    every = sum(mm("judged", "--json").json()["counts"].values())  # learned ones too
+    assert r.out == "" and f"no not_quite judgments ({every} judgments in all)" in r.err

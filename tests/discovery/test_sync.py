@@ -156,7 +156,7 @@ def test_dry_run_plans_without_requests(logged_in, mm) -> None:
 
 
 def test_history_lists_runs(synced, mm) -> None:
-    runs = mm("sync", "history", "--json").json()
+    runs = mm("sync", "history", "--json").json()["items"]
     assert len(runs) == 1 and runs[0]["status"] == "ok"
     assert runs[0]["stats"]["client"]["by_endpoint"]
     human = mm("sync", "history")

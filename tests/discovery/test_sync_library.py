@@ -42,7 +42,7 @@ def test_sync_matches_files_scanned_before_their_tracks_were_known(logged_in, mm
     ).fetchall()
     conn.close()
     assert [tuple(x) for x in linked] == [(urn, "auto")]
-    feed = mm("feed", "--limit", "500", "--json").json()
+    feed = mm("feed", "--limit", "500", "--json").json()["items"]
     assert feed and urn not in {item["urn"] for item in feed}
 
     again = mm("sync", "--all", "--json").json()

@@ -22,7 +22,7 @@ def test_a_track_in_the_feed_has_its_rank_and_whole_score(mm, filled, monkeypatc
     monkeypatch.setenv("COLUMNS", "200")
     d = why(mm, "soundcloud:tracks:2")
     assert (d["in_feed"], d["feed"], d["rank"], d["reasons"]) == (True, "tracks", 2, [])
-    feed = mm("feed", "--json").json()
+    feed = mm("feed", "--json").json()["items"]
     assert d["score"] == feed[1]["score"] and d["components"] == feed[1]["components"]
     assert {(s["artist"], tuple(s["kinds"])) for s in d["components"]["supporters"]} == {
         ("Ana", ("repost",)),
@@ -62,7 +62,7 @@ def test_judged_owned_and_retired(mm, filled, store):
     (r,) = why(mm, "soundcloud:tracks:5")["reasons"]
     assert (r["reason"], r["pushes"], r["listens"]) == ("retired", 0, 3)
     assert "retired: heard 3 times in review, never judged" in r["text"]
-    assert [x["urn"] for x in mm("feed", "--json").json()] == []  # the feed agrees
+    assert [x["urn"] for x in mm("feed", "--json").json()["items"]] == []  # the feed agrees
 
 
 def test_capped_by_the_per_artist_cap(mm, filled):
@@ -71,7 +71,7 @@ def test_capped_by_the_per_artist_cap(mm, filled):
     config.set_value("ranking.per_artist_cap", "1")
     t5 = filled.track(5, title="Second by Up Three", uploader="Up Three")
     filled.prov(t5, filled.artist("Dee"), "like", ago(days=2))
-    assert [x["urn"] for x in mm("feed", "--json").json()] == [
+    assert [x["urn"] for x in mm("feed", "--json").json()["items"]] == [
         "soundcloud:tracks:1",
         "soundcloud:tracks:3",
     ]
@@ -159,7 +159,7 @@ def test_why_agrees_with_the_feed_on_every_track(mm, filled):
             filled.judgment(tid, "not_interested")
     filled.push([11, 12], at=ago(days=3))
     filled.push([11], at=ago(days=1))  # 11 retired; 12 left the playlist after one chance
-    feed = {x["urn"]: x["rank"] for x in mm("feed", "--limit", "1000", "--json").json()}
+    feed = {x["urn"]: x["rank"] for x in mm("feed", "--limit", "1000", "--json").json()["items"]}
     assert 5 < len(feed) < 33
     seen: set[str] = set()
     for n in [1, 2, 3, *range(10, 40)]:
@@ -176,7 +176,7 @@ def test_a_track_below_the_first_fifty_says_how_to_see_it(mm, filled):
     for n in range(10, 70):
         tid = filled.track(n, uploader=f"U{n}")
         filled.prov(tid, filled.artist(f"A{n}"), "repost", ago(days=5, hours=n))
-    feed = mm("feed", "--limit", "100", "--json").json()
+    feed = mm("feed", "--limit", "100", "--json").json()["items"]
     last = feed[-1]
     assert len(feed) == 63 and last["urn"] == "soundcloud:tracks:69"
     out = mm("why", "soundcloud:tracks:69").out

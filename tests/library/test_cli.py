@@ -50,8 +50,10 @@ def test_scan_json_summary_then_list_search_stats(mm, home):
     again = mm("library", "scan", str(root), "--json").json()
     assert (again["unchanged"], again["read"]) == (5, 0) and "match" not in again
 
-    rows = mm("library", "list", "--limit", "0", "--json").json()
-    assert len(mm("library", "list", "--limit", "2", "--offset", "1", "--json").json()) == 2
+    rows = mm("library", "list", "--limit", "0", "--json").json()["items"]
+    assert (
+        len(mm("library", "list", "--limit", "2", "--offset", "1", "--json").json()["items"]) == 2
+    )
     assert [r["title"] for r in rows if r["status"] == "ok"] == [
         "Strobe (Original Mix)",
         "No Tags",
@@ -59,18 +61,21 @@ def test_scan_json_summary_then_list_search_stats(mm, home):
         "x",
     ]
     assert {r["path"].split("/")[-1]: r["match_status"] for r in rows}["tagged.m4a"] == "exact"
-    matched = mm("library", "list", "--match", "matched", "--json").json()
+    matched = mm("library", "list", "--match", "matched", "--json").json()["items"]
     assert sorted(r["track_urn"] for r in matched) == ["soundcloud:tracks:1", "soundcloud:tracks:3"]
     assert [
-        r["reason"][:10] for r in mm("library", "list", "--status", "unreadable", "--json").json()
+        r["reason"][:10]
+        for r in mm("library", "list", "--status", "unreadable", "--json").json()["items"]
     ] == ["unreadable"]
 
-    hits = mm("library", "search", "TIESTO", "--json").json()  # case and accents folded
+    hits = mm("library", "search", "TIESTO", "--json").json()["items"]  # case and accents folded
     assert [h["title"] for h in hits] == ["Blue Lights"]
-    hits = mm("library", "search", "Blue", "lights", "--json").json()
+    hits = mm("library", "search", "Blue", "lights", "--json").json()["items"]
     assert [h["title"] for h in hits] == ["Blue Lights"]
-    assert mm("library", "search", "for", "lack", "--json").json()[0]["album"] == "For Lack"
-    assert mm("library", "search", "100%", "--json").json() == []
+    assert (
+        mm("library", "search", "for", "lack", "--json").json()["items"][0]["album"] == "For Lack"
+    )
+    assert mm("library", "search", "100%", "--json").json()["items"] == []
 
     stats = mm("library", "stats", "--json").json()
     assert (stats["files"], stats["present"], stats["unreadable"], stats["owned_tracks"]) == (
@@ -87,13 +92,13 @@ def test_scan_json_summary_then_list_search_stats(mm, home):
 def test_review_accept_reject_and_errors(mm, home):
     root = setup_library(home)
     mm("library", "scan", str(root))
-    pending = mm("library", "review", "--json").json()
+    pending = mm("library", "review", "--json").json()["items"]
     assert [(p["title"], p["track_title"]) for p in pending] == [("Blue Lights", "Red Lights")]
     file_id = pending[0]["id"]
     r = mm("library", "review", "accept", "999")
     assert r.code == 1 and r.err.startswith("error: no local file with id 999")
     r = mm("library", "review", "accept", str(file_id), "--json")
-    assert r.code == 0 and r.json() == [
+    assert r.code == 0 and r.json()["items"] == [
         {
             "id": file_id,
             "path": str(root / "sub" / "blue.flac"),
@@ -105,8 +110,8 @@ def test_review_accept_reject_and_errors(mm, home):
             "previous": "review",
         }
     ]
-    assert mm("library", "review", "--json").json() == []
-    assert "nothing to review" in mm("library", "review").out
+    assert mm("library", "review", "--json").json()["items"] == []
+    assert "nothing to review" in mm("library", "review").err
     r = mm("library", "review", "reject", str(file_id))
     assert r.code == 0 and r.out == f"unlinked {root / 'sub' / 'blue.flac'} → Red Lights — Tiësto\n"
     assert mm("library", "stats", "--json").json()["owned_tracks"] == 2
@@ -116,18 +121,18 @@ def test_interactive_review_reads_decisions_from_stdin(mm, home, monkeypatch):
     root = setup_library(home)
     write_sample(root / "sub" / "red2.flac", title="Red Lites", artist="Tiesto", seconds=1.0)
     mm("library", "scan", str(root))
-    assert len(mm("library", "review", "--json").json()) == 2
+    assert len(mm("library", "review", "--json").json()["items"]) == 2
     monkeypatch.setattr(sys, "stdin", io.StringIO("a\nq\n"))
     r = mm("library", "review", "-i")
     assert r.code == 0 and "1 accepted, 0 rejected, 0 skipped" in r.out
-    assert len(mm("library", "review", "--json").json()) == 1
+    assert len(mm("library", "review", "--json").json()["items"]) == 1
 
 
 def test_match_command_and_thresholds_from_config(mm, home):
     root = setup_library(home)
     assert mm("config", "set", "library.match_after_scan", "false").code == 0
     mm("library", "scan", str(root))
-    assert mm("library", "list", "--match", "matched", "--json").json() == []
+    assert mm("library", "list", "--match", "matched", "--json").json()["items"] == []
     r = mm("config", "set", "library.match_review", "95")  # above match_auto (92): refused
     assert r.code == 1 and "library.match_auto (92) is below library.match_review (95)" in r.err
     mm("config", "set", "library.match_review", "80")

@@ -183,7 +183,7 @@ def test_bad_artist_urls_each_get_a_reason_and_nothing_is_watched(emulator, mm) 
     failed = [x for x in r.err.splitlines() if x.startswith("failed: ")]
     assert len(failed) == len(BAD_URLS) and all(" — " in x for x in failed), r.err
     # Kept as unresolved inputs so the user sees and removes them; never resolved, never synced.
-    listed = mm("artists", "list", "--json").json()
+    listed = mm("artists", "list", "--json").json()["items"]
     assert {(a["urn"], a["resolve_status"]) for a in listed} == {(None, "failed_permanent")}
     assert mm("sync", "--dry-run", "--json").json()["artists_planned"] == 0
     one_line(mm("artists", "add", " "), code=2)

@@ -67,7 +67,9 @@ def test_two_syncs_started_together_one_refuses_in_one_line(busy) -> None:
             if p.returncode == 0:
                 assert json.loads(out)["status"] == "ok"
             else:
-                assert p.returncode == 1 and REFUSAL.match(err.strip()), err
+                refusal = json.loads(err)["error"]  # under --json the one line is one object
+                line = f"error: {refusal['message']} — {refusal['hint']}"
+                assert p.returncode == 1 and refusal["kind"] == "busy" and REFUSAL.match(line), err
                 assert out == ""
         codes = sorted(p.returncode for p in procs)
         assert codes[0] == 0, outs
@@ -105,8 +107,8 @@ def test_feed_artists_list_and_judge_during_a_sync(busy, mm) -> None:
                 _clean(r.out + r.err)
                 assert r.code == 0, (name, r.err)
                 done[name] += 1
-                if name == "feed" and r.json():
-                    urn = r.json()[0]["urn"]
+                if name == "feed" and r.json()["items"]:
+                    urn = r.json()["items"][0]["urn"]
                     j = mm("judge", urn, "not_interested" if urn in judged else "liked")
                     _clean(j.err)
                     assert j.code == 0, j.err

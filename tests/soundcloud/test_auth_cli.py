@@ -37,7 +37,7 @@ def test_login_status_logout_round_trip(emulator, mm, fake_browser):
     assert r.json() == {
         "logged_in": True,
         "user_urn": emulator.user_urn,
-        "username": emulator.world.me.username,
+        "user": emulator.world.me.username,
     }
     assert len(fake_browser) == 1
     outputs = [r.out, r.err]

@@ -65,4 +65,4 @@ def manual_verdicts(mm: Any) -> dict[str, str]:
     """{urn: verdict} of the manual judgments, as `judged --json` lists them."""
     r = mm("judged", "--json")
     assert r.code == 0, r.err
-    return {j["urn"]: j["verdict"] for j in r.json()["judgments"] if j["source"] == "manual"}
+    return {j["urn"]: j["verdict"] for j in r.json()["items"] if j["source"] == "manual"}

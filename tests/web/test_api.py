@@ -52,7 +52,7 @@ def test_likes_are_not_mirrored_by_default(page_server, synced):
 def test_preview_tracks_play_their_preview_and_blocked_ones_fall_back(page_server, synced, mm):
     port, cookie, _ = _session(page_server)
     tracks = synced.world.tracks
-    indexed = [r["urn"] for r in mm("feed", "--json", "--limit", "1000").json()]
+    indexed = [r["urn"] for r in mm("feed", "--json", "--limit", "1000").json()["items"]]
     preview = [u for u in indexed if tracks[u].access == "preview"]
     assert preview, "the tiny world's feed has preview-only tracks"
     how = request(port, f"/api/play/{preview[0]}", cookie=cookie).json()

@@ -28,7 +28,7 @@ def _wait_title(page, urn_index: int, queue: list[str]) -> None:
 
 
 def test_the_page_loads_the_queue_in_feed_order(browser_page, mm):
-    feed = mm("feed", "--json", "--limit", "200").json()
+    feed = mm("feed", "--json", "--limit", "200").json()["items"]
     assert _queue(browser_page) == [r["urn"] for r in feed]
     assert browser_page.text_content("[data-testid=title]") == feed[0]["title"]
     assert browser_page.text_content("[data-testid=counter]").startswith(f"1 of {len(feed)}")
@@ -54,7 +54,7 @@ def test_verdict_keys_save_at_once_and_undo_reverts(browser_page, mm):
     _wait_title(page, 2, queue)
     page.wait_for_function("() => window.review.undo.length === 2")
     assert queue[2] not in manual_verdicts(mm)
-    assert queue[2] in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()]
+    assert queue[2] in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()["items"]]
     page.click("button[data-key='1']")  # each key is also a button
     _wait_title(page, 3, queue)
     assert manual_verdicts(mm)[queue[2]] == "liked"
@@ -130,7 +130,7 @@ def test_a_track_heard_enough_without_a_verdict_leaves(browser_page, mm, review_
         if first in _queue(page):
             page.keyboard.press("k")
     page.wait_for_function("(urn) => !window.review.queue.some((t) => t.urn === urn)", arg=first)
-    assert first not in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()]
+    assert first not in [r["urn"] for r in mm("feed", "--json", "--limit", "200").json()["items"]]
     assert first not in manual_verdicts(mm)
 
 

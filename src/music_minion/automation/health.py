@@ -30,17 +30,20 @@ def login(cfg: Config) -> dict[str, Any]:
     from music_minion.soundcloud.oauth import AppSettings
     from music_minion.soundcloud.tokens import TokenStore
 
+    out: dict[str, Any] = {"logged_in": False, "user": None, "user_urn": None,
+                           "access_expires_at": None, "can_refresh": False, "problem": None}  # fmt: skip
     try:
         app = AppSettings.from_config(cfg)
     except MinionError as e:
-        return {"logged_in": False, "can_refresh": False, "problem": e.what}
+        return {**out, "problem": e.what}
     tok = TokenStore(cfg.data_dir, app.namespace).load("user")
     if tok is None:
-        return {"logged_in": False, "can_refresh": False}
+        return out
     expired = tok.expires_at <= time.time()
     return {
+        **out,
         "logged_in": True,
-        "username": tok.username,
+        "user": tok.username,
         "user_urn": tok.user_urn,
         "access_expires_at": to_iso(datetime.fromtimestamp(tok.expires_at, UTC)),
         "can_refresh": bool(tok.refresh_token) or not expired,

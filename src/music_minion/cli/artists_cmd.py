@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, run_with_client, settings, table
+from music_minion.cli.common import (
+    emit,
+    json_option,
+    open_db,
+    run_with_client,
+    settings,
+    wide_option,
+)
+from music_minion.cli.table import fixed, table, text
 from music_minion.errors import UsageError
 
 if TYPE_CHECKING:
@@ -95,6 +103,7 @@ def import_followings() -> None:
 @artists.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Also artists no longer watched.")
 @json_option
+@wide_option
 def list_(include_all: bool) -> None:
     """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
     from music_minion.discovery.feed import artist_hit_rates
@@ -106,6 +115,8 @@ def list_(include_all: bool) -> None:
     rates = artist_hit_rates(db, settings().ranking)
     muted = list_muted(db)
     for r in rows:
+        r["artist"] = r["username"] or r["input"] or r["urn"]
+        r["watched"] = bool(r["watched"])
         r["hit_rate"] = round(rates.get(r["id"], 0.5), 4)
         r["muted"] = [k for k in ("like", "repost", "upload") if k in muted.get(r["id"], ())]
 
@@ -113,28 +124,22 @@ def list_(include_all: bool) -> None:
         return (ts or "")[5:16].replace("T", " ")
 
     def human(rs: list[dict[str, Any]]) -> None:
-        if not rs:
-            click.echo(
-                "no artists watched yet: `music-minion artists add URL` or "
-                "`music-minion artists import-followings`"
-            )
-            return
         table(
             f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
-                "artist",
-                "weight",
-                "picks",
-                "judged",
-                "hit",
-                "every h",
-                "next check",
-                "activity",
-                "status",
-            ],
+                text("artist", 3),
+                fixed("weight"),
+                fixed("picks"),
+                fixed("judged"),
+                fixed("hit"),
+                fixed("every h"),
+                fixed("next check"),
+                fixed("activity"),
+                text("status", 2),
+            ],  # fmt: skip
             [
                 [
-                    r["username"] or r["input"] or r["urn"],
+                    r["artist"],
                     f"{r['weight']:g}" + (f" {r['tier']}" if r["tier"] else ""),
                     f"{r['likes']}/{r['reposts']}/{r['uploads']}",
                     f"{r['picks_liked']}/{r['picks_dismissed']}",
@@ -148,6 +153,8 @@ def list_(include_all: bool) -> None:
                 ]
                 for r in rs
             ],
+            empty="no artists watched yet: `music-minion artists add URL` or "
+            "`music-minion artists import-followings`",
         )
 
     emit(rows, human)
@@ -171,12 +178,13 @@ def remove(refs: tuple[str, ...]) -> None:
 
     def human(d: dict[str, list[dict[str, Any]]]) -> None:
         for e in d["removed"]:
-            click.echo(f"no longer watching {e['name'] or e['urn']}")
+            click.echo(f"no longer watching {e['artist'] or e['urn']}")
 
     emit(
         {
             "removed": [
-                {"id": r["id"], "urn": r["urn"], "name": r["username"] or r["input"]} for r in rows
+                {"id": r["id"], "urn": r["urn"], "artist": r["username"] or r["input"]}
+                for r in rows
             ]
         },
         human,

@@ -64,8 +64,8 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
 
     me = asyncio.run(login(cfg, browser=show_url, paste=no_browser, timeout_s=timeout_s))
     emit(
-        {"logged_in": True, "user_urn": me.urn, "username": me.username},
-        lambda d: click.echo(f"logged in as {d['username']} ({d['user_urn']})"),
+        {"logged_in": True, "user": me.username, "user_urn": me.urn},
+        lambda d: click.echo(f"logged in as {d['user']} ({d['user_urn']})"),
     )
 
 
@@ -87,23 +87,17 @@ def _status_data() -> dict[str, Any]:
     def when(ts: float) -> str:
         return to_iso(datetime.fromtimestamp(ts, UTC))
 
-    data: dict[str, Any] = {
+    return {
         "logged_in": tok is not None,
+        "user": tok.username if tok else None,
+        "user_urn": tok.user_urn if tok else None,
+        "access_expires_at": when(tok.expires_at) if tok else None,
+        "access_expired": tok.expires_at <= now if tok else None,
+        "can_refresh": bool(tok.refresh_token) if tok else False,
         "storage": store.backend,
         "api_base": app.api_base,
+        "app_token_cached": app_tok is not None and app_tok.expires_at > now,
     }
-    if tok is not None:
-        data.update(
-            {
-                "user_urn": tok.user_urn,
-                "username": tok.username,
-                "access_expires_at": when(tok.expires_at),
-                "access_expired": tok.expires_at <= now,
-                "can_refresh": bool(tok.refresh_token),
-            }
-        )
-    data["app_token_cached"] = app_tok is not None and app_tok.expires_at > now
-    return data
 
 
 @auth.command("status")
@@ -119,7 +113,7 @@ def status() -> None:
                 if d["access_expired"]
                 else f"valid until {d['access_expires_at']}"
             )
-            click.echo(f"logged in as {d['username']} ({d['user_urn']})\naccess token: {state}")
+            click.echo(f"logged in as {d['user']} ({d['user_urn']})\naccess token: {state}")
         else:
             click.echo("not logged in (run `music-minion auth login`)")
         click.echo(f"token storage: {d['storage']}")

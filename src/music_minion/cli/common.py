@@ -1,4 +1,8 @@
-"""What every command module shares: the run state, JSON/table output, progress bars."""
+"""What every command module shares: the run state, JSON/table output, progress bars.
+
+Output has one shape per medium. Tables: `cli/table.py` (fitted to a terminal, tab-separated when
+piped). JSON: every command prints one object; a list is `{"items": [...], "shown": N, "total": M}`,
+keys follow one vocabulary (`VOCABULARY`), absent values are null (see the README, "JSON output")."""
 
 from __future__ import annotations
 
@@ -22,11 +26,12 @@ class State:
     """Global options of one invocation. (A plain class: `dataclasses` and `json` are not imported
     at startup, which keeps `music-minion --help` fast.)"""
 
-    __slots__ = ("debug", "json")
+    __slots__ = ("debug", "json", "wide")
 
-    def __init__(self, debug: bool = False, json: bool = False) -> None:
+    def __init__(self, debug: bool = False, json: bool = False, wide: bool = False) -> None:
         self.debug = debug
         self.json = json
+        self.wide = wide
 
 
 def state() -> State:
@@ -52,31 +57,67 @@ def json_option(f: F) -> F:
     )(f)
 
 
+def wide_option(f: F) -> F:
+    """A `--wide` flag for commands that print tables: show the link column on a terminal."""
+
+    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            state().wide = True
+
+    return click.option(
+        "--wide",
+        is_flag=True,
+        expose_value=False,
+        callback=callback,
+        help="Show the links on a terminal too (piped output always has them).",
+    )(f)
+
+
 def wants_json() -> bool:
     return state().json
 
 
-def print_json(data: Any) -> None:
+# One name per thing in every command's JSON: the page URL, the uploader's name, an artist's name.
+VOCABULARY = {"permalink_url": "link", "uploader_name": "uploader", "username": "artist"}
+
+
+def print_json(data: Any, *, err: bool = False) -> None:
     import json
 
-    click.echo(json.dumps(plain(data), indent=2, default=str, ensure_ascii=False))
+    click.echo(json.dumps(plain(data), indent=2, default=str, ensure_ascii=False), err=err)
 
 
 def plain(data: Any) -> Any:
-    """`data` with store records (named tuples) as objects keyed by field, for JSON."""
+    """`data` for JSON: store records (named tuples) as objects keyed by field, keys in the
+    shared vocabulary (a key already present wins over a renamed one)."""
     if isinstance(data, tuple) and hasattr(data, "_asdict"):
-        return {k: plain(v) for k, v in data._asdict().items()}
+        return plain(data._asdict())
     if isinstance(data, list | tuple):
         return [plain(v) for v in data]
     if isinstance(data, dict):
-        return {k: plain(v) for k, v in data.items()}
+        out = {VOCABULARY.get(k, k): plain(v) for k, v in data.items() if k not in VOCABULARY}
+        for k, v in data.items():
+            if k in VOCABULARY:
+                out.setdefault(VOCABULARY[k], plain(v))
+        return out
     return data
 
 
-def emit(data: Any, human: Callable[[Any], None]) -> None:
-    """Print `data` as JSON when asked, else render it for people."""
+def envelope(
+    items: list[Any], total: int | None = None, *, exact: bool = True, **extra: Any
+) -> dict[str, Any]:
+    """A list as JSON: `{"items": [...], "shown": N, "total": M, "total_exact": true, ...}`; total
+    counts before any limit; when counting stopped early it is a lower bound (`total_exact` false)."""
+    n = len(items) if total is None else total
+    return {"items": items, "shown": len(items), "total": n, "total_exact": exact, **extra}
+
+
+def emit(
+    data: Any, human: Callable[[Any], None], *, total: int | None = None, exact: bool = True
+) -> None:
+    """Print `data` as JSON when asked (a list in the list envelope), else render it for people."""
     if wants_json():
-        print_json(data)
+        print_json(envelope(data, total, exact=exact) if isinstance(data, list) else data)
     else:
         human(data)
 
@@ -92,18 +133,6 @@ def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
-    """Print a simple table for people."""
-    from rich.table import Table
-
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
-    console().print(t)
 
 
 def show_progress() -> bool:

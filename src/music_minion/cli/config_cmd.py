@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from music_minion import config as cfgmod
-from music_minion.cli.common import emit, json_option, print_json, table, wants_json
+from music_minion.cli.common import emit, json_option, print_json, wants_json, wide_option
+from music_minion.cli.table import fixed, table, text
 
 
 @click.group("config")
@@ -31,6 +32,7 @@ def path_cmd() -> None:
 
 @config_group.command("show")
 @json_option
+@wide_option
 def show_cmd() -> None:
     """Every setting with its effective value (secrets masked)."""
     cfg = cfgmod.load()
@@ -47,7 +49,11 @@ def show_cmd() -> None:
         )
         return
     rows = [[k, _toml(v), origins[k], cfgmod.SETTINGS[k].doc] for k, v in items]
-    table(f"config: {cfg.path}", ["key", "value", "from", "meaning"], rows)
+    table(
+        f"config: {cfg.path}",
+        [fixed("key"), text("value"), fixed("from"), text("meaning", 2)],
+        rows,
+    )
 
 
 def _toml(value: object) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, table, wants_json
+from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
 from music_minion.cli.format import duration
+from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
 from music_minion.vocab import VERDICTS
 
@@ -24,6 +25,8 @@ Examples:
   music-minion feed --artist some-dj --genre house
   music-minion feed --mixes               long mixes, ranked apart
   music-minion feed --new                 only what was first seen since the last feed
+  music-minion feed --wide                with each track's link
+  music-minion feed --limit 0 | cut -f8   every candidate's link (piped: tab-separated)
   music-minion feed --json                with the score's components
   music-minion feed --retired             tracks retired for being pushed or heard, never judged
 """,
@@ -31,10 +34,10 @@ Examples:
 @click.option(
     "--limit",
     "-n",
-    type=click.IntRange(1, 1000),
+    type=click.IntRange(0),
     default=50,
     show_default=True,
-    help="Rows to show.",
+    help="Rows to show (0: every candidate).",
 )
 @click.option(
     "--mixes", is_flag=True, help="Show mixes (longer than ranking.mix_minutes) instead of tracks."
@@ -61,6 +64,7 @@ Examples:
     help="List retired tracks (pushed or heard without a verdict) with why, instead.",
 )
 @json_option
+@wide_option
 def feed(
     limit: int,
     mixes: bool,
@@ -82,7 +86,9 @@ def feed(
         show_retired(limit)
         return
     from music_minion.discovery.feed import (
+        COUNT_CAP,
         build_feed,
+        count_feed,
         last_viewed,
         mark_viewed,
         refresh_scores,
@@ -97,40 +103,41 @@ def feed(
     moment = now()
     viewed = last_viewed(conn) if only_new else None
     refresh_scores(conn, cfg.ranking)
-    ranked = build_feed(
-        conn,
-        cfg.ranking,
-        limit=limit,
-        mixes=mixes,
-        artist=artist,
-        since_days=since_days,
-        seen_since=viewed,
-        genre=genre,
-        at=moment,
-        rules=RetireRules.of(cfg.ranking, cfg.review),
-    )
+    filters: dict[str, Any] = {
+        "mixes": mixes,
+        "artist": artist,
+        "since_days": since_days,
+        "seen_since": viewed,
+        "genre": genre,
+        "at": moment,
+        "rules": RetireRules.of(cfg.ranking, cfg.review),
+    }
+    cap = max(COUNT_CAP, limit + 1) if limit else None
+    total = count_feed(conn, cfg.ranking, cap, **filters)
+    exact = cap is None or total < cap
+    ranked = build_feed(conn, cfg.ranking, limit=limit or max(total, 1), **filters)
     with conn.atomic():
         remember_rows(conn, [r.row.urn for r in ranked])
         mark_viewed(conn, moment)
-    rc = cfg.ranking
-    data = [r.as_dict(moment, rc) for r in ranked]
-    short_whys = [
-        r.why(moment, max_names=3) for r in ranked
-    ]  # the table names the strongest three per kind
+    data = [r.as_dict(moment, cfg.ranking) for r in ranked]
 
     def human(rows: list[dict[str, Any]]) -> None:
         if only_new:
             click.echo(_new_line(len(rows), limit, viewed))
-        if not rows and only_new:
-            return
-        if not rows:
-            click.echo(
-                "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
-            )
-            return
+        why = f"at most {cfg.ranking.per_artist_cap} per artist"
+        more = f"{why}; `--limit 0` for all" if len(rows) == limit else why
         table(
             "Mixes" if mixes else "Feed",
-            ["#", "title", "uploader", "length", "score", "why", "link"],
+            [
+                fixed("#"),
+                text("title", 3),
+                text("uploader", 2),
+                fixed("length"),
+                fixed("score"),
+                text("reason", 3),
+                text("genre"),
+                link(),
+            ],  # fmt: skip
             [
                 [
                     r["rank"],
@@ -138,21 +145,26 @@ def feed(
                     r["uploader"],
                     duration(r["duration_ms"]),
                     f"{r['score']:.3f}",
-                    why,
+                    r["reason"],
+                    r["genre"],
                     r["link"],
-                ]
-                for r, why in zip(rows, short_whys, strict=True)
+                ]  # fmt: skip
+                for r in rows
             ],
+            empty=None
+            if only_new
+            else "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)",
+            notes=[footer(len(rows), total, more, "candidates", exact=exact)],
         )
 
-    emit(data, human)
+    emit(data, human, total=total, exact=exact)
 
 
 def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
     """E.g. "12 new since 2026-11-29 18:00"."""
     if viewed is None:
         return f"{n} new: no feed was shown before, so everything counts as new"
-    count = f"{n}+" if n >= limit else str(n)
+    count = f"{n}+" if limit and n >= limit else str(n)
     return f"{count} new since {viewed:%Y-%m-%d %H:%M}"
 
 
@@ -312,35 +324,48 @@ Examples:
 @click.option(
     "--limit",
     "-n",
-    type=click.IntRange(min=1),
-    default=None,
-    help="At most this many rows (newest first).",
+    type=click.IntRange(min=0),
+    default=0,
+    help="At most this many rows, newest first (0: all).",
 )
 @json_option
-def judged(verdict: str | None, limit: int | None) -> None:
+@wide_option
+def judged(verdict: str | None, limit: int) -> None:
     """List judged tracks, newest judgment first, with the verdict's source."""
+    from music_minion.cli.common import envelope, print_json
     from music_minion.store import judgments as store
 
     conn = open_db()
-    rows = store.list_judged(conn, verdict, limit)
+    rows = store.list_judged(conn, verdict, limit or None)
     totals = store.count_by_verdict(conn)
+    every = sum(totals.values())
+    total = totals.get(verdict, 0) if verdict else every
     if wants_json():
-        emit({"counts": totals, "judgments": rows}, lambda d: None)
-        return
-    if not rows:
-        others = sum(totals.values())
-        if verdict and others:
-            click.echo(f"no {verdict} judgments ({others} of other verdicts: `judged` lists them)")
-        else:
-            click.echo(
-                "no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`"
-            )
+        print_json(envelope(rows, total, counts=totals))
         return
     table(
         "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",
-        ["verdict", "source", "when", "title", "uploader", "link"],
         [
-            [r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]]
+            fixed("verdict"),
+            fixed("source"),
+            fixed("when"),
+            text("title", 3),
+            text("uploader", 2),
+            link(),
+        ],  # fmt: skip
+        [
+            [
+                r["verdict"],
+                r["source"],
+                (r["judged_at"] or "")[:16].replace("T", " "),
+                r["title"],
+                r["uploader"],
+                r["link"],
+            ]  # fmt: skip
             for r in rows
         ],
+        empty=f"no {verdict} judgments ({every} judgments in all)"
+        if verdict and every
+        else "no judgments yet: `music-minion judge ROW liked` after a `music-minion feed`",
+        notes=[footer(len(rows), total)],
     )

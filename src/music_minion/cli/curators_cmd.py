@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.cli.common import emit, json_option, open_db, settings, wide_option
+from music_minion.cli.table import fixed, table, text
 
 KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
 
@@ -59,6 +60,7 @@ unmute = _muting("unmute", "Unmute an artist's sources (all when none given).", 
 @click.option("--since", "since_days", type=click.FloatRange(min=0), default=28.0, show_default=True,
               help="Days of pushes to count.")  # fmt: skip
 @json_option
+@wide_option
 def report(since_days: float) -> None:
     """Who fills the feed and how their picks fare: shares, liked/dismissed/ignored, hit rate."""
     from music_minion.discovery.curator_report import build, pareto_line
@@ -70,7 +72,16 @@ def report(since_days: float) -> None:
         rows = d["curators"]
         table(
             f"{len(rows)} curator(s), noisiest first (pushes of the last {since_days:g} days)",
-            ["artist", "candidates", "pushed", "liked", "dismissed", "ignored", "hit", "muted"],
+            [
+                text("artist"),
+                fixed("candidates"),
+                fixed("pushed"),
+                fixed("liked"),
+                fixed("dismissed"),
+                fixed("ignored"),
+                fixed("hit"),
+                fixed("muted"),
+            ],  # fmt: skip
             [
                 [
                     r["artist"],
@@ -84,6 +95,7 @@ def report(since_days: float) -> None:
                 ]
                 for r in rows
             ],
+            empty="no curators yet: `music-minion artists add URL`, then `music-minion sync`",
         )
         click.echo(pareto_line(d))
 

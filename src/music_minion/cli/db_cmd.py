@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, table
+from music_minion.cli.common import emit, json_option, open_db
+from music_minion.cli.table import fixed, table
 from music_minion.errors import MinionError
 
 
@@ -26,7 +27,7 @@ def info() -> None:
 
     def human(d: dict[str, Any]) -> None:
         click.echo(f"database: {d['path']}\nschema version: {d['schema_version']}")
-        table(None, ["table", "rows"], [[k, v] for k, v in d["tables"].items()])
+        table(None, [fixed("table"), fixed("rows")], [[k, v] for k, v in d["tables"].items()])
 
     emit(data, human)
 

@@ -1,4 +1,5 @@
-"""The one place an error becomes what a person sees: one line `error: <what> — <hint>`, an exit code."""
+"""The one place an error becomes what a person sees: one line `error: <what> — <hint>`, an exit code;
+under `--json` the same as one object on stderr: `{"error": {"kind", "message", "hint"}}`."""
 
 from __future__ import annotations
 
@@ -19,18 +20,46 @@ def exit_code(e: MinionError) -> int:
 
 def line(e: MinionError) -> str:
     """The single line shown for `e`."""
+    return joined(*parts(e))
+
+
+def joined(message: str, hint: str) -> str:
+    """`error: <message> — <hint>` (without the dash when there is no hint)."""
+    return f"error: {message} — {hint}" if hint else f"error: {message}"
+
+
+def parts(e: MinionError) -> tuple[str, str]:
+    """What happened and what to do about it."""
     from music_minion.soundcloud.errors import ApiError
 
     if isinstance(e, ApiError):
-        return _api_line(e)
-    hint = e.hint
-    return f"error: {e.what} — {hint}" if hint else f"error: {e.what}"
+        return _api_parts(e)
+    return e.what, e.hint
 
 
-def _api_line(e: ApiError) -> str:
-    """`error: SoundCloud request /tracks/{urn} failed (HTTP 404): <message> — <what to do>`."""
+def kind(e: BaseException) -> str:
+    """The error's class as a word: `usage`, `config`, `not_found`, `rate_limited`, `error` …"""
+    import re
+
+    name = type(e).__name__.removesuffix("Error").replace("Minion", "")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() or "error"
+
+
+def report(kind_: str, message: str, hint: str, *, as_json: bool) -> None:
+    """Print one error on stderr: the one line, or under --json one object."""
+    if as_json:
+        import json
+
+        body = {"error": {"kind": kind_, "message": message, "hint": hint or None}}
+        click.echo(json.dumps(body, ensure_ascii=False), err=True)
+    else:
+        click.echo(joined(message, hint), err=True)
+
+
+def _api_parts(e: ApiError) -> tuple[str, str]:
+    """`SoundCloud request /tracks/{urn} failed (HTTP 404): <message>`, `<what to do>`."""
     status = f" (HTTP {e.status})" if e.status else ""
-    return f"error: SoundCloud request {e.endpoint} failed{status}: {e.message} — {e.hint or _api_hint(e)}"
+    return f"SoundCloud request {e.endpoint} failed{status}: {e.message}", e.hint or _api_hint(e)
 
 
 def _api_hint(e: ApiError) -> str:
@@ -47,12 +76,16 @@ def _api_hint(e: ApiError) -> str:
 
 
 def usage_line(e: click.UsageError) -> str:
-    """A wrong command line as one line: what is wrong, a guess when a name was mistyped, and
-    where the help is (instead of click's three lines of usage, hint and error)."""
+    """A wrong command line as one line (see `usage_parts`)."""
+    return joined(*usage_parts(e))
+
+
+def usage_parts(e: click.UsageError) -> tuple[str, str]:
+    """A wrong command line: what is wrong, a guess when a name was mistyped, and where the help
+    is (instead of click's three lines of usage, hint and error)."""
     where = e.ctx.command_path if e.ctx is not None else "music-minion"
     message = e.format_message().rstrip(".")
-    guess = _did_you_mean(e)
-    return f"error: {message}{guess} — see `{where} --help`"
+    return f"{message}{_did_you_mean(e)}", f"see `{where} --help`"
 
 
 def _did_you_mean(e: click.UsageError) -> str:

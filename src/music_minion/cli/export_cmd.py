@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, progress, table
+from music_minion.cli.common import emit, json_option, open_db, progress
+from music_minion.cli.table import fixed, table
 from music_minion.vocab import EXPORT_FORMATS, EXPORT_TABLES
 
 EPILOG = """\b
@@ -70,7 +71,11 @@ def export(fmt: str, path: str, what: str, force: bool) -> None:
 
     def human(data: dict[str, Any]) -> None:
         rows = [[f["table"], f["rows"], _size(f["bytes"]), f["path"]] for f in data["files"]]
-        table(f"Exported {data['format']}", ["table", "rows", "size", "path"], rows)
+        table(
+            f"Exported {data['format']}",
+            [fixed("table"), fixed("rows"), fixed("size"), fixed("path")],
+            rows,
+        )
 
     emit(result.as_dict(), human)
 

@@ -14,10 +14,11 @@ from music_minion.cli.common import (
     open_db,
     progress,
     settings,
-    table,
     wants_json,
+    wide_option,
 )
 from music_minion.cli.format import duration
+from music_minion.cli.table import fixed, footer, table, text
 from music_minion.errors import MinionError, UsageError
 
 if TYPE_CHECKING:
@@ -142,13 +143,19 @@ def _match_label(r: LocalFile) -> str:
     return f"{r.match_status} {r.match_score:g}" if r.match_score is not None else r.match_status
 
 
-def _file_rows(rows: list[LocalFile]) -> None:
-    if not rows:
-        click.echo("no files listed: `music-minion library scan FOLDER` (or widen the filters)")
-        return
+def _file_rows(rows: list[LocalFile], total: int | None = None, note: str | None = None) -> None:
     table(
         None,
-        ["id", "artist", "title", "length", "format", "match", "linked track", "path / reason"],
+        [
+            fixed("id"),
+            text("artist", 2),
+            text("title", 3),
+            fixed("length"),
+            fixed("format"),
+            fixed("match"),
+            text("linked track", 3),
+            text("path / reason", 3),
+        ],  # fmt: skip
         [
             [
                 r.id,
@@ -164,6 +171,8 @@ def _file_rows(rows: list[LocalFile]) -> None:
             ]
             for r in rows
         ],
+        empty="no files listed: `music-minion library scan FOLDER` (or widen the filters)",
+        notes=[footer(len(rows), total), note],
     )
 
 
@@ -189,57 +198,59 @@ def _file_rows(rows: list[LocalFile]) -> None:
 )
 @click.option("--offset", type=click.IntRange(0), default=0)
 @json_option
+@wide_option
 def list_cmd(status: str | None, match_: str | None, likes: bool, limit: int, offset: int) -> None:
     """List library files by artist and title, with the track each is linked to and its score.
 
     With --likes: my SoundCloud likes (from `import-likes` or `sync`), newest first.
     """
     from music_minion.store import my_likes
-    from music_minion.store.local_files import list_files
+    from music_minion.store.local_files import count_listed, list_files
 
     conn = open_db()
+    liked = my_likes.count(conn)
     if likes:
         if status or match_:
             raise UsageError("--likes lists tracks, not files", "drop --status and --match")
-        emit(my_likes.list_liked(conn, limit or None, offset), _liked_rows)
+        found = my_likes.list_liked(conn, limit or None, offset)
+        emit(found, lambda rs: _liked_rows(rs, liked), total=liked)
         return
     rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
-    liked = my_likes.count(conn)
-
-    def human(found: list[LocalFile]) -> None:
-        _file_rows(found)
-        if liked:
-            click.echo(f"and {liked} SoundCloud likes (owned, no file): `library list --likes`")
-
-    emit(rows, human)
+    total = count_listed(conn, status=status, match=match_)
+    note = (
+        f"and {liked} SoundCloud likes (owned, no file): `library list --likes`" if liked else None
+    )
+    emit(rows, lambda found: _file_rows(found, total, note), total=total)
 
 
-def _liked_rows(rows: list[LikedTrack]) -> None:
-    if not rows:
-        click.echo("no likes listed: `music-minion library import-likes` (needs `auth login`)")
-        return
+def _liked_rows(rows: list[LikedTrack], total: int) -> None:
     table(
         "my SoundCloud likes (owned)",
-        ["track", "length", "urn", "seen"],
+        [text("track"), fixed("length"), fixed("urn"), fixed("seen")],
         [
             [track_label(r.title, r.uploader), duration(r.duration_ms), r.urn, r.liked_seen_at]
             for r in rows
         ],
+        empty="no likes listed: `music-minion library import-likes` (needs `auth login`)",
+        notes=[footer(len(rows), total)],
     )
 
 
 @library.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(0), default=50, show_default=True, help="Rows at most (0: all)."
+)
 @json_option
+@wide_option
 def search_cmd(query: tuple[str, ...], limit: int) -> None:
     """Files whose artist, title, album or path contain every word of QUERY."""
     from music_minion.library.normalize import fold
     from music_minion.store.local_files import list_files_matching
 
-    conn = open_db()
-    rows = list_files_matching(conn, " ".join(query), limit=limit, fold=fold)
-    emit(rows, _file_rows)
+    found = list_files_matching(open_db(), " ".join(query), limit=None, fold=fold)
+    rows = found[: limit or None]
+    emit(rows, lambda rs: _file_rows(rs, len(found)), total=len(found))
 
 
 @library.command("stats")
@@ -261,8 +272,12 @@ def stats_cmd() -> None:
             f"owned SoundCloud tracks: {d.owned_tracks} linked to files, {d.liked_tracks} liked "
             f"(`library list --likes`); last scan: {d.last_scan_at or 'never'}"
         )
-        table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
-        table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
+        for title, kind, counts in (
+            ("formats", "format", d.by_format),
+            ("matches", "state", d.by_match),
+        ):
+            table(title, [fixed(kind), fixed("files")], [[k, v] for k, v in counts.items()],
+                  empty=f"{title}: no files yet")  # fmt: skip
 
     emit(data, human)
 
@@ -315,23 +330,20 @@ def import_likes_cmd(full: bool) -> None:
     )
 
 
-def _review_rows(rows: list[Proposal]) -> None:
-    if not rows:
-        click.echo("nothing to review")
-        return
+def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
     table(
         "proposed matches",
         [
-            "id",
-            "score",
-            "file artist",
-            "file title",
-            "length",
-            "track artist",
-            "track title",
-            "length",
-            "track",
-        ],
+            fixed("id"),
+            fixed("score"),
+            text("file artist"),
+            text("file title", 2),
+            fixed("length"),
+            text("track artist"),
+            text("track title", 2),
+            fixed("length"),
+            fixed("track"),
+        ],  # fmt: skip
         [
             [
                 r.id,
@@ -346,6 +358,8 @@ def _review_rows(rows: list[Proposal]) -> None:
             ]
             for r in rows
         ],
+        empty="nothing to review",
+        notes=[footer(len(rows), total)],
     )
 
 
@@ -356,10 +370,11 @@ def _review_rows(rows: list[Proposal]) -> None:
     is_flag=True,
     help="Decide each proposal in turn (default on a terminal).",
 )
-@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many.")
+@click.option("--limit", type=click.IntRange(0), default=0, help="Show at most this many (0: all).")
 @json_option
+@wide_option
 @click.pass_context
-def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
+def review(ctx: click.Context, interactive: bool, limit: int) -> None:
     """List proposed matches; `accept ID...` / `reject ID...` decide them.
 
     On a terminal (or with -i) each proposal is shown in turn: [a]ccept, [r]eject, [s]kip, [q]uit.
@@ -369,12 +384,13 @@ def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
     from music_minion.store.local_files import list_proposals
 
     conn = open_db()
-    rows = list_proposals(conn, limit)
+    found = list_proposals(conn)
+    rows = found[: limit or None]
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     if rows and not wants_json() and (interactive or tty):
         _interactive(conn, rows)
         return
-    emit(rows, _review_rows)
+    emit(rows, lambda rs: _review_rows(rs, len(found)), total=len(found))
 
 
 def _interactive(conn: Store, rows: list[Proposal]) -> None:

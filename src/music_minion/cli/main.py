@@ -153,7 +153,12 @@ Examples:
     help="Config file (default: the platform's user config dir).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
-@click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print data as JSON (for scripts); errors too, on stderr.",
+)
 @click.version_option(__version__, prog_name="music-minion")
 @click.pass_context
 def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool) -> None:
@@ -171,9 +176,16 @@ def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool)
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Run the CLI and exit: a MinionError → one line and exit 1 (2 for usage); tracebacks only with --debug."""
+    """Run the CLI and exit: a MinionError → one line and exit 1 (2 for usage); tracebacks only
+    with --debug; under --json every error is one JSON object on stderr instead of the line."""
+    from music_minion.cli import errors
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+
+    def fail(kind: str, message: str, hint: str = "") -> None:
+        errors.report(kind, message, hint, as_json="--json" in args)
+
     try:
         code = cli.main(args=args, prog_name="music-minion", standalone_mode=False)
     except MinionError as e:
@@ -181,24 +193,17 @@ def run(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        from music_minion.cli import errors
-
-        click.echo(errors.line(e), err=True)
+        fail(errors.kind(e), *errors.parts(e))
         code = errors.exit_code(e)
-    except click.exceptions.Abort:
-        click.echo("error: interrupted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        fail("interrupted", "interrupted")
         code = 130
     except click.UsageError as e:
-        from music_minion.cli import errors
-
-        click.echo(errors.usage_line(e), err=True)
+        fail("usage", *errors.usage_parts(e))
         code = 2
     except click.ClickException as e:
-        e.show()
+        fail("error", e.format_message())
         code = e.exit_code
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        code = 130
     except BrokenPipeError:
         code = 0
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -206,14 +211,16 @@ def run(argv: list[str] | None = None) -> None:
         if debug:
             raise
         if _disk_full(e):
-            click.echo(
-                "error: the disk is full — free some space and run it again (what was saved is kept)",
-                err=True,
+            fail(
+                "disk_full",
+                "the disk is full",
+                "free some space and run it again (what was saved is kept)",
             )
         else:
-            click.echo(
-                f"error: unexpected {type(e).__name__} — rerun with --debug for details and report it",
-                err=True,
+            fail(
+                "unexpected",
+                f"unexpected {type(e).__name__}",
+                "rerun with --debug for details and report it",
             )
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, table
+from music_minion.cli.common import emit, json_option, wide_option
 from music_minion.cli.format import track_line
+from music_minion.cli.table import fixed, footer, link, table, text
 
 
 @click.group("playlist")
@@ -105,6 +106,7 @@ Examples:
     help="Pushes to list.",
 )
 @json_option
+@wide_option
 def show(history: int) -> None:
     """Show the discovery playlist (title, link), its latest pushes (ok, failed or pending) and
     its tracks as the last successful push left them (read from the local record, offline)."""
@@ -121,6 +123,7 @@ def show(history: int) -> None:
         **main,
         "sharing": cfg.playlist.sharing,
         "pushes": pushes_store.list_pushes(conn, history),
+        "pushes_total": pushes_store.count_pushes(conn),
         **({"mixes": mixes[0]} if mixes else {}),
     }
     emit(data, _human_show)
@@ -131,7 +134,14 @@ def _human_show(d: dict[str, Any]) -> None:
     if d["pushes"]:
         table(
             "Pushes",
-            ["#", "started", "finished", "status", "tracks", "error"],
+            [
+                fixed("#"),
+                fixed("started"),
+                fixed("finished"),
+                fixed("status"),
+                fixed("tracks"),
+                text("error"),
+            ],  # fmt: skip
             [
                 [
                     p["id"],
@@ -143,6 +153,7 @@ def _human_show(d: dict[str, Any]) -> None:
                 ]
                 for p in d["pushes"]
             ],
+            notes=[footer(len(d["pushes"]), d["pushes_total"], "`--history N` for more")],
         )
     _human_tracks(d)
     if "mixes" in d:
@@ -163,6 +174,6 @@ def _human_tracks(d: dict[str, Any]) -> None:
     if d["tracks"]:
         table(
             f"{d['title']}: {len(d['tracks'])} tracks, as pushed {d['pushed_at']}",
-            ["#", "title", "uploader", "link"],
+            [fixed("#"), text("title", 3), text("uploader", 2), link()],
             [[n, t["title"], t["uploader"], t["link"]] for n, t in enumerate(d["tracks"], 1)],
         )

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.cli.common import emit, json_option, open_db, settings
+from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
 
 
@@ -17,26 +18,30 @@ def show_retired(limit: int) -> None:
 
     cfg, conn = settings(), open_db()
     retired = retired_tracks(conn, RetireRules.of(cfg.ranking, cfg.review))
-    rows = described(conn, dict(list(retired.items())[:limit]))
+    rows = described(conn, dict(list(retired.items())[: limit or None]))
     with conn.atomic():
         remember_rows(conn, [str(r["urn"]) for r in rows])
 
     def human(found: list[dict[str, Any]]) -> None:
-        if not found:
-            click.echo(
-                "no retired tracks: nothing was pushed or heard long enough without a verdict"
-            )
-            return
         table(
             f"Retired ({len(retired)}; `music-minion restore ROW` brings one back)",
-            ["#", "title", "uploader", "why", "since", "link"],
+            [
+                fixed("#"),
+                text("title", 3),
+                text("uploader", 2),
+                text("why", 2),
+                fixed("since"),
+                link(),
+            ],  # fmt: skip
             [
                 [n, r["title"], r["uploader"], r["reason"], r["retired_at"], r["link"]]
                 for n, r in enumerate(found, 1)
             ],
+            empty="no retired tracks: nothing was pushed or heard long enough without a verdict",
+            notes=[footer(len(found), len(retired))],
         )
 
-    emit(rows, human)
+    emit(rows, human, total=len(retired))
 
 
 @click.command(

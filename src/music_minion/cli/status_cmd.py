@@ -36,7 +36,7 @@ def _human(d: dict[str, Any]) -> None:
     auth = d["login"]
     if auth["logged_in"]:
         renew = "renews itself" if auth["can_refresh"] else "cannot be renewed"
-        click.echo(f"login     {auth['username']} until {auth['access_expires_at']} ({renew})")
+        click.echo(f"login     {auth['user']} until {auth['access_expires_at']} ({renew})")
     else:
         click.echo("login     not logged in (run `music-minion auth login`)")
     s = d["last_sync"]

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, table, wants_json
+from music_minion.cli.common import emit, json_option, wide_option
+from music_minion.cli.table import fixed, footer, table, text
 
 EPILOG = """\b
 Examples:
@@ -111,9 +112,9 @@ def _human_plan(d: dict[str, Any]) -> None:
     if d["artists"]:
         table(
             None,
-            ["artist", "urn", "interval h", "next check"],
+            [text("artist"), fixed("urn"), fixed("interval h"), fixed("next check")],
             [
-                [a["name"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"]
+                [a["artist"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"]
                 for a in d["artists"]
             ],
         )
@@ -197,35 +198,50 @@ def _nothing_due(next_check_at: str | None) -> str:
 
 @sync.command("history")
 @click.option(
-    "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs."
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How many runs (0: all).",
 )
 @json_option
+@wide_option
 def history(limit: int) -> None:
     """Recent sync runs with their figures."""
     from music_minion.cli.common import open_db
     from music_minion.store import sync_runs
 
-    runs = sync_runs.list_recent(open_db(), limit)
-    if wants_json():
-        emit(runs, lambda _d: None)
-        return
-    if not runs:
-        click.echo("no sync has run yet: `music-minion sync`")
-        return
-    table(
-        "sync runs (new = tracks/picks)",
-        ["id", "started", "status", "artists", "new", "req", "errors", "s"],
-        [
+    db = open_db()
+    runs, total = sync_runs.list_recent(db, limit or None), sync_runs.count_runs(db)
+
+    def human(rs: list[dict[str, Any]]) -> None:
+        table(
+            "sync runs (new = tracks/picks)",
             [
-                r["id"],
-                (r["started_at"] or "")[5:16].replace("T", " "),
-                r["status"],
-                f"{r['artists_done']}/{r['artists_planned']}",
-                f"{r['tracks_new']}/{r['provenance_new']}",
-                r["requests"],
-                " ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
-                (r["stats"].get("durations_s") or {}).get("total", ""),
-            ]
-            for r in runs
-        ],
-    )
+                fixed("id"),
+                fixed("started"),
+                fixed("status"),
+                fixed("artists"),
+                fixed("new"),
+                fixed("req"),
+                text("errors"),
+                fixed("s"),
+            ],  # fmt: skip
+            [
+                [
+                    r["id"],
+                    (r["started_at"] or "")[5:16].replace("T", " "),
+                    r["status"],
+                    f"{r['artists_done']}/{r['artists_planned']}",
+                    f"{r['tracks_new']}/{r['provenance_new']}",
+                    r["requests"],
+                    " ".join(f"{k}×{v}" for k, v in (r["stats"].get("errors") or {}).items()),
+                    (r["stats"].get("durations_s") or {}).get("total", ""),
+                ]
+                for r in rs
+            ],
+            empty="no sync has run yet: `music-minion sync`",
+            notes=[footer(len(rs), total)],
+        )
+
+    emit(runs, human, total=total)

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, table, wants_json
+from music_minion.cli.common import emit, json_option, open_db
+from music_minion.cli.table import fixed, footer, table, text
 
 
 @click.command(
@@ -55,15 +56,19 @@ def _minute(iso: str) -> str:
 def _list_batches() -> None:
     from music_minion.store import batches
 
-    rows = batches.list_batches(open_db(), 20)
-    if wants_json():
-        emit(rows, lambda d: None)
-        return
-    if not rows:
-        click.echo("no judgment batches yet: `music-minion judge` and `sync` make them")
-        return
-    table(
-        "Judgment batches (newest first)",
-        ["batch", "when", "what", "changes", "undone"],
-        [[b.id, _minute(b.made_at), b.label, b.changes, _minute(b.undone_at or "")] for b in rows],
-    )
+    conn = open_db()
+    rows, total = batches.list_batches(conn, 20), batches.count_batches(conn)
+
+    def human(found: list[Any]) -> None:
+        table(
+            "Judgment batches (newest first)",
+            [fixed("batch"), fixed("when"), text("what"), fixed("changes"), fixed("undone")],
+            [
+                [b.id, _minute(b.made_at), b.label, b.changes, _minute(b.undone_at or "")]
+                for b in found
+            ],
+            empty="no judgment batches yet: `music-minion judge` and `sync` make them",
+            notes=[footer(len(found), total, "`music-minion undo BATCH` reverts an older one")],
+        )
+
+    emit(rows, human, total=total)

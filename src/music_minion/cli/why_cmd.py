@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.cli.common import emit, json_option, open_db, settings
+from music_minion.cli.table import fixed, table, text
 
 FEED_DEFAULT_LIMIT = 50  # `feed --limit` default
 
@@ -70,7 +71,15 @@ def _score(d: dict[str, Any]) -> None:
     click.echo(f"why: {d['why']}")
     table(
         "Score: 2^(bits + genre bits + recency)",
-        ["supporter", "kinds", "counted", "weight", "hit rate", "bits", "first seen"],
+        [
+            text("supporter"),
+            fixed("kinds"),
+            fixed("counted"),
+            fixed("weight"),
+            fixed("hit rate"),
+            fixed("bits"),
+            fixed("first seen"),
+        ],  # fmt: skip
         [
             [
                 s["artist"],

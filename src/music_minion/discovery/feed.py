@@ -58,6 +58,7 @@ STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
 FEED_VIEWED = "feed.viewed_at"  # when a feed was last shown (`feed --new`)
+COUNT_CAP = 10_000  # a shown feed counts its candidates up to this many (beyond: "10000+")
 _WRITE_BATCH = 50_000
 
 
@@ -365,6 +366,23 @@ def feed_filter(
         artist_urn=artist_urn,
         retired=frozenset(retired_tracks(conn, rules, at)),
     )
+
+
+def count_feed(
+    conn: Store,
+    rc: RankingSettings,
+    cap: int | None = None,
+    *,
+    since_days: float | None = None,
+    seen_since: datetime | None = None,
+    at: datetime | None = None,
+    **filters: Any,
+) -> int:
+    """How many candidates the feed `build_feed` would rank with these filters chooses from,
+    counted up to `cap` (over a million candidates a full count takes seconds; a capped one,
+    milliseconds)."""
+    since = _since(seen_since, since_days, at or now())
+    return store.count_candidates(conn, feed_filter(conn, rc, since=since, at=at, **filters), cap)
 
 
 def build_feed(

@@ -99,7 +99,7 @@ def dry_run(db: Store, opts: SyncOptions, sources: list[str]) -> dict[str, Any]:
             {
                 "id": r["id"],
                 "urn": r["urn"],
-                "name": artist_label(r),
+                "artist": artist_label(r),
                 "next_check_at": r["next_check_at"],
                 "check_interval_hours": r["check_interval_hours"],
             }

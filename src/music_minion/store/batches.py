@@ -73,6 +73,12 @@ def get_batch(conn: Store, batch_id: int | None = None) -> Batch | None:
     return Batch(*found) if found else None
 
 
+def count_batches(conn: Store) -> int:
+    """How many judgment batches were ever made."""
+    n: int = conn.execute("SELECT count(*) FROM judgment_batches").fetchone()[0]
+    return n
+
+
 def list_batches(conn: Store, limit: int) -> list[Batch]:
     """The newest batches first."""
     return [Batch(*r) for r in conn.execute(_BATCHES + " ORDER BY b.id DESC LIMIT ?", (limit,))]

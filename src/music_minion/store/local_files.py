@@ -262,6 +262,14 @@ def list_files(
     return _records(LocalFile, db.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
+def count_listed(db: Store, *, status: str | None = None, match: str | None = None) -> int:
+    """How many files `list_files` lists with these filters, without a limit."""
+    where, params = _filters(status, match)
+    sql = "SELECT count(*) FROM local_files f " + where  # noqa: S608 - fixed clauses, bound values
+    n: int = db.execute(sql, params).fetchone()[0]
+    return n
+
+
 def _filters(status: str | None, match: str | None) -> tuple[str, list[SqlValue]]:
     clauses: list[str] = []
     params: list[SqlValue] = []
@@ -281,7 +289,7 @@ def _filters(status: str | None, match: str | None) -> tuple[str, list[SqlValue]
 def list_files_matching(
     db: Store,
     query: str,
-    limit: int = 50,
+    limit: int | None = 50,
     fold: Callable[[str], str] | None = None,
 ) -> list[LocalFile]:
     """Files present whose title, artist, album or path contain every word of `query`.
@@ -307,7 +315,7 @@ def list_files_matching(
         params += [like_contains(w)] * 4
     where = " WHERE f.status != 'gone' AND " + " AND ".join(clauses)
     sql = _LIST_FROM + where + _LIST_ORDER + " LIMIT ?"
-    return _records(LocalFile, db.execute(sql, [*params, limit]))
+    return _records(LocalFile, db.execute(sql, [*params, -1 if limit is None else limit]))
 
 
 def count_files(db: Store) -> LibraryStats:

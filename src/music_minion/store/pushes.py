@@ -51,6 +51,12 @@ def finish(
     )
 
 
+def count_pushes(conn: Store) -> int:
+    """How many pushes were ever recorded."""
+    n: int = conn.execute("SELECT count(*) FROM playlist_pushes").fetchone()[0]
+    return n
+
+
 def list_pushes(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
     """The latest pushes, newest first."""
     rows = conn.execute(

@@ -51,10 +51,16 @@ def finish(conn: Store, run_id: int, status: str, stats: dict[str, Any], **count
         )
 
 
-def list_recent(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest runs, newest first, with options and stats decoded."""
+def count_runs(conn: Store) -> int:
+    """How many runs were ever recorded."""
+    n: int = conn.execute("SELECT count(*) FROM sync_runs").fetchone()[0]
+    return n
+
+
+def list_recent(conn: Store, limit: int | None = 20) -> list[dict[str, Any]]:
+    """The latest runs (all when `limit` is None), newest first, with options and stats decoded."""
     out = []
-    for r in conn.execute("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit,)):
+    for r in conn.execute("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", (limit or -1,)):
         d = dict(r)
         d["options"] = json.loads(d["options"]) if d["options"] else {}
         d["stats"] = json.loads(d["stats"]) if d["stats"] else {}

@@ -34,12 +34,24 @@ def artists() -> None:
 
 
 def _report(d: Report) -> None:
+    """Added and already-watched artists on stdout; the failed inputs apart, on stderr."""
     for e in d["added"]:
         click.echo(f"added {e['username'] or e['urn']} ({e['urn']})")
     for e in d["already"]:
         click.echo(f"already watched: {e['username'] or e['urn']}")
-    for e in d["failed"]:
-        click.echo(f"failed: {e['input']} — {e['reason']}", err=True)
+    failed = d["failed"]
+    if failed:
+        total = len(failed) + len(d["added"]) + len(d["already"])
+        click.echo(f"failed {len(failed)} of {total}:", err=True)
+        for e in failed:
+            click.echo(f"  {e['input']} — {e['reason']}", err=True)
+
+
+def _report_and_exit(ctx: click.Context, result: Report) -> None:
+    """Print `result`; exit 1 when every input failed, 3 (partial, as `sync`) when some did."""
+    emit(result, _report)
+    if result["failed"]:
+        ctx.exit(3 if result["added"] or result["already"] else 1)
 
 
 @artists.command("add")
@@ -59,22 +71,21 @@ def add(
     if not wanted:
         raise UsageError("no artist given", "pass a SoundCloud URL or permalink")
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
-    emit(result, _report)
-    if result["failed"] and not (result["added"] or result["already"]):
-        ctx.exit(1)
+    _report_and_exit(ctx, result)
 
 
 @artists.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-def import_file(file: Path) -> None:
+@click.pass_context
+def import_file(ctx: click.Context, file: Path) -> None:
     """Watch the artists listed in FILE (one URL per line, or CSV url[,weight[,tier]])."""
     from music_minion.discovery.watchlist import add as add_artists
     from music_minion.discovery.watchlist import parse_import
 
     wanted = parse_import(file)
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
-    emit(result, _report)
+    _report_and_exit(ctx, result)
 
 
 @artists.command("import-followings")

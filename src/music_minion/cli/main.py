@@ -130,7 +130,7 @@ Examples:
     "config_file",
     metavar="FILE",
     envvar="MUSIC_MINION_CONFIG",
-    help="Config file (default: the platform's user config dir).",
+    help="Config file; must exist, except for `init` and `config set` (default: the user config dir).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")
@@ -140,7 +140,8 @@ def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool)
     """Music Minion: discover music on SoundCloud through the artists you trust."""
     from music_minion import config
 
-    config.set_config_path(config_file)
+    typed = ctx.get_parameter_source("config_file") == click.core.ParameterSource.COMMANDLINE
+    config.set_config_path(config_file, must_exist=typed)
     ctx.obj = State(debug=debug, json=as_json)
     if debug:
         import logging

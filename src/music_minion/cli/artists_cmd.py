@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, run_with_client, settings, table
+from music_minion.cli.format import when
 from music_minion.errors import UsageError
+from music_minion.words import plural
 
 if TYPE_CHECKING:
     from music_minion.discovery.watchlist import Report
@@ -98,7 +100,7 @@ def import_followings() -> None:
     emit(
         result,
         lambda d: click.echo(
-            f"watching {d['added']} new artist(s); {d['already']} already watched"
+            f"watching {plural(d['added'], 'new artist')}; {d['already']} already watched"
         ),
     )
 
@@ -120,9 +122,6 @@ def list_(include_all: bool) -> None:
         r["hit_rate"] = round(rates.get(r["id"], 0.5), 4)
         r["muted"] = [k for k in ("like", "repost", "upload") if k in muted.get(r["id"], ())]
 
-    def short(ts: str | None) -> str:
-        return (ts or "")[5:16].replace("T", " ")
-
     def human(rs: list[dict[str, Any]]) -> None:
         if not rs:
             click.echo(
@@ -131,7 +130,7 @@ def list_(include_all: bool) -> None:
             )
             return
         table(
-            f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
+            f"{plural(len(rs), 'artist')} (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
                 "artist",
                 "weight",
@@ -151,8 +150,8 @@ def list_(include_all: bool) -> None:
                     f"{r['picks_liked']}/{r['picks_dismissed']}",
                     "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}",
                     f"{r['check_interval_hours']:g}",
-                    short(r["next_check_at"]) or "now",
-                    short(r["last_activity_at"]),
+                    when(r["next_check_at"]) or "now",
+                    when(r["last_activity_at"]),
                     ("" if r["watched"] else "unwatched ")
                     + (r["resolve_status"] if r["resolve_status"] != "ok" else "")
                     + (f"muted {','.join(r['muted'])}" if r["muted"] else ""),

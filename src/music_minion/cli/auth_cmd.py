@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option
+from music_minion.cli.format import when
 
 EPILOG = """\b
 Examples:
@@ -75,7 +76,7 @@ def _status_data() -> dict[str, Any]:
     app_tok = store.load("app")
     now = time.time()
 
-    def when(ts: float) -> str:
+    def iso(ts: float) -> str:
         return to_iso(datetime.fromtimestamp(ts, UTC))
 
     data: dict[str, Any] = {
@@ -88,7 +89,7 @@ def _status_data() -> dict[str, Any]:
             {
                 "user_urn": tok.user_urn,
                 "username": tok.username,
-                "access_expires_at": when(tok.expires_at),
+                "access_expires_at": iso(tok.expires_at),
                 "access_expired": tok.expires_at <= now,
                 "can_refresh": bool(tok.refresh_token),
             }
@@ -108,7 +109,7 @@ def status() -> None:
             state = (
                 "expired (refreshes on next use)"
                 if d["access_expired"]
-                else f"valid until {d['access_expires_at']}"
+                else f"valid until {when(d['access_expires_at'])}"
             )
             click.echo(f"logged in as {d['username']} ({d['user_urn']})\naccess token: {state}")
         else:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, table, wants_json
-from music_minion.cli.format import duration
+from music_minion.cli.format import duration, when
 from music_minion.vocab import VERDICTS
 
 
@@ -234,7 +234,7 @@ def judged(verdict: str | None, limit: int | None) -> None:
         "Judged (" + ", ".join(f"{k} {v}" for k, v in totals.items()) + ")",
         ["verdict", "source", "when", "title", "uploader", "link"],
         [
-            [r["verdict"], r["source"], r["judged_at"], r["title"], r["uploader"], r["link"]]
+            [r["verdict"], r["source"], when(r["judged_at"]), r["title"], r["uploader"], r["link"]]
             for r in rows
         ],
     )

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.words import plural
 
 KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
 
@@ -69,7 +70,7 @@ def report(since_days: float) -> None:
     def human(d: dict[str, Any]) -> None:
         rows = d["curators"]
         table(
-            f"{len(rows)} curator(s), noisiest first (pushes of the last {since_days:g} days)",
+            f"{plural(len(rows), 'curator')}, noisiest first (pushes of the last {since_days:g} days)",
             ["artist", "candidates", "pushed", "liked", "dismissed", "ignored", "hit", "muted"],
             [
                 [
@@ -126,7 +127,7 @@ def _print_suggestions(d: dict[str, Any]) -> None:
         click.echo(f"now watching {a['username']} ({a['urn']})")
     lists = d["lists"]
     click.echo(
-        f"{d['requests']} request(s); lists fetched {lists['fetched']}, cached {lists['cached']}, "
+        f"{plural(d['requests'], 'request')}; lists fetched {lists['fetched']}, cached {lists['cached']}, "
         f"gone {lists['gone']}, left for the next run {lists['pending']}",
         err=True,
     )

@@ -8,6 +8,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, open_db, table
 from music_minion.errors import MinionError
+from music_minion.words import plural
 
 
 @click.group("db")
@@ -44,6 +45,6 @@ def check() -> None:
     )
     if problems:
         raise MinionError(
-            f"database check found {len(problems)} problem(s)",
+            f"database check found {plural(len(problems), 'problem')}",
             "restore from a backup or re-run sync",
         )

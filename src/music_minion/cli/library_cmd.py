@@ -17,8 +17,9 @@ from music_minion.cli.common import (
     table,
     wants_json,
 )
-from music_minion.cli.format import duration
+from music_minion.cli.format import duration, when
 from music_minion.errors import MinionError
+from music_minion.words import plural
 
 if TYPE_CHECKING:
     from music_minion.config import Config
@@ -62,7 +63,7 @@ def _scan_roots(paths: tuple[Path, ...], cfg: Config) -> list[Path]:
 def _print_scan(s: dict[str, Any]) -> None:
     rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
     click.echo(
-        f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+        f"{plural(s['files'], 'file')}: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
         f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
     )
     for root in s["missing_roots"]:
@@ -200,11 +201,11 @@ def stats_cmd() -> None:
     def human(d: LibraryStats) -> None:
         hours = d.total_duration_s / 3600
         click.echo(
-            f"{d.present} files present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
+            f"{plural(d.present, 'file')} present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
             f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
-            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {d.last_scan_at or 'never'}"
+            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {when(d.last_scan_at) or 'never'}"
         )
         table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
         table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
@@ -230,7 +231,7 @@ def match_cmd(redo: bool) -> None:
     emit(
         result,
         lambda m: click.echo(
-            f"{m['files']} files against {m['tracks']} tracks: {m['exact']} exact, {m['auto']} auto, "
+            f"{plural(m['files'], 'file')} against {plural(m['tracks'], 'track')}: {m['exact']} exact, {m['auto']} auto, "
             f"{m['review']} to review, {m['unmatched']} unmatched ({m['elapsed_s']:.2f} s)"
         ),
     )

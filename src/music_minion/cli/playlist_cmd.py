@@ -7,6 +7,8 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, table
+from music_minion.cli.format import when
+from music_minion.words import plural
 
 
 @click.group("playlist")
@@ -67,7 +69,7 @@ def _human_push(d: dict[str, Any]) -> None:
     target = d["playlist_urn"] or "a new playlist"
     click.echo(
         f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target} ({d['title']}): "
-        f"{d['size']} tracks ({len(d['added'])} added, {len(d['removed'])} removed, "
+        f"{plural(d['size'], 'track')} ({len(d['added'])} added, {len(d['removed'])} removed, "
         f"{len(d['kept'])} kept)"
     )
     if d["dry_run"]:
@@ -125,8 +127,8 @@ def show(history: int) -> None:
                 [
                     [
                         p["id"],
-                        p["started_at"],
-                        p["finished_at"],
+                        when(p["started_at"]),
+                        when(p["finished_at"]),
                         p["status"],
                         p["track_count"],
                         p["error"],
@@ -135,6 +137,6 @@ def show(history: int) -> None:
                 ],
             )
         if d["tracks"]:
-            click.echo(f"last successful push: {len(d['tracks'])} tracks")
+            click.echo(f"last successful push: {plural(len(d['tracks']), 'track')}")
 
     emit(data, human)

@@ -185,7 +185,8 @@ class FetchMerge:
         if f.error is not None:
             a.failed = True
             totals.errors[error_kind(f.error)] += 1
-            totals.artists_failed += a.pending == 0
+            if a.pending == 0:
+                self._failed(a)
             return
         res = prov.merge_source(
             self.ctx.db, f.job.artist_id, f.job.source.kind, f.rows, to_iso(stamp),
@@ -199,7 +200,7 @@ class FetchMerge:
         a.activity = a.activity or res.provenance_new > 0
         if a.pending == 0:
             if a.failed:
-                totals.artists_failed += 1
+                self._failed(a)
             else:
                 self._reschedule(a, stamp)
                 totals.artists_done += 1
@@ -208,6 +209,11 @@ class FetchMerge:
         totals.provenance_new += res.provenance_new
         totals.gone += res.gone
         totals.revived += res.revived
+
+    def _failed(self, a: _Artist) -> None:
+        """An artist some walk of which failed: counted and named; its schedule stays (still due)."""
+        self.ctx.totals.artists_failed += 1
+        self.ctx.totals.failed_artists.append(artist_label(a.row))
 
     def _reschedule(self, a: _Artist, stamp: datetime) -> None:
         d = self.ctx.cfg.discovery

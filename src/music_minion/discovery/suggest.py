@@ -14,6 +14,8 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from music_minion.words import plural
+
 # A fetched list of users: one dict per user (urn, username, permalink_url, likes, followers).
 UserList = list[dict[str, Any]]
 
@@ -36,7 +38,7 @@ class Suggestion:
         parts = []
         if self.shared:
             names = ", ".join(self.shared[:3]) + ("…" if len(self.shared) > 3 else "")
-            parts.append(f"liked {len(self.shared)} of your last {window} likes: {names}")
+            parts.append(f"liked {len(self.shared)} of your last {plural(window, 'like')}: {names}")
         if self.related_to:
             parts.append(f"related to {self.related_to} of your best curators")
         return " · ".join(parts)

@@ -10,6 +10,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, open_db, run_with_client, settings, table
 from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 from music_minion.errors import UsageError
 from music_minion.words import plural
 
@@ -30,7 +31,7 @@ Examples:
 """
 
 
-@click.group("artists", epilog=EPILOG)
+@click.group("artists", cls=Group, epilog=EPILOG)
 def artists() -> None:
     """Watched artists: add, import, list, remove, weigh."""
 
@@ -56,7 +57,14 @@ def _report_and_exit(ctx: click.Context, result: Report) -> None:
         ctx.exit(3 if result["added"] or result["already"] else 1)
 
 
-@artists.command("add")
+@artists.command(
+    "add",
+    epilog=examples(
+        "music-minion artists add https://soundcloud.com/some-dj other-dj",
+        'music-minion artists add "Solar Collective"      a name is tried as solar-collective',
+        "music-minion artists add some-dj --weight 2 --tier core",
+    ),
+)
 @click.argument("inputs", nargs=-1, required=True, metavar="URL_OR_PERMALINK...")
 @click.option("--weight", type=click.FloatRange(min=0), help="Weight of these artists (default 1).")
 @click.option("--tier", help="A free label (e.g. core, maybe).")
@@ -65,7 +73,7 @@ def _report_and_exit(ctx: click.Context, result: Report) -> None:
 def add(
     ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None
 ) -> None:
-    """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
+    """Resolve and watch artists; lists apart the inputs that fail, and why."""
     from music_minion.discovery.watchlist import Wanted, normalize_input
     from music_minion.discovery.watchlist import add as add_artists
 
@@ -76,7 +84,13 @@ def add(
     _report_and_exit(ctx, result)
 
 
-@artists.command("import")
+@artists.command(
+    "import",
+    epilog=examples(
+        "music-minion artists import artists.txt     one URL or permalink per line",
+        "music-minion artists import artists.csv     CSV: url[,weight[,tier]]",
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
 @click.pass_context
@@ -90,7 +104,7 @@ def import_file(ctx: click.Context, file: Path) -> None:
     _report_and_exit(ctx, result)
 
 
-@artists.command("import-followings")
+@artists.command("import-followings", epilog=examples("music-minion artists import-followings"))
 @json_option
 def import_followings() -> None:
     """Watch every user I follow on SoundCloud (needs `auth login`)."""
@@ -105,11 +119,13 @@ def import_followings() -> None:
     )
 
 
-@artists.command("list")
+@artists.command(
+    "list", epilog=examples("music-minion artists list", "music-minion artists list --all --json")
+)
 @click.option("--all", "include_all", is_flag=True, help="Also artists no longer watched.")
 @json_option
 def list_(include_all: bool) -> None:
-    """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
+    """Watched artists: schedule, activity, picks seen and how they were judged."""
     from music_minion.discovery.feed import artist_hit_rates
     from music_minion.store import artists as store
     from music_minion.store.mutes import list_muted
@@ -163,7 +179,7 @@ def list_(include_all: bool) -> None:
     emit(rows, human)
 
 
-@artists.command("remove")
+@artists.command("remove", epilog=examples("music-minion artists remove some-dj other-dj"))
 @click.argument("refs", nargs=-1, required=True, metavar="ARTIST...")
 @json_option
 def remove(refs: tuple[str, ...]) -> None:
@@ -193,7 +209,14 @@ def remove(refs: tuple[str, ...]) -> None:
     )
 
 
-@artists.command("set-weight", context_settings={"ignore_unknown_options": True})
+@artists.command(
+    "set-weight",
+    context_settings={"ignore_unknown_options": True},
+    epilog=examples(
+        "music-minion artists set-weight some-dj 2 --tier core",
+        "music-minion artists set-weight some-dj 0       count none of their picks",
+    ),
+)
 @click.argument("ref", metavar="ARTIST")
 @click.argument("weight", type=click.FloatRange(min=0))
 @click.option("--tier", help="Also set the tier label.")

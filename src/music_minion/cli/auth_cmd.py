@@ -9,6 +9,7 @@ import click
 
 from music_minion.cli.common import emit, json_option
 from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 
 EPILOG = """\b
 Examples:
@@ -19,7 +20,7 @@ Examples:
 """
 
 
-@click.group("auth", epilog=EPILOG)
+@click.group("auth", cls=Group, epilog=EPILOG)
 def auth() -> None:
     """Log in to SoundCloud (OAuth 2.1 with PKCE), show or end the session."""
 
@@ -98,7 +99,9 @@ def _status_data() -> dict[str, Any]:
     return data
 
 
-@auth.command("status")
+@auth.command(
+    "status", epilog=examples("music-minion auth status", "music-minion auth status --json")
+)
 @json_option
 def status() -> None:
     """Who is logged in, when the access token expires, where tokens are stored (never the token)."""
@@ -123,7 +126,7 @@ def status() -> None:
     emit(data, human)
 
 
-@auth.command("logout")
+@auth.command("logout", epilog=examples("music-minion auth logout"))
 @json_option
 def logout() -> None:
     """Sign out at SoundCloud (when reachable) and delete the stored user tokens."""

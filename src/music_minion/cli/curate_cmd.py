@@ -171,7 +171,7 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
 @click.command(
     "unjudge",
     epilog="""\b
-Example:
+Examples:
   music-minion unjudge soundcloud:tracks:123
 """,
 )

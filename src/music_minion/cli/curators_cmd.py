@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.cli.helptext import examples
 from music_minion.words import plural
 
 KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
@@ -19,7 +20,13 @@ def _kinds(flags: dict[str, bool]) -> list[str]:
 
 
 def _muting(name: str, doc: str, muting: bool) -> click.Command:
-    @click.command(name, help=doc)
+    @click.command(
+        name,
+        help=doc,
+        epilog=examples(
+            f"music-minion artists {name} some-dj --reposts", f"music-minion artists {name} some-dj"
+        ),
+    )
     @click.argument("ref", metavar="ARTIST")
     @click.option("--likes", is_flag=True, help="Their likes.")
     @click.option("--reposts", is_flag=True, help="Their reposts.")
@@ -49,14 +56,17 @@ def _muting(name: str, doc: str, muting: bool) -> click.Command:
 
 mute = _muting(
     "mute",
-    "Mute an artist's likes, reposts or uploads (all when none given): not fetched, not counted; "
-    "nothing is deleted.",
+    "Mute an artist's likes, reposts or uploads (all when none given).\n\n"
+    "A muted source is not fetched and its picks do not count; nothing is deleted.",
     True,
 )
 unmute = _muting("unmute", "Unmute an artist's sources (all when none given).", False)
 
 
-@click.command("report")
+@click.command(
+    "report",
+    epilog=examples("music-minion artists report", "music-minion artists report --since 14 --json"),
+)
 @click.option("--since", "since_days", type=click.FloatRange(min=0), default=28.0, show_default=True,
               help="Days of pushes to count.")  # fmt: skip
 @json_option
@@ -91,14 +101,21 @@ def report(since_days: float) -> None:
     emit(data, human)
 
 
-@click.command("suggest")
+@click.command(
+    "suggest",
+    epilog=examples(
+        "music-minion artists suggest", "music-minion artists suggest --limit 20 --add 3"
+    ),
+)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Suggestions shown.")  # fmt: skip
 @click.option("--add", "add", type=click.IntRange(min=0), default=0, help="Watch the top K.")
 @json_option
 def suggest(limit: int, add: int) -> None:
-    """New curators who share my taste: the favoriters and reposters of my recent likes and the
-    related users of my best curators, damped by how much they like in general."""
+    """New curators who share my taste, best first.
+
+    Read from the favoriters and reposters of my recent likes and the related users of my best
+    curators, damped by how much they like in general."""
     from music_minion.cli.common import progress, run_with_client
     from music_minion.discovery.suggest_walk import run
 

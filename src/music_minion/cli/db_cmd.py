@@ -7,16 +7,17 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, table
+from music_minion.cli.helptext import Group, examples
 from music_minion.errors import MinionError
 from music_minion.words import plural
 
 
-@click.group("db")
+@click.group("db", cls=Group, epilog=examples("music-minion db info", "music-minion db check"))
 def db() -> None:
     """Inspect and check the database."""
 
 
-@db.command("info")
+@db.command("info", epilog=examples("music-minion db info", "music-minion db info --json"))
 @json_option
 def info() -> None:
     """Path, schema version and row counts."""
@@ -32,7 +33,7 @@ def info() -> None:
     emit(data, human)
 
 
-@db.command("check")
+@db.command("check", epilog=examples("music-minion db check"))
 @json_option
 def check() -> None:
     """Run SQLite's integrity and foreign-key checks (exit 1 on problems)."""

@@ -18,6 +18,7 @@ from music_minion.cli.common import (
     wants_json,
 )
 from music_minion.cli.format import duration, when
+from music_minion.cli.helptext import Group, examples
 from music_minion.errors import MinionError
 from music_minion.words import plural
 
@@ -37,7 +38,7 @@ Examples:
 """
 
 
-@click.group("library", epilog=EPILOG)
+@click.group("library", cls=Group, epilog=EPILOG)
 def library() -> None:
     """Scan local audio files and match them to SoundCloud tracks."""
 
@@ -80,7 +81,12 @@ def _print_scan(s: dict[str, Any]) -> None:
         )
 
 
-@library.command("scan")
+@library.command(
+    "scan",
+    epilog=examples(
+        "music-minion library scan", "music-minion library scan ~/Music /mnt/dj --workers 4"
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--workers",
@@ -149,7 +155,10 @@ def _file_rows(rows: list[LocalFile]) -> None:
     )
 
 
-@library.command("list")
+@library.command(
+    "list",
+    epilog=examples("music-minion library list --limit 50", "music-minion library list --json"),
+)
 @click.option(
     "--status",
     type=click.Choice(["ok", "unreadable", "gone"]),
@@ -175,7 +184,7 @@ def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) ->
     emit(rows, _file_rows)
 
 
-@library.command("search")
+@library.command("search", epilog=examples("music-minion library search solar harbour"))
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
 @json_option
@@ -189,7 +198,7 @@ def search_cmd(query: tuple[str, ...], limit: int) -> None:
     emit(rows, _file_rows)
 
 
-@library.command("stats")
+@library.command("stats", epilog=examples("music-minion library stats --json"))
 @json_option
 def stats_cmd() -> None:
     """Counts by status, format and match state."""
@@ -213,7 +222,9 @@ def stats_cmd() -> None:
     emit(data, human)
 
 
-@library.command("match")
+@library.command(
+    "match", epilog=examples("music-minion library match", "music-minion library match --all")
+)
 @click.option(
     "--all", "redo", is_flag=True, help="Also re-check automatic links and open proposals."
 )
@@ -237,7 +248,12 @@ def match_cmd(redo: bool) -> None:
     )
 
 
-@library.command("import-likes")
+@library.command(
+    "import-likes",
+    epilog=examples(
+        "music-minion library import-likes", "music-minion library import-likes --full"
+    ),
+)
 @click.option("--full", is_flag=True, help="Walk all my likes and mark the ones no longer there.")
 @json_option
 def import_likes_cmd(full: bool) -> None:
@@ -291,7 +307,15 @@ def _review_rows(rows: list[Proposal]) -> None:
     )
 
 
-@library.group("review", invoke_without_command=True)
+@library.group(
+    "review",
+    invoke_without_command=True,
+    epilog=examples(
+        "music-minion library review",
+        "music-minion library review accept 12 13",
+        "music-minion library review reject 14",
+    ),
+)
 @click.option(
     "-i",
     "--interactive",
@@ -302,7 +326,7 @@ def _review_rows(rows: list[Proposal]) -> None:
 @json_option
 @click.pass_context
 def review(ctx: click.Context, interactive: bool, limit: int | None) -> None:
-    """List proposed matches; `accept ID...` / `reject ID...` decide them.
+    """List proposed matches; `review accept ID` or `review reject ID` decides them.
 
     On a terminal (or with -i) each proposal is shown in turn: [a]ccept, [r]eject, [s]kip, [q]uit.
     """
@@ -360,7 +384,7 @@ def _decide(ids: tuple[int, ...], accept: bool) -> None:
     emit(results, human)
 
 
-@review.command("accept")
+@review.command("accept", epilog=examples("music-minion library review accept 12 13"))
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def accept_cmd(ids: tuple[int, ...]) -> None:
@@ -368,7 +392,7 @@ def accept_cmd(ids: tuple[int, ...]) -> None:
     _decide(ids, True)
 
 
-@review.command("reject")
+@review.command("reject", epilog=examples("music-minion library review reject 14"))
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def reject_cmd(ids: tuple[int, ...]) -> None:

@@ -8,10 +8,15 @@ import click
 
 from music_minion.cli.common import emit, json_option, table
 from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 from music_minion.words import plural
 
 
-@click.group("playlist")
+@click.group(
+    "playlist",
+    cls=Group,
+    epilog=examples("music-minion playlist push --dry-run", "music-minion playlist show"),
+)
 def playlist() -> None:
     """The discovery playlist: the top of the feed, pushed to SoundCloud."""
 
@@ -98,8 +103,9 @@ Examples:
 )
 @json_option
 def show(history: int) -> None:
-    """Show the discovery playlist's URN, the latest pushes (ok, failed or pending) and the tracks
-    of the last successful push."""
+    """Show the discovery playlist, its latest pushes and the tracks of the last good one.
+
+    The pushes are listed ok, failed or pending, newest first."""
     from music_minion.cli.common import open_db, settings
     from music_minion.discovery.push import KV_PLAYLIST_URN
     from music_minion.store import kv

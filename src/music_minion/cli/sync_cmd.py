@@ -8,6 +8,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, table, wants_json
 from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 from music_minion.words import plural
 
 EPILOG = """\b
@@ -24,7 +25,7 @@ they stay due).
 """
 
 
-@click.group("sync", invoke_without_command=True, epilog=EPILOG)
+@click.group("sync", cls=Group, invoke_without_command=True, epilog=EPILOG)
 @click.option(
     "--artist",
     "artists",
@@ -198,7 +199,10 @@ def _nothing_due(next_check_at: str | None) -> str:
     )
 
 
-@sync.command("history")
+@sync.command(
+    "history",
+    epilog=examples("music-minion sync history", "music-minion sync history --limit 5 --json"),
+)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many runs."
 )

@@ -28,9 +28,9 @@ def line(e: MinionError) -> str:
 
 
 def _api_line(e: ApiError) -> str:
-    """`error: SoundCloud request /tracks/{urn} failed (HTTP 404): <message> — <what to do>`."""
-    status = f" (HTTP {e.status})" if e.status else ""
-    return f"error: SoundCloud request {e.endpoint} failed{status}: {e.message} — {e.hint or _api_hint(e)}"
+    """`error: SoundCloud request /tracks/{urn} failed (HTTP 404): <message> — <what to do>`, or
+    `error: cannot connect to HOST — <what to do>`."""
+    return f"error: {e.for_people()} — {e.hint or _api_hint(e)}"
 
 
 def _api_hint(e: ApiError) -> str:
@@ -39,6 +39,8 @@ def _api_hint(e: ApiError) -> str:
 
     if isinstance(e, sc.AuthFailed):
         return "run `music-minion auth login`"
+    if isinstance(e, sc.Unreachable):
+        return "check your network connection (and soundcloud.api_base), then try again"
     if isinstance(e, sc.RateLimited):
         return "SoundCloud's rate limit was reached; try again later"
     if isinstance(e, sc.Transient):

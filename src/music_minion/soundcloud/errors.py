@@ -45,6 +45,14 @@ class ApiError(SoundCloudError):
         status = f" {self.status}" if self.status else ""
         return f"{self.kind}{status} on {self.endpoint}: {self.message}"
 
+    def for_people(self) -> str:
+        """The failure in plain words: a host that cannot be reached says just that; any other
+        names the request and SoundCloud's answer."""
+        if isinstance(self, Unreachable):
+            return self.message
+        status = f" (HTTP {self.status})" if self.status else ""
+        return f"SoundCloud request {self.endpoint} failed{status}: {self.message}"
+
     @property
     def retryable(self) -> bool:
         return isinstance(self, Transient | RateLimited)

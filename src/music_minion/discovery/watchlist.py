@@ -44,7 +44,7 @@ _PERMALINK = re.compile(r"[A-Za-z0-9_-]+")
 def as_permalink(text: str) -> str | None:
     """The permalink a display name most likely has ("Solar Collective" → `solar-collective`);
     None when `text` is a URL, a URN or already shaped like a permalink."""
-    if "/" in text or text.startswith("soundcloud:") or _PERMALINK.fullmatch(text):
+    if "/" in text or ":" in text or _PERMALINK.fullmatch(text):
         return None
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-")

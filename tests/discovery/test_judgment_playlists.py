@@ -52,10 +52,12 @@ def test_private_playlists_by_url_and_by_title_are_learned(logged_in, mm):
     nope, meh = mine(logged_in, "Not interested"), mine(logged_in, "Not quite")
     mm("config", "set", "judgments.not_interested_playlist", page_url(logged_in, nope) + "/")
     mm("config", "set", "judgments.not_quite_playlist", "  not QUITE ")
+    mm("config", "set", "soundcloud.page_size", "1")  # my playlists come one page at a time
     watch_all(logged_in)
     r = mm("sync", "--json")
     assert r.code == 0, r.err
     d = r.json()
+    assert d["client"]["by_endpoint"]["/me/playlists"] >= 3
     assert d["status"] == "ok" and d["learn"]["errors"] == {}
     assert d["learn"]["playlists"] == {
         "not_interested": len(nope.tracks),

@@ -13,7 +13,7 @@ import pytest
         (["artist"], "did you mean `artists`?"),
         (["libary"], "did you mean `library`?"),
         (["feed", "--limt", "3"], "Did you mean '--limit'? — see `music-minion feed --help`"),
-        (["judge"], "Missing argument 'TRACK' — see `music-minion judge --help`"),
+        (["judge"], "Missing argument 'ROW|TRACK... VERDICT' — see `music-minion judge --help`"),
         (
             ["artists", "frobnicate"],
             "No such command 'frobnicate' — see `music-minion artists --help`",

@@ -2,41 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
-
-from tests.discovery.builder import Builder, ago
-
-
-@pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
-
-
-@pytest.fixture
-def filled(store: sqlite3.Connection) -> Builder:
-    """Three watched artists; tracks surfaced by one, two or three of them; one long mix."""
-    b = Builder(store)
-    ana, bo, cy = b.artist("Ana"), b.artist("Bo"), b.artist("Cy")
-    t1 = b.track(1, title="Three Friends", uploader="Up One", duration_ms=301_000)
-    for aid in (ana, bo):
-        b.prov(t1, aid, "repost", ago(days=3))
-    b.prov(t1, cy, "like", ago(days=3))
-    t2 = b.track(2, title="Two Friends", uploader="Up Two", genre="house")
-    b.prov(t2, ana, "repost", ago(days=1))
-    b.prov(t2, bo, "upload", ago(days=1))
-    t3 = b.track(3, title="One Friend", uploader="Up Three")
-    b.prov(t3, cy, "like", ago(hours=5))
-    t4 = b.track(4, title="Long Mix", uploader="Up Four", duration_ms=3_600_000)
-    b.prov(t4, ana, "repost", ago(days=1))
-    return b
 
 
 def test_feed_table_and_json(mm, filled, monkeypatch):

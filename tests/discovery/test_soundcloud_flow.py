@@ -259,3 +259,19 @@ def test_mirror_likes_likes_on_soundcloud(logged_in, mm, store):
     r = mm("judge", picked[1], "liked", "--json")
     assert r.code == 0 and r.json()["mirrored"] is True
     assert emu.world.likes[emu.user_urn][0] == picked[1]
+
+
+def test_mirror_likes_of_several_tracks_with_one_judge(logged_in, mm, store):
+    from music_minion import config
+
+    emu = logged_in
+    picked = candidates(emu, store, 3)
+    config.set_value("judgments.mirror_likes", "true")
+    r = mm("judge", *picked, "liked", "--json")
+    assert r.code == 0, r.err
+    assert [t["mirrored"] for t in r.json()["tracks"]] == [True, True, True]
+    assert set(picked) <= set(emu.world.likes[emu.user_urn])
+    r = mm("judge", *picked, "liked")
+    assert r.out.splitlines()[0] == (
+        "liked: 3 tracks (0 changed; batch 2, `music-minion undo` reverts it)"
+    )

@@ -68,7 +68,12 @@ def test_a_source_that_could_not_be_read_keeps_its_judgments(db, tracks):
 def test_manual_judge_replaces_and_unjudge_forgets(db, tracks):
     jd.apply_synced(db, {tracks[1]: "not_quite"})
     result = jd.judge_track(db, tracks[1], "liked")
-    assert result == {"verdict": "liked", "source": "manual", "previous": "not_quite"}
+    assert result == {
+        "verdict": "liked",
+        "source": "manual",
+        "previous": "not_quite",
+        "batch": 2,  # the learn run above was batch 1
+    }
     assert jd.unjudge_track(db, tracks[1]) is True
     assert jd.unjudge_track(db, tracks[1]) is False
     assert store.get_verdict(db, tracks[1]) is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import click
@@ -19,6 +22,7 @@ Examples:
   music-minion feed --limit 20 --since 7  first seen in the last week
   music-minion feed --artist some-dj --genre house
   music-minion feed --mixes               long mixes, ranked apart
+  music-minion feed --new                 only what was first seen since the last feed
   music-minion feed --json                with the score's components
 """,
 )
@@ -45,20 +49,37 @@ Examples:
     metavar="DAYS",
     help="Only tracks first seen in the last DAYS days.",
 )
+@click.option(
+    "--new", "only_new", is_flag=True, help="Only tracks first seen since the last feed was shown."
+)
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
 @json_option
 def feed(
-    limit: int, mixes: bool, artist: str | None, since_days: float | None, genre: str | None
+    limit: int,
+    mixes: bool,
+    artist: str | None,
+    since_days: float | None,
+    only_new: bool,
+    genre: str | None,
 ) -> None:
     """Rank the tracks you have not judged and do not own yet, and say why each is there.
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
-    from music_minion.discovery.feed import build_feed, refresh_scores, remember_rows
+    from music_minion.discovery.feed import (
+        build_feed,
+        last_viewed,
+        mark_viewed,
+        refresh_scores,
+        remember_rows,
+    )
     from music_minion.timeutil import now
 
+    if only_new and since_days is not None:
+        raise click.UsageError("--new and --since cannot be combined: choose one bound")
     cfg, conn = settings(), open_db()
     moment = now()
+    viewed = last_viewed(conn) if only_new else None
     refresh_scores(conn, cfg.ranking)
     ranked = build_feed(
         conn,
@@ -67,12 +88,14 @@ def feed(
         mixes=mixes,
         artist=artist,
         since_days=since_days,
+        seen_since=viewed,
         genre=genre,
         at=moment,
         max_listens=cfg.review.max_unjudged_listens,
     )
     with conn.atomic():
         remember_rows(conn, ranked)
+        mark_viewed(conn, moment)
     rc = cfg.ranking
     data = [r.as_dict(moment, rc) for r in ranked]
     short_whys = [
@@ -80,6 +103,10 @@ def feed(
     ]  # the table names the strongest three per kind
 
     def human(rows: list[dict[str, Any]]) -> None:
+        if only_new:
+            click.echo(_new_line(len(rows), limit, viewed))
+        if not rows and only_new:
+            return
         if not rows:
             click.echo(
                 "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
@@ -105,67 +132,117 @@ def feed(
     emit(data, human)
 
 
+def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
+    """E.g. "12 new since 2026-11-29 18:00"."""
+    if viewed is None:
+        return f"{n} new: no feed was shown before, so everything counts as new"
+    count = f"{n}+" if n >= limit else str(n)
+    return f"{count} new since {viewed:%Y-%m-%d %H:%M}"
+
+
 @click.command(
     "judge",
     epilog="""\b
 Examples:
   music-minion judge 3 liked                              row 3 of the last feed
+  music-minion judge 3 5 7 not_interested                 several at once (one batch: `undo` reverts it)
   music-minion judge soundcloud:tracks:123 not_interested
   music-minion judge https://soundcloud.com/artist/track not_quite
 """,
 )
-@click.argument("track")
-@click.argument("verdict")
+@click.argument("args", nargs=-1, required=True, metavar="ROW|TRACK... VERDICT")
 @json_option
-def judge(track: str, verdict: str) -> None:
-    """Judge a TRACK (URN, URL or feed row number): liked, not_interested or not_quite.
+def judge(args: tuple[str, ...]) -> None:
+    """Judge tracks (URNs, URLs or feed row numbers): liked, not_interested or not_quite.
 
-    A manual judgment always wins over what sync learns. With judgments.mirror_likes on, `liked`
-    is also liked on SoundCloud.
+    All are checked first: one unknown row or track and nothing is judged. A manual judgment always
+    wins over what sync learns. With judgments.mirror_likes on, `liked` is also liked on SoundCloud.
     """
     from music_minion.discovery import verdicts
 
+    if len(args) < 2:
+        raise click.UsageError("give at least one ROW or TRACK, then a VERDICT")
     cfg, conn = settings(), open_db()
-    chosen = verdicts.parse_verdict(verdict)
-    row = verdicts.resolve_track(conn, track)
-    result = verdicts.judge_track(conn, row["id"], chosen)
-    out: dict[str, Any] = {"urn": row["urn"], "title": row["title"], **result}
+    chosen = verdicts.parse_verdict(args[-1])
+    rows = _distinct(verdicts.resolve_track(conn, ref) for ref in args[:-1])
+    done = verdicts.judge_tracks(conn, [r["id"] for r in rows], chosen)
+    tracks = [
+        {"urn": r["urn"], "title": r["title"], "previous": p}
+        for r, p in zip(rows, done["previous"], strict=True)
+    ]
     if chosen == "liked" and cfg.judgments.mirror_likes:
-        out["mirrored"] = _mirror_like(cfg, row["urn"])
-
-    def human(d: dict[str, Any]) -> None:
-        line = f"{d['verdict']}: {d['title'] or d['urn']}"
-        if d.get("previous") and d["previous"] != d["verdict"]:
-            line += f" (was {d['previous']})"
-        click.echo(line)
-        if "mirrored" in d:
-            click.echo(
-                "liked on SoundCloud too"
-                if d["mirrored"] is True
-                else f"warning: not liked on SoundCloud ({d['mirrored']})",
-                err=d["mirrored"] is not True,
-            )
-
-    emit(out, human)
+        mirrored = _mirror_likes(cfg, [t["urn"] for t in tracks])
+        for t in tracks:
+            t["mirrored"] = mirrored[t["urn"]]
+    if len(tracks) == 1:
+        emit(
+            {**tracks[0], "verdict": chosen, "source": "manual", "batch": done["batch"]},
+            _judged_one,
+        )
+        return
+    out = {"verdict": chosen, "batch": done["batch"], "tracks": tracks}
+    emit(out, _judged_many)
 
 
-def _mirror_like(cfg: Any, urn: str) -> bool | str:
-    """Like the track on SoundCloud; True, or why it failed (the local judgment stands either way)."""
+def _distinct(rows: Iterable[sqlite3.Row]) -> list[sqlite3.Row]:
+    """Resolved tracks, each once, in the order given (every reference resolved before any write)."""
+    return list({r["id"]: r for r in list(rows)}.values())
+
+
+def _judged_one(d: dict[str, Any]) -> None:
+    line = f"{d['verdict']}: {d['title'] or d['urn']}"
+    if d.get("previous") and d["previous"] != d["verdict"]:
+        line += f" (was {d['previous']})"
+    click.echo(line)
+    _mirror_note(d, named=False)
+
+
+def _judged_many(d: dict[str, Any]) -> None:
+    changed = sum(1 for t in d["tracks"] if t["previous"] != d["verdict"])
+    click.echo(
+        f"{d['verdict']}: {len(d['tracks'])} tracks ({changed} changed; batch {d['batch']}, "
+        "`music-minion undo` reverts it)"
+    )
+    for t in d["tracks"]:
+        _mirror_note(t, named=True)
+
+
+def _mirror_note(t: dict[str, Any], *, named: bool) -> None:
+    """Whether the like reached SoundCloud too (`named`: say which track)."""
+    if "mirrored" not in t:
+        return
+    name = f" {t['title'] or t['urn']}" if named else ""
+    if t["mirrored"] is True:
+        click.echo(f"liked{name} on SoundCloud too")
+    else:
+        click.echo(f"warning: not liked{name} on SoundCloud ({t['mirrored']})", err=True)
+
+
+def _mirror_likes(cfg: Any, urns: list[str]) -> dict[str, bool | str]:
+    """Like the tracks on SoundCloud with one client; per URN True, or why it failed (the local
+    judgments stand either way)."""
     import asyncio
 
     from music_minion.cli.errors import line
     from music_minion.errors import MinionError
     from music_minion.soundcloud.client import SoundCloudClient
 
+    out: dict[str, bool | str] = {}
+
     async def go() -> None:
         async with SoundCloudClient.from_config(cfg, auth="user") as client:
-            await client.like(urn)
+            for urn in urns:
+                try:
+                    await client.like(urn)
+                    out[urn] = True
+                except MinionError as e:  # this one failed: the others are still tried
+                    out[urn] = line(e).removeprefix("error: ")
 
     try:
         asyncio.run(go())
-    except MinionError as e:  # failed, not logged in, app not configured: the judgment stands
-        return line(e).removeprefix("error: ")
-    return True
+    except MinionError as e:  # not logged in, app not configured: the judgments stand
+        out = {urn: out.get(urn, line(e).removeprefix("error: ")) for urn in urns}
+    return out
 
 
 @click.command(
@@ -173,25 +250,38 @@ def _mirror_like(cfg: Any, urn: str) -> bool | str:
     epilog="""\b
 Examples:
   music-minion unjudge soundcloud:tracks:123
+  music-minion unjudge 3 5 7
 """,
 )
-@click.argument("track")
+@click.argument("tracks", nargs=-1, required=True, metavar="ROW|TRACK...")
 @json_option
-def unjudge(track: str) -> None:
-    """Forget the judgment of a TRACK (URN, URL or feed row number); it may show in the feed again."""
+def unjudge(tracks: tuple[str, ...]) -> None:
+    """Forget the judgments of TRACKS (URNs, URLs or feed row numbers); they may show in the feed
+    again. All are checked first: one unknown and nothing is forgotten."""
     from music_minion.discovery import verdicts
 
     conn = open_db()
-    row = verdicts.resolve_track(conn, track)
-    existed = verdicts.unjudge_track(conn, row["id"])
-    emit(
-        {"urn": row["urn"], "title": row["title"], "removed": existed},
-        lambda d: click.echo(
-            f"forgot the judgment of {d['title'] or d['urn']}"
-            if d["removed"]
-            else f"{d['title'] or d['urn']} was not judged"
-        ),
-    )
+    rows = _distinct(verdicts.resolve_track(conn, ref) for ref in tracks)
+    done = verdicts.unjudge_tracks(conn, [r["id"] for r in rows])
+    items = [
+        {"urn": r["urn"], "title": r["title"], "removed": removed}
+        for r, removed in zip(rows, done["removed"], strict=True)
+    ]
+    if len(items) == 1:
+        emit({**items[0], "batch": done["batch"]}, _unjudged_one)
+        return
+    emit({"batch": done["batch"], "tracks": items}, _unjudged_many)
+
+
+def _unjudged_one(d: dict[str, Any]) -> None:
+    name = d["title"] or d["urn"]
+    click.echo(f"forgot the judgment of {name}" if d["removed"] else f"{name} was not judged")
+
+
+def _unjudged_many(d: dict[str, Any]) -> None:
+    n = sum(1 for t in d["tracks"] if t["removed"])
+    line = f"forgot {n} of {len(d['tracks'])} judgments"
+    click.echo(line + (f" (batch {d['batch']}, `music-minion undo` reverts it)" if n else ""))
 
 
 @click.command(

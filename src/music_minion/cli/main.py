@@ -58,13 +58,28 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "feed",
         "Rank unjudged tracks and say why each is there.",
     ),
+    "why": (
+        "music_minion.cli.why_cmd",
+        "why",
+        "Why a track is in the feed, or what keeps it out.",
+    ),
+    "open": (
+        "music_minion.cli.open_cmd",
+        "open_track",
+        "Open a track's SoundCloud page in the browser.",
+    ),
     "judge": (
         "music_minion.cli.curate_cmd",
         "judge",
-        "Judge a track: liked, not_interested or not_quite.",
+        "Judge tracks: liked, not_interested or not_quite.",
     ),
-    "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget a track's judgment."),
+    "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget the judgments of tracks."),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
+    "undo": (
+        "music_minion.cli.undo_cmd",
+        "undo",
+        "Revert the last batch of judgments (a command or a sync).",
+    ),
     "review": (
         "music_minion.web.command",
         "review",

@@ -160,6 +160,11 @@ def _human_learn(learn: Any) -> None:
         f"learned: {plural(likes.get('new', 0), 'new like')} of mine; judgments "
         f"{judged.get('added', 0)} added, {judged.get('changed', 0)} changed, "
         f"{judged.get('removed', 0)} removed"
+        + (
+            f", {judged['suppressed']} undone before (not learned again)"
+            if judged.get("suppressed")
+            else ""
+        )
     )
     for source, problem in (learn.get("errors") or {}).items():
         what = "my likes" if source == "likes" else f"the {source} playlist"

@@ -11,6 +11,7 @@ the list is full: every unread track has a key below the last one read, so it ca
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -35,13 +36,14 @@ from music_minion.discovery.scoring import (
     kind_log2,
     position_half_lives,
     rank,
+    score_sorted,
     seen_half_lives,
     since_iso,
 )
 from music_minion.store import kv
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.timeutil import now, now_iso, to_iso
+from music_minion.timeutil import now, now_iso, parse_timestamp, to_iso
 
 STATE_AT = "ranking.refreshed_at"
 STATE_FINGERPRINT = "ranking.fingerprint"
@@ -54,6 +56,7 @@ STATE_GENRES = "ranking.genre_bits"
 STATE_HEARD = "ranking.heard_at"
 HEARD_AT = "learn.heard_at"  # when my likes were last learned: pushes before it were heard
 FEED_ROWS = "feed.rows"
+FEED_VIEWED = "feed.viewed_at"  # when a feed was last shown (`feed --new`)
 _WRITE_BATCH = 50_000
 
 
@@ -63,7 +66,7 @@ def _supports(
     out: dict[int, list[Support]] = defaultdict(list)
     for track_id, artist_id, kind, first_seen_at, position, _genre in rows:
         a = stats.get(artist_id)
-        if a is None or not a.watched or kind in a.muted:
+        if a is None or support_gap(a, kind):
             continue
         out[track_id].append(
             Support(
@@ -80,6 +83,14 @@ def _supports(
             )
         )
     return out
+
+
+def support_gap(a: store.ArtistStats | None, kind: str) -> str | None:
+    """Why a provenance row of artist `a` and `kind` counts for nothing: "unwatched", or "muted"
+    (the kind muted, or the artist weighed 0); None: it counts."""
+    if a is None or not a.watched:
+        return "unwatched"
+    return "muted" if kind in a.muted or a.weight <= 0 else None
 
 
 def track_keys(
@@ -319,6 +330,35 @@ def _since(seen_since: datetime | None, days: float | None, moment: datetime) ->
     return since_iso(days, moment) if days is not None else None
 
 
+def feed_filter(
+    conn: Store,
+    rc: RankingSettings,
+    *,
+    mixes: bool = False,
+    artist: str | None = None,
+    since: str | None = None,
+    genre: str | None = None,
+    max_listens: int | None = None,
+) -> store.CandidateFilter:
+    """The candidate filter of a feed: its exclusions (store.ranking.exclusions) and filters."""
+    artist_id = artist_urn = None
+    if artist:
+        from music_minion.store import artists as artists_store
+
+        row = artists_store.get_by_ref(conn, artist)
+        artist_id, artist_urn = row["id"], row["urn"]
+    return store.CandidateFilter(
+        mixes=mixes,
+        mix_ms=int(rc.mix_minutes * 60_000),
+        since=since,
+        genre=genre or None,
+        artist_id=artist_id,
+        artist_urn=artist_urn,
+        max_pushes=rc.max_ignored_pushes,
+        max_listens=max_listens,
+    )
+
+
 def build_feed(
     conn: Store,
     rc: RankingSettings,
@@ -340,21 +380,9 @@ def build_feed(
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
-    artist_id = artist_urn = None
-    if artist:
-        from music_minion.store import artists as artists_store
-
-        row = artists_store.get_by_ref(conn, artist)
-        artist_id, artist_urn = row["id"], row["urn"]
-    f = store.CandidateFilter(
-        mixes=mixes,
-        mix_ms=int(rc.mix_minutes * 60_000),
-        since=_since(seen_since, since_days, moment),
-        genre=genre or None,
-        artist_id=artist_id,
-        artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
-        max_listens=max_listens,
+    since = _since(seen_since, since_days, moment)
+    f = feed_filter(
+        conn, rc, mixes=mixes, artist=artist, since=since, genre=genre, max_listens=max_listens
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
@@ -377,6 +405,18 @@ def build_feed(
             break
         page *= 2
     return rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres)
+
+
+def candidates_from(
+    conn: Store, rc: RankingSettings, f: store.CandidateFilter, key: float, at: datetime
+) -> list[Ranked]:
+    """Every candidate of the feed `f` whose key is at least `key` (float noise tolerated), scored
+    and in feed order without the cap: what decides the place of a track of that key."""
+    stats = store.list_saved_artist_stats(conn)
+    rows: dict[int, CandidateRow] = {}
+    _add(conn, rows, store.list_candidates_with_key(conn, f, key - 1e-9, math.inf), stats)
+    base, genres = saved_base(conn), saved_genres(conn)
+    return score_sorted(rows.values(), rc, at, mixes=f.mixes, base=base, genres=genres)
 
 
 def _add(
@@ -406,6 +446,16 @@ def _add(
 def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
     """Remember which URN each shown row number stands for (`judge 3 liked`)."""
     kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+
+
+def mark_viewed(conn: Store, at: datetime) -> None:
+    """Remember that a feed was shown at `at`."""
+    kv.put(conn, FEED_VIEWED, to_iso(at))
+
+
+def last_viewed(conn: Store) -> datetime | None:
+    """When a feed was last shown (None: never)."""
+    return parse_timestamp(kv.get(conn, FEED_VIEWED))
 
 
 def shown_rows(conn: Store) -> int:

@@ -103,7 +103,9 @@ async def learn_from_soundcloud(
             unknown.add(verdict)
     liked = my_likes.list_current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])
-    result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown))
+    sources = {"liked": "your SoundCloud likes"}
+    sources.update({v: f"playlist {ref}" for v, ref in refs.items() if ref})
+    result["judgments"] = apply_synced(conn, desired, unknown=frozenset(unknown), sources=sources)
     if "liked" not in unknown and "likes" not in result["errors"]:
         kv.put(conn, HEARD_AT, started)
     return result

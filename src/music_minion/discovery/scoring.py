@@ -392,11 +392,21 @@ def rank(
     genres: Mapping[str, float] | None = None,
 ) -> list[Ranked]:
     """Rank candidates: exclusions dropped, mixes kept apart (only mixes when `mixes`, else none),
-    ordered by score desc, then first seen desc, then URN, with the per-artist cap applied.
+    ordered by score desc, then first seen desc, then URN, with the per-artist cap applied."""
+    ordered = score_sorted(rows, rc, now, mixes=mixes, base=base, genres=genres)
+    return place(ordered, rc, limit=limit)[0]
 
-    The cap counts both the uploader and the strongest supporter: neither one prolific uploader nor
-    one prolific reposter can put more than `per_artist_cap` tracks in the list.
-    """
+
+def score_sorted(
+    rows: Iterable[CandidateRow],
+    rc: RankingSettings,
+    now: datetime,
+    *,
+    mixes: bool = False,
+    base: float = 0.5,
+    genres: Mapping[str, float] | None = None,
+) -> list[Ranked]:
+    """The candidates among `rows`, scored and in feed order (not numbered, no cap yet)."""
     cache: SeenCache = {}
     scored: list[Ranked] = []
     for row in rows:
@@ -412,23 +422,49 @@ def rank(
         ranked = Ranked(0, row, key, score_at(key, now, rc), first, sups, is_mix(row, rc), g_bits)
         scored.append(ranked)
     scored.sort(key=_order)
+    return scored
+
+
+@dataclass(frozen=True)
+class Capped:
+    """A candidate the per-artist cap kept out of the list."""
+
+    ranked: Ranked
+    artist: str  # the uploader or the strongest supporter whose share was full
+    place: int  # the candidate's place among that artist's, best first (over the cap)
+
+
+def place(
+    ordered: Iterable[Ranked], rc: RankingSettings, *, limit: int | None = None
+) -> tuple[list[Ranked], list[Capped]]:
+    """Number candidates in feed order under the per-artist cap: neither one prolific uploader nor
+    one prolific reposter (the strongest supporter) puts more than `per_artist_cap` tracks in the
+    list. Returns the list and the candidates the cap kept out before it was full."""
     out: list[Ranked] = []
-    per_uploader: dict[str, int] = {}
-    per_lead: dict[int, int] = {}
-    for r in scored:
+    capped: list[Capped] = []
+    shown: dict[tuple[str, object], int] = {}
+    seen: dict[tuple[str, object], int] = {}
+    for r in ordered:
         if limit is not None and len(out) >= limit:
             break
-        uploader = r.row.uploader_urn or r.row.uploader_name or r.row.urn
-        if (
-            per_uploader.get(uploader, 0) >= rc.per_artist_cap
-            or per_lead.get(r.lead_artist_id, 0) >= rc.per_artist_cap
-        ):
+        shares = (("uploader", r.row.uploader_urn or r.row.uploader_name or r.row.urn),
+                  ("lead", r.lead_artist_id))  # fmt: skip
+        for k in shares:
+            seen[k] = seen.get(k, 0) + 1
+        full = next((k for k in shares if shown.get(k, 0) >= rc.per_artist_cap), None)
+        if full is not None:
+            who = (
+                r.row.uploader_name or str(full[1])
+                if full[0] == "uploader"
+                else r.supporters[0].name
+            )
+            capped.append(Capped(r, who, seen[full]))
             continue
-        per_uploader[uploader] = per_uploader.get(uploader, 0) + 1
-        per_lead[r.lead_artist_id] = per_lead.get(r.lead_artist_id, 0) + 1
+        for k in shares:
+            shown[k] = shown.get(k, 0) + 1
         r.rank = len(out) + 1
         out.append(r)
-    return out
+    return out, capped
 
 
 def _order(r: Ranked) -> tuple[float, tuple[int, ...], str]:

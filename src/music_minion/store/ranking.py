@@ -313,19 +313,47 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
-    clauses = [
-        "t.status = 'ok'",
-        "coalesce(t.access, '') != 'blocked'",
-        "NOT " + JUDGED_SQL,
-        "NOT " + OWNED_SQL,
-        PUSHES_SQL + " < ?",
-        "t.duration_ms > ?" if f.mixes else "(t.duration_ms IS NULL OR t.duration_ms <= ?)",
+# A named feed exclusion: (reason, SQL true when it keeps the track `t` out, its parameters).
+Exclusion = tuple[str, str, list[SqlValue]]
+
+
+def retired_sql(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
+    """True for a track that had its chance: pushed `max_pushes` times, or heard `max_listens`
+    times on the review page, without a verdict (judged tracks are out anyway)."""
+    params: list[SqlValue] = [f.max_pushes]
+    if f.max_listens is None:
+        return PUSHES_SQL + " >= ?", params
+    return f"({PUSHES_SQL} >= ? OR {LISTENS_SQL} >= ?)", [*params, f.max_listens]
+
+
+def exclusions(f: CandidateFilter) -> list[Exclusion]:
+    """Everything that keeps a scored track out of a feed, in the order `why` reports it; the feed's
+    WHERE is their negation, so both say the same."""
+    mix = "coalesce(t.duration_ms, 0) > ?"
+    return [
+        ("unavailable", "coalesce(t.status, '') != 'ok'", []),
+        ("blocked", "coalesce(t.access, '') = 'blocked'", []),
+        ("judged", JUDGED_SQL, []),
+        ("owned", OWNED_SQL, []),
+        ("retired", *retired_sql(f)),
+        ("not_mix", f"NOT ({mix})", [f.mix_ms]) if f.mixes else ("mix", mix, [f.mix_ms]),
     ]
-    params: list[SqlValue] = [f.max_pushes, f.mix_ms]
-    if f.max_listens is not None:
-        clauses.append(LISTENS_SQL + " < ?")
-        params.append(f.max_listens)
+
+
+def list_exclusions(conn: Store, track_id: int, f: CandidateFilter) -> list[str]:
+    """The names of the exclusions that keep this track out of the feed `f` (none: it is in)."""
+    found = exclusions(f)
+    cases = ", ".join(f"CASE WHEN {sql} THEN 1 ELSE 0 END" for _, sql, _ in found)
+    params = [p for _, _, ps in found for p in ps]
+    row = conn.execute(f"SELECT {cases} FROM tracks t WHERE t.id = ?", [*params, track_id])  # noqa: S608
+    flags = row.fetchone() or ()
+    return [name for (name, _, _), flag in zip(found, flags, strict=False) if flag]
+
+
+def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
+    found = exclusions(f)
+    clauses = [f"NOT ({sql})" for _, sql, _ in found]
+    params: list[SqlValue] = [p for _, _, ps in found for p in ps]
     if f.since:
         clauses.append("r.first_seen_at >= ?")
         params.append(f.since)
@@ -341,6 +369,33 @@ def _where(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
         )
         params += [f.artist_id, f.artist_urn]
     return " AND ".join(clauses), params
+
+
+def get_key(conn: Store, track_id: int) -> float | None:
+    """The stored ranking key of a track (None: no counted support)."""
+    row = conn.execute("SELECT key FROM rank_scores WHERE track_id = ?", (track_id,)).fetchone()
+    return None if row is None else float(row[0])
+
+
+def get_retirement(conn: Store, track_id: int) -> tuple[int, int]:
+    """(ok pushes, counted review-page listens) of a track."""
+    row = conn.execute(
+        f"SELECT {PUSHES_SQL}, {LISTENS_SQL} FROM tracks t WHERE t.id = ?",  # noqa: S608
+        (track_id,),
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def list_owned_by(conn: Store, track_id: int) -> list[str]:
+    """What makes a track owned: "your SoundCloud likes" and the paths of matched local files."""
+    liked = conn.execute(
+        "SELECT 1 FROM my_likes WHERE track_id = ? AND gone_at IS NULL", (track_id,)
+    ).fetchone()
+    files = conn.execute(
+        "SELECT path FROM local_files WHERE track_id = ? AND " + OWNED_CONDITION + " ORDER BY path",  # noqa: S608
+        (track_id,),
+    )
+    return (["your SoundCloud likes"] if liked else []) + [r[0] for r in files]
 
 
 def list_candidates(conn: Store, f: CandidateFilter, limit: int, offset: int) -> list[sqlite3.Row]:

@@ -1,0 +1,69 @@
+"""`undo`: revert the last batch of judgments (one command, or what one sync learned)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from music_minion.cli.common import emit, json_option, open_db, table, wants_json
+
+
+@click.command(
+    "undo",
+    epilog="""\b
+Examples:
+  music-minion undo              revert the last batch of judgments
+  music-minion undo 12           revert batch 12
+  music-minion undo --list       the recent batches, newest first
+""",
+)
+@click.argument("batch", type=click.IntRange(min=1), required=False)
+@click.option("--list", "listing", is_flag=True, help="List the recent batches instead.")
+@json_option
+def undo(batch: int | None, listing: bool) -> None:
+    """Revert a batch of judgments: the last one, or BATCH. A batch is one `judge`/`unjudge` call
+    or what one sync learned from my likes and playlists; every track gets back the judgment it had
+    before (a track judged again since keeps the newer one). Undone learned judgments are not
+    learned again while their playlist still holds the track."""
+    if listing:
+        _list_batches()
+        return
+    from music_minion.discovery.verdicts import undo_batch
+
+    emit(undo_batch(open_db(), batch), lambda d: click.echo(reverted_line(d)))
+
+
+def reverted_line(d: dict[str, Any]) -> str:
+    """E.g. "reverted 100 not_quite judgments learned from playlist X at 2026-11-30 14:02"."""
+    parts = [
+        f"{n} removal{'s' * (n != 1)}"
+        if what == "removed"
+        else f"{n} {what} judgment{'s' * (n != 1)}"
+        for what, n in d["reverted"].items()
+    ]
+    line = f"reverted {', '.join(parts) or 'nothing'} {d['label']} at {_minute(d['made_at'])}"
+    if d["kept_newer"]:
+        line += f" ({d['kept_newer']} judged again since: kept)"
+    return line
+
+
+def _minute(iso: str) -> str:
+    return iso.replace("T", " ")[:16]
+
+
+def _list_batches() -> None:
+    from music_minion.store import batches
+
+    rows = batches.list_batches(open_db(), 20)
+    if wants_json():
+        emit(rows, lambda d: None)
+        return
+    if not rows:
+        click.echo("no judgment batches yet: `music-minion judge` and `sync` make them")
+        return
+    table(
+        "Judgment batches (newest first)",
+        ["batch", "when", "what", "changes", "undone"],
+        [[b.id, _minute(b.made_at), b.label, b.changes, _minute(b.undone_at or "")] for b in rows],
+    )

@@ -37,7 +37,13 @@ def test_commands_show_moments_in_the_one_format(logged_in, mm, utc, monkeypatch
     assert mm("sync").code == 0
     shown = {
         args: mm(*args).out
-        for args in [("sync", "history"), ("artists", "list"), ("status",), ("auth", "status")]
+        for args in [
+            ("sync", "history"),
+            ("artists", "list"),
+            ("status",),
+            ("auth", "status"),
+            ("undo", "--list"),  # the sync's learned judgments are a batch
+        ]
     }
     for args, out in shown.items():
         assert SHOWN.search(out), (args, out)

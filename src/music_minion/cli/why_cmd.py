@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, table
+from music_minion.cli.format import when
 
 FEED_DEFAULT_LIMIT = 50  # `feed --limit` default
 
@@ -81,7 +82,7 @@ def _score(d: dict[str, Any]) -> None:
                 s["artist_weight"],
                 f"{s['hit_rate']:.2f}",
                 f"{s['bits']:+.2f}",
-                s["first_seen_at"],
+                when(s["first_seen_at"]),
             ]
             for s in c["supporters"]
         ],

@@ -40,3 +40,9 @@ def test_a_config_from_the_environment_may_be_absent(mm, home: Path):
     assert not config.config_path().exists()  # the fixture's MUSIC_MINION_CONFIG names no file yet
     r = mm("config", "get", "playlist.size", "--json")
     assert r.code == 0 and isinstance(r.json()["value"], int)
+
+
+def test_config_path_names_a_missing_file_without_failing(mm, tmp_path: Path):
+    missing = tmp_path / "missing.toml"
+    r = mm("--config", missing, "config", "path")
+    assert r.code == 0 and r.out.strip() == str(missing) and not missing.exists()

@@ -145,7 +145,7 @@ Examples:
     "config_file",
     metavar="FILE",
     envvar="MUSIC_MINION_CONFIG",
-    help="Config file; must exist, except for `init` and `config set` (default: the user config dir).",
+    help="Config file; must exist, except for `init`, `config set`, `config path` (default: the user config dir).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option("--json", "as_json", is_flag=True, help="Print data as JSON (for scripts).")

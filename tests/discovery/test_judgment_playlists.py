@@ -48,9 +48,14 @@ def test_the_emulator_hides_private_playlists_from_resolve_but_lists_them_as_min
     assert private.urn in asyncio.run(go())
 
 
-def test_private_playlists_by_url_and_by_title_are_learned(logged_in, mm):
+def test_private_playlists_by_share_link_and_by_title_are_learned(logged_in, mm):
     nope, meh = mine(logged_in, "Not interested"), mine(logged_in, "Not quite")
-    mm("config", "set", "judgments.not_interested_playlist", page_url(logged_in, nope) + "/")
+    mm(
+        "config",
+        "set",
+        "judgments.not_interested_playlist",
+        page_url(logged_in, nope) + "/s-Xy12ab",
+    )
     mm("config", "set", "judgments.not_quite_playlist", "  not QUITE ")
     mm("config", "set", "soundcloud.page_size", "1")  # my playlists come one page at a time
     watch_all(logged_in)

@@ -6,6 +6,7 @@ not find a private playlist), then `/resolve` for someone else's public playlist
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from music_minion.errors import MinionError
@@ -23,23 +24,22 @@ def looks_like_url(ref: str) -> bool:
     return ref.startswith(("http://", "https://")) or "soundcloud.com/" in ref or "/sets/" in ref
 
 
-def _url_key(ref: str) -> str:
-    text = ref if "soundcloud.com/" in ref else "https://soundcloud.com/" + ref.lstrip("/")
-    return canonical(text, lower=True)
+_SECRET = re.compile(r"/s-[A-Za-z0-9]+$")  # the secret token of a private playlist's share link
+
+
+def _url_key(url: str) -> str:
+    """A playlist URL or `owner/sets/name` path as compared: canonical, lower case, no secret token."""
+    text = url if "soundcloud.com/" in url else "https://soundcloud.com/" + url.lstrip("/")
+    return _SECRET.sub("", canonical(text, lower=True))
 
 
 async def find_mine(client: SoundCloudClient, ref: str) -> str | None:
     """The URN of my playlist whose URL or title is `ref` (titles compare without case)."""
-    by_url = _url_key(ref) if looks_like_url(ref) else None
-    title = ref.casefold()
+    by_url = looks_like_url(ref)
+    wanted = _url_key(ref) if by_url else ref.casefold()
     async for pl in client.my_playlists():
-        if (
-            by_url is not None
-            and pl.permalink_url
-            and canonical(pl.permalink_url, lower=True) == by_url
-        ):
-            return pl.urn
-        if by_url is None and (pl.title or "").strip().casefold() == title:
+        key = _url_key(pl.permalink_url or "") if by_url else (pl.title or "").strip().casefold()
+        if key == wanted:
             return pl.urn
     return None
 

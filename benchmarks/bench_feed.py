@@ -136,10 +136,12 @@ def cached_db(tracks: int, provenance: int, artists: int) -> Path:
 
 def shown_feed(conn, rc):
     """The feed as the `feed` command shows it: keys brought up to date, then the top 50 read."""
+    from music_minion.config.schema import ReviewSettings
     from music_minion.discovery.feed import build_feed, refresh_scores
+    from music_minion.discovery.retired import RetireRules
 
     refresh_scores(conn, rc)
-    return build_feed(conn, rc, limit=50)
+    return build_feed(conn, rc, limit=50, rules=RetireRules.of(rc, ReviewSettings()))
 
 
 def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:

@@ -178,12 +178,14 @@ def _weeks(
 
 def measure(cfg: Any, emu: Emulator, kinds: dict[str, str], n: int) -> dict[str, Any]:
     """The baselines' figures on the store's candidate set (plus what `_ours` needs)."""
+    from music_minion.discovery.retired import RetireRules, retired_tracks
     from music_minion.store import artists, open_store
     from music_minion.store import ranking as rstore
 
     with closing(open_store(cfg.data_dir, readonly=True)) as db:
         f = rstore.CandidateFilter(
-            mix_ms=int(cfg.ranking.mix_minutes * 60_000), max_pushes=cfg.ranking.max_ignored_pushes
+            mix_ms=int(cfg.ranking.mix_minutes * 60_000),
+            retired=frozenset(retired_tracks(db, RetireRules.of(cfg.ranking, cfg.review))),
         )
         rows = rstore.list_candidates(db, f, 10_000_000, 0)
         stats = rstore.list_artist_stats(db)

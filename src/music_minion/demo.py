@@ -6,7 +6,9 @@ process, output shown as it happens): log in (a stand-in browser approves), impo
 sync, feed, push the discovery playlist, scan and match a small generated audio library, export to
 Parquet; then two simulated weeks on the world's taste model (a simulated listener hears the pushed
 playlist, the next sync learns its likes and dismissals and pushes again: the playlist's expected
-precision before and after), and a closing summary.
+precision before and after), and a closing summary. With `keep`, the folder also gets `env.sh`
+(source it to use the kept config and data) and `world.json` (the world as the demo left it, for
+`emulator serve --world`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from music_minion.errors import MinionError
+
+if TYPE_CHECKING:
+    from music_minion.emulator.testing import RunningEmulator
 
 
 @dataclass
@@ -88,9 +93,11 @@ class Demo:
     def run(
         self, title: str, *args: str, capture: bool = False
     ) -> subprocess.CompletedProcess[str]:
-        """Run `music-minion ARGS` as a user would; `capture` keeps stdout (for --json steps)."""
+        """Run `music-minion ARGS` as a user would, showing the command; `capture` keeps stdout
+        (for --json steps) and leaves the showing to the caller, which says what it does."""
         self._console.rule(f"[bold cyan]{title}")
-        self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]")
+        if not capture:
+            self._console.print(f"[dim]$ music-minion {shlex.join(args)}[/dim]", soft_wrap=True)
         started = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "music_minion", *args],
@@ -147,8 +154,9 @@ def run_demo(
     home = _home(keep)
     config_path, data_dir = home / "config.toml", home / "data"
     result = DemoResult(home=home, kept=keep is not None)
+    options: dict[str, Any] = {"seed": seed, "size": size, "taste": {}, "auto_approve": True}
     try:
-        with start_emulator(seed=seed, size=size, auto_approve=True, taste={}) as emu:
+        with start_emulator(**options) as emu:
             playlists = _private(emu.api_base, "world")["playlists"]
             settings = {
                 "soundcloud.requests_per_second": 200,
@@ -160,29 +168,56 @@ def run_demo(
             write_config(emu.info(), config_path, settings)
             demo = Demo(_demo_env(config_path, data_dir), console, to_stderr=to_stderr)
             console.print(
-                f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}"
+                f"[bold]Music Minion demo[/bold]: a SoundCloud emulator on {emu.api_base} with a seeded world (seed {seed}, {size}); data in {home}",
+                soft_wrap=True,
             )
             _run_steps(demo, console, home / "library", home / "export")
             result.weeks = _two_weeks(demo, console, emu.api_base)
             stats = emu.stats()
             if review:
                 _review(demo, console)
+            if keep:
+                _keep(home, options, emu)
         result.steps = demo.steps
         result.summary = _summary(data_dir, stats, started)
         console.rule("[bold green]Summary")
         for key, value in result.summary.items():
             console.print(f"  {key.replace('_', ' '):<16} {value}")
         if keep:
-            console.print(
-                f"\nThe data is kept in {home}. Explore it with:\n"
-                f"  export MUSIC_MINION_CONFIG={shlex.quote(str(config_path))} MUSIC_MINION_DATA_DIR={shlex.quote(str(data_dir))}\n"
-                "  music-minion feed --limit 20 ; music-minion artists list ; music-minion sync history\n"
-                "(the emulator has stopped: commands that need SoundCloud will say they cannot connect)"
-            )
+            _say_how_to_come_back(home, to_stderr=to_stderr)
         return result
     finally:
         if not keep:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _keep(home: Path, options: dict[str, Any], emu: RunningEmulator) -> None:
+    """Save what brings the kept demo back: its world (options, and state as the demo leaves it)
+    and a shell file pointing at its config and data."""
+    from music_minion.sandbox import save_world, write_env
+
+    save_world(home, options, emu.world_data())
+    write_env(home, home / "config.toml", home / "data")
+
+
+def _say_how_to_come_back(home: Path, *, to_stderr: bool) -> None:
+    """How to use the kept demo, in plain lines that are never wrapped (they are pasted)."""
+    import click
+
+    from music_minion.sandbox import ENV_FILE
+
+    lines = [
+        "",
+        f"The data is kept in {home}. Explore it in a shell with:",
+        f"  source {shlex.quote(str(home / ENV_FILE))}",
+        "  music-minion feed --limit 20 ; music-minion artists list ; music-minion sync history",
+        "The emulator has stopped. To bring its world back as the demo left it, run in another shell:",
+        f"  music-minion emulator serve --world {shlex.quote(str(home))}",
+        "then log in again in the first one (the emulator approves at once):",
+        "  music-minion auth login",
+    ]
+    for line in lines:
+        click.echo(line, err=to_stderr)
 
 
 def _review(demo: Demo, console: Any) -> None:
@@ -234,7 +269,7 @@ def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) ->
     demo.run("What landed on SoundCloud", "playlist", "show")
     feed = json.loads(
         demo.run(
-            "Pick a few feed tracks to 'own' as local files",
+            "Own a few tracks: audio files for the top of the feed",
             "feed",
             "--limit",
             "4",
@@ -252,7 +287,13 @@ def _run_steps(demo: Demo, console: Any, library_dir: Path, export_dir: Path) ->
         for t in feed  # `feed --json` is a list of ranked tracks
     ]
     files = make_library(library_dir, owned)
-    console.print(f"[dim]wrote {files} audio files to {library_dir}[/dim]")
+    console.print(
+        f"As if you had bought them, the demo wrote audio files of the top {len(owned)} feed "
+        f"tracks to {library_dir} (one tagged with its SoundCloud id, the others to be matched by "
+        f"artist, title and length), plus a remix that must not match, an unrelated recording "
+        f"and a broken file: {files} files.",
+        soft_wrap=True,
+    )
     demo.run("Scan the local library", "library", "scan", "--no-match")
     demo.run("Match files to SoundCloud tracks", "library", "match")
     demo.run("The library, with what each file matched", "library", "list")

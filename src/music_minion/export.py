@@ -1,9 +1,11 @@
 """Parquet / CSV / JSON snapshots of the index for analytics.
 
-Four tables, the same columns in every format: `tracks` (keyed by `track_id`, with the URN),
+Seven tables, the same columns in every format: `tracks` (keyed by `track_id`, with the URN),
 `provenance` (who liked/reposted/uploaded each track and when we first saw it, by integer ids),
-`judgments` and `artists`. One table goes to one file; `all` writes one file per table into a
-folder. Rows stream from SQLite in batches, so memory stays flat whatever the index size. Files
+`judgments` (by track URN and title), `artists`, `library` (local files and the track each is
+linked to), `runs` (sync runs) and `pushes` (playlist pushes with their track URNs). One table
+goes to one file; `all` writes one file per table into a folder (a path with a file suffix is
+refused: it is a mistake for one table). Rows stream from SQLite in batches, so memory stays flat whatever the index size. Files
 are written beside their target and renamed into place, so a failed export never leaves half a
 file and never replaces an existing one unless asked (`overwrite=True`).
 
@@ -53,8 +55,19 @@ _INT = {
     "likes_count",
     "reposts_count",
     "position",
+    "file_id",
+    "year",
+    "size",
+    "run_id",
+    "artists_planned",
+    "artists_done",
+    "tracks_new",
+    "provenance_new",
+    "requests",
+    "push_id",
+    "track_count",
 }
-_FLOAT = {"bpm", "weight", "check_interval_hours"}
+_FLOAT = {"bpm", "weight", "check_interval_hours", "match_score"}
 _BOOL = {"watched"}
 # Few distinct values: dictionary-encoded (and a categorical for Arrow readers).
 _CATEGORY = {
@@ -68,9 +81,12 @@ _CATEGORY = {
     "source",
     "tier",
     "resolve_status",
+    "format",
+    "match_status",
+    "track_uploader",
 }
 # Columns left out of delta encoding: high-entropy numbers in no order (plain is smaller).
-_NO_DELTA = {"playback_count", "likes_count", "reposts_count"}
+_NO_DELTA = {"playback_count", "likes_count", "reposts_count", "size", "requests"}
 _ROW_GROUP = 256 * 1024
 # zstd 19: about 2.5% smaller files than 15 (and 6% than 9), still well under a second per 10k tracks.
 ZSTD_LEVEL = 19
@@ -124,9 +140,9 @@ def require_pyarrow() -> None:
         ) from None
 
 
-def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple[str, Path]]:
-    """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
-    trailing slash) put `<table>.<ext>` files in `path`."""
+def check_request(fmt: str, path: Path, what: str) -> None:
+    """Refuse an unknown format or table, and `all` aimed at a file name (`tracks.csv`), before
+    anything is read or written."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}", f"use one of {', '.join(FORMATS)}")
     if what not in WHAT_CHOICES:
@@ -134,6 +150,17 @@ def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple
             f"unknown table {what!r}",
             f"use --what with one of {', '.join(WHAT_CHOICES)}",
         )
+    if what == "all" and path.suffix.lower() in EXTENSIONS.values() and not path.is_dir():
+        raise UsageError(
+            f"{path} names a file, but --what all writes a folder",
+            "give a folder or --what tracks",
+        )
+
+
+def plan(fmt: str, path: Path, what: str, *, folder: bool = False) -> list[tuple[str, Path]]:
+    """(table, file) pairs to write. `all`, an existing folder or `folder=True` (a path given with a
+    trailing slash) put `<table>.<ext>` files in `path`."""
+    check_request(fmt, path, what)
     tables = list(TABLES) if what == "all" else [what]
     if what == "all" or folder or path.is_dir():
         if path.exists() and not path.is_dir():

@@ -4,6 +4,10 @@
         configure(emu, home)                 # the config's soundcloud.* keys now name the emulator
         tokens = login_over_http(emu.info())  # the real OAuth flow, returns the token response
 
+A folder can also hold a world to bring back (`save_world`, `load_world`: the emulator's options
+and the world's state, as `demo --keep` writes them and `emulator serve --world` reads them) and a
+shell file that points a shell at the folder's config and data (`write_env`).
+
 The client side of the emulator: the emulator itself never imports this module.
 """
 
@@ -32,6 +36,9 @@ FAST_SETTINGS = {
     "soundcloud.rate_limit_wait_max_s": "5",
 }
 CONNECTION_KEYS = ("api_base", "auth_base", "client_id", "client_secret", "redirect_uri")
+WORLD_FILE = "world.json"  # a kept world: the emulator options and the state
+ENV_FILE = "env.sh"  # `source` it to use the kept config and data
+WORLD_OPTIONS = ("seed", "size", "taste", "auto_approve")
 
 
 def write_config(
@@ -40,8 +47,88 @@ def write_config(
     """Point the config file at `path` to the emulator that `info` describes (its `info()`), plus
     any other `settings` (dotted keys); returns the path."""
     values = {f"soundcloud.{key}": info[key] for key in CONNECTION_KEYS} | dict(settings or {})
-    for key, value in values.items():
-        config.set_value(key, str(value), path)
+    config.set_values({key: str(value) for key, value in values.items()}, path)
+    return path
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to point a config at an emulator when it holds a real app's credentials (they would
+    be overwritten): a client id or secret in the file, with an API base that is not loopback."""
+    from urllib.parse import urlsplit
+
+    from music_minion.errors import UsageError
+
+    cfg = config.load(path)
+    credentials = {"soundcloud.client_id", "soundcloud.client_secret"}
+    loopback = urlsplit(cfg.soundcloud.api_base).hostname in ("127.0.0.1", "localhost", "::1")
+    if not loopback and any(cfg.origins.get(key) == "file" for key in credentials):
+        raise UsageError(
+            f"{path} holds the credentials of a SoundCloud app, which this would overwrite",
+            "give --write-config another file, e.g. --write-config emulator.toml",
+        )
+
+
+def save_world(
+    folder: Path, options: Mapping[str, Any], state: dict[str, Any] | None = None
+) -> Path:
+    """Record a world in `folder` for `emulator serve --world folder`: the emulator options it was
+    made with (seed, size, taste model, auto-approve) and its `state` (from
+    `RunningEmulator.world_data()`)."""
+    from music_minion.files import write_atomic
+
+    data = {k: options[k] for k in WORLD_OPTIONS if k in options}
+    if state is not None:
+        data["state"] = state
+    path = folder / WORLD_FILE
+    write_atomic(path, json.dumps(data, separators=(",", ":")) + "\n")
+    return path
+
+
+def load_world(folder: Path) -> dict[str, Any]:
+    """The `Emulator` options of the world `save_world` recorded in `folder` (its `world=` when a
+    state was saved); a UsageError when there is none."""
+    from music_minion.emulator.snapshot import world_from_data
+    from music_minion.errors import UsageError
+
+    path = folder / WORLD_FILE
+    again = "keep a new demo with `demo --keep`"
+    try:
+        options = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UsageError(
+            f"{folder} holds no {WORLD_FILE}", "give --world a folder kept by `demo --keep`"
+        ) from None
+    except (OSError, ValueError) as e:
+        raise UsageError(f"cannot read {path}: {e}", again) from None
+    if not isinstance(options, dict) or not set(options) <= {*WORLD_OPTIONS, "state"}:
+        raise UsageError(f"{path} is not a world file", again)
+    if "state" in options:
+        try:
+            options["world"] = world_from_data(options.pop("state"))
+        except ValueError as e:
+            raise UsageError(f"{path} holds a broken world: {e}", again) from None
+    return options
+
+
+def write_env(folder: Path, config_path: Path, data_dir: Path) -> Path:
+    """Write `folder/env.sh`: `source` it and the commands use this config and data (and a token
+    file in the data dir instead of the OS keyring). Returns its path."""
+    import shlex
+
+    from music_minion.files import write_atomic
+
+    exports = {
+        config.ENV_CONFIG: str(config_path),
+        config.ENV_DATA_DIR: str(data_dir),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+    lines = [
+        "# Use this folder's config and data: `source` this file.",
+        "# Its tokens go to a private file in the data dir, not to your keyring.",
+    ]
+    lines += [f"export {key}={shlex.quote(value)}" for key, value in exports.items()]
+    path = folder / ENV_FILE
+    write_atomic(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -15,4 +15,4 @@ ProvenanceKind = Literal["like", "repost", "upload"]
 PROVENANCE_KINDS: tuple[ProvenanceKind, ...] = ("like", "repost", "upload")
 
 EXPORT_FORMATS = ("parquet", "csv", "json")
-EXPORT_TABLES = ("tracks", "provenance", "judgments", "artists")
+EXPORT_TABLES = ("tracks", "provenance", "judgments", "artists", "library", "runs", "pushes")

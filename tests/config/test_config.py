@@ -203,3 +203,17 @@ def test_set_value_write_failure_leaves_file_intact(home, monkeypatch):
     assert path.read_text() == "[playlist]\nsize = 3\n"
     assert not path.with_name(path.name + ".tmp").exists()
     assert not stat.S_ISDIR(path.stat().st_mode)
+
+
+def test_set_values_writes_all_keys_or_none(home):
+    path = cfg_file(home)
+    path.parent.mkdir(parents=True)
+    path.write_text("# mine\n[playlist]\nsize = 3  # small\n")
+    with pytest.raises(ConfigError):
+        config.set_values({"soundcloud.api_base": "http://127.0.0.1:9", "playlist.size": "many"})
+    assert path.read_text() == "# mine\n[playlist]\nsize = 3  # small\n"
+    values = config.set_values({"soundcloud.api_base": "http://127.0.0.1:9", "playlist.size": "7"})
+    assert values == {"soundcloud.api_base": "http://127.0.0.1:9", "playlist.size": 7}
+    text = path.read_text()
+    assert "# mine" in text and "size = 7  # small" in text
+    assert config.load().soundcloud.api_base == "http://127.0.0.1:9"

@@ -118,3 +118,70 @@ def _owned_urns(db_path: Path) -> set[str]:
     ).fetchall()
     conn.close()
     return {r[0] for r in rows}
+
+
+def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, clean_env):
+    """Even in a narrow terminal the lines to paste are whole; `source env.sh` points a shell at the
+    kept data; `emulator serve --world` brings the world back as the demo left it and `auth login`
+    works on it."""
+    import shlex
+    import signal
+
+    keep = tmp_path / "a folder with spaces"
+    r = run_mm(["demo", "--size", "tiny", "--keep", str(keep)], {**clean_env, "COLUMNS": "40"})
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    lines = r.stdout.splitlines()
+    env_file, folder = shlex.quote(str(keep / "env.sh")), shlex.quote(str(keep))
+    assert f"  source {env_file}" in lines
+    assert f"  music-minion emulator serve --world {folder}" in lines
+    assert "  music-minion auth login" in lines
+    # the "own a few tracks" step says what it does instead of echoing a feed command
+    assert "As if you had bought them, the demo wrote audio files of the top 4 feed" in r.stdout
+    assert "feed --limit 4 --json" not in r.stdout
+
+    shell = {**clean_env, "BROWSER": f"{sys.executable} -m music_minion.emulator.browser %s"}
+    mm = f"{shlex.quote(sys.executable)} -m music_minion"
+    checked = subprocess.run(
+        ["bash", "-c", f"source {env_file} && {mm} db check"],
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.stdout.strip() == "ok", checked.stderr
+    judged = _judgments(keep / "data" / "music-minion.db")
+    assert judged  # the simulated listener's likes and dismissals, learned from the world
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "music_minion", "emulator", "serve", "--world", str(keep)],
+        env={**clean_env, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while not (line := serve.stdout.readline()).startswith("ready"):
+            assert line, serve.stderr.read()
+        steps = f"source {env_file} && {mm} auth login && {mm} sync --all --json"
+        back = subprocess.run(
+            ["bash", "-c", steps], env=shell, capture_output=True, text=True, timeout=120
+        )
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.communicate(timeout=15)
+    assert back.returncode == 0, back.stderr[-2000:]
+    assert "logged in as" in back.stdout
+    sync = json.loads(back.stdout[back.stdout.index("{") :])
+    # The world as the demo left it: every track is known, every learned judgment still holds,
+    # and the second week's listening (after the demo's last sync) is learned now.
+    assert sync["artists_done"] > 0 and sync["tracks_new"] == 0
+    after = _judgments(keep / "data" / "music-minion.db")
+    assert set(judged) < set(after)
+
+
+def _judgments(db_path: Path) -> list[tuple[int, str, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT track_id, verdict, source FROM judgments").fetchall()
+    conn.close()
+    return rows

@@ -107,10 +107,15 @@ class Builder:
             (f"/music/{n}.mp3", self.stamp, track_id, match_status, status),
         )
 
-    def push(self, track_ids: list[int], status: str = "ok") -> int:
+    def push(
+        self, track_ids: list[int], status: str = "ok", at: str | None = None, mode: str = "replace"
+    ) -> int:
+        """A push of `track_ids` to playlist 1 that finished `at` (default: now)."""
+        when = at or self.stamp
         cur = self.conn.execute(
-            "INSERT INTO playlist_pushes (playlist_urn, started_at, finished_at, status, track_count) VALUES (?, ?, ?, ?, ?)",
-            ("soundcloud:playlists:1", self.stamp, self.stamp, status, len(track_ids)),
+            "INSERT INTO playlist_pushes (playlist_urn, started_at, finished_at, status, track_count, mode) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            ("soundcloud:playlists:1", when, when, status, len(track_ids), mode),
         )
         pid = int(cur.lastrowid)
         self.conn.executemany(

@@ -66,4 +66,4 @@ def test_watch_sync_feed_judge_push(logged_in, mm):
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] and [p["status"] for p in show["pushes"]] == ["ok"]
     top = [i["urn"] for i in mm("feed", "--limit", "5", "--json").json()]
-    assert world.playlists[show["playlist_urn"]].tracks == show["tracks"] == top
+    assert world.playlists[show["playlist_urn"]].tracks == [t["urn"] for t in show["tracks"]] == top

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from music_minion.config.schema import RankingSettings
+from music_minion.config.schema import RankingSettings, ReviewSettings
 from music_minion.discovery import verdicts
 from music_minion.discovery.feed import build_feed, refresh_scores
+from music_minion.discovery.retired import RetireRules
 from music_minion.discovery.scoring import CandidateRow, Support, base_rate, genre_bits, rank
 from music_minion.timeutil import now
 from tests.discovery.builder import Builder, ago
@@ -21,7 +22,7 @@ RC = RankingSettings()
 def fresh_feed(db, rc: RankingSettings, **filters):
     """The feed as `feed` shows it: keys refreshed first, then read."""
     refresh_scores(db, rc)
-    return build_feed(db, rc, **filters)
+    return build_feed(db, rc, rules=RetireRules.of(rc, ReviewSettings()), **filters)
 
 
 def cfg(**changes) -> RankingSettings:
@@ -73,7 +74,7 @@ def every_candidate(conn) -> list[CandidateRow]:
             "SELECT track_id FROM local_files WHERE match_status IN ('exact', 'auto', 'accepted') AND status != 'gone'"
         )
     }
-    pushes: dict[int, int] = {}
+    pushes: dict[int, int] = {}  # these tests push a day apart, so every push counts
     for (tid,) in conn.execute(
         "SELECT pt.track_id FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok'"
     ):
@@ -93,7 +94,7 @@ def every_candidate(conn) -> list[CandidateRow]:
             tuple(sups.get(r[0], ())),
             r[0] in judged,
             r[0] in owned,
-            pushes.get(r[0], 0),
+            pushes.get(r[0], 0) >= RC.max_ignored_pushes,
         )
         for r in conn.execute(
             "SELECT id, urn, title, uploader_name, uploader_urn, permalink_url, duration_ms, genre, status, access FROM tracks"
@@ -117,8 +118,8 @@ def test_owned_judged_pushed_and_deleted_tracks_stay_out(db, build: Builder):
     build.my_like(t[4])  # owned as my SoundCloud like
     build.my_like(t[5], gone=True)  # a like taken back no longer owns
     build.judgment(t[6], "not_quite", "soundcloud_playlist")
-    build.push([t[7]])
-    build.push([t[7], t[8]])  # pushed twice, never judged: ignored
+    build.push([t[7]], at=ago(days=3))
+    build.push([t[7], t[8]], at=ago(days=1))  # in the playlist for two days, never judged: retired
     db.execute("UPDATE tracks SET status = 'deleted' WHERE id = ?", (t[9],))
     got = urns(fresh_feed(db, cfg(per_artist_cap=10), limit=50))
     assert got == [
@@ -160,8 +161,8 @@ def test_feed_matches_ranking_every_candidate(db, build: Builder):
         build.judgment(tid, rng.choice(("liked", "not_interested", "not_quite")))
     for tid in rng.sample(tracks, 20):
         build.local_file(tid)
-    build.push(rng.sample(tracks, 30))
-    build.push(rng.sample(tracks, 30))
+    build.push(rng.sample(tracks, 30), at=ago(days=3))  # a day apart: each push counts
+    build.push(rng.sample(tracks, 30), at=ago(days=1))
     moment = now()
     for limit in (1, 7, 25, 100, 1000):
         for mixes in (False, True):

@@ -27,7 +27,7 @@ def test_mixes_go_to_their_own_playlist_in_the_same_push(synced, mm) -> None:
     lists = _playlists(emu)
     assert all(_long(emu, lists["Minion Mixes"]))
     assert not any(_long(emu, lists["Music Minion Discoveries"]))
-    assert "(Minion Mixes)" in mm("playlist", "push").out  # both are reported
+    assert "“Minion Mixes”" in mm("playlist", "push").out  # both are reported
 
 
 def test_append_puts_new_picks_on_top_and_keeps_the_old_ones(synced, mm) -> None:

@@ -171,7 +171,7 @@ def test_a_deep_backfill_row_is_not_news():
         ("status", "deleted"),
         ("status", "unavailable"),
         ("access", "blocked"),
-        ("pushes", 2),
+        ("retired", True),
     ],
 )
 def test_exclusions(field, value):
@@ -180,8 +180,7 @@ def test_exclusions(field, value):
     assert urns(rank([kept, gone], RC, NOW)) == ["soundcloud:tracks:1"]
 
 
-def test_pushed_once_is_still_a_candidate_and_unwatched_support_does_not_count():
-    assert urns(rank([row(1, sup(1), pushes=1)], RC, NOW)) == ["soundcloud:tracks:1"]
+def test_unwatched_support_does_not_count():
     assert rank([row(1, sup(1, watched=False))], RC, NOW) == []
     r = rank([row(1, sup(1), sup(2, watched=False))], RC, NOW)[0]
     assert [s.artist_id for s in r.supporters] == [1]

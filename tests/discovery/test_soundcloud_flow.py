@@ -153,6 +153,7 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
 
     config.set_value("ranking.per_artist_cap", "50")
     config.set_value("ranking.max_ignored_pushes", "3")
+    config.set_value("ranking.ignored_after_hours", "0")  # every push counts: the old rule
     picked = candidates(emu, store, 8)
 
     first = mm("playlist", "push", "--size", "5", "--json")
@@ -176,7 +177,8 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     )
     assert world.playlists[r["playlist_urn"]].tracks == picked[:5]  # a dry run changes nothing
     text = mm("playlist", "push", "--size", "5", "--dry-run")
-    assert f"+ {picked[5]}" in text.out and f"- {picked[0]}" in text.out
+    title = {u: f"{world.tracks[u].title} — u{i}" for i, u in enumerate(picked)}  # as stored
+    assert f"+ {title[picked[5]]}\n" in text.out and f"- {title[picked[0]]}\n" in text.out
 
     second = mm("playlist", "push", "--size", "5", "--json").json()
     assert second["action"] == "replace" and second["playlist_urn"] == r["playlist_urn"]
@@ -197,7 +199,7 @@ def test_push_creates_replaces_diffs_and_recreates(logged_in, mm, store):
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] == third["playlist_urn"]
     assert [p["status"] for p in show["pushes"]] == ["ok", "ok", "ok"]
-    assert show["tracks"] == picked[1:6]
+    assert [t["urn"] for t in show["tracks"]] == picked[1:6]
 
 
 def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):

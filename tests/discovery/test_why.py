@@ -49,18 +49,19 @@ def test_judged_owned_and_retired(mm, filled, store):
     (o,) = why(mm, "soundcloud:tracks:2")["reasons"]
     assert o["text"] == "owned: in your SoundCloud likes; local file /music/0.mp3 matched"
 
-    filled.push([3])
+    filled.push([3], at=ago(days=3))
     assert why(mm, "soundcloud:tracks:3")["in_feed"] is True  # one push without a verdict: still in
-    filled.push([3])
+    filled.push([3], at=ago(days=1))
     (r,) = why(mm, "soundcloud:tracks:3")["reasons"]
     assert (r["reason"], r["pushes"], r["listens"]) == ("retired", 2, 0)
-    assert "pushed 2 times (limit ranking.max_ignored_pushes = 2)" in r["text"]
+    assert "retired: pushed 2 times over 3 days, never judged" in r["text"]
     t5 = filled.track(5, title="Heard Often", uploader="Up Five")
     filled.prov(t5, 1, "repost", ago(hours=1))
     for _ in range(3):
         listens.add(store, t5, 60.0, True, ago(hours=1))
     (r,) = why(mm, "soundcloud:tracks:5")["reasons"]
     assert (r["reason"], r["pushes"], r["listens"]) == ("retired", 0, 3)
+    assert "retired: heard 3 times in review, never judged" in r["text"]
     assert [x["urn"] for x in mm("feed", "--json").json()] == []  # the feed agrees
 
 
@@ -156,8 +157,8 @@ def test_why_agrees_with_the_feed_on_every_track(mm, filled):
             filled.prov(tid, aid, ("repost", "like", "upload")[(n + k) % 3], ago(hours=n))
         if n % 7 == 0:
             filled.judgment(tid, "not_interested")
-    filled.push([11, 12])
-    filled.push([11])
+    filled.push([11, 12], at=ago(days=3))
+    filled.push([11], at=ago(days=1))  # 11 retired; 12 left the playlist after one chance
     feed = {x["urn"]: x["rank"] for x in mm("feed", "--limit", "1000", "--json").json()}
     assert 5 < len(feed) < 33
     seen: set[str] = set()

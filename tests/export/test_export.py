@@ -20,7 +20,24 @@ TRACK_SQL = (
     "playback_count, likes_count, reposts_count, first_seen_at, status, status_changed_at FROM tracks ORDER BY id"
 )
 PROV_SQL = "SELECT track_id, artist_id, kind, first_seen_at, position, gone_at FROM provenance"
-JUDG_SQL = "SELECT track_id, verdict, source, judged_at FROM judgments ORDER BY track_id"
+JUDG_SQL = (
+    "SELECT t.urn, t.title, t.uploader_name, j.verdict, j.source, j.judged_at "
+    "FROM judgments j JOIN tracks t ON t.id = j.track_id ORDER BY j.track_id"
+)
+LIB_SQL = (
+    "SELECT f.id, path, f.status, reason, format, artist, f.title, album, f.duration_ms, f.bpm, "
+    "musical_key, year, size, scanned_at, gone_at, match_status, match_score, matched_at, t.urn, "
+    "t.title, t.uploader_name FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id ORDER BY f.id"
+)
+RUNS_SQL = (
+    "SELECT id, started_at, finished_at, status, options, artists_planned, artists_done, "
+    "tracks_new, provenance_new, requests, stats FROM sync_runs ORDER BY id"
+)
+PUSH_SQL = (
+    "SELECT id, playlist_urn, started_at, finished_at, status, error, track_count, "
+    "(SELECT group_concat(t.urn, ' ') FROM playlist_push_tracks pt JOIN tracks t ON t.id = pt.track_id "
+    "WHERE pt.push_id = p.id) FROM playlist_pushes p ORDER BY id"
+)
 ARTIST_SQL = (
     "SELECT id, urn, username, permalink_url, watched, weight, tier, resolve_status, check_interval_hours, "
     "last_checked_at, next_check_at, last_activity_at, added_at FROM artists ORDER BY id"
@@ -30,6 +47,9 @@ TS = {
     "provenance": {"first_seen_at", "gone_at"},
     "judgments": {"judged_at"},
     "artists": {"last_checked_at", "next_check_at", "last_activity_at", "added_at"},
+    "library": {"scanned_at", "gone_at", "matched_at"},
+    "runs": {"started_at", "finished_at"},
+    "pushes": {"started_at", "finished_at"},
 }
 
 
@@ -39,6 +59,9 @@ def _expected(index: Path) -> dict[str, list[tuple]]:
         "provenance": sorted(sqlite_rows(index, PROV_SQL)),
         "judgments": sqlite_rows(index, JUDG_SQL),
         "artists": sqlite_rows(index, ARTIST_SQL),
+        "library": sqlite_rows(index, LIB_SQL),
+        "runs": sqlite_rows(index, RUNS_SQL),
+        "pushes": sqlite_rows(index, PUSH_SQL),
     }
 
 
@@ -94,9 +117,10 @@ def test_csv_into_existing_folder_names_the_file_after_the_table(mm, index, tmp_
     assert r.code == 0, r.err
     with open(folder / "judgments.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(int(d["track_id"]), d["verdict"]) for d in rows] == [
-        (r[0], r[1]) for r in sqlite_rows(index, JUDG_SQL)
+    assert [(d["track_urn"], d["title"], d["verdict"]) for d in rows] == [
+        (r[0], r[1], r[3]) for r in sqlite_rows(index, JUDG_SQL)
     ]
+    assert "track_id" not in rows[0] and rows[-1]["track_urn"] == "soundcloud:tracks:90001"
 
 
 def test_parquet_all_is_typed_and_complete(mm, index, tmp_path):
@@ -198,8 +222,49 @@ def test_all_into_a_file_path_is_refused(mm, index, tmp_path):
     target = tmp_path / "file.csv"
     target.write_text("x", "utf-8")
     r = mm("export", "csv", target, "--what", "all")
-    assert r.code == 1 and "folder" in r.err and len(r.err.strip().splitlines()) == 1
+    assert r.code == 2 and "--what all writes a folder" in r.err
+    assert len(r.err.strip().splitlines()) == 1
     assert target.read_text("utf-8") == "x"
+    other = tmp_path / "somewhere"
+    other.write_text("x", "utf-8")
+    r = mm("export", "csv", other, "--what", "all")  # no suffix, but a file is there
+    assert r.code == 1 and "folder" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_all_to_a_file_name_makes_no_folder(mm, index, tmp_path, fmt):
+    target = tmp_path / f"tracks.{fmt}"
+    r = mm("export", fmt, target)  # --what all is the default
+    assert r.code == 2 and not r.out
+    assert r.err.strip() == (
+        f"error: {target} names a file, but --what all writes a folder — "
+        "give a folder or --what tracks"
+    )
+    assert not target.exists()
+    assert mm("export", "csv", tmp_path / "out.CSV").code == 2  # any case of the suffix
+
+
+def test_library_runs_and_pushes_read_back(mm, index, tmp_path):
+    r = mm("export", "json", tmp_path / "lib.json", "--what", "library")
+    assert r.code == 0, r.err
+    files = json.loads((tmp_path / "lib.json").read_text("utf-8"))
+    assert [(f["path"], f["match_status"], f["match_score"], f["track_urn"]) for f in files] == [
+        ('/music/Zoë, "x".mp3', "auto", 95.5, "soundcloud:tracks:90001"),
+        ("/music/broken.flac", None, None, None),
+    ]
+    assert files[0]["track_title"] == EDGE_TITLE and files[1]["reason"] == "empty file"
+    assert mm("export", "csv", tmp_path / "runs.csv", "--what", "runs").code == 0
+    with open(tmp_path / "runs.csv", encoding="utf-8", newline="") as f:
+        runs = list(csv.DictReader(f))
+    assert [(d["run_id"], d["status"], d["tracks_new"], d["options"]) for d in runs] == [
+        ("1", "ok", "5", '{"all": true}')
+    ]
+    assert mm("export", "csv", tmp_path / "pushes.csv", "--what", "pushes").code == 0
+    with open(tmp_path / "pushes.csv", encoding="utf-8", newline="") as f:
+        pushes = list(csv.DictReader(f))
+    assert [(d["playlist_urn"], d["track_count"], d["track_urns"]) for d in pushes] == [
+        ("soundcloud:playlists:5", "1", "soundcloud:tracks:90001")
+    ]
 
 
 def test_bad_usage_and_missing_database(mm, home, tmp_path):
@@ -218,7 +283,7 @@ def test_empty_index_writes_headers_and_empty_arrays(mm, home, tmp_path):
     assert r.code == 0, r.err
     assert (tmp_path / "c" / "judgments.csv").read_text(
         "utf-8"
-    ).strip() == "track_id,verdict,source,judged_at"
+    ).strip() == "track_urn,title,uploader_name,verdict,source,judged_at"
     assert mm("export", "json", tmp_path / "j").code == 0
     assert json.loads((tmp_path / "j" / "tracks.json").read_text("utf-8")) == []
     pytest.importorskip("pyarrow")

@@ -94,12 +94,21 @@ def test_review_accept_reject_and_errors(mm, home):
     assert r.code == 1 and r.err.startswith("error: no local file with id 999")
     r = mm("library", "review", "accept", str(file_id), "--json")
     assert r.code == 0 and r.json() == [
-        {"id": file_id, "track_id": 2, "match_status": "accepted", "previous": "review"}
+        {
+            "id": file_id,
+            "path": str(root / "sub" / "blue.flac"),
+            "track_id": 2,
+            "track_urn": "soundcloud:tracks:2",
+            "track_title": "Red Lights",
+            "track_uploader": "Tiësto",
+            "match_status": "accepted",
+            "previous": "review",
+        }
     ]
     assert mm("library", "review", "--json").json() == []
     assert "nothing to review" in mm("library", "review").out
     r = mm("library", "review", "reject", str(file_id))
-    assert r.code == 0 and "rejected" in r.out
+    assert r.code == 0 and r.out == f"unlinked {root / 'sub' / 'blue.flac'} → Red Lights — Tiësto\n"
     assert mm("library", "stats", "--json").json()["owned_tracks"] == 2
 
 

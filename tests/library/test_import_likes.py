@@ -38,3 +38,25 @@ def test_import_likes_is_incremental_and_counts_as_owned(logged_in, mm, home):
 def test_import_likes_needs_a_login(emulator, mm):
     r = mm("library", "import-likes")
     assert r.code == 1 and r.err.startswith("error: ") and "log" in r.err.lower()
+
+
+def test_imported_likes_show_in_library_list_and_stats(logged_in, mm, home, monkeypatch):
+    assert mm("library", "list", "--likes").out.startswith("no likes listed")
+    imported = mm("library", "import-likes")
+    assert "`library list --likes` lists them" in imported.out
+    urns = _my_like_urns(home)
+    listed = mm("library", "list", "--likes", "--limit", "0", "--json").json()
+    assert sorted(r["urn"] for r in listed) == urns
+    assert all(r["title"] and r["uploader"] for r in listed)
+    assert len(mm("library", "list", "--likes", "--limit", "2", "--json").json()) == 2
+
+    stats = mm("library", "stats", "--json").json()
+    assert (stats["liked_tracks"], stats["owned_tracks"]) == (len(urns), 0)
+    assert f"0 linked to files, {len(urns)} liked" in mm("library", "stats").out
+    monkeypatch.setenv("COLUMNS", "250")
+    files = mm("library", "list")
+    assert f"and {len(urns)} SoundCloud likes (owned, no file)" in files.out
+    assert listed[0]["title"] in mm("library", "list", "--likes").out
+
+    r = mm("library", "list", "--likes", "--match", "auto")
+    assert r.code == 2 and "--likes lists tracks, not files" in r.err

@@ -251,6 +251,9 @@ ALLOWED: dict[str, dict[str, str]] = {
         "sql": "index definitions read back from sqlite_master",
         "_CANDIDATE_COLUMNS": "a module constant column list",
         "where": "clauses from _where(): constant text with ? placeholders",
+        "cases": "CASE clauses from exclusions(): constant text with ? placeholders",
+        "LISTENS_SQL": "a module constant count of counted review-page listens",
+        "OWNED_CONDITION": "a module constant condition on local_files.state",
     },
     "store/curators.py": {
         "JUDGED_SQL": "store/ranking.py's constant exclusion clause",
@@ -267,10 +270,12 @@ ALLOWED: dict[str, dict[str, str]] = {
     "store/snapshot.py": {
         "table": "checked against the module's fixed table spec first",
         "_select()": "builds a SELECT from the module's fixed table spec",
+        "_SOURCE[table]": "the module's constant source of a table checked against the spec first",
     },
     "store/artists.py": {"where": "one of two constant WHERE clauses"},
     "store/local_files.py": {
         "_upsert_sql()": "built once at import from the module's constant column lists",
+        "_sql_in()": "an SQL list of the module's constant match states",
         "where": "from _filters(): constant clauses with ? placeholders",
         "' AND '.join(clauses)": "one constant LIKE clause with ? placeholders per search word",
     },

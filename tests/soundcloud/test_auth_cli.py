@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import urllib.request
 import webbrowser
 
@@ -137,4 +140,63 @@ def test_login_no_browser_paste_mode(emulator, mm, capsys, monkeypatch):
     monkeypatch.setattr(builtins, "input", paste)
     r = mm("auth", "login", "--no-browser", "--json")
     assert r.code == 0, r.err
-    assert r.json()["user_urn"] == emulator.user_urn and prompts == ["Redirect URL: "]
+    assert r.json()["user_urn"] == emulator.user_urn and prompts == [""]
+
+
+def _login_process(*args: str, stdin: int = subprocess.PIPE, **env: str) -> subprocess.Popen:
+    """`music-minion auth login ARGS` in its own process, on a machine without a display."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "music_minion", "auth", "login", *args],
+        env={**environ, "PYTHONUNBUFFERED": "1", **env},
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_no_browser_with_empty_stdin_says_nothing_was_pasted(emulator, mm):
+    proc = _login_process("--no-browser", stdin=subprocess.DEVNULL)  # as with < /dev/null
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert err.strip().splitlines()[-1].startswith("error: no address was pasted — ")
+    assert "interrupted" not in err and emulator.auth_base + "/authorize?" in err
+    assert mm("auth", "status", "--json").json()["logged_in"] is False
+
+
+def test_headless_login_pastes_at_once_instead_of_waiting(emulator, mm):
+    """No display and a $BROWSER that fails: the URL to paste from is printed at once (not after
+    soundcloud.login_timeout_s, 300 s by default) and the pasted address logs in."""
+    import json
+    import re
+    import time
+    import urllib.error
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    started = time.monotonic()
+    proc = _login_process("--json", BROWSER="false %s")
+    try:
+        assert proc.stderr is not None and proc.stdin is not None
+        shown = ""
+        while not (found := re.search(r"(http://\S+/authorize\?\S+)", shown)):
+            shown += proc.stderr.readline()
+        waited = time.monotonic() - started
+        url = found.group(1)
+        try:
+            urllib.request.build_opener(NoRedirect).open(url, timeout=10)
+            raise AssertionError("authorize did not redirect")
+        except urllib.error.HTTPError as e:
+            proc.stdin.write(e.headers["Location"] + "\n")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert waited < 10, f"the paste prompt came after {waited:.1f} s"
+    assert "No browser could be opened here" in shown
+    assert json.loads(out)["user_urn"] == emulator.user_urn  # stdout holds the JSON only
+    assert mm("auth", "status", "--json").json()["logged_in"] is True
+    assert_no_secrets(emulator, out, err)

@@ -198,3 +198,50 @@ def test_interrupted_login_releases_the_callback_port(emulator):
     with socket.socket() as s:
         s.bind(("127.0.0.1", port))  # free again
     assert store().load("user") is None
+
+
+@pytest.mark.parametrize("opener", ["returns False", "raises"])
+def test_no_browser_switches_to_paste_mode_at_once(emulator, opener):
+    """An opener that says no browser opened (webbrowser.open → False) or fails: the paste flow
+    starts at once, long before the login timeout."""
+    import time
+
+    def no_browser(url: str) -> bool:
+        if opener == "raises":
+            raise OSError("no display")
+        return False
+
+    pasted: list[str] = []
+
+    async def paste(url: str) -> str:
+        pasted.append(url)
+        return await redirect_of(url)
+
+    started = time.monotonic()
+    me = run(login(config.load(), browser=no_browser, read_redirect=paste, timeout_s=60))
+    assert time.monotonic() - started < 10
+    assert me.urn == emulator.user_urn and store().load("user") is not None
+    assert len(pasted) == 1 and pasted[0].startswith(emulator.auth_base + "/authorize?")
+    port = urlsplit(emulator.redirect_uri).port
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # the callback server is closed before the paste
+
+
+def test_browser_answer_wins_over_a_late_false(emulator):
+    """An opener that completes the login and only then reports False: the login stands."""
+
+    async def opens_then_says_no(url: str) -> bool:
+        await browser_stand_in(url)
+        return False
+
+    def no_paste(url: str) -> str:
+        raise AssertionError("paste mode must not start")
+
+    me = run(login(config.load(), browser=opens_then_says_no, read_redirect=no_paste, timeout_s=10))
+    assert me.urn == emulator.user_urn
+
+
+def test_paste_mode_with_nothing_pasted(emulator):
+    with pytest.raises(LoginFailed, match="no address was pasted"):
+        run(login(config.load(), paste=True, read_redirect=lambda url: "  \n", timeout_s=10))
+    assert store().load("user") is None

@@ -15,6 +15,7 @@ from typing import Any
 
 from music_minion.automation import schedule
 from music_minion.config import Config
+from music_minion.discovery.retired import RetireRules, retired_tracks
 from music_minion.errors import MinionError
 from music_minion.store import artists, local_files, pushes, ranking, sync_runs
 from music_minion.store.session import Store
@@ -67,7 +68,8 @@ def gather(cfg: Config, db: Store, config_path: Path) -> dict[str, Any]:
     runs = sync_runs.list_recent(db, limit=50)
     sched = schedule.status(config_path)
     f = ranking.CandidateFilter(
-        mix_ms=int(cfg.ranking.mix_minutes * 60_000), max_pushes=cfg.ranking.max_ignored_pushes
+        mix_ms=int(cfg.ranking.mix_minutes * 60_000),
+        retired=frozenset(retired_tracks(db, RetireRules.of(cfg.ranking, cfg.review))),
     )
     lib = local_files.count_files(db)
     push = next(iter(pushes.list_pushes(db, 1)), None)

@@ -14,6 +14,7 @@ from music_minion.cli.helptext import Group, examples
 EPILOG = """\b
 Examples:
   music-minion auth login                 opens the browser, waits for the redirect
+                                          (no browser here: prints the URL to paste from)
   music-minion auth login --no-browser    prints the URL; paste the address you land on
   music-minion auth status --json
   music-minion auth logout
@@ -41,7 +42,11 @@ def auth() -> None:
 )
 @json_option
 def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
-    """Log in through the browser and store the tokens (keyring, else a 0600 file)."""
+    """Log in through the browser and store the tokens (keyring, else a 0600 file).
+
+    When no browser can be opened (a machine without a display), it prints the URL at once and
+    reads the address you are redirected to, as with --no-browser.
+    """
     import asyncio
 
     from music_minion import config
@@ -49,11 +54,15 @@ def login_cmd(no_browser: bool, timeout_s: float | None) -> None:
 
     cfg = config.load()
 
-    def show_url(url: str) -> None:
+    def show_url(url: str) -> bool:
         import webbrowser
 
-        click.echo(f"Opening the browser to log in. If it does not open, visit:\n  {url}", err=True)
-        webbrowser.open(url)
+        opened = webbrowser.open(url)
+        if opened:
+            click.echo(
+                f"Opened the browser to log in. If it did not open, visit:\n  {url}", err=True
+            )
+        return opened
 
     me = asyncio.run(login(cfg, browser=show_url, paste=no_browser, timeout_s=timeout_s))
     emit(

@@ -11,6 +11,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, table, wants_json
 from music_minion.cli.format import duration, when
+from music_minion.errors import UsageError
 from music_minion.vocab import VERDICTS
 
 
@@ -24,6 +25,7 @@ Examples:
   music-minion feed --mixes               long mixes, ranked apart
   music-minion feed --new                 only what was first seen since the last feed
   music-minion feed --json                with the score's components
+  music-minion feed --retired             tracks retired for being pushed or heard, never judged
 """,
 )
 @click.option(
@@ -53,6 +55,11 @@ Examples:
     "--new", "only_new", is_flag=True, help="Only tracks first seen since the last feed was shown."
 )
 @click.option("--genre", metavar="TEXT", help="Only tracks whose genre or tags contain TEXT.")
+@click.option(
+    "--retired",
+    is_flag=True,
+    help="List retired tracks (pushed or heard without a verdict) with why, instead.",
+)
 @json_option
 def feed(
     limit: int,
@@ -61,11 +68,19 @@ def feed(
     since_days: float | None,
     only_new: bool,
     genre: str | None,
+    retired: bool,
 ) -> None:
     """Rank the tracks you have not judged and do not own yet, and say why each is there.
 
     Row numbers are remembered: `music-minion judge 3 liked` judges row 3.
     """
+    if retired:
+        if mixes or artist or since_days is not None or genre or only_new:
+            raise UsageError("--retired takes no other filter than --limit", "drop the others")
+        from music_minion.cli.retired_cmd import show_retired
+
+        show_retired(limit)
+        return
     from music_minion.discovery.feed import (
         build_feed,
         last_viewed,
@@ -73,6 +88,7 @@ def feed(
         refresh_scores,
         remember_rows,
     )
+    from music_minion.discovery.retired import RetireRules
     from music_minion.timeutil import now
 
     if only_new and since_days is not None:
@@ -91,10 +107,10 @@ def feed(
         seen_since=viewed,
         genre=genre,
         at=moment,
-        max_listens=cfg.review.max_unjudged_listens,
+        rules=RetireRules.of(cfg.ranking, cfg.review),
     )
     with conn.atomic():
-        remember_rows(conn, ranked)
+        remember_rows(conn, [r.row.urn for r in ranked])
         mark_viewed(conn, moment)
     rc = cfg.ranking
     data = [r.as_dict(moment, rc) for r in ranked]

@@ -19,7 +19,8 @@ from music_minion.cli.helptext import examples
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the data in this (new or empty) folder.",
+    help="Keep the data in this (new or empty) folder, with an env.sh to source and the world "
+    "(`emulator serve --world DIR` brings it back).",
 )
 @click.option(
     "--seed", type=int, default=7, show_default=True, help="Seed of the emulator's world."

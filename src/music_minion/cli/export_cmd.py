@@ -1,7 +1,8 @@
-"""`export parquet|csv|json PATH [--what TABLE|all]`: snapshots of the index for analytics."""
+"""`export parquet|csv|json PATH [--what TABLE|all]`: snapshots of the index and library for analytics."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,10 +16,14 @@ Examples:
   music-minion export csv tracks.csv --what tracks
   music-minion export json provenance.json --what provenance --force
   music-minion export parquet out/ --what judgments --json
+  music-minion export csv library.csv --what library
 \b
 Tables: tracks (track_id, urn, title, uploader, genre, counts, first_seen_at, ...),
 provenance (track_id, artist_id, kind, first_seen_at, position, gone_at),
-judgments (track_id, verdict, source, judged_at), artists (artist_id, urn, username, schedule).
+judgments (track_urn, title, uploader_name, verdict, source, judged_at),
+artists (artist_id, urn, username, schedule), library (file_id, path, tags, match_status,
+match_score, track_urn, track_title, ...), runs (sync runs: times, status, counts, stats),
+pushes (playlist pushes: playlist_urn, times, status, track_urns in order).
 Every format has the same columns and values (full URNs and permalink_url). Parquet is typed
 (integers, UTC timestamps), zstd-compressed, with tracks ordered by upload time; it needs
 `pip install 'music-minion[analytics]'`.
@@ -35,18 +40,22 @@ Every format has the same columns and values (full URNs and permalink_url). Parq
     type=click.Choice((*EXPORT_TABLES, "all")),
     default="all",
     show_default=True,
-    help="Which table; `all` writes one file per table into the folder PATH.",
+    help="Which table; `all` writes one file per table into the folder PATH (not a file name).",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @json_option
 def export(fmt: str, path: str, what: str, force: bool) -> None:
-    """Write the index (tracks, provenance, judgments, artists) to Parquet, CSV or JSON.
+    """Write the index, the library and the run history to Parquet, CSV or JSON.
+
+    The index is tracks, provenance, judgments and artists; the history is the sync runs and
+    pushes.
 
     Timestamps are UTC: typed timestamps in Parquet, ISO-8601 text in CSV and JSON.
     """
     from music_minion import export as exporter
 
     fmt = fmt.lower()
+    exporter.check_request(fmt, Path(path).expanduser(), what)
     if fmt == "parquet":
         exporter.require_pyarrow()  # before touching the database or the disk
     db = open_db(readonly=True)

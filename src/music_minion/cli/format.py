@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 def duration(ms: int | None) -> str:
     """`m:ss`, or `h:mm:ss` from an hour up; `?` when unknown."""
@@ -27,3 +29,10 @@ def when(ts: str | float | None) -> str:
         return ""
     moment = datetime.fromtimestamp(ts, UTC) if isinstance(ts, int | float) else parse_timestamp(ts)
     return moment.astimezone().strftime(WHEN_FORMAT) if moment else str(ts)
+
+
+def track_line(ref: Mapping[str, str | None] | None, urn: str) -> str:
+    """`Title — Uploader` of a track, or its URN when its title is not known."""
+    if ref is None or not ref.get("title"):
+        return urn
+    return f"{ref['title']} — {ref.get('uploader') or '?'}"

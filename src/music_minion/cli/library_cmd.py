@@ -1,4 +1,4 @@
-"""`library scan|list|search|stats|match|review`: local audio files and their SoundCloud matches."""
+"""`library scan|list|search|stats|match|link|unlink|review`: local audio files and their SoundCloud matches."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ from music_minion.cli.common import (
 )
 from music_minion.cli.format import duration, when
 from music_minion.cli.helptext import Group, examples
-from music_minion.errors import MinionError
+from music_minion.errors import MinionError, UsageError
 from music_minion.words import plural
 
 if TYPE_CHECKING:
     from music_minion.config import Config
     from music_minion.store.local_files import Decision, LibraryStats, LocalFile, Proposal
+    from music_minion.store.my_likes import LikedTrack
     from music_minion.store.session import Store
 
 EPILOG = """\b
@@ -35,6 +36,8 @@ Examples:
   music-minion library search daft punk
   music-minion library match --all             re-check automatic links too
   music-minion library review accept 12 15     accept proposed matches
+  music-minion library link 12 soundcloud:tracks:123   link a file to a track by hand
+  music-minion library unlink ~/Music/a.mp3    undo a link (never made again)
 """
 
 
@@ -67,6 +70,9 @@ def _print_scan(s: dict[str, Any]) -> None:
         f"{plural(s['files'], 'file')}: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
         f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
     )
+    if s["skipped_count"]:
+        reasons = ", ".join(f"{n} {why}" for why, n in s["skipped"].items())
+        click.echo(f"{s['skipped_count']} skipped: {reasons}")
     for root in s["missing_roots"]:
         click.echo(f"warning: {root} does not exist (skipped, its files kept)", err=True)
     if s["error_count"]:
@@ -102,8 +108,9 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     """Read the tags of every audio file under PATHS (default: library.paths) into the library.
 
     Unchanged files (same size and modification time) are not reopened; files no longer there are
-    marked gone; unreadable and tagless files are recorded with the reason. Folders that do not
-    exist among the configured paths (an unplugged drive) are skipped and their files kept.
+    marked gone; unreadable and tagless files are recorded with the reason. Files left out are
+    counted by reason (unsupported .ext, no extension, unreadable tags, unreadable file). Folders
+    that do not exist among the configured paths (an unplugged drive) are skipped, files kept.
     """
     from music_minion.library.match import match_from_config
     from music_minion.library.scan import scan
@@ -130,13 +137,25 @@ def scan_cmd(paths: tuple[Path, ...], workers: int | None, no_match: bool) -> No
     emit(summary, _print_scan)
 
 
+def track_label(title: str | None, uploader: str | None) -> str:
+    """A track as people name it: "Title — Uploader"."""
+    return " — ".join(p for p in (title or "(untitled)", uploader) if p)
+
+
+def _match_label(r: LocalFile) -> str:
+    """The match state with its score ("auto 93.5", "manual"), or the scan status."""
+    if r.match_status is None:
+        return "" if r.status == "ok" else r.status
+    return f"{r.match_status} {r.match_score:g}" if r.match_score is not None else r.match_status
+
+
 def _file_rows(rows: list[LocalFile]) -> None:
     if not rows:
         click.echo("no files listed: `music-minion library scan FOLDER` (or widen the filters)")
         return
     table(
         None,
-        ["id", "artist", "title", "length", "format", "match", "track", "path / reason"],
+        ["id", "artist", "title", "length", "format", "match", "linked track", "path / reason"],
         [
             [
                 r.id,
@@ -144,8 +163,8 @@ def _file_rows(rows: list[LocalFile]) -> None:
                 r.title,
                 duration(r.duration_ms),
                 r.format,
-                r.match_status or ("" if r.status == "ok" else r.status),
-                r.track_urn,
+                _match_label(r),
+                track_label(r.track_title, r.track_uploader) if r.track_id else "",
                 r.path
                 if r.status == "ok" and not r.reason
                 else f"{r.path} ({r.reason or r.status})",
@@ -167,21 +186,61 @@ def _file_rows(rows: list[LocalFile]) -> None:
 @click.option(
     "--match",
     "match_",
-    type=click.Choice(["matched", "unmatched", "exact", "auto", "review", "accepted", "rejected"]),
-    help="Only files with this match state (matched = owned: exact, auto or accepted).",
+    type=click.Choice(
+        ["matched", "unmatched", "exact", "auto", "review", "accepted", "manual", "rejected"]
+    ),
+    help="Only files with this match state (matched = owned: exact, auto, accepted or manual).",
+)
+@click.option(
+    "--likes", is_flag=True, help="List my SoundCloud likes (owned tracks without a file) instead."
 )
 @click.option(
     "--limit", type=click.IntRange(0), default=100, show_default=True, help="Rows at most (0: all)."
 )
 @click.option("--offset", type=click.IntRange(0), default=0)
 @json_option
-def list_cmd(status: str | None, match_: str | None, limit: int, offset: int) -> None:
-    """List library files by artist and title."""
+def list_cmd(status: str | None, match_: str | None, likes: bool, limit: int, offset: int) -> None:
+    """List library files by artist and title, with the track each is linked to and its score.
+
+    With --likes: my SoundCloud likes (from `import-likes` or `sync`), newest first.
+    """
+    from music_minion.store import my_likes
     from music_minion.store.local_files import list_files
 
     conn = open_db()
+    if likes:
+        if status or match_:
+            raise UsageError("--likes lists tracks, not files", "drop --status and --match")
+        emit(my_likes.list_liked(conn, limit or None, offset), _liked_rows)
+        return
     rows = list_files(conn, status=status, match=match_, limit=limit or None, offset=offset)
-    emit(rows, _file_rows)
+    liked = my_likes.count(conn)
+
+    def human(found: list[LocalFile]) -> None:
+        _file_rows(found)
+        if liked:
+            click.echo(f"and {liked} SoundCloud likes (owned, no file): `library list --likes`")
+
+    emit(rows, human)
+
+
+def _liked_rows(rows: list[LikedTrack]) -> None:
+    if not rows:
+        click.echo("no likes listed: `music-minion library import-likes` (needs `auth login`)")
+        return
+    table(
+        "my SoundCloud likes (owned)",
+        ["track", "length", "urn", "seen"],
+        [
+            [
+                track_label(r.title, r.uploader),
+                duration(r.duration_ms),
+                r.urn,
+                when(r.liked_seen_at),
+            ]
+            for r in rows
+        ],
+    )
 
 
 @library.command("search", epilog=examples("music-minion library search solar harbour"))
@@ -214,7 +273,8 @@ def stats_cmd() -> None:
             f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
-            f"owned SoundCloud tracks: {d.owned_tracks}; last scan: {when(d.last_scan_at) or 'never'}"
+            f"owned SoundCloud tracks: {d.owned_tracks} linked to files, {d.liked_tracks} liked "
+            f"(`library list --likes`); last scan: {when(d.last_scan_at) or 'never'}"
         )
         table("formats", ["format", "files"], [[k, v] for k, v in d.by_format.items()])
         table("matches", ["state", "files"], [[k, v] for k, v in d.by_match.items()])
@@ -232,8 +292,9 @@ def stats_cmd() -> None:
 def match_cmd(redo: bool) -> None:
     """Link files to SoundCloud tracks: exact by URN tag, else by artist, title, version and length.
 
-    Scores at or above library.match_auto link automatically, those at or above
-    library.match_review wait in `library review`; accepted and rejected decisions are kept.
+    Scores above library.match_auto link automatically, those at or above library.match_review
+    (a score exactly at match_auto too) wait in `library review`; accepted, rejected and manual
+    links are kept.
     """
     from music_minion.library.match import match_from_config
 
@@ -269,7 +330,10 @@ def import_likes_cmd(full: bool) -> None:
     )
     emit(
         result,
-        lambda r: click.echo(f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone"),
+        lambda r: click.echo(
+            f"my likes: {r['seen']} seen, {r['new']} new, {r['gone']} gone "
+            "(`library list --likes` lists them)"
+        ),
     )
 
 
@@ -370,18 +434,63 @@ def _interactive(conn: Store, rows: list[Proposal]) -> None:
     )
 
 
+def _print_decisions(decisions: list[Decision]) -> None:
+    """One line per decision: "linked FILE → Title — Uploader" (unlinked, or rejected for a proposal)."""
+    from music_minion.store.local_files import OWNED_STATUSES
+
+    for d in decisions:
+        verb = "linked"
+        if d.match_status == "rejected":
+            verb = "unlinked" if d.previous in OWNED_STATUSES else "rejected"
+        click.echo(f"{verb} {d.path} → {track_label(d.track_title, d.track_uploader)}")
+
+
 def _decide(ids: tuple[int, ...], accept: bool) -> None:
     from music_minion.store.local_files import decide_reviews
     from music_minion.timeutil import now_iso
 
     conn = open_db()
-    results = decide_reviews(conn, ids, accept, now_iso())
+    emit(decide_reviews(conn, ids, accept, now_iso()), _print_decisions)
 
-    def human(decisions: list[Decision]) -> None:
-        for d in decisions:
-            click.echo(f"file {d.id}: {d.match_status} (track {d.track_id})")
 
-    emit(results, human)
+@library.command(
+    "link",
+    epilog=examples(
+        "music-minion library link 42 soundcloud:tracks:123",
+        "music-minion library link ~/Music/set.flac 3      row 3 of the last feed",
+    ),
+)
+@click.argument("file")
+@click.argument("track")
+@json_option
+def link_cmd(file: str, track: str) -> None:
+    """Link FILE (id or path as `library list` shows) to TRACK (URN, URL or feed row) by hand.
+
+    A manual link wins over automatic matching and survives re-scans; the track counts as owned.
+    """
+    from music_minion.discovery.verdicts import resolve_track
+    from music_minion.store.local_files import find_file_id, link_file
+    from music_minion.timeutil import now_iso
+
+    conn = open_db()
+    file_id = find_file_id(conn, file)
+    track_id = int(resolve_track(conn, track)["id"])
+    emit([link_file(conn, file_id, track_id, now_iso())], _print_decisions)
+
+
+@library.command("unlink", epilog=examples("music-minion library unlink 42"))
+@click.argument("file")
+@json_option
+def unlink_cmd(file: str) -> None:
+    """Undo FILE's link (id or path): the track is no longer owned.
+
+    The matcher never links or proposes that pair again (`library link` still can)."""
+    from music_minion.store.local_files import decide_reviews, find_file_id
+    from music_minion.timeutil import now_iso
+
+    conn = open_db()
+    file_id = find_file_id(conn, file)
+    emit(decide_reviews(conn, [file_id], False, now_iso()), _print_decisions)
 
 
 @review.command("accept", epilog=examples("music-minion library review accept 12 13"))
@@ -396,5 +505,5 @@ def accept_cmd(ids: tuple[int, ...]) -> None:
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def reject_cmd(ids: tuple[int, ...]) -> None:
-    """Reject proposed matches: the pair is never proposed again."""
+    """Reject proposed or automatic matches: the pair is never linked or proposed again."""
     _decide(ids, False)

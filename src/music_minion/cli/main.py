@@ -74,6 +74,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Judge tracks: liked, not_interested or not_quite.",
     ),
     "unjudge": ("music_minion.cli.curate_cmd", "unjudge", "Forget the judgments of tracks."),
+    "restore": (
+        "music_minion.cli.retired_cmd",
+        "restore",
+        "Bring retired tracks back into the feed.",
+    ),
     "judged": ("music_minion.cli.curate_cmd", "judged", "List judged tracks."),
     "undo": (
         "music_minion.cli.undo_cmd",

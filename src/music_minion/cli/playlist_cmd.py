@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, table
-from music_minion.cli.format import when
+from music_minion.cli.format import track_line, when
 from music_minion.cli.helptext import Group, examples
 from music_minion.words import plural
 
@@ -65,24 +65,33 @@ def push(size: int | None, dry_run: bool) -> None:
 
 
 def _human_push(d: dict[str, Any]) -> None:
-    if d["size"] == 0:
+    if d["feed_size"] == 0:
         click.echo(
             f"warning: the feed has nothing for {d['title']}: run `music-minion sync` first",
             err=True,
         )
-    verb = "would" if d["dry_run"] else "did"
+    if not d["dry_run"]:
+        click.echo(push_line(d))
+        return
     target = d["playlist_urn"] or "a new playlist"
     click.echo(
-        f"{'dry run: ' if d['dry_run'] else ''}{d['action']} {target} ({d['title']}): "
-        f"{plural(d['size'], 'track')} ({len(d['added'])} added, {len(d['removed'])} removed, "
-        f"{len(d['kept'])} kept)"
+        f"dry run: {d['action']} {target} ({d['title']}): {plural(d['size'], 'track')} "
+        f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)"
     )
-    if d["dry_run"]:
-        for label in ("added", "removed"):
-            for urn in d[label]:
-                click.echo(f"  {'+' if label == 'added' else '-'} {urn}")
-    elif d.get("link"):
-        click.echo(f"{verb} push: {d['link']}")
+    retired = set(d["retired"])
+    for label, mark in (("added", "+"), ("removed", "-")):
+        for urn in d[label]:
+            note = " (retired)" if urn in retired else ""
+            click.echo(f"  {mark} {track_line(d['tracks'].get(urn), urn)}{note}")
+
+
+def push_line(d: dict[str, Any]) -> str:
+    """One line of what a push did: `pushed 50 tracks to “T” — link; 3 new, 2 retired`."""
+    where = f" — {d['link']}" if d.get("link") else ""
+    return (
+        f"pushed {plural(d['size'], 'track')} to “{d['title']}”{where}; "
+        f"{len(d['added'])} new, {len(d['retired'])} retired"
+    )
 
 
 @playlist.command(
@@ -103,46 +112,65 @@ Examples:
 )
 @json_option
 def show(history: int) -> None:
-    """Show the discovery playlist, its latest pushes and the tracks of the last good one.
+    """Show the discovery playlist, its latest pushes and its tracks.
 
-    The pushes are listed ok, failed or pending, newest first."""
+    The pushes are listed ok, failed or pending; the tracks are those the last successful push
+    left (read from the local record, offline)."""
     from music_minion.cli.common import open_db, settings
-    from music_minion.discovery.push import KV_PLAYLIST_URN
-    from music_minion.store import kv
+    from music_minion.discovery.playlist_view import playlist_now
+    from music_minion.discovery.push import targets
     from music_minion.store import pushes as pushes_store
 
     cfg, conn = settings(), open_db()
-    pushes = pushes_store.list_pushes(conn, history)
-    last_ok = next((p for p in pushes if p["status"] == "ok"), None)
+    main, *mixes = [
+        {**playlist_now(conn, t.kv_key), "title": t.title_of(t.part(conn))} for t in targets(cfg)
+    ]
     data = {
-        "playlist_urn": kv.get(conn, KV_PLAYLIST_URN),
-        "title": cfg.playlist.title,
+        **main,
         "sharing": cfg.playlist.sharing,
-        "pushes": pushes,
-        "tracks": pushes_store.list_pushed_tracks(conn, last_ok["id"]) if last_ok else [],
+        "pushes": pushes_store.list_pushes(conn, history),
+        **({"mixes": mixes[0]} if mixes else {}),
     }
+    emit(data, _human_show)
 
-    def human(d: dict[str, Any]) -> None:
-        click.echo(
-            f"playlist: {d['playlist_urn'] or 'not created yet (run `music-minion playlist push`)'} — {d['title']} ({d['sharing']})"
-        )
-        if d["pushes"]:
-            table(
-                "Pushes",
-                ["#", "started", "finished", "status", "tracks", "error"],
+
+def _human_show(d: dict[str, Any]) -> None:
+    _human_playlist(d, d["sharing"])
+    if d["pushes"]:
+        table(
+            "Pushes",
+            ["#", "started", "finished", "status", "tracks", "error"],
+            [
                 [
-                    [
-                        p["id"],
-                        when(p["started_at"]),
-                        when(p["finished_at"]),
-                        p["status"],
-                        p["track_count"],
-                        p["error"],
-                    ]
-                    for p in d["pushes"]
-                ],
-            )
-        if d["tracks"]:
-            click.echo(f"last successful push: {plural(len(d['tracks']), 'track')}")
+                    p["id"],
+                    when(p["started_at"]),
+                    when(p["finished_at"]),
+                    p["status"],
+                    p["track_count"],
+                    p["error"],
+                ]
+                for p in d["pushes"]
+            ],
+        )
+    _human_tracks(d)
+    if "mixes" in d:
+        _human_playlist(d["mixes"], d["sharing"])
+        _human_tracks(d["mixes"])
 
-    emit(data, human)
+
+def _human_playlist(d: dict[str, Any], sharing: str) -> None:
+    if d["playlist_urn"] is None:
+        click.echo(
+            f"playlist: not created yet (run `music-minion playlist push`) — {d['title']} ({sharing})"
+        )
+    else:
+        click.echo(f"playlist: “{d['title']}” ({sharing}) — {d['link'] or d['playlist_urn']}")
+
+
+def _human_tracks(d: dict[str, Any]) -> None:
+    if d["tracks"]:
+        table(
+            f"{d['title']}: {plural(len(d['tracks']), 'track')}, as pushed {when(d['pushed_at'])}",
+            ["#", "title", "uploader", "link"],
+            [[n, t["title"], t["uploader"], t["link"]] for n, t in enumerate(d["tracks"], 1)],
+        )

@@ -148,7 +148,19 @@ def _human_summary(d: dict[str, Any]) -> None:
     for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
+    _human_push(d.get("push"))
     _failed_artists(d.get("failed_artists") or [])
+
+
+def _human_push(pushed: Any) -> None:
+    """The push's one-line summary (and the mixes playlist's), when the sync pushed."""
+    from music_minion.cli.playlist_cmd import push_line
+
+    if not isinstance(pushed, dict) or "title" not in pushed:
+        return
+    for one in (pushed, pushed.get("mixes")):
+        if isinstance(one, dict):
+            click.echo(push_line(one))
 
 
 def _human_learn(learn: Any) -> None:

@@ -32,6 +32,7 @@ def why(track: str) -> None:
     index at all."""
     from music_minion.discovery import verdicts, why
     from music_minion.discovery.feed import refresh_scores
+    from music_minion.discovery.retired import RetireRules
     from music_minion.timeutil import now
 
     cfg, conn = settings(), open_db()
@@ -41,9 +42,8 @@ def why(track: str) -> None:
         return
     refresh_scores(conn, cfg.ranking)
     moment = now()
-    found = why.explain(
-        conn, cfg.ranking, row, at=moment, max_listens=cfg.review.max_unjudged_listens
-    )
+    rules = RetireRules.of(cfg.ranking, cfg.review)
+    found = why.explain(conn, cfg.ranking, row, at=moment, rules=rules)
     ident = {"urn": row["urn"], "title": row["title"], "uploader": row["uploader_name"]}
     emit({**ident, "link": row["permalink_url"], **why.as_dict(found, moment, cfg.ranking)}, _human)
 

@@ -10,6 +10,7 @@ from music_minion.config.loading import (
     load,
     set_config_path,
     set_value,
+    set_values,
 )
 from music_minion.config.schema import ENV_DATA_DIR
 
@@ -28,4 +29,5 @@ __all__ = [
     "parse_value",
     "set_config_path",
     "set_value",
+    "set_values",
 ]

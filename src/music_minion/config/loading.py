@@ -3,13 +3,14 @@
 The file lives in the platform's user config dir (platformdirs), overridden by `--config` or
 `MUSIC_MINION_CONFIG`. Unknown keys and wrongly typed values are ConfigErrors with one line;
 environment overrides (`SOUNDCLOUD_CLIENT_ID`, `MUSIC_MINION_DATA_DIR`, …) win over the file.
-`set_value` edits the file with tomlkit so the user's comments and layout survive.
+`set_value`/`set_values` edit the file with tomlkit so the user's comments and layout survive.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -190,20 +191,27 @@ def _validate(data: dict[str, Any], path: Path) -> dict[str, Any]:
 
 def set_value(key: str, raw: str, path: Path | None = None) -> Any:
     """Set `key` in the config file, keeping the user's comments and layout. Returns the value."""
+    return set_values({key: raw}, path)[key]
+
+
+def set_values(raws: Mapping[str, str], path: Path | None = None) -> dict[str, Any]:
+    """Set several keys in one write (all or none), keeping the user's other keys, comments and
+    layout. Returns the parsed values by key."""
     import tomlkit
 
     path = path or config_path()
-    value = parse_value(key, raw)
+    values = {key: parse_value(key, raw) for key, raw in raws.items()}
     current = load(path, missing_ok=True)  # refuse to edit a file that is already broken
-    check_together({**dict(current.items(mask_secrets=False)), key: value})
+    check_together({**dict(current.items(mask_secrets=False)), **values})
     doc = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
-    s = SETTINGS[key]
-    if s.section not in doc:
-        doc[s.section] = tomlkit.table()
-    doc[s.section][s.name] = value
+    for key, value in values.items():
+        s = SETTINGS[key]
+        if s.section not in doc:
+            doc[s.section] = tomlkit.table()
+        doc[s.section][s.name] = value
     write_atomic(path, tomlkit.dumps(doc))
     _cache.clear()
-    return value
+    return values
 
 
 def default_toml() -> str:

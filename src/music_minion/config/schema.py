@@ -137,8 +137,22 @@ class RankingSettings(_Section, frozen=True):
         int, Meta(ge=1, description="Most tracks one artist may put in a feed/playlist")
     ] = 3
     max_ignored_pushes: Annotated[
-        int, Meta(ge=1, description="Drop a track pushed this many times without a judgment")
+        int,
+        Meta(
+            ge=1,
+            description="Retire a track (out of the feed until `restore`) after this many ignored"
+            " pushes",
+        ),
     ] = 2
+    ignored_after_hours: Annotated[
+        float,
+        Meta(
+            ge=0,
+            le=8760,
+            description="Hours a pushed track must stay in the playlist unjudged for the push to"
+            " count as ignored (pushes closer together count once)",
+        ),
+    ] = 24.0
     hit_rate_prior: Annotated[
         float, Meta(ge=0, description="Smoothing: pseudo-judgments a new artist starts with")
     ] = 4.0
@@ -225,9 +239,7 @@ class LibrarySettings(_Section, frozen=True):
     )
     match_auto: Annotated[
         float,
-        Meta(
-            ge=0, le=100, description="Score (0-100) at or above which a file matches automatically"
-        ),
+        Meta(ge=0, le=100, description="Score (0-100) above which a file matches automatically"),
     ] = 92.0
     match_review: Annotated[
         float, Meta(ge=0, le=100, description="Score at or above which a match goes to review")

@@ -49,7 +49,7 @@ def build(conn: Store, rc: RankingSettings, since_days: float, now: datetime) ->
     from music_minion.store.mutes import list_muted
 
     muted = list_muted(conn)
-    outcomes = outcomes_now(conn)
+    outcomes = outcomes_now(conn, rc)
     stats, base = ranking_store.list_artist_stats(conn, outcomes), base_of(outcomes, rc)
     cands = _by_artist(store.iter_candidate_support(conn), muted)
     since = to_iso(now - timedelta(days=since_days))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from music_minion.config import Config
 from music_minion.discovery.feed import build_feed
+from music_minion.discovery.retired import RetireRules
 from music_minion.store import judgments, kv, sync_runs
 from music_minion.store.session import Store
 from music_minion.timeutil import parse_timestamp, to_iso
@@ -37,7 +38,14 @@ class Digest:
 
 def build(db: Store, cfg: Config, since: datetime, at: datetime) -> Digest:
     """The top new candidates first seen since `since`, and the period's figures."""
-    ranked = build_feed(db, cfg.ranking, limit=TOP, seen_since=since, at=at)
+    ranked = build_feed(
+        db,
+        cfg.ranking,
+        limit=TOP,
+        seen_since=since,
+        at=at,
+        rules=RetireRules.of(cfg.ranking, cfg.review),
+    )
     picks = [
         Pick(
             r.row.urn,

@@ -16,12 +16,13 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby, islice
 from operator import itemgetter
 from typing import Any
 
 from music_minion.config.schema import RankingSettings
+from music_minion.discovery.retired import RetireRules, ignored_by, retired_tracks
 from music_minion.discovery.scoring import (
     CandidateRow,
     Ranked,
@@ -146,9 +147,15 @@ def _fingerprint(rc: RankingSettings, base: float) -> str:
     return f"{fingerprint(rc)}|{base}"
 
 
-def outcomes_now(conn: Store) -> dict[int, str]:
-    """How every judged track, and every pushed track heard since, fared."""
-    return store.list_outcomes(conn, kv.get(conn, HEARD_AT))
+def outcomes_now(conn: Store, rc: RankingSettings) -> dict[int, str]:
+    """How every judged track fared, and which unjudged pushed tracks were ignored: those that
+    had a chance to be heard (`retired.chances`) before my likes were last learned."""
+    out = store.list_outcomes(conn)
+    heard = parse_timestamp(kv.get(conn, HEARD_AT))
+    if heard is not None:
+        ignored = ignored_by(conn, heard, timedelta(hours=rc.ignored_after_hours))
+        out.update({tid: "ignored" for tid in ignored if tid not in out})
+    return out
 
 
 def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
@@ -160,7 +167,7 @@ def base_of(outcomes: Mapping[int, str], rc: RankingSettings) -> float:
 
 def artist_hit_rates(conn: Store, rc: RankingSettings) -> dict[int, float]:
     """Each artist's hit rate as ranking measures it now (`artists list`)."""
-    outcomes = outcomes_now(conn)
+    outcomes = outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     return {aid: hit_rate(a.liked, a.dismissed, a.ignored, base, rc) for aid, a in stats.items()}
 
@@ -227,7 +234,7 @@ def _refresh_locked(conn: Store, rc: RankingSettings, *, full: bool) -> dict[str
     started = now_iso()
     count = store.count_provenance(conn)
     top_id = store.get_max_track_id(conn)
-    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn)
+    heard, outcomes = kv.get(conn, HEARD_AT), outcomes_now(conn, rc)
     base, stats = base_of(outcomes, rc), store.list_artist_stats(conn, outcomes)
     genres = genre_bits(store.list_genre_outcomes(conn, outcomes), base, rc)
     plan = (
@@ -338,9 +345,11 @@ def feed_filter(
     artist: str | None = None,
     since: str | None = None,
     genre: str | None = None,
-    max_listens: int | None = None,
+    rules: RetireRules,
+    at: datetime | None = None,
 ) -> store.CandidateFilter:
-    """The candidate filter of a feed: its exclusions (store.ranking.exclusions) and filters."""
+    """The candidate filter of a feed at `at` (default now): its exclusions
+    (store.ranking.exclusions, the tracks `rules` retire among them) and filters."""
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
@@ -354,8 +363,7 @@ def feed_filter(
         genre=genre or None,
         artist_id=artist_id,
         artist_urn=artist_urn,
-        max_pushes=rc.max_ignored_pushes,
-        max_listens=max_listens,
+        retired=frozenset(retired_tracks(conn, rules, at)),
     )
 
 
@@ -370,19 +378,18 @@ def build_feed(
     seen_since: datetime | None = None,
     genre: str | None = None,
     at: datetime | None = None,
-    max_listens: int | None = None,
+    rules: RetireRules,
 ) -> list[Ranked]:
     """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
     surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring; a track heard `max_listens` times on the review page without a verdict is out, as
-    an ignored push is. Reads the
-    stored keys as they are: whoever shows or pushes a feed runs `refresh_scores` first."""
+    substring; tracks retired by `rules` are out. Reads the stored keys as they are: whoever
+    shows or pushes a feed runs `refresh_scores` first."""
     moment = at or now()
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
     since = _since(seen_since, since_days, moment)
     f = feed_filter(
-        conn, rc, mixes=mixes, artist=artist, since=since, genre=genre, max_listens=max_listens
+        conn, rc, rules=rules, at=moment, mixes=mixes, artist=artist, since=since, genre=genre
     )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
@@ -443,9 +450,9 @@ def _add(
         )
 
 
-def remember_rows(conn: Store, ranked: list[Ranked]) -> None:
-    """Remember which URN each shown row number stands for (`judge 3 liked`)."""
-    kv.put(conn, FEED_ROWS, json.dumps([r.row.urn for r in ranked]))
+def remember_rows(conn: Store, urns: list[str]) -> None:
+    """Remember which URN each shown row number stands for (`judge 3 liked`, `restore 3`)."""
+    kv.put(conn, FEED_ROWS, json.dumps(urns))
 
 
 def mark_viewed(conn: Store, at: datetime) -> None:

@@ -2,7 +2,8 @@
 
 The queue is the feed (same ranking, filters and exclusions); a visit of at least
 `review.min_listen_seconds` is a listen, and a track with `review.max_unjudged_listens` listens
-and no verdict leaves the feed, the playlist push and the page alike.
+(since its last `restore`) and no verdict is retired: out of the feed, the playlist push and the
+page alike (discovery/retired.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def load_queue(
     """The page's queue: the feed's first `limit` (default `review.queue_size`) rows in rank
     order, each with what the page shows."""
     from music_minion.discovery.feed import build_feed, refresh_scores
+    from music_minion.discovery.retired import RetireRules
 
     moment = now()
     refresh_scores(conn, rc)
@@ -51,7 +53,7 @@ def load_queue(
         since_days=f.since_days,
         genre=f.genre,
         at=moment,
-        max_listens=review.max_unjudged_listens,
+        rules=RetireRules.of(rc, review),
     )
     local = {p.track_id: PurePath(p.path).name for p in files_store.list_proposals(conn)}
     out = []

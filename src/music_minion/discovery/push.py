@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from music_minion.discovery.retired import RetireRules, retired_tracks
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
+from music_minion.store import tracks as tracks_store
 from music_minion.store.session import Store
 from music_minion.timeutil import now_iso
 
@@ -152,38 +154,52 @@ async def push_playlist(
 ) -> dict[str, Any]:
     """Push the top `size` candidates (default `playlist.size`, at most 500) into the discovery
     playlist (or `target`): replaced, or appended on top (`playlist.mode`). `dry_run`: only report
-    the diff. Returns what changed."""
+    the diff (with the title, uploader and link of each track named). Returns what changed."""
     from music_minion.discovery.feed import build_feed
 
     target = target or targets(cfg)[0]
     size = check_size(size if size is not None else int(cfg.playlist.size))
-    ranked = build_feed(conn, cfg.ranking, limit=size, mixes=target.mixes)
+    rules = RetireRules.of(cfg.ranking, cfg.review)
+    ranked = build_feed(conn, cfg.ranking, limit=size, mixes=target.mixes, rules=rules)
     ids = {r.row.urn: r.row.track_id for r in ranked}
     found = await _read_or_record_failure(client, conn, target, list(ids.values()), dry_run)
     plan = plan_tracks(cfg.playlist.mode, list(ids), found[1] if found else None)
     urn = found[0] if found is not None and not plan.next_part else None
     part = target.part(conn) + (1 if plan.next_part else 0)
+    changes = diff(plan.urns, found[1] if found is not None and not plan.next_part else [])
     result: dict[str, Any] = {
         "dry_run": dry_run,
         "title": target.title_of(part),
         "playlist_urn": urn,
         "action": _action(cfg.playlist.mode, found is not None, plan.next_part),
         "size": len(plan.urns),
-        **diff(plan.urns, found[1] if found is not None and not plan.next_part else []),
+        "feed_size": len(ranked),
+        **changes,
+        "retired": _retired_urns(conn, changes["removed"], rules),
     }
-    if dry_run:
+    if dry_run:  # what would change, by title
+        result["tracks"] = tracks_store.list_refs_by_urn(conn, [*plan.urns, *changes["removed"]])
         return result
+    mode = "replace" if plan.urns == plan.pushed else "append"
     with conn.atomic():
-        push_id = pushes_store.start(conn, urn, [ids[u] for u in plan.pushed], now_iso())
+        push_id = pushes_store.start(conn, urn, [ids[u] for u in plan.pushed], now_iso(), mode)
     result["push_id"] = push_id
     playlist, created = await _write(client, conn, cfg, push_id, urn, plan.urns, target, part)
     if created:
         result["action"] = "create" if part == 1 else result["action"]
     with conn.atomic():
         pushes_store.finish(conn, push_id, "ok", now_iso(), playlist_urn=playlist.urn)
+        kv.put(conn, f"{target.kv_key}.link", playlist.permalink_url or "")
     result["playlist_urn"] = playlist.urn
     result["link"] = playlist.permalink_url
     return result
+
+
+def _retired_urns(conn: Store, urns: list[str], rules: RetireRules) -> list[str]:
+    """Those of `urns` (tracks leaving the playlist) that leave because they are retired."""
+    retired = retired_tracks(conn, rules)
+    ids = tracks_store.get_ids_by_urn(conn, urns)
+    return [u for u in urns if ids.get(u) in retired]
 
 
 def _action(mode: str, exists: bool, next_part: bool) -> str:

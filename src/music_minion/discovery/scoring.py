@@ -55,6 +55,7 @@ def fingerprint(rc: RankingSettings) -> str:
             rc.half_life_days,
             rc.hit_rate_prior,
             rc.position_hours,
+            rc.ignored_after_hours,  # which pushes were heard, so the hit rates
         )
     )
 
@@ -93,7 +94,7 @@ class CandidateRow:
     supports: tuple[Support, ...] = ()
     judged: bool = False
     owned: bool = False
-    pushes: int = 0
+    retired: bool = False  # pushed or heard without a verdict (discovery/retired.py)
 
 
 @dataclass
@@ -376,8 +377,8 @@ def excluded_because(row: CandidateRow, rc: RankingSettings) -> str | None:
         return row.status
     if row.access == "blocked":
         return "blocked"
-    if row.pushes >= rc.max_ignored_pushes:
-        return "ignored"
+    if row.retired:
+        return "retired"
     return None
 
 

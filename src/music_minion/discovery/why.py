@@ -12,11 +12,11 @@ from typing import Any
 
 from music_minion.config.schema import RankingSettings
 from music_minion.discovery.feed import candidates_from, feed_filter, support_gap
+from music_minion.discovery.retired import RetireRules, retired_tracks
 from music_minion.discovery.scoring import Capped, Ranked, place
 from music_minion.store import judgments as judgments_store
 from music_minion.store import ranking as store
 from music_minion.store.session import Store
-from music_minion.words import plural
 
 UNKNOWN = "not in the index — it came from no watched artist"
 _SOURCES = {
@@ -36,22 +36,23 @@ def unknown(ref: str) -> dict[str, Any]:
 
 
 def explain(
-    conn: Store, rc: RankingSettings, track: sqlite3.Row, *, at: datetime, max_listens: int | None
+    conn: Store, rc: RankingSettings, track: sqlite3.Row, *, at: datetime, rules: RetireRules
 ) -> dict[str, Any]:
     """Where `track` stands: {"in_feed", "feed" (tracks or mixes), "rank", "reasons", "ranked"}.
     Reads the stored keys as they are (run `refresh_scores` first, as the feed does)."""
     tid = track["id"]
-    f = feed_filter(conn, rc, max_listens=max_listens)
+    f = feed_filter(conn, rc, rules=rules, at=at)
     names = store.list_exclusions(conn, tid, f)
     reasons = []
     if "mix" in names:  # then it is judged as a mix, among the mixes
         reasons.append(
             reason("mix", "a mix (over ranking.mix_minutes): ranked apart, in `feed --mixes`")
         )
-        f = feed_filter(conn, rc, mixes=True, max_listens=max_listens)
+        f = feed_filter(conn, rc, mixes=True, rules=rules, at=at)
         names = store.list_exclusions(conn, tid, f)
     out = {"feed": "mixes" if f.mixes else "tracks", "rank": None, "ranked": None}
-    reasons += [_DETAILS.get(n, _simple(n, n))(conn, tid, rc, f) for n in names]
+    details = {**_DETAILS, "retired": _retired(rules, at)}
+    reasons += [details.get(n, _simple(n, n))(conn, tid, rc, f) for n in names]
     key = store.get_key(conn, tid)
     if key is None:
         reasons.append(_no_support(conn, tid))
@@ -90,19 +91,22 @@ def _owned(conn: Store, tid: int, rc: RankingSettings, f: store.CandidateFilter)
     return reason("owned", text, by=by)
 
 
-def _retired(
-    conn: Store, tid: int, rc: RankingSettings, f: store.CandidateFilter
-) -> dict[str, Any]:
-    pushes, listens = store.get_retirement(conn, tid)
-    text = (
-        f"retired: pushed {plural(pushes, 'time')} (limit ranking.max_ignored_pushes = "
-        f"{f.max_pushes}) and heard {plural(listens, 'time')} on the review page (limit review.max_unjudged_listens = "
-        f"{f.max_listens}) without a verdict"
-    )
-    return reason("retired", text, pushes=pushes, listens=listens)
-
-
 Detail = Callable[[Store, int, RankingSettings, store.CandidateFilter], dict[str, Any]]
+
+
+def _retired(rules: RetireRules, at: datetime) -> Detail:
+    """The retired reason as discovery/retired.py gives it (`restore` brings the track back)."""
+
+    def detail(
+        conn: Store, tid: int, _rc: RankingSettings, _f: store.CandidateFilter
+    ) -> dict[str, Any]:
+        found = retired_tracks(conn, rules, at).get(tid)
+        why = found.reason if found is not None else "pushed or heard without a verdict"
+        text = f"retired: {why} (`music-minion restore` brings it back)"
+        counts = {"pushes": found.pushes, "listens": found.listens} if found else {}
+        return reason("retired", text, **counts)
+
+    return detail
 
 
 def _simple(name: str, text: str) -> Detail:
@@ -121,7 +125,6 @@ _DETAILS: dict[str, Detail] = {
     "blocked": _simple("blocked", "blocked: SoundCloud does not let it play here"),
     "judged": _judged,
     "owned": _owned,
-    "retired": _retired,
     "not_mix": _simple("not_mix", "not a mix"),
 }
 

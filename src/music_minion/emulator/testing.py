@@ -133,6 +133,12 @@ class RunningEmulator:
     def info(self) -> dict[str, Any]:
         return self._emu.info()
 
+    def world_data(self) -> dict[str, Any]:
+        """The world as it is now, as JSON-ready data (`snapshot.world_from_data` brings it back)."""
+        from music_minion.emulator.snapshot import world_to_data
+
+        return self.call(world_to_data, self._emu.world)
+
 
 _CHILD = """
 import asyncio, json, sys

@@ -6,7 +6,8 @@ score at least 70 on both title and artist, and — when both durations are know
 duration tolerance to be linked automatically; outside it the pair can only go to review.
 Numbers in titles must agree ("Part 1" is not "Part 2"), and an automatic link needs every title
 word to have a close counterpart on the other side (a typo passes, another word does not).
-Bands: score ≥ auto → `auto`; ≥ review → `review`; else unmatched.
+Bands: score above auto → `auto` (a score exactly at the threshold deserves a look, so goes to
+review); ≥ review → `review`; else unmatched.
 
 Candidates are blocked through an inverted index of title words (the two rarest words of the
 file's title; for titles made only of very common words, those tracks that also share an artist
@@ -278,7 +279,7 @@ class Matcher:
                 continue
             gap = abs(duration_ms - cand.duration_ms) if duration_ms and cand.duration_ms else None
             sure = agree is True and (gap is None or gap <= self.tolerance_ms)
-            status = "auto" if score >= self.auto and sure else "review"
+            status = "auto" if score > self.auto and sure else "review"
             if (
                 status == "auto"
                 and t_score < 100

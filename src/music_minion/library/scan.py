@@ -4,13 +4,17 @@ A file whose (size, mtime_ns) equals the stored one is not reopened. New and cha
 with mutagen (in a small process pool when there are many), written with executemany in batches
 (one transaction each, so an interrupted first scan keeps what it read). Files under a scanned
 root that are no longer there are marked gone; roots that do not exist (an unplugged drive) are
-reported and their files left alone.
+reported and their files left alone. What was not read, and why, is counted by reason in one
+`Counter` (`skipped`): files of another type ("unsupported .txt"), files without an extension that
+are not audio ("no extension"), and files whose tags or audio could not be read ("unreadable tags",
+"unreadable file"; those are still recorded, with the reason).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +34,14 @@ Progress = Callable[[int, int], None]  # (files read so far, files to read)
 
 
 def walk_audio(
-    root: Path, errors: list[str], failed_dirs: list[str] | None = None
+    root: Path,
+    errors: list[str],
+    failed_dirs: list[str] | None = None,
+    skipped: Counter[str] | None = None,
 ) -> Iterator[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of every audio file under `root`; problems go to `errors`, and
-    folders that could not be listed to `failed_dirs` (their files must not be marked gone).
+    """(path, size, mtime_ns) of every audio file under `root`; problems go to `errors`, folders
+    that could not be listed to `failed_dirs` (their files must not be marked gone), and files left
+    out to `skipped`, by reason.
 
     Hidden entries (dot files, AppleDouble `._x.mp3` companions) and symlinked folders are skipped.
     A file without an extension is listed when its content is audio (see `formats`).
@@ -62,16 +70,28 @@ def walk_audio(
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                     continue
-                suffix = audio_suffix(name)
-                if suffix is None or not entry.is_file():
+                if not entry.is_file():
                     continue
-                if not suffix and not looks_like_audio(entry.path):
+                reason = skip_reason(name, entry.path)
+                if reason:
+                    if skipped is not None:
+                        skipped[reason] += 1
                     continue
                 st = entry.stat()
             except OSError as e:
                 errors.append(f"{entry.path}: {e.strerror or type(e).__name__}")
                 continue
             yield entry.path, st.st_size, st.st_mtime_ns
+
+
+def skip_reason(name: str, path: str) -> str | None:
+    """Why a file is not audio ("unsupported .txt", "no extension"), or None when it is."""
+    suffix = audio_suffix(name)
+    if suffix is None:
+        return f"unsupported {os.path.splitext(name)[1].lower()}"
+    if not suffix and not looks_like_audio(path):
+        return "no extension"
+    return None
 
 
 def _utf8(name: str) -> bool:
@@ -143,10 +163,12 @@ class _Walk:
     new: int = 0
     errors: list[str] = field(default_factory=list)
     failed_dirs: list[str] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def visit(self, root: str) -> None:
         """Walk `root`, noting new files and files whose size or time changed (or came back)."""
-        for path, size, mtime_ns in walk_audio(Path(root), self.errors, self.failed_dirs):
+        walk = walk_audio(Path(root), self.errors, self.failed_dirs, self.skipped)
+        for path, size, mtime_ns in walk:
             if path in self.seen:
                 continue
             self.seen.add(path)
@@ -175,8 +197,10 @@ def _read_into(
     workers: int,
     when: str,
     progress: Progress | None,
+    skipped: Counter[str],
 ) -> tuple[int, int]:
-    """Read the tags of `to_read` and save them batch by batch; (unreadable, tagless) counts."""
+    """Read the tags of `to_read` and save them batch by batch; (unreadable, tagless) counts.
+    Files whose tags or audio could not be read are counted in `skipped` by reason."""
     unreadable = tagless = done = 0
     if progress:
         progress(0, len(to_read))
@@ -188,6 +212,8 @@ def _read_into(
         ):
             unreadable += tags.error is not None
             tagless += tags.error is None and tags.from_name
+            if tags.problem:
+                skipped[tags.problem] += 1
             files.append(_scanned(path, size, mtime_ns, tags, when))
         local_files.save_scanned(db, files)
         done += len(files)
@@ -217,7 +243,7 @@ def scan(
     walked = time.perf_counter()
     to_read = walk.to_read
     workers = default_workers(len(to_read)) if workers is None else workers
-    unreadable, tagless = _read_into(db, to_read, workers, when, progress)
+    unreadable, tagless = _read_into(db, to_read, workers, when, progress, walk.skipped)
     read_s = time.perf_counter() - walked
     gone_ids = walk.gone_ids(present)
     local_files.mark_gone(db, gone_ids, when)
@@ -233,6 +259,8 @@ def scan(
         "unreadable": unreadable,
         "tagless": tagless,
         "gone": len(gone_ids),
+        "skipped": dict(walk.skipped.most_common()),
+        "skipped_count": walk.skipped.total(),
         "errors": walk.errors[:50],
         "error_count": len(walk.errors),
         "workers": workers,

@@ -20,6 +20,8 @@ from typing import Any
 from music_minion.library.formats import AUDIO_EXTENSIONS, all_classes, format_name, mutagen_class
 
 __all__ = ["AUDIO_EXTENSIONS", "FileTags", "read_tags", "track_page_url"]
+UNREADABLE_TAGS = "unreadable tags"  # the file's tag block is damaged
+UNREADABLE_FILE = "unreadable file"  # the file itself could not be read as audio
 MAX_DURATION_S = 24 * 3600  # longer than any real recording: a broken header
 MIN_AUDIO_BYTES = 8192  # a file this small with a zero length holds no audio at all
 
@@ -96,6 +98,14 @@ class FileTags:
     error: str | None = None
     note: str | None = None  # e.g. "no tags; title and artist from the file name"
     from_name: bool = False  # title (and maybe artist) guessed from the file name
+    damaged_tags: bool = False  # a tag block could not be read (the audio could)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the tags were not read: UNREADABLE_TAGS, UNREADABLE_FILE, or None."""
+        if self.error:
+            return UNREADABLE_TAGS if self.error.startswith(UNREADABLE_TAGS) else UNREADABLE_FILE
+        return UNREADABLE_TAGS if self.damaged_tags else None
 
 
 def read_tags(path: str | Path) -> FileTags:
@@ -131,6 +141,7 @@ def read_tags(path: str | Path) -> FileTags:
         raw = _fields(audio)
     except Exception as e:  # noqa: BLE001 - a damaged tag block loses the tags, not the file
         result.note = _joined(result.note, f"damaged tags: {_short(e)}")
+        result.damaged_tags = True
     result.title = _first(raw.get("title"))
     result.artist = _first(raw.get("artist"))
     result.album = _first(raw.get("album"))
@@ -181,15 +192,27 @@ def _open(path: Path) -> tuple[Any, str | None]:
         except OSError as e:
             return None, f"cannot open: {e.strerror or type(e).__name__}"
         except Exception as e:  # noqa: BLE001 - mutagen raises many kinds of errors on hostile input
-            error = error or f"unreadable: {_short(e)}"
+            kind = UNREADABLE_TAGS if isinstance(e, _tag_errors()) else "unreadable"
+            error = error or f"{kind}: {_short(e, path)}"
             continue
         if audio is not None:
             return audio, None
     return None, error
 
 
-def _short(e: BaseException) -> str:
+def _tag_errors() -> tuple[type[Exception], ...]:
+    """mutagen's errors for a damaged tag block (ID3, Vorbis comment, APEv2, MP4 metadata)."""
+    from mutagen import _vorbis, apev2, id3, mp4
+
+    return (id3.error, _vorbis.error, apev2.error, mp4.MP4MetadataError)
+
+
+def _short(e: BaseException, path: Path | None = None) -> str:
+    """The error's message, without the file's own path (the row already names it), at most 120
+    characters."""
     text = str(e).strip()
+    if path is not None:
+        text = text.replace(repr(str(path)), "").replace(str(path), "").strip(" :")
     if not text or text == "error":
         text = "invalid or truncated data"
     return text if len(text) <= 120 else text[:117] + "..."

@@ -2,7 +2,9 @@
 
 The browser is sent to SoundCloud's authorize page; a one-shot HTTP server on 127.0.0.1 (port from
 the configured redirect URI) takes the single redirect back, then shuts down. Headless machines use
-paste mode: the URL is printed and the user pastes the address the browser was redirected to.
+paste mode: the URL is printed and the user pastes the address the browser was redirected to. When
+no browser can be opened (the opener returns False or fails, as `webbrowser.open` does on a machine
+without a display), login switches to paste mode at once instead of waiting for an answer.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ async def login(
 ) -> User:
     """Log in through the browser (or paste mode), store the tokens, return who logged in.
 
-    `browser(url)` opens the authorization URL (default `webbrowser.open`); it may be sync or async.
+    `browser(url)` opens the authorization URL (default `webbrowser.open`); it may be sync or async,
+    and returns False (or raises) when no browser could be opened: then paste mode follows at once.
     In paste mode `read_redirect(url)` returns the redirect URL the user pastes (default: a prompt).
     """
     import aiohttp
@@ -58,12 +61,13 @@ async def login(
     req = authorization_request(app.auth_base, app.client_id, app.redirect_uri)
     async with aiohttp.ClientSession() as http:
         await _preflight(http, req)
-        if paste:
-            answer = await _paste(req, read_redirect, app.redirect_uri)
-        else:
+        answer = None
+        if not paste:
             answer = await _loopback(
                 req, redirect.port or 0, redirect.path or "/", browser, timeout
             )
+        if answer is None:
+            answer = await _paste(req, read_redirect, app.redirect_uri, fallback=not paste)
         code = _check_answer(answer, req)
         body = await oauth.exchange_code(
             http, app, code=code, verifier=req.verifier, redirect_uri=req.redirect_uri
@@ -115,8 +119,9 @@ async def _preflight(http: aiohttp.ClientSession, req: AuthRequest) -> None:
 
 async def _loopback(
     req: AuthRequest, port: int, path: str, browser: Callable[[str], Any] | None, timeout: float
-) -> dict[str, str]:
-    """Serve one redirect on 127.0.0.1:port, open the browser, wait for the answer."""
+) -> dict[str, str] | None:
+    """Serve one redirect on 127.0.0.1:port, open the browser, wait for the answer; None when no
+    browser could be opened (the caller switches to paste mode)."""
     from aiohttp import web
 
     loop = asyncio.get_running_loop()
@@ -149,48 +154,67 @@ async def _loopback(
                 f"port {port} on 127.0.0.1 is in use, so the login callback cannot listen",
                 "close the program using it, or run `music-minion auth login --no-browser`",
             ) from None
-        opener = browser or webbrowser.open
-        opening = asyncio.ensure_future(_open(opener, req.url))
+        opening = asyncio.ensure_future(_open(browser or webbrowser.open, req.url))
         try:
-            return await asyncio.wait_for(asyncio.shield(answer), timeout)
-        except TimeoutError:
-            raise LoginFailed(
-                f"no answer from the browser within {timeout:g} s",
-                "run `music-minion auth login` again, or use --no-browser",
-            ) from None
+            return await _wait_for_answer(answer, opening, timeout)
         finally:
-            if not opening.done():
-                opening.cancel()
-            else:
-                exc = opening.exception()
-                if exc is not None and not answer.done():
-                    raise LoginFailed(
-                        "could not open the browser", "use `music-minion auth login --no-browser`"
-                    )
+            opening.cancel()
     finally:
         await runner.cleanup()
 
 
-async def _open(opener: Callable[[str], Any], url: str) -> None:
-    result = await asyncio.to_thread(opener, url)
-    if inspect.isawaitable(result):
-        await result
+async def _wait_for_answer(
+    answer: asyncio.Future[dict[str, str]], opening: asyncio.Future[bool], timeout: float
+) -> dict[str, str] | None:
+    """The redirect's parameters; None as soon as the browser is known not to have opened."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    pending: set[asyncio.Future[Any]] = {answer, opening}
+    while answer in pending:
+        left = deadline - asyncio.get_running_loop().time()
+        done, pending = await asyncio.wait(
+            pending, timeout=max(left, 0), return_when=asyncio.FIRST_COMPLETED
+        )
+        if not done:
+            raise LoginFailed(
+                f"no answer from the browser within {timeout:g} s",
+                "run `music-minion auth login` again, or use --no-browser",
+            )
+        if opening in done and answer not in done and not opening.result():
+            return None
+    return answer.result()
+
+
+async def _open(opener: Callable[[str], Any], url: str) -> bool:
+    """Run the browser opener; False when it says (or shows by failing) that no browser opened."""
+    try:
+        result = await asyncio.to_thread(opener, url)
+        if inspect.isawaitable(result):
+            result = await result
+    except Exception:  # noqa: BLE001 - any failure to open a browser means: paste instead
+        return False
+    return result is not False
 
 
 async def _paste(
-    req: AuthRequest, read_redirect: Callable[[str], Any] | None, redirect_uri: str
+    req: AuthRequest,
+    read_redirect: Callable[[str], Any] | None,
+    redirect_uri: str,
+    *,
+    fallback: bool = False,
 ) -> dict[str, str]:
+    """The parameters of the redirect address the user pastes. `fallback`: no browser opened."""
     if read_redirect is None:
-        print(
-            f"Open this address in a browser, approve, then paste the address you land on:\n\n  {req.url}\n",
-            file=sys.stderr,
-        )
-        pasted = await asyncio.to_thread(input, "Redirect URL: ")
+        pasted = await _prompt(req.url, fallback)
     else:
         pasted = read_redirect(req.url)
         if inspect.isawaitable(pasted):
             pasted = await pasted
     pasted = str(pasted or "").strip()
+    if not pasted:
+        raise LoginFailed(
+            "no address was pasted",
+            "run `music-minion auth login --no-browser` and paste the address the browser lands on",
+        )
     got, want = urlsplit(pasted), urlsplit(redirect_uri)
     if (got.scheme, got.netloc, got.path) != (want.scheme, want.netloc, want.path):
         raise LoginFailed(
@@ -198,6 +222,22 @@ async def _paste(
             f"paste the whole address the browser landed on (it starts with {redirect_uri})",
         )
     return {k: v[0] for k, v in parse_qs(got.query).items()}
+
+
+async def _prompt(url: str, fallback: bool) -> str:
+    """Show the authorize URL on stderr and read one pasted line ("" at end of input)."""
+    why = "No browser could be opened here. " if fallback else ""
+    print(
+        f"{why}Open this address in a browser on any machine, approve, then paste the address "
+        f"you are redirected to (it may show an error page: copy its address anyway):\n\n  {url}\n",
+        file=sys.stderr,
+    )
+    print("Redirect URL: ", end="", file=sys.stderr, flush=True)  # stdout is for the result
+    try:
+        return await asyncio.to_thread(input)
+    except EOFError:
+        print(file=sys.stderr)  # end the prompt's line
+        return ""
 
 
 def _check_answer(params: dict[str, str], req: AuthRequest) -> str:

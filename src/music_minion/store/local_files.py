@@ -1,8 +1,10 @@
 """The `local_files` table: scanned audio files, their tags, and their match to a SoundCloud track.
 
 Ownership rule (read by the feed): a file owns its `track_id` when `match_status` is `exact`,
-`auto` or `accepted` and the file is not `gone`. `review` is a proposal; `rejected` keeps the
-rejected track id so the same pair is never proposed again.
+`auto`, `accepted` or `manual` (linked by hand) and the file is not `gone`. `review` is a proposal;
+`rejected` (a refused proposal or an undone link) keeps the track id so the matcher never links or
+proposes that pair again. A person's decisions (accepted, rejected, manual) survive re-scans and
+re-matching.
 
 Every reader returns typed records (`get_…` one, `list_…` many, `count_…` figures); every writer
 is atomic on its own and may be grouped with others in `db.atomic()`.
@@ -10,18 +12,32 @@ is atomic on its own and may be grouped with others in `db.atomic()`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple, TypeVar
 
 from music_minion.errors import MinionError
+from music_minion.store import my_likes
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
 
+OWNED_STATUSES = ("exact", "auto", "accepted", "manual")
+DECIDED_STATUSES = ("accepted", "rejected", "manual")  # a person's: never overwritten by a match
+
+
+def _sql_in(values: Sequence[str]) -> str:
+    """An SQL list of constant words: ('a', 'b')."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_OWNED_IN = _sql_in(OWNED_STATUSES)
+_DECIDED_IN = _sql_in(DECIDED_STATUSES)
 # SQL condition on a local_files row that makes its track owned (use with `FROM local_files`, no alias).
 OWNED_CONDITION = (
-    "local_files.track_id IS NOT NULL AND local_files.match_status IN ('exact', 'auto', 'accepted') "
-    "AND local_files.status != 'gone'"
+    "local_files.track_id IS NOT NULL AND local_files.match_status IN "
+    + _OWNED_IN
+    + " AND local_files.status != 'gone'"
 )
 
 
@@ -75,6 +91,8 @@ class LocalFile(NamedTuple):
     match_status: str | None
     match_score: float | None
     track_urn: str | None
+    track_title: str | None
+    track_uploader: str | None
 
 
 class MatchFile(NamedTuple):
@@ -126,12 +144,16 @@ class Proposal(NamedTuple):
 
 
 class Decision(NamedTuple):
-    """A decided proposal: its new status and the one before."""
+    """A decided link: the file, the track, the new status and the one before."""
 
     id: int
+    path: str
     track_id: int
+    track_urn: str | None
+    track_title: str | None
+    track_uploader: str | None
     match_status: str
-    previous: str
+    previous: str | None
 
 
 class LibraryStats(NamedTuple):
@@ -147,13 +169,15 @@ class LibraryStats(NamedTuple):
     last_scan_at: str | None
     by_format: dict[str, int]
     by_match: dict[str, int]
-    owned_tracks: int
+    owned_tracks: int  # linked to a file present
+    liked_tracks: int  # my current SoundCloud likes (owned too, without a file)
 
 
 _LIST_FROM = (
     "SELECT f.id, f.path, f.format, f.title, f.artist, f.album, f.duration_ms, f.bpm, "
     "f.musical_key, f.year, f.sc_urn, f.status, f.reason, f.track_id, f.match_status, "
-    "f.match_score, t.urn AS track_urn FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
+    "f.match_score, t.urn AS track_urn, t.title AS track_title, t.uploader_name AS track_uploader "
+    "FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id "
 )
 _LIST_ORDER = " ORDER BY f.artist COLLATE NOCASE, f.title COLLATE NOCASE, f.path"
 _PROPOSALS = (
@@ -164,7 +188,7 @@ _PROPOSALS = (
     "WHERE f.match_status = 'review' AND f.status = 'ok' ORDER BY f.match_score DESC, f.id LIMIT ?"
 )
 _TO_MATCH = "SELECT id, title, artist, duration_ms, sc_urn, sc_url FROM local_files WHERE status = 'ok' AND "
-_NOT_DECIDED = "see `music-minion library review` for pending ids (nothing was changed)"
+_NOT_DECIDED = "see `music-minion library list` or `library review` for ids (nothing was changed)"
 
 R = TypeVar("R", bound=NamedTuple)
 
@@ -183,7 +207,7 @@ def _upsert_sql() -> str:
     A changed file loses its automatic match (redone by `library match`); a person's decision stays.
     """
     fields = ScannedFile._fields
-    keep = "CASE WHEN match_status IN ('accepted', 'rejected') THEN {} END"
+    keep = "CASE WHEN match_status IN " + _DECIDED_IN + " THEN {} END"
     sets = [f"{c} = excluded.{c}" for c in fields[1:]] + ["gone_at = NULL"]
     sets += [
         f"{c} = " + keep.format(c)
@@ -245,7 +269,7 @@ def _filters(status: str | None, match: str | None) -> tuple[str, list[SqlValue]
         clauses.append("f.status = ?")
         params.append(status)
     if match == "matched":
-        clauses.append("f.track_id IS NOT NULL AND f.match_status IN ('exact', 'auto', 'accepted')")
+        clauses.append("f.track_id IS NOT NULL AND f.match_status IN " + _OWNED_IN)
     elif match == "unmatched":
         clauses.append("(f.match_status IS NULL OR f.match_status = 'rejected')")
     elif match:
@@ -311,6 +335,7 @@ def count_files(db: Store) -> LibraryStats:
             "sum(reason IS NOT NULL AND status = 'ok') FROM local_files WHERE status = 'ok'"
         ).fetchone()
         owned = count_owned_tracks(db)
+        liked = my_likes.count(db)
     return LibraryStats(
         files=sum(by_status.values()),
         present=row[0],
@@ -323,6 +348,7 @@ def count_files(db: Store) -> LibraryStats:
         by_format=by_format,
         by_match=by_match,
         owned_tracks=owned,
+        liked_tracks=liked,
     )
 
 
@@ -361,7 +387,7 @@ def list_tracks_to_match(db: Store) -> list[MatchTrack]:
 def save_matches(db: Store, matches: Iterable[FileMatch], when: str) -> None:
     """Store match results in one transaction.
 
-    A row already decided by a person (accepted/rejected) is never overwritten here.
+    A row decided by a person (accepted, rejected, manual) is never overwritten here.
     """
     params = [
         (m.track_id, m.status, m.score, when if m.status else None, m.file_id) for m in matches
@@ -369,8 +395,10 @@ def save_matches(db: Store, matches: Iterable[FileMatch], when: str) -> None:
     if params:
         with db.atomic():
             db.executemany(
-                "UPDATE local_files SET track_id = ?, match_status = ?, match_score = ?, matched_at = ? "
-                "WHERE id = ? AND (match_status IS NULL OR match_status NOT IN ('accepted', 'rejected'))",
+                "UPDATE local_files SET track_id = ?, match_status = ?, match_score = ?, matched_at = ? "  # noqa: S608 - constant states
+                "WHERE id = ? AND (match_status IS NULL OR match_status NOT IN "
+                + _DECIDED_IN
+                + ")",
                 params,
             )
 
@@ -380,25 +408,67 @@ def list_proposals(db: Store, limit: int | None = None) -> list[Proposal]:
     return _records(Proposal, db.execute(_PROPOSALS, [-1 if limit is None else limit]))
 
 
-def decide_reviews(db: Store, file_ids: Sequence[int], accept: bool, when: str) -> list[Decision]:
-    """Accept or reject proposed matches, all or none (the error names the first bad id).
+def find_file_id(db: Store, ref: str) -> int:
+    """The id of the file named by `ref`: an id as `library list` shows, or its path as scanned."""
+    text = ref.strip()
+    if text.isdigit():
+        row = db.execute("SELECT id FROM local_files WHERE id = ?", (int(text),)).fetchone()
+        if row is not None:
+            return int(row[0])
+    path = os.path.abspath(os.path.expanduser(text))
+    row = db.execute(
+        "SELECT id FROM local_files WHERE path IN (?, ?) ORDER BY path = ? DESC LIMIT 1",
+        (text, path, text),
+    ).fetchone()
+    if row is None:
+        raise MinionError(
+            f"no library file {ref!r}",
+            "give an id or path as `music-minion library list` shows it (nothing was changed)",
+        )
+    return int(row[0])
 
-    A decided file may be decided again (a change of mind); a file never proposed may not.
+
+_DECISION = (
+    "SELECT f.match_status, f.track_id, f.path, t.urn, t.title, t.uploader_name "
+    "FROM local_files f LEFT JOIN tracks t ON t.id = f.track_id WHERE f.id = ?"
+)
+# What each decision may follow: accept a proposal (or change one's mind); reject any link.
+_DECIDABLE = {
+    "accepted": ("review", "accepted", "rejected"),
+    "rejected": ("review", "accepted", "exact", "auto", "manual"),
+}
+
+
+def decide_reviews(db: Store, file_ids: Sequence[int], accept: bool, when: str) -> list[Decision]:
+    """Accept or reject the links of files, all or none (the error names the first bad id).
+
+    Accept takes a proposal (or a rejected one back); reject undoes any link or proposal, automatic
+    or not, and remembers the pair so the matcher never links or proposes it again.
     """
     status = "accepted" if accept else "rejected"
-    out = []
     with db.atomic():
-        for file_id in file_ids:
-            row = db.execute(
-                "SELECT match_status, track_id FROM local_files WHERE id = ?", (file_id,)
-            ).fetchone()
-            if row is None:
-                raise MinionError(f"no local file with id {file_id}", _NOT_DECIDED)
-            if row[0] not in ("review", "accepted", "rejected") or row[1] is None:
-                raise MinionError(f"file {file_id} has no proposed match to decide", _NOT_DECIDED)
-            db.execute(
-                "UPDATE local_files SET match_status = ?, matched_at = ? WHERE id = ?",
-                (status, when, file_id),
-            )
-            out.append(Decision(file_id, row[1], status, row[0]))
-    return out
+        return [_decide(db, file_id, status, None, when) for file_id in file_ids]
+
+
+def link_file(db: Store, file_id: int, track_id: int, when: str) -> Decision:
+    """Link a file to a track by hand (`manual`: owned, kept by re-scans and re-matching)."""
+    with db.atomic():
+        return _decide(db, file_id, "manual", track_id, when)
+
+
+def _decide(db: Store, file_id: int, status: str, track_id: int | None, when: str) -> Decision:
+    """Set one file's match to a person's decision; `track_id` replaces the linked track."""
+    row = db.execute(_DECISION, (file_id,)).fetchone()
+    if row is None:
+        raise MinionError(f"no local file with id {file_id}", _NOT_DECIDED)
+    previous = row[0]
+    if track_id is None and (row[1] is None or previous not in _DECIDABLE[status]):
+        what = "no proposed match to accept" if status == "accepted" else "no link to undo"
+        raise MinionError(f"file {file_id} ({row[2]}) has {what}", _NOT_DECIDED)
+    db.execute(
+        "UPDATE local_files SET match_status = ?, matched_at = ?, track_id = coalesce(?, track_id), "
+        "match_score = CASE WHEN ? IS NULL THEN match_score END WHERE id = ?",
+        (status, when, track_id, track_id, file_id),
+    )
+    row = db.execute(_DECISION, (file_id,)).fetchone()
+    return Decision(file_id, row[2], row[1], row[3], row[4], row[5], status, previous)

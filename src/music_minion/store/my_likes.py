@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from music_minion.store.session import Store
+
+
+class LikedTrack(NamedTuple):
+    """One of my current likes, as the library lists it."""
+
+    urn: str
+    title: str | None
+    uploader: str | None
+    duration_ms: int | None
+    liked_seen_at: str
 
 
 def list_known_ids(conn: Store) -> set[int]:
@@ -52,3 +63,14 @@ def mark_gone_except(conn: Store, seen: set[int], now: str) -> list[int]:
 
 def count(conn: Store) -> int:
     return int(conn.execute("SELECT count(*) FROM my_likes WHERE gone_at IS NULL").fetchone()[0])
+
+
+def list_liked(conn: Store, limit: int | None = None, offset: int = 0) -> list[LikedTrack]:
+    """My current likes, newest first (as SoundCloud listed them when last seen)."""
+    rows = conn.execute(
+        "SELECT t.urn, t.title, t.uploader_name, t.duration_ms, m.first_seen_at "
+        "FROM my_likes m JOIN tracks t ON t.id = m.track_id WHERE m.gone_at IS NULL "
+        "ORDER BY m.first_seen_at DESC, m.position, t.id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
+    )
+    return [LikedTrack._make(r) for r in rows]

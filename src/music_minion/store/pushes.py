@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from music_minion.store.session import Store
 from music_minion.store.sql import inserted_id
 
 
-def start(conn: Store, playlist_urn: str | None, track_ids: Sequence[int], now: str) -> int:
-    """Record a push about to be made (status 'pending') with its tracks in order; returns its id."""
+def start(
+    conn: Store,
+    playlist_urn: str | None,
+    track_ids: Sequence[int],
+    now: str,
+    mode: str = "replace",
+) -> int:
+    """Record a push about to be made (status 'pending') with its tracks in order; returns its id.
+    `mode`: 'replace' (the tracks are the whole playlist) or 'append' (they go on top of it)."""
+    if mode not in ("replace", "append"):
+        raise ValueError(mode)
     cur = conn.execute(
-        "INSERT INTO playlist_pushes (playlist_urn, started_at, status, track_count) VALUES (?, ?, 'pending', ?)",
-        (playlist_urn, now, len(track_ids)),
+        "INSERT INTO playlist_pushes (playlist_urn, started_at, status, track_count, mode) "
+        "VALUES (?, ?, 'pending', ?, ?)",
+        (playlist_urn, now, len(track_ids), mode),
     )
     push_id = inserted_id(cur)
     conn.executemany(
@@ -49,6 +59,38 @@ def list_pushes(conn: Store, limit: int = 20) -> list[dict[str, Any]]:
         (limit,),
     )
     return [dict(r) for r in rows]
+
+
+class OkPush(NamedTuple):
+    """A successful push: where, when it finished, and whether it replaced the playlist."""
+
+    id: int
+    playlist_urn: str | None
+    finished_at: str
+    replaced: bool
+
+
+def list_ok_pushes(conn: Store) -> list[OkPush]:
+    """Every successful push, oldest first."""
+    return [
+        OkPush(r[0], r[1], r[2], r[3] == "replace")
+        for r in conn.execute(
+            "SELECT id, playlist_urn, finished_at, mode FROM playlist_pushes "
+            "WHERE status = 'ok' AND finished_at IS NOT NULL ORDER BY finished_at, id"
+        )
+    ]
+
+
+def list_ok_push_tracks(conn: Store, *, unjudged: bool = False) -> list[tuple[int, int, int]]:
+    """(push_id, track_id, position) of every track of a successful push (`unjudged`: only
+    tracks without a judgment)."""
+    rows = conn.execute(
+        "SELECT pt.push_id, pt.track_id, pt.position FROM playlist_push_tracks pt "
+        "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND (? = 0 OR "
+        "NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id))",
+        (int(unjudged),),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def list_pushed_tracks(conn: Store, push_id: int) -> list[str]:

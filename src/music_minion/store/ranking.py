@@ -8,7 +8,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from music_minion.store.listens import LISTENS_SQL
 from music_minion.store.local_files import OWNED_CONDITION
 from music_minion.store.session import Store
 from music_minion.store.sql import SqlValue, json_list, like_contains
@@ -19,10 +18,6 @@ OWNED_SQL = (
     "OR EXISTS (SELECT 1 FROM local_files WHERE local_files.track_id = t.id AND "
     + OWNED_CONDITION
     + "))"
-)
-PUSHES_SQL = (
-    "(SELECT count(DISTINCT pt.push_id) FROM playlist_push_tracks pt JOIN playlist_pushes pp ON pp.id = pt.push_id "
-    "WHERE pt.track_id = t.id AND pp.status = 'ok')"
 )
 JUDGED_SQL = "EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = t.id)"
 
@@ -56,21 +51,12 @@ class Outcomes:
 
 
 _JUDGED = "SELECT j.track_id, CASE WHEN j.verdict = 'liked' THEN 'liked' ELSE 'dismissed' END FROM judgments j"
-# Tracks an ok push put in the playlist before `?` (the last time my likes were learned), still unjudged.
-_IGNORED = (
-    "SELECT DISTINCT pt.track_id, 'ignored' FROM playlist_push_tracks pt "
-    "JOIN playlist_pushes pp ON pp.id = pt.push_id WHERE pp.status = 'ok' AND pp.finished_at < ? "
-    "AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.track_id = pt.track_id)"
-)
 
 
-def list_outcomes(conn: Store, heard_before: str | None = None) -> dict[int, str]:
-    """track_id -> liked | dismissed | ignored for every judged (or heard-and-ignored) track: read
-    once per refresh and handed to the counters below."""
-    out = {tid: o for tid, o in conn.execute(_JUDGED)}
-    if heard_before:
-        out.update({tid: o for tid, o in conn.execute(_IGNORED, (heard_before,))})
-    return out
+def list_outcomes(conn: Store) -> dict[int, str]:
+    """track_id -> liked | dismissed for every judged track (discovery adds the ignored ones):
+    read once per refresh and handed to the counters below."""
+    return {tid: o for tid, o in conn.execute(_JUDGED)}
 
 
 def count_outcomes(outcomes: Mapping[int, str]) -> Outcomes:
@@ -303,8 +289,7 @@ class CandidateFilter:
     genre: str | None = None  # substring of genre or tags, case-insensitive
     artist_id: int | None = None  # surfaced or uploaded by this artist
     artist_urn: str | None = None
-    max_pushes: int = 2
-    max_listens: int | None = None  # counted review-page listens that take a track out
+    retired: frozenset[int] = frozenset()  # track ids out of the feed until restored
 
 
 _CANDIDATE_COLUMNS = (
@@ -318,12 +303,8 @@ Exclusion = tuple[str, str, list[SqlValue]]
 
 
 def retired_sql(f: CandidateFilter) -> tuple[str, list[SqlValue]]:
-    """True for a track that had its chance: pushed `max_pushes` times, or heard `max_listens`
-    times on the review page, without a verdict (judged tracks are out anyway)."""
-    params: list[SqlValue] = [f.max_pushes]
-    if f.max_listens is None:
-        return PUSHES_SQL + " >= ?", params
-    return f"({PUSHES_SQL} >= ? OR {LISTENS_SQL} >= ?)", [*params, f.max_listens]
+    """True for a retired track (`f.retired`, decided by discovery/retired.py)."""
+    return "t.id IN (SELECT value FROM json_each(?))", [json_list(sorted(f.retired))]
 
 
 def exclusions(f: CandidateFilter) -> list[Exclusion]:
@@ -375,15 +356,6 @@ def get_key(conn: Store, track_id: int) -> float | None:
     """The stored ranking key of a track (None: no counted support)."""
     row = conn.execute("SELECT key FROM rank_scores WHERE track_id = ?", (track_id,)).fetchone()
     return None if row is None else float(row[0])
-
-
-def get_retirement(conn: Store, track_id: int) -> tuple[int, int]:
-    """(ok pushes, counted review-page listens) of a track."""
-    row = conn.execute(
-        f"SELECT {PUSHES_SQL}, {LISTENS_SQL} FROM tracks t WHERE t.id = ?",  # noqa: S608
-        (track_id,),
-    ).fetchone()
-    return int(row[0]), int(row[1])
 
 
 def list_owned_by(conn: Store, track_id: int) -> list[str]:

@@ -1,6 +1,7 @@
 """Read-only snapshot queries behind `export`: the rows of each exported table, streamed in order.
 
-Every table is read with fixed column lists (identifiers never come from input). Timestamps come
+Every table is read with fixed column lists from a fixed source (a table, or a table joined to
+`tracks` so rows name tracks by URN and title, not by internal id); identifiers never come from input. Timestamps come
 out either as the stored ISO text or, for columnar formats, as integer Unix seconds computed by
 SQLite (NULL stays NULL). Call `begin()` before reading several tables so they form one consistent
 snapshot even while a sync writes (WAL readers see the state at their first read).
@@ -45,10 +46,12 @@ _SPEC: dict[str, list[tuple[str, str, bool]]] = {
         ("gone_at", "gone_at", True),
     ],
     "judgments": [
-        ("track_id", "track_id", False),
-        ("verdict", "verdict", False),
-        ("source", "source", False),
-        ("judged_at", "judged_at", True),
+        ("track_urn", "t.urn", False),
+        ("title", "t.title", False),
+        ("uploader_name", "t.uploader_name", False),
+        ("verdict", "j.verdict", False),
+        ("source", "j.source", False),
+        ("judged_at", "j.judged_at", True),
     ],
     "artists": [
         ("artist_id", "id", False),
@@ -65,14 +68,79 @@ _SPEC: dict[str, list[tuple[str, str, bool]]] = {
         ("last_activity_at", "last_activity_at", True),
         ("added_at", "added_at", True),
     ],
+    "library": [
+        ("file_id", "f.id", False),
+        ("path", "f.path", False),
+        ("status", "f.status", False),
+        ("reason", "f.reason", False),
+        ("format", "f.format", False),
+        ("artist", "f.artist", False),
+        ("title", "f.title", False),
+        ("album", "f.album", False),
+        ("duration_ms", "f.duration_ms", False),
+        ("bpm", "f.bpm", False),
+        ("musical_key", "f.musical_key", False),
+        ("year", "f.year", False),
+        ("size", "f.size", False),
+        ("scanned_at", "f.scanned_at", True),
+        ("gone_at", "f.gone_at", True),
+        ("match_status", "f.match_status", False),
+        ("match_score", "f.match_score", False),
+        ("matched_at", "f.matched_at", True),
+        ("track_urn", "t.urn", False),
+        ("track_title", "t.title", False),
+        ("track_uploader", "t.uploader_name", False),
+    ],
+    "runs": [
+        ("run_id", "id", False),
+        ("started_at", "started_at", True),
+        ("finished_at", "finished_at", True),
+        ("status", "status", False),
+        ("options", "options", False),
+        ("artists_planned", "artists_planned", False),
+        ("artists_done", "artists_done", False),
+        ("tracks_new", "tracks_new", False),
+        ("provenance_new", "provenance_new", False),
+        ("requests", "requests", False),
+        ("stats", "stats", False),
+    ],
+    "pushes": [
+        ("push_id", "p.id", False),
+        ("playlist_urn", "p.playlist_urn", False),
+        ("started_at", "p.started_at", True),
+        ("finished_at", "p.finished_at", True),
+        ("status", "p.status", False),
+        ("error", "p.error", False),
+        ("track_count", "p.track_count", False),
+        (
+            "track_urns",  # the pushed tracks in playlist order, space-separated
+            "(SELECT group_concat(urn, ' ') FROM (SELECT t.urn FROM playlist_push_tracks pt "
+            "JOIN tracks t ON t.id = pt.track_id WHERE pt.push_id = p.id ORDER BY pt.position))",
+            False,
+        ),
+    ],
+}
+
+# Where each table's rows come from (every row of the first table, once).
+_SOURCE = {
+    "tracks": "tracks",
+    "provenance": "provenance",
+    "judgments": "judgments j LEFT JOIN tracks t ON t.id = j.track_id",
+    "artists": "artists",
+    "library": "local_files f LEFT JOIN tracks t ON t.id = f.track_id",
+    "runs": "sync_runs",
+    "pushes": "playlist_pushes p",
 }
 
 # Row order: chosen so neighbouring rows share values (runs compress well in columnar files).
 _ORDER = {
     "tracks": "id",
     "provenance": "first_seen_at, artist_id, kind, position, track_id",
-    "judgments": "track_id",
+    "judgments": "j.track_id",
     "artists": "id",
+    "library": "f.id",
+    "runs": "id",
+    "pushes": "p.id",
 }
 
 # Columnar files: tracks by upload time, so the timestamps and the ids that grow with them delta-encode
@@ -99,13 +167,13 @@ def _select(table: str, epoch_seconds: bool, columnar: bool = False) -> str:
         exprs.append(f"{expr} AS {name}")
     # Table, column and order names are the constants above, never input.
     order = (_COLUMNAR_ORDER if columnar else _ORDER)[table]
-    return f"SELECT {', '.join(exprs)} FROM {table} ORDER BY {order}"  # noqa: S608
+    return f"SELECT {', '.join(exprs)} FROM {_SOURCE[table]} ORDER BY {order}"  # noqa: S608
 
 
 def count(conn: Store, table: str) -> int:
     if table not in _SPEC:
         raise ValueError(f"unknown table {table!r}")
-    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608 - constant name
+    return int(conn.execute(f"SELECT count(*) FROM {_SOURCE[table]}").fetchone()[0])  # noqa: S608 - constant source
 
 
 def begin(conn: Store) -> None:

@@ -99,3 +99,33 @@ def get_by_url(conn: Store, url: str) -> sqlite3.Row | None:
         if r["permalink_url"] and canonical(r["permalink_url"], lower=True) == wanted:
             return r
     return None
+
+
+TrackRef = dict[str, str | None]
+
+
+def _ref(r: sqlite3.Row) -> TrackRef:
+    return {
+        "urn": r["urn"],
+        "title": r["title"],
+        "uploader": r["uploader_name"],
+        "link": r["permalink_url"],
+    }
+
+
+def list_track_refs(conn: Store, track_ids: Iterable[int]) -> dict[int, TrackRef]:
+    """track_id -> urn, title, uploader and link, for showing tracks by id."""
+    rows = conn.execute(
+        _REF_COLUMNS + " WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608
+        (json_list(sorted(set(track_ids))),),
+    )
+    return {r["id"]: _ref(r) for r in rows}
+
+
+def list_refs_by_urn(conn: Store, urns: Iterable[str]) -> dict[str, TrackRef]:
+    """urn -> urn, title, uploader and link of the known ones of `urns`."""
+    rows = conn.execute(
+        _REF_COLUMNS + " WHERE urn IN (SELECT value FROM json_each(?))",  # noqa: S608
+        (json_list(dict.fromkeys(urns)),),
+    )
+    return {r["urn"]: _ref(r) for r in rows}

@@ -29,10 +29,13 @@ def test_a_partial_sync_names_the_failed_artists_and_the_next_step(emulator, mm)
     r = mm("sync", "--no-learn")
     assert r.code == 3, r.err
     failed = [line for line in r.err.splitlines() if line.startswith("failed artists")]
-    assert failed == [f"failed artists (7): {', '.join(ghosts[:5])} +2 more"]
+    assert failed == [
+        f"failed artists (7): {', '.join(ghosts[:5])} +2 more — HTTP 404 from SoundCloud"
+    ]
     assert "next: re-run `music-minion sync` — the failed artists stay due" in r.err
     d = mm("sync", "--all", "--no-learn", "--json").json()
     assert d["status"] == "partial" and sorted(d["failed_artists"]) == sorted(ghosts)
+    assert d["failure_reasons"] == {"HTTP 404 from SoundCloud": 7 * len(d["sources"])}
     plan = mm("sync", "--dry-run", "--json").json()
     assert [a["name"] for a in plan["artists"]] == ghosts  # still due, checked first
 

@@ -22,6 +22,7 @@ JARGON = (
 
 COMMANDS = {
     "sync": (("sync",), 3, "could not learn from my likes: cannot connect to {host}"),
+    "sync --no-learn": (("sync", "--all", "--no-learn"), 1, "— cannot connect to {host}\n"),
     "sync --push": (
         ("sync", "--all", "--push"),
         1,
@@ -83,3 +84,12 @@ def test_a_dead_login_service_is_said_in_plain_words(mm, home):
     r = mm("artists", "add", "some-dj")
     assert f"cannot connect to {host}" in r.err
     assert not any(word in r.out + r.err for word in JARGON), r.err
+
+
+def test_an_offline_sync_names_its_artists_and_why(offline, mm, logged_in):
+    r = mm("sync", "--all", "--no-learn")
+    line = next(x for x in r.err.splitlines() if x.startswith("failed artists (4): "))
+    names = line.removeprefix("failed artists (4): ").split(" — ")[0].split(", ")
+    world = logged_in.world
+    assert sorted(names) == sorted(world.users[u].username for u in world.artist_urns)
+    assert line.endswith(f" — cannot connect to {offline}")

@@ -149,7 +149,7 @@ def _human_summary(d: dict[str, Any]) -> None:
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
     _human_push(d.get("push"))
-    _failed_artists(d.get("failed_artists") or [])
+    _failed_artists(d.get("failed_artists") or [], d.get("failure_reasons") or {})
 
 
 def _human_push(pushed: Any) -> None:
@@ -188,13 +188,16 @@ def _human_learn(learn: Any) -> None:
 SHOWN_FAILED = 5
 
 
-def _failed_artists(names: list[str]) -> None:
-    """The artists whose check failed (a few, then "+N more") and what to do next."""
+def _failed_artists(names: list[str], reasons: dict[str, int]) -> None:
+    """The artists whose check failed (a few, then "+N more"), the commonest reason, and what to
+    do next."""
     if not names:
         return
     shown = ", ".join(names[:SHOWN_FAILED])
     more = f" +{len(names) - SHOWN_FAILED} more" if len(names) > SHOWN_FAILED else ""
-    click.echo(f"failed artists ({len(names)}): {shown}{more}", err=True)
+    why = f" — {next(iter(reasons))}" if reasons else ""
+    others = f" (and {plural(len(reasons) - 1, 'other reason')})" if len(reasons) > 1 else ""
+    click.echo(f"failed artists ({len(names)}): {shown}{more}{why}{others}", err=True)
     click.echo(
         "next: re-run `music-minion sync` — the failed artists stay due and are checked first",
         err=True,

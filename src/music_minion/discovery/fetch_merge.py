@@ -29,7 +29,7 @@ from music_minion.discovery import full_pass
 from music_minion.discovery import schedule as sched
 from music_minion.discovery.sources import ARTIST_SOURCES, ArtistSource, Walk, track_row, walk
 from music_minion.discovery.sync_run import RunContext, error_kind
-from music_minion.errors import MinionError
+from music_minion.errors import MinionError, reason
 from music_minion.soundcloud.errors import ApiError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
@@ -73,6 +73,11 @@ class _Artist:
 def artist_label(row: sqlite3.Row) -> str:
     label: str = row["username"] or row["permalink"] or row["input"] or row["urn"]
     return label
+
+
+def _in_short(e: BaseException) -> str:
+    """Why a walk failed, in words shared by every walk it hit (counted for the summary)."""
+    return e.in_short() if isinstance(e, ApiError) else reason(e)
 
 
 def ends_the_run(e: BaseException | None) -> TypeGuard[MinionError]:
@@ -185,6 +190,7 @@ class FetchMerge:
         if f.error is not None:
             a.failed = True
             totals.errors[error_kind(f.error)] += 1
+            totals.failure_reasons[_in_short(f.error)] += 1
             if a.pending == 0:
                 self._failed(a)
             return

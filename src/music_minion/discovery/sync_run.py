@@ -47,6 +47,7 @@ class Totals:
     full_walks: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     failed_artists: list[str] = field(default_factory=list)  # names, in the order they failed
+    failure_reasons: Counter[str] = field(default_factory=Counter)  # why walks failed, for people
 
 
 @dataclass
@@ -105,6 +106,7 @@ class SyncSummary:
             "artists_done": t.artists_done,
             "artists_failed": t.artists_failed,
             "failed_artists": t.failed_artists,
+            "failure_reasons": dict(t.failure_reasons.most_common()),
             "sources_done": t.sources_done,
             "tracks_new": t.tracks_new,
             "provenance_new": t.provenance_new,

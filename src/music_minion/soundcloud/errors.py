@@ -53,6 +53,13 @@ class ApiError(SoundCloudError):
         status = f" (HTTP {self.status})" if self.status else ""
         return f"SoundCloud request {self.endpoint} failed{status}: {self.message}"
 
+    def in_short(self) -> str:
+        """The failure in a few words that fit every item it hit: `cannot connect to HOST`,
+        `HTTP 404 from SoundCloud`, `timed out`."""
+        if isinstance(self, Unreachable) or not self.status:
+            return self.message
+        return f"HTTP {self.status} from SoundCloud"
+
     @property
     def retryable(self) -> bool:
         return isinstance(self, Transient | RateLimited)

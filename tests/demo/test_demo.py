@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from music_minion.emulator.testing import SECRET_MARKERS
+from music_minion.emulator.testing import SECRET_MARKERS, free_port
 
 
 def run_mm(
@@ -152,7 +152,8 @@ def test_a_kept_demo_says_in_plain_lines_how_to_come_back_and_does(tmp_path, cle
     judged = _judgments(keep / "data" / "music-minion.db")
     assert judged  # the simulated listener's likes and dismissals, learned from the world
     serve = subprocess.Popen(
-        [sys.executable, "-m", "music_minion", "emulator", "serve", "--world", str(keep)],
+        [sys.executable, "-m", "music_minion", "emulator", "serve", "--world", str(keep)]
+        + ["--redirect-uri", f"http://127.0.0.1:{free_port()}/callback"],
         env={**clean_env, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -14,6 +14,11 @@ from tests.emulator.helpers import http, pkce_pair
 
 
 def start(*args: str) -> subprocess.Popen:
+    """`emulator serve ARGS`; a login's callback gets a port of its own (tests run in parallel)."""
+    from music_minion.emulator.testing import free_port
+
+    if "--redirect-uri" not in args:
+        args = (*args, "--redirect-uri", f"http://127.0.0.1:{free_port()}/callback")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "music_minion", "emulator", "serve", *args],

@@ -55,13 +55,31 @@ def test_preview_tracks_play_their_preview_and_blocked_ones_fall_back(page_serve
     indexed = [r["urn"] for r in mm("feed", "--json", "--limit", "1000").json()]
     preview = [u for u in indexed if tracks[u].access == "preview"]
     assert preview, "the tiny world's feed has preview-only tracks"
-    r = request(port, f"/api/audio/{preview[0]}", cookie=cookie)
-    assert r.status == 200 and r.headers["content-type"] == "audio/wav"
+    how = request(port, f"/api/play/{preview[0]}", cookie=cookie).json()
+    assert how["player"] == "audio" and how["kind"] == "preview"
+    r = request(port, how["src"], cookie=cookie)
+    assert r.status == 200 and r.headers["content-type"] == "audio/mpeg"
     # A track the API stopped streaming after the sync (SoundCloud's 403 "not compatible")
     playable = next(u for u in indexed if tracks[u].access == "playable")
     synced.call(setattr, tracks[playable], "access", "blocked")
-    r = request(port, f"/api/audio/{playable}", cookie=cookie)
-    assert r.status == 404 and r.json() == {"error": "no stream", "fallback": "widget"}
+    for path in (f"/api/play/{playable}", f"/api/audio/{playable}"):
+        r = request(port, path, cookie=cookie)
+        assert r.status == 404 and r.json() == {"error": "no stream", "fallback": "widget"}
+
+
+def test_a_failing_hls_part_drops_the_stream_so_the_next_ask_starts_afresh(page_server, synced):
+    port, cookie, _ = _session(page_server)
+    tracks = synced.world.tracks
+    queue = [t["urn"] for t in request(port, "/api/queue", cookie=cookie).json()["tracks"]]
+    urn = next(u for u in queue if tracks[u].access == "playable")
+    synced.call(setattr, tracks[urn], "hls_only", True)
+    src = request(port, f"/api/play/{urn}", cookie=cookie).json()["src"]
+    first = [x for x in request(port, src, cookie=cookie).body.decode().splitlines() if x[0] != "#"]
+    assert request(port, first[0], cookie=cookie).status == 200
+    synced.call(synced.world.delete_track, urn)  # its media (and signed URLs) go away
+    assert request(port, first[1], cookie=cookie).status == 502
+    assert request(port, f"/api/play/{urn}", cookie=cookie).status == 404  # asked afresh: gone
+    assert request(port, first[0], cookie=cookie).status == 404
 
 
 def test_the_version_moves_when_a_sync_lands(page_server, mm):

@@ -1,6 +1,7 @@
 """The review page in a real headless Chromium: the queue loads, keys record verdicts the database
-shows, undo reverts, next and previous move, the audio really plays, the drop key lands near the
-emulator's known drop, and a track heard enough times without a verdict leaves."""
+shows, undo reverts, next and previous move, the audio really plays (progressive MP3 in the audio
+element, HLS-only tracks through hls.js, the widget where neither can), the drop key lands near
+the emulator's known drop, and a track heard enough times without a verdict leaves."""
 
 from __future__ import annotations
 
@@ -144,3 +145,89 @@ def test_an_unstreamable_track_plays_in_soundclouds_widget(browser_page, synced)
     _wait_title(page, 2, queue)
     page.wait_for_selector("#widget iframe[src^='https://w.soundcloud.com/player/']")
     assert page.is_hidden("#audio")
+
+
+def _full_track_ahead(page, synced, hls_only: bool) -> int:
+    """The position of the first full-stream track past the prefetched second one, its streams
+    made `hls_only` (or not) before the page asks for them."""
+    queue = _queue(page)
+    tracks = synced.world.tracks
+    at = next(i for i in range(2, len(queue)) if tracks[queue[i]].access == "playable")
+    synced.call(setattr, tracks[queue[at]], "hls_only", hls_only)
+    return at
+
+
+def _go_to(page, at: int) -> None:
+    queue = _queue(page)
+    for i in range(1, at + 1):
+        page.keyboard.press("j")
+        _wait_title(page, i, queue)
+
+
+def _watch(page) -> list[tuple[str, int, str]]:
+    """(path, status, content type) of the page's answers from now on; CSP violations are
+    gathered in `window.__csp`."""
+    seen: list[tuple[str, int, str]] = []
+    page.on(
+        "response",
+        lambda r: seen.append(
+            (urllib.parse.urlsplit(r.url).path, r.status, r.headers.get("content-type", ""))
+        ),
+    )
+    page.evaluate(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    return seen
+
+
+PLAYING = "() => document.getElementById('audio').currentTime > 1.5 && !document.getElementById('audio').paused"
+
+
+def test_a_progressive_track_plays_its_mp3_in_the_audio_element(browser_page, synced):
+    page = browser_page
+    at = _full_track_ahead(page, synced, hls_only=False)
+    seen = _watch(page)
+    _go_to(page, at)
+    page.wait_for_function("() => window.review.player === 'audio'")
+    page.wait_for_function(PLAYING, timeout=20_000)
+    urn = urllib.parse.quote(_shown(page), safe="")
+    assert page.evaluate("document.getElementById('audio').src").endswith(f"/api/audio/{urn}")
+    served = [(s, t) for p, s, t in seen if p == f"/api/audio/{urn}"]
+    assert served and all(s in (200, 206) and t == "audio/mpeg" for s, t in served)
+    assert not any(p.startswith("/api/hls/") for p, _, _ in seen)
+    assert page.evaluate("window.__csp") == []
+
+
+def test_an_hls_only_track_plays_through_hls_js(browser_page, synced):
+    page = browser_page
+    at = _full_track_ahead(page, synced, hls_only=True)
+    seen = _watch(page)
+    _go_to(page, at)
+    page.wait_for_function("() => window.review.player === 'hls' && window.review.hls !== null")
+    page.wait_for_function(PLAYING, timeout=20_000)
+    assert page.evaluate("document.getElementById('audio').src").startswith("blob:")
+    urn = urllib.parse.quote(_shown(page), safe="")
+    prefix = f"/api/hls/{urn}/"
+    listing = [(s, t) for p, s, t in seen if p == prefix + "index.m3u8"]
+    parts = [(s, t) for p, s, t in seen if p.startswith(prefix) and p[len(prefix) :].isdigit()]
+    assert listing == [(200, "application/vnd.apple.mpegurl")]
+    assert parts and all(x == (200, "audio/mpeg") for x in parts)
+    assert not any(p == f"/api/audio/{urn}" for p, _, _ in seen)
+    assert page.evaluate("window.__csp") == []
+    page.keyboard.press("Shift+Digit5")  # seeking loads the part it lands in
+    page.wait_for_function(
+        "() => Math.abs(document.getElementById('audio').currentTime"
+        " - document.getElementById('audio').duration / 2) < 1.5"
+    )
+
+
+def test_without_media_source_an_hls_only_track_uses_the_widget(browser_page, synced):
+    page = browser_page
+    at = _full_track_ahead(page, synced, hls_only=True)
+    page.evaluate("for (const k of ['MediaSource', 'ManagedMediaSource']) window[k] = undefined")
+    _go_to(page, at)
+    page.wait_for_selector("#widget iframe[src^='https://w.soundcloud.com/player/']")
+    assert page.is_hidden("#audio")
+    assert page.evaluate("window.review.player") == "widget"
+    assert page.evaluate("window.Hls.isSupported()") is False  # hls.js loaded, and declined

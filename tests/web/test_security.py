@@ -1,13 +1,16 @@
 """The review page's security, attack by attack: loopback only, the key traded for an HttpOnly
 cookie, no cookie no answer, a foreign Host (DNS rebinding) refused, a state change without this
-origin (CSRF) refused, and no token, key or stream signature in the page, its answers or logs."""
+origin (CSRF) refused, and no token, key or stream signature in the page, its answers (HLS
+playlists and segments included) or logs."""
 
 from __future__ import annotations
 
 import logging
 import socket
+from urllib.parse import quote
 
 from music_minion.emulator import audio
+from tests.emulator.helpers import http
 from tests.web.helpers import manual_verdicts, request, sign_in
 
 
@@ -45,7 +48,8 @@ def test_every_request_without_the_cookie_is_refused(page_server):
     port = page_server.port
     cookie = sign_in(page_server.url)
     urn = _first_urn(port, cookie)
-    for path in ("/", "/static/app.js", "/api/queue", f"/api/audio/{urn}", f"/api/track/{urn}"):
+    paths = ("/", "/static/app.js", "/static/vendor/hls.light.min.js", "/api/queue")
+    for path in (*paths, f"/api/play/{urn}", f"/api/audio/{urn}", f"/api/track/{urn}"):
         assert request(port, path).status == 403, path
         assert request(port, path, cookie="mm_review=forged").status == 403, path
         assert request(port, path, cookie=cookie).status == 200, path
@@ -98,6 +102,8 @@ def test_bad_input_is_refused(page_server):
         request(port, "/api/listen", "POST", **post, body={"urn": urn, "seconds": -1}).status == 400
     )
     assert request(port, "/static/..%2Fapp.py", cookie=cookie).status == 404
+    for path in ("/static/vendor/README.md", "/static/vendor/LICENSE", "/static/index.html"):
+        assert request(port, path, cookie=cookie).status == 404, path
 
 
 def test_no_token_key_or_signature_in_page_answers_or_logs(page_server, synced, caplog):
@@ -116,12 +122,12 @@ def test_no_token_key_or_signature_in_page_answers_or_logs(page_server, synced, 
         request(port, "/api/version", cookie=cookie),
     ]
     sound = request(port, f"/api/audio/{urn}", cookie=cookie)
-    assert sound.status == 200 and sound.headers["content-type"] == "audio/wav"
+    assert sound.status == 200 and sound.headers["content-type"] == "audio/mpeg"
     secrets = [
         key,
         synced.user_token()["access_token"],
         synced.client_secret,
-        audio.sign(synced.client_secret, f"{track_id}.wav"),
+        audio.sign(synced.client_secret, f"{track_id}.mp3"),
     ]
     for secret in secrets:
         for a in answers:
@@ -129,3 +135,58 @@ def test_no_token_key_or_signature_in_page_answers_or_logs(page_server, synced, 
             assert all(secret not in v for v in a.headers.values())
         assert all(secret not in v for v in sound.headers.values())
         assert secret not in caplog.text
+
+
+def _upstream_parts(emu, urn: str) -> list[bytes]:
+    """The track's HLS segments as the emulator serves them (with the token and signatures)."""
+    token = emu.user_token()["access_token"]
+    url = http(f"{emu.api_base}/tracks/{urn}/streams", token=token).json()["hls_mp3_128_url"]
+    listing = http(http(url, token=token).headers["Location"]).body.decode()
+    return [http(u).body for u in listing.splitlines() if u and not u.startswith("#")]
+
+
+def test_hls_is_proxied_without_token_or_signature(page_server, synced, caplog):
+    caplog.set_level(logging.DEBUG)
+    port = page_server.port
+    cookie = sign_in(page_server.url)
+    tracks = synced.world.tracks
+    queue = [t["urn"] for t in request(port, "/api/queue", cookie=cookie).json()["tracks"]]
+    urn = next(u for u in queue if tracks[u].access == "playable")
+    synced.call(setattr, tracks[urn], "hls_only", True)
+    how = request(port, f"/api/play/{urn}", cookie=cookie)
+    src = f"/api/hls/{quote(urn, safe='')}/index.m3u8"
+    assert how.json() == {"player": "hls", "src": src, "kind": "full"}
+    listing = request(port, src, cookie=cookie)
+    assert listing.headers["content-type"] == "application/vnd.apple.mpegurl"
+    lines = listing.body.decode().splitlines()
+    uris = [x for x in lines if not x.startswith("#")]
+    assert uris == [f"/api/hls/{quote(urn, safe='')}/{n}" for n in range(len(uris))]
+    parts = [request(port, u, cookie=cookie) for u in uris]
+    assert all(p.status == 200 and p.headers["content-type"] == "audio/mpeg" for p in parts)
+    assert [p.body for p in parts] == _upstream_parts(synced, urn)
+    secrets = [synced.user_token()["access_token"], synced.client_secret, "signature"]
+    secrets.append(synced.api_base.split("//", 1)[1])  # not even the CDN's address
+    for secret in secrets:
+        for a in (how, listing, *parts):
+            assert secret.encode() not in a.body
+            assert all(secret not in v for v in a.headers.values())
+        assert secret not in caplog.text
+    assert request(port, uris[0]).status == 403  # the cookie guards the parts too
+    assert request(port, uris[0], cookie="mm_review=forged").status == 403
+    for bad in (len(uris), "x", "-1"):
+        assert request(port, f"/api/hls/{quote(urn, safe='')}/{bad}", cookie=cookie).status == 404
+    progressive = next(u for u in queue if tracks[u].access == "playable" and u != urn)
+    assert request(port, f"/api/hls/{progressive}/index.m3u8", cookie=cookie).status == 404
+    assert request(port, f"/api/audio/{urn}", cookie=cookie).status == 404
+
+
+def test_the_content_security_policy_keeps_scripts_to_this_origin(page_server):
+    port = page_server.port
+    cookie = sign_in(page_server.url)
+    for path in ("/", "/static/vendor/hls.light.min.js", "/api/queue"):
+        policy = request(port, path, cookie=cookie).headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'self'" and "script-src" not in directives
+        assert directives["media-src"] == "'self' blob:"  # hls.js: a MediaSource object URL
+        assert directives["frame-src"] == "https://w.soundcloud.com"
+        assert directives["frame-ancestors"] == "'none'"

@@ -15,12 +15,17 @@ from music_minion.emulator.keys import FAULT, PRINCIPAL
 from music_minion.emulator.paging import BadParam, PageRequest, next_href, same_href, truthy
 from music_minion.emulator.serialize import Serializer
 from music_minion.emulator.state import EmulatorState
-from music_minion.emulator.world import PLAYLIST_CAP, Playlist, World
+from music_minion.emulator.world import PLAYLIST_CAP, Playlist, Track, World
 
 ACCESS_LEVELS = ("playable", "preview", "blocked")
 DEFAULT_ACCESS = frozenset(("playable", "preview"))
 TRACK_URN = re.compile(r"^soundcloud:tracks:\d+$")
 OK = msgspec.json.encode({"status": "200 - OK"})
+STREAM_KEYS = {
+    "http": "http_mp3_128_url",
+    "hls": "hls_mp3_128_url",
+    "preview": "preview_mp3_128_url",
+}
 
 
 def parse_access(query: Mapping[str, str], default: frozenset[str]) -> frozenset[str]:
@@ -335,28 +340,34 @@ class Api:
     # ---- listening -------------------------------------------------------------------------
     async def streams(self, request: web.Request) -> web.Response:
         """The track's stream URLs: none for a blocked track (403), only the preview for a
-        preview-only one."""
+        preview-only one, no progressive MP3 for an HLS-only one."""
         urn = self.track_or_404(request)
-        access = self.world.tracks[urn].access
-        if access == "blocked":
+        track = self.world.tracks[urn]
+        if track.access == "blocked":
             return api_error(403, "403 - Forbidden")
         base = f"{self.state.api_base}/tracks/{urn}/streams"
-        urls = {"preview_mp3_128_url": f"{base}/preview"}
-        if access != "preview":
-            urls |= {"http_mp3_128_url": f"{base}/http", "hls_mp3_128_url": f"{base}/hls"}
+        urls = {
+            kind: f"{base}/{path}" for path, kind in STREAM_KEYS.items() if path in _kinds(track)
+        }
         return json_bytes(msgspec.json.encode(urls))
 
     async def stream(self, request: web.Request) -> web.Response:
-        """A stream URL redirects to a signed media URL (the same generated audio for every
-        kind: the emulator's HLS is progressive too)."""
+        """A stream URL redirects to a signed media URL: the MP3 (`http`, `preview`) or the HLS
+        media playlist (`hls`) of the track's generated audio."""
         urn = self.track_or_404(request)
         track = self.world.tracks[urn]
         kind = request.match_info["stream"]
-        if kind not in ("http", "hls", "preview") or track.access == "blocked":
+        if kind not in _kinds(track):
             raise NotFound("no such stream")
-        if track.access == "preview" and kind != "preview":
-            raise NotFound("no such stream")
-        name = f"{track.id}.wav"
-        sig = audio.sign(self.state.client_secret, name)
-        location = f"{self.state.api_base}/_emulator/media/{name}?signature={sig}"
+        name = f"{track.id}.m3u8" if kind == "hls" else f"{track.id}.mp3"
+        location = audio.media_url(self.state.api_base, self.state.client_secret, name)
         return web.Response(status=302, headers={"Location": location})
+
+
+def _kinds(track: Track) -> frozenset[str]:
+    """The streams a track offers (the last part of each stream URL)."""
+    if track.access == "blocked":
+        return frozenset()
+    if track.access == "preview":
+        return frozenset({"preview"})
+    return frozenset({"hls", "preview"} if track.hls_only else {"http", "hls", "preview"})

@@ -3,21 +3,24 @@
 Each track gets a tone of its own pitch, `LENGTH_S` seconds long: quiet until the build starts,
 rising through the build, and loud from the drop (`drop_s`, which depends on the track) to the
 end. The waveform JSON is read from the same samples (the peak of each of `WIDTH` slices), so
-the page's "skip to the drop" can be checked against the known drop. Served as 8 kHz mono WAV.
+the page's "skip to the drop" can be checked against the known drop. Served as a 16 kHz mono
+MP3 (progressive), or as an HLS media playlist of MP3 segments cut from that same MP3.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import math
-import wave
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-RATE = 8000
+from music_minion.emulator import mp3
+
+RATE = 16000
+SEGMENT_S = 4.0
 LENGTH_S = 24.0
 BUILD_S = 5.0
 WIDTH, HEIGHT = 1800, 140
@@ -38,9 +41,9 @@ class Plan:
 
 
 def plan(track_id: int) -> Plan:
-    """The track's pitch (one of 24, a whole number of samples per cycle) and drop time (12 to
-    16 s, by quarter seconds)."""
-    period = 20 + 2 * (track_id % 24)
+    """The track's pitch (one of 24 from 121 to 400 Hz, a whole number of samples per cycle) and
+    drop time (12 to 16 s, by quarter seconds)."""
+    period = 40 + 4 * (track_id % 24)
     return Plan(pitch_hz=RATE / period, drop_s=12.0 + (track_id * 7 % 17) / 4)
 
 
@@ -71,21 +74,39 @@ def samples(track_id: int) -> array[int]:
         return reps[offset : offset + end - start]
 
     out = array("h", steady(QUIET, 0, build))
-    out.extend(int(32767 * _amplitude(p, i / RATE) * cycle[i % period]) for i in range(build, drop))
+    phased = cycle[build % period :] + cycle[: build % period]  # continues the intro's phase
+    for start in range(build, drop, period):  # the build rises cycle by cycle
+        level = 32767 * _amplitude(p, start / RATE)
+        out.extend([int(level * v) for v in phased[: min(period, drop - start)]])
     out.extend(steady(LOUD, drop, total))
     return out
 
 
 @lru_cache(maxsize=32)
-def wav_bytes(track_id: int) -> bytes:
-    """The track's audio as a WAV file."""
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(samples(track_id).tobytes())
-    return buf.getvalue()
+def mp3_bytes(track_id: int) -> bytes:
+    """The track's audio as an MP3 file."""
+    return mp3.encode(samples(track_id), RATE)
+
+
+@lru_cache(maxsize=32)
+def segments(track_id: int) -> list[tuple[bytes, float]]:
+    """The track's MP3 cut into HLS segments of about `SEGMENT_S`: (bytes, seconds)."""
+    return mp3.split(mp3_bytes(track_id), SEGMENT_S)
+
+
+def playlist(track_id: int, uri: Callable[[int], str]) -> str:
+    """The track's HLS media playlist; `uri(n)` is segment n's URL."""
+    parts = segments(track_id)
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:3",
+        f"#EXT-X-TARGETDURATION:{math.ceil(max(d for _, d in parts))}",
+        "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+    ]
+    for n, (_, seconds) in enumerate(parts):
+        lines += [f"#EXTINF:{seconds:.3f},", uri(n)]
+    return "\n".join([*lines, "#EXT-X-ENDLIST", ""])
 
 
 @lru_cache(maxsize=32)
@@ -93,16 +114,19 @@ def waveform(track_id: int) -> dict[str, object]:
     """SoundCloud's waveform JSON shape, from the track's own samples."""
     s = samples(track_id)
     size = len(s) / WIDTH
-    peaks = [
-        max(abs(v) for v in s[int(i * size) : max(int((i + 1) * size), int(i * size) + 1)])
-        for i in range(WIDTH)
-    ]
+    slices = (s[int(i * size) : max(int((i + 1) * size), int(i * size) + 1)] for i in range(WIDTH))
+    peaks = [max(max(part), -min(part)) for part in slices]
     return {"width": WIDTH, "height": HEIGHT, "samples": [round(HEIGHT * v / 32767) for v in peaks]}
 
 
 def sign(secret: str, name: str) -> str:
     """The signature of a media file name (the emulator's stand-in for a signed CDN URL)."""
     return hmac.new(secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def media_url(api_base: str, secret: str, name: str) -> str:
+    """The signed URL of a media file under `/_emulator/media/`."""
+    return f"{api_base}/_emulator/media/{name}?signature={sign(secret, name)}"
 
 
 def signed_ok(secret: str, name: str, signature: str) -> bool:

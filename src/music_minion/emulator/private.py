@@ -6,10 +6,11 @@
 `POST /_emulator/tokens/expire`.
 
 Listening (the stand-ins of SoundCloud's CDN hosts, and the truth about the audio):
-`GET /_emulator/media/{id}.wav?signature=` (a stream URL's redirect target: the generated audio,
-refused without its signature), `GET /_emulator/wave/{id}_m.json` (the waveform JSON beside a
-track's `waveform_url`), `GET /_emulator/tracks/{urn}/audio` (`{"drop_s", "length_s",
-"pitch_hz"}`: where the drop really is).
+`GET /_emulator/media/{id}.mp3?signature=` (a stream URL's redirect target: the generated audio,
+refused without its signature; `{id}.m3u8` is its HLS media playlist, `{id}_{n}.mp3` segment n),
+`GET /_emulator/wave/{id}_m.json` (the waveform JSON beside a track's `waveform_url`),
+`GET /_emulator/tracks/{urn}/audio` (`{"drop_s", "length_s", "pitch_hz"}`: where the drop really
+is).
 
 A taste world's truth and time (404 on any other world): `GET /_emulator/taste` (the model, the
 listener's and curators' tastes), `POST /_emulator/taste/tracks` (`{"urns"}` → each track's true
@@ -20,6 +21,7 @@ listener hears that playlist, likes and dismisses; see `listener`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -31,6 +33,7 @@ from music_minion.emulator.state import EmulatorState
 from music_minion.emulator.taste import Taste
 
 PREFIX = "/_emulator/"
+MEDIA_NAME = re.compile(r"(\d+)(?:_(\d+)\.mp3|\.(mp3|m3u8))")
 MUTATIONS = frozenset({"likes", "reposts", "uploads", "delete", "me_likes", "artists"})
 
 
@@ -169,16 +172,32 @@ class Listening:
         self.state = state
 
     def _known(self, track_id: int | None) -> bool:
-        return track_id is not None and f"soundcloud:tracks:{track_id}" in self.state.world.tracks
+        """A live track's (a deleted one's media is gone too)."""
+        return (
+            track_id is not None
+            and self.state.world.track(f"soundcloud:tracks:{track_id}") is not None
+        )
 
     async def media(self, request: web.Request) -> web.Response:
+        """A signed media file: `{id}.mp3` (the whole track), `{id}.m3u8` (its HLS media
+        playlist, whose segment URLs are signed too) or `{id}_{n}.mp3` (segment n)."""
         name = request.match_info["name"]
-        track_id = _track_id(name, ".wav")
-        if track_id is None or not self._known(track_id):
+        m = MEDIA_NAME.fullmatch(name)
+        if m is None or not self._known(int(m.group(1))):
             return api_error(404, "not found")
         if not audio.signed_ok(self.state.client_secret, name, request.query.get("signature", "")):
             return api_error(403, "signature does not match")
-        return web.Response(body=audio.wav_bytes(track_id), content_type="audio/wav")
+        tid, segment = int(m.group(1)), m.group(2)
+        if m.group(3) == "m3u8":
+            base, secret = self.state.api_base, self.state.client_secret
+            text = audio.playlist(tid, lambda n: audio.media_url(base, secret, f"{tid}_{n}.mp3"))
+            return web.Response(text=text, content_type="application/vnd.apple.mpegurl")
+        if segment is None:
+            return web.Response(body=audio.mp3_bytes(tid), content_type="audio/mpeg")
+        parts = audio.segments(tid)
+        if int(segment) >= len(parts):
+            return api_error(404, "not found")
+        return web.Response(body=parts[int(segment)][0], content_type="audio/mpeg")
 
     async def wave(self, request: web.Request) -> web.Response:
         track_id = _track_id(request.match_info["name"], "_m.json")

@@ -99,6 +99,7 @@ class Track:
     favoritings_count: int = 0
     reposts_count: int = 0
     comment_count: int = 0
+    hls_only: bool = False  # its full stream is HLS only (no progressive MP3)
 
 
 @dataclass(slots=True)
@@ -258,6 +259,7 @@ class World:
             created_at,
             int(rng.paretovariate(1.1) * 200),
             rng.choice(vocab.LABELS),
+            hls_only=access == "playable" and roll in (5, 13, 23),
         )
         self.tracks[urn] = track
         return track

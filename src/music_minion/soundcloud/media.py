@@ -12,6 +12,14 @@ import msgspec
 from music_minion.soundcloud.models import Malformed
 
 
+class Stream(msgspec.Struct, frozen=True):
+    """The stream chosen to play: `full` or `preview`, its API URL, and whether it is HLS."""
+
+    kind: str
+    url: str
+    hls: bool = False
+
+
 class Streams(msgspec.Struct, frozen=True):
     """A track's stream URLs (any may be missing)."""
 
@@ -21,13 +29,17 @@ class Streams(msgspec.Struct, frozen=True):
     hls_opus_64_url: str | None = None
     preview_mp3_128_url: str | None = None
 
-    def progressive(self) -> tuple[str, str] | None:
-        """(kind, URL) of the best stream a plain audio element can play: the full progressive
-        MP3, else the preview; None when only HLS (or nothing) is offered."""
+    def best(self) -> Stream | None:
+        """The stream to play: the full progressive MP3, else the full track over HLS (MP3, then
+        AAC), else the preview; None when nothing playable is offered (Opus is not: browsers'
+        HLS players do not take it)."""
         if self.http_mp3_128_url:
-            return ("full", self.http_mp3_128_url)
+            return Stream("full", self.http_mp3_128_url)
+        hls = self.hls_mp3_128_url or self.hls_aac_160_url
+        if hls:
+            return Stream("full", hls, hls=True)
         if self.preview_mp3_128_url:
-            return ("preview", self.preview_mp3_128_url)
+            return Stream("preview", self.preview_mp3_128_url)
         return None
 
 

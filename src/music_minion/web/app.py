@@ -18,11 +18,24 @@ from music_minion.errors import MinionError
 from music_minion.soundcloud.client import SoundCloudClient
 from music_minion.store import open_store
 from music_minion.store.session import Store
-from music_minion.web.audio import AudioCache, NoStream, drop_fraction, ranged
+from music_minion.web import hls
+from music_minion.web.audio import (
+    AudioCache,
+    NoStream,
+    Playable,
+    drop_fraction,
+    hls_part,
+    player,
+    ranged,
+)
 from music_minion.web.security import Guard
 
 log = logging.getLogger(__name__)
-STATIC = {"app.js": "text/javascript", "style.css": "text/css", "index.html": "text/html"}
+STATIC = {
+    "app.js": "text/javascript",
+    "style.css": "text/css",
+    "vendor/hls.light.min.js": "text/javascript",
+}
 TRACK_URN = re.compile(r"soundcloud:tracks:\d+")
 WAVEFORM_POINTS = 600
 
@@ -52,11 +65,13 @@ def build_app(page: Page) -> web.Application:
     app.add_routes(
         [
             web.get("/", h.index),
-            web.get("/static/{name}", h.static),
+            web.get("/static/{name:.+}", h.static),
             web.get("/api/queue", h.queue),
             web.get("/api/version", h.version),
             web.get("/api/track/{urn}", h.track),
+            web.get("/api/play/{urn}", h.play),
             web.get("/api/audio/{urn}", h.audio),
+            web.get("/api/hls/{urn}/{part}", h.hls_stream),
             web.post("/api/verdict", h.verdict),
             web.post("/api/undo", h.undo),
             web.post("/api/listen", h.listen),
@@ -68,7 +83,7 @@ def build_app(page: Page) -> web.Application:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("music_minion.web").joinpath("static", name).read_bytes()
+    return resources.files("music_minion.web").joinpath("static", *name.split("/")).read_bytes()
 
 
 class Handlers:
@@ -93,7 +108,7 @@ class Handlers:
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        if name not in STATIC or name == "index.html":
+        if name not in STATIC:
             raise web.HTTPNotFound()
         return web.Response(body=_asset(name), content_type=STATIC[name])
 
@@ -145,15 +160,55 @@ class Handlers:
         out["purchase_url"], out["purchase_title"] = info.purchase_url or None, info.purchase_title
         return web.json_response(out)
 
-    async def audio(self, request: web.Request) -> web.Response:
+    async def _playable(self, request: web.Request) -> tuple[str, Playable] | web.Response:
+        """(URN, the track's stream) from the cache, or the page's cue to use the widget (404)."""
         urn = self._track_row(request.match_info["urn"])["urn"]
         assert self.page.client is not None
         try:
-            audio = await self.page.cache.get(self.page.client, urn)
+            return urn, await self.page.cache.get(self.page.client, urn)
         except (NoStream, MinionError) as e:
             log.info("no stream for %s (%s)", urn, type(e).__name__)
             return web.json_response({"error": "no stream", "fallback": "widget"}, status=404)
-        return ranged(request, audio)
+
+    async def play(self, request: web.Request) -> web.Response:
+        """How the page plays the track (web/audio.py's `player`); 404: SoundCloud's widget."""
+        got = await self._playable(request)
+        return got if isinstance(got, web.Response) else web.json_response(player(*got))
+
+    async def audio(self, request: web.Request) -> web.Response:
+        """A progressive stream, with HTTP ranges."""
+        got = await self._playable(request)
+        if isinstance(got, web.Response):
+            return got
+        if isinstance(got[1], hls.Hls):
+            return web.json_response({"error": "HLS only: ask /api/play"}, status=404)
+        return ranged(request, got[1])
+
+    async def hls_stream(self, request: web.Request) -> web.Response:
+        """The proxied HLS playlist (`index.m3u8`) or its part n."""
+        got = await self._playable(request)
+        if isinstance(got, web.Response):
+            return got
+        urn, stream = got
+        if not isinstance(stream, hls.Hls):
+            return web.json_response({"error": "not an HLS stream"}, status=404)
+        part = request.match_info["part"]
+        if part == "index.m3u8":
+            return web.Response(body=stream.playlist, content_type=hls.CONTENT_TYPE)
+        if not part.isdigit() or int(part) >= len(stream.upstream):
+            return web.json_response({"error": "no such part"}, status=404)
+        assert self.page.client is not None
+        try:
+            body, content_type = await hls_part(self.page.client, stream, int(part))
+        except MinionError as e:  # e.g. its signature expired: the next ask gets a new playlist
+            log.info("no HLS part for %s (%s)", urn, type(e).__name__)
+            self.page.cache.forget(urn)
+            return web.json_response({"error": "part unavailable"}, status=502)
+        return web.Response(
+            body=body,
+            content_type=content_type.split(";")[0].strip() or "application/octet-stream",
+            headers={"Cache-Control": "private, max-age=600"},
+        )
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         try:

@@ -1,6 +1,7 @@
 """The page's audio: fetched by the local server with the user's token (which never reaches the
-page), kept in a small cache so the prefetched next track starts at once, and served with HTTP
-ranges so the audio element can seek. Also where "the drop" is, from the waveform.
+page), kept in a small cache so the prefetched next track starts at once. A progressive stream is
+served with HTTP ranges so the audio element can seek; an HLS one as a rewritten playlist whose
+parts this server fetches (web/hls.py). Also where "the drop" is, from the waveform.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote
 
 from aiohttp import web
 
 from music_minion.soundcloud.media import Streams
+from music_minion.web import hls
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
@@ -35,8 +38,11 @@ class Audio:
     kind: str
 
 
+Playable = Audio | hls.Hls
+
+
 class NoStream(Exception):
-    """The API offers no stream an audio element can play (the page uses the widget)."""
+    """The API offers no stream the page can play (it uses the widget)."""
 
 
 class AudioCache:
@@ -44,10 +50,10 @@ class AudioCache:
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
-        self._done: OrderedDict[str, Audio] = OrderedDict()
-        self._pending: dict[str, asyncio.Task[Audio]] = {}
+        self._done: OrderedDict[str, Playable] = OrderedDict()
+        self._pending: dict[str, asyncio.Task[Playable]] = {}
 
-    async def get(self, source: MediaSource, urn: str) -> Audio:
+    async def get(self, source: MediaSource, urn: str) -> Playable:
         if urn in self._done:
             self._done.move_to_end(urn)
             return self._done[urn]
@@ -64,16 +70,46 @@ class AudioCache:
             self._done.popitem(last=False)
         return audio
 
+    def forget(self, urn: str) -> None:
+        """Drop a track's stream (its signed URLs failed): the next ask fetches it afresh."""
+        self._done.pop(urn, None)
 
-async def fetch_audio(source: MediaSource, urn: str) -> Audio:
-    """The track's progressive stream (full, else preview), followed through its redirect."""
-    chosen = (await source.streams(urn)).progressive()
+
+async def fetch_audio(source: MediaSource, urn: str) -> Playable:
+    """The track's best stream (in `Streams.best`'s order), followed through its redirect: the
+    audio of a progressive stream, the rewritten playlist of an HLS one."""
+    chosen = (await source.streams(urn)).best()
     if chosen is None:
         raise NoStream(urn)
-    kind, url = chosen
-    location = await source.stream_location(url)
+    location = await source.stream_location(chosen.url)
     body, content_type = await source.fetch_public(location, "stream")
-    return Audio(body, content_type.split(";")[0].strip() or "audio/mpeg", kind)
+    if not chosen.hls:
+        return Audio(body, content_type.split(";")[0].strip() or "audio/mpeg", chosen.kind)
+    try:
+        text, upstream = hls.rewrite(body.decode("utf-8"), location, lambda n: hls_path(urn, n))
+    except (UnicodeDecodeError, hls.NotMediaPlaylist) as e:
+        raise NoStream(f"{urn}: {e}") from None
+    return hls.Hls(text.encode(), upstream, chosen.kind)
+
+
+def hls_path(urn: str, part: int | str) -> str:
+    """The local path of a track's HLS playlist (`index.m3u8`) or of its part n."""
+    return f"/api/hls/{quote(urn, safe='')}/{part}"
+
+
+def player(urn: str, playable: Playable) -> dict[str, str]:
+    """How the page plays it: `{"player": "audio" | "hls", "src": local path, "kind"}`."""
+    if isinstance(playable, Audio):
+        src = f"/api/audio/{quote(urn, safe='')}"
+        return {"player": "audio", "src": src, "kind": playable.kind}
+    return {"player": "hls", "src": hls_path(urn, "index.m3u8"), "kind": playable.kind}
+
+
+async def hls_part(source: MediaSource, stream: hls.Hls, n: int) -> tuple[bytes, str]:
+    """Part n of a proxied HLS stream (body, content type), fetched once."""
+    if n not in stream.parts:
+        stream.parts[n] = await source.fetch_public(stream.upstream[n], "stream segment")
+    return stream.parts[n]
 
 
 def ranged(request: web.Request, audio: Audio) -> web.Response:

@@ -17,8 +17,9 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 COOKIE = "mm_review"
+# `blob:` media: hls.js plays through a MediaSource object URL (its worker is off: no blob scripts).
 CSP = (
-    "default-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
     "frame-src https://w.soundcloud.com; frame-ancestors 'none'"
 )
 SAFE_METHODS = frozenset({"GET", "HEAD"})

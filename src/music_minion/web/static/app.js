@@ -66,16 +66,68 @@ function show() {
   counter();
   const t = current();
   $("track").hidden = !t; $("empty").hidden = !!t;
-  if (!t) { audio.removeAttribute("src"); audio.load(); return; }
+  if (!t) { detach(); audio.load(); return; }
   renderMeta(t);
   $("widget").replaceChildren();
   audio.hidden = false;
-  audio.src = `/api/audio/${encodeURIComponent(t.urn)}`;
-  audio.play().catch(() => {});
+  play(t);
   state.played = 0; state.last = null;
   drawWave();
   loadInfo(t).then(() => { if (current() === t) drawWave(); });
   prefetch(state.queue[state.pos + 1]);
+}
+
+function detach() {
+  // Stop what plays, and any play() still waiting for the server.
+  state.ticket = (state.ticket || 0) + 1;
+  if (state.hls) { state.hls.destroy(); state.hls = null; }
+  audio.removeAttribute("src");
+}
+
+async function play(t) {
+  // The server says how: a progressive file in the audio element, or HLS through hls.js;
+  // where neither works, SoundCloud's widget. Only the latest call goes on (tracks change fast).
+  detach();
+  const ticket = state.ticket;
+  const how = await api(`/api/play/${encodeURIComponent(t.urn)}`).catch(() => null);
+  if (ticket !== state.ticket) return;
+  if (!how) { widget(t); return; }
+  state.player = how.player;
+  if (how.player === "hls") {
+    const Hls = await hlsjs().catch(() => null);
+    if (ticket !== state.ticket) return;
+    if (!Hls || !Hls.isSupported()) { widget(t); return; }
+    const hls = state.hls = new Hls({ enableWorker: false });
+    hls.on(Hls.Events.ERROR, (_, e) => { if (e.fatal && state.hls === hls) { detach(); widget(t); } });
+    hls.loadSource(how.src);
+    hls.attachMedia(audio);
+  } else {
+    audio.src = how.src;
+  }
+  audio.play().catch(() => {});
+}
+
+let hlsLoading = null;
+function hlsjs() {
+  // hls.js is loaded the first time an HLS-only track plays (most tracks never need it).
+  hlsLoading = hlsLoading || new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = "/static/vendor/hls.light.min.js";
+    s.onload = () => resolve(window.Hls);
+    s.onerror = () => { hlsLoading = null; reject(new Error("hls.js did not load")); };
+    document.head.append(s);
+  });
+  return hlsLoading;
+}
+
+function widget(t) {
+  state.player = "widget";
+  audio.hidden = true;
+  const f = document.createElement("iframe");
+  f.src = `https://w.soundcloud.com/player/?url=${encodeURIComponent(t.link || "")}&auto_play=true`;
+  f.allow = "autoplay";
+  $("widget").replaceChildren(f);
+  say("this track does not stream here: SoundCloud's player instead");
 }
 
 async function loadInfo(t) {
@@ -88,7 +140,7 @@ async function loadInfo(t) {
 
 function prefetch(t) {
   if (!t) return;
-  fetch(`/api/audio/${encodeURIComponent(t.urn)}`).catch(() => {});
+  fetch(`/api/play/${encodeURIComponent(t.urn)}`).catch(() => {});
   loadInfo(t);
 }
 
@@ -215,13 +267,8 @@ audio.addEventListener("timeupdate", () => {
 });
 audio.addEventListener("seeked", () => { state.last = audio.currentTime; });
 audio.addEventListener("error", () => {
-  const t = current(); if (!t || !audio.getAttribute("src")) return;
-  audio.hidden = true;
-  const f = document.createElement("iframe");
-  f.src = `https://w.soundcloud.com/player/?url=${encodeURIComponent(t.link || "")}&auto_play=true`;
-  f.allow = "autoplay";
-  $("widget").replaceChildren(f);
-  say("this track does not stream here: SoundCloud's player instead");
+  const t = current(); if (!t || !audio.getAttribute("src") || state.hls) return;
+  detach(); widget(t);
 });
 window.addEventListener("pagehide", () => {
   const t = current();

@@ -24,3 +24,10 @@ class UsageError(MinionError):
 
 class ConfigError(MinionError):
     """The config file or a setting is wrong."""
+
+
+def reason(e: BaseException) -> str:
+    """The short reason of a failure for people: `what — hint` of a MinionError, else its type."""
+    if isinstance(e, MinionError):
+        return f"{e.what} — {e.hint}" if e.hint else e.what
+    return type(e).__name__

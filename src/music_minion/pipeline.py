@@ -99,8 +99,7 @@ async def run_async(
         before = client.stats.as_dict()
         try:
             await steps.run_steps(ctx, SYNC_STEPS)
-            t = ctx.totals
-            summary.status = "ok" if not t.errors else ("partial" if t.artists_done else "failed")
+            summary.status = _status(ctx)
         except (KeyboardInterrupt, asyncio.CancelledError):
             summary.status = "interrupted"
             raise
@@ -110,6 +109,14 @@ async def run_async(
         finally:
             _close_run(ctx, summary, _stats_delta(client.stats.as_dict(), before), started)
     return summary
+
+
+def _status(ctx: RunContext) -> str:
+    """ok without errors; failed when every artist checked failed; else partial."""
+    t = ctx.totals
+    if not t.errors:
+        return "ok"
+    return "failed" if t.artists_failed and not t.artists_done else "partial"
 
 
 def _open_run(ctx: RunContext) -> SyncSummary:

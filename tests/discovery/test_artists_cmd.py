@@ -22,7 +22,7 @@ def test_add_reports_failures_and_adds_the_rest(emulator, mm) -> None:
         "https://soundcloud.com/no-such-artist-xyz",
         "--json",
     )
-    assert r.code == 0, r.err
+    assert r.code == 3, r.err
     d = r.json()
     assert sorted(e["urn"] for e in d["added"]) == sorted([a0, a1])
     assert [(f["input"], f["status"], f["retry"]) for f in d["failed"]] == [
@@ -32,8 +32,7 @@ def test_add_reports_failures_and_adds_the_rest(emulator, mm) -> None:
     assert [e["urn"] for e in again["already"]] == [a0] and again["added"] == []
     human = mm("artists", "add", "https://soundcloud.com/no-such-artist-xyz")
     assert (
-        human.code == 1
-        and "failed: https://soundcloud.com/no-such-artist-xyz — not found" in human.err
+        human.code == 1 and "  https://soundcloud.com/no-such-artist-xyz — not found" in human.err
     )
     for marker in SECRET_MARKERS:
         assert marker not in r.out + r.err + human.out + human.err

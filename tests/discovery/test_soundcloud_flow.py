@@ -115,9 +115,7 @@ def test_a_playlist_that_cannot_be_read_keeps_its_judgments(logged_in, store):
     assert verdicts(store)[track] == ("not_interested", "soundcloud_playlist")
     emu.call(world.delete_playlist, nope.urn)
     result = learn(store)
-    assert (
-        "not_interested" in result["errors"] and "permanent" in result["errors"]["not_interested"]
-    )
+    assert result["errors"]["not_interested"].startswith(f"playlist {nope.urn} not found")
     assert verdicts(store)[track] == ("not_interested", "soundcloud_playlist")
 
 
@@ -213,7 +211,9 @@ def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
     r = mm("playlist", "push")
     assert r.code == 1
     assert (
-        r.err.startswith("error: playlist push failed (transient 500")
+        r.err.startswith(
+            "error: playlist push failed (SoundCloud request /playlists failed (HTTP 500)"
+        )
         and "recorded as failed" in r.err
     )
     assert not any(m in r.err for m in SECRET_MARKERS)
@@ -221,7 +221,7 @@ def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
     show = mm("playlist", "show", "--json").json()
     assert show["playlist_urn"] is None and show["tracks"] == []
     assert [(p["status"], p["track_count"]) for p in show["pushes"]] == [("failed", 3)]
-    assert "transient" in show["pushes"][0]["error"]
+    assert "(HTTP 500)" in show["pushes"][0]["error"]
     assert not [
         p
         for p in emu.world.playlists.values()
@@ -237,7 +237,7 @@ def test_a_failed_push_is_recorded_as_failed(logged_in, mm, store):
     emu.set_faults("rate=1,kinds=503")
     dry = mm("playlist", "push", "--dry-run")
     assert dry.code == 1 and dry.err.startswith(
-        "error: cannot read the discovery playlist on SoundCloud (transient 503"
+        "error: cannot read the discovery playlist on SoundCloud (SoundCloud request /playlists/{urn} failed (HTTP 503)"
     )
     r = mm("playlist", "push")
     assert r.code == 1 and "nothing was changed" in r.err

@@ -180,11 +180,12 @@ BAD_URLS = [
 def test_bad_artist_urls_each_get_a_reason_and_nothing_is_watched(emulator, mm) -> None:
     r = mm("artists", "add", *BAD_URLS)
     assert r.code == 1 and "Traceback" not in r.err
-    failed = [x for x in r.err.splitlines() if x.startswith("failed: ")]
+    lines = r.err.splitlines()
+    failed = lines[1:]
+    assert lines[0] == f"failed {len(BAD_URLS)} of {len(BAD_URLS)}:", r.err
     assert len(failed) == len(BAD_URLS) and all(" — " in x for x in failed), r.err
-    # Kept as unresolved inputs so the user sees and removes them; never resolved, never synced.
-    listed = mm("artists", "list", "--json").json()["items"]
-    assert {(a["urn"], a["resolve_status"]) for a in listed} == {(None, "failed_permanent")}
+    # Listed apart on stderr, and not stored: a typo never becomes a row of `artists list`.
+    assert mm("artists", "list", "--json").json()["items"] == []
     assert mm("sync", "--dry-run", "--json").json()["artists_planned"] == 0
     one_line(mm("artists", "add", " "), code=2)
 

@@ -16,8 +16,11 @@ from music_minion.cli.common import (
     settings,
     wide_option,
 )
+from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, table, text
 from music_minion.errors import UsageError
+from music_minion.words import plural
 
 if TYPE_CHECKING:
     from music_minion.discovery.watchlist import Report
@@ -36,21 +39,40 @@ Examples:
 """
 
 
-@click.group("artists", epilog=EPILOG)
+@click.group("artists", cls=Group, epilog=EPILOG)
 def artists() -> None:
     """Watched artists: add, import, list, remove, weigh."""
 
 
 def _report(d: Report) -> None:
+    """Added and already-watched artists on stdout; the failed inputs apart, on stderr."""
     for e in d["added"]:
         click.echo(f"added {e['username'] or e['urn']} ({e['urn']})")
     for e in d["already"]:
         click.echo(f"already watched: {e['username'] or e['urn']}")
-    for e in d["failed"]:
-        click.echo(f"failed: {e['input']} — {e['reason']}", err=True)
+    failed = d["failed"]
+    if failed:
+        total = len(failed) + len(d["added"]) + len(d["already"])
+        click.echo(f"failed {len(failed)} of {total}:", err=True)
+        for e in failed:
+            click.echo(f"  {e['input']} — {e['reason']}", err=True)
 
 
-@artists.command("add")
+def _report_and_exit(ctx: click.Context, result: Report) -> None:
+    """Print `result`; exit 1 when every input failed, 3 (partial, as `sync`) when some did."""
+    emit(result, _report)
+    if result["failed"]:
+        ctx.exit(3 if result["added"] or result["already"] else 1)
+
+
+@artists.command(
+    "add",
+    epilog=examples(
+        "music-minion artists add https://soundcloud.com/some-dj other-dj",
+        'music-minion artists add "Solar Collective"      a name is tried as solar-collective',
+        "music-minion artists add some-dj --weight 2 --tier core",
+    ),
+)
 @click.argument("inputs", nargs=-1, required=True, metavar="URL_OR_PERMALINK...")
 @click.option("--weight", type=click.FloatRange(min=0), help="Weight of these artists (default 1).")
 @click.option("--tier", help="A free label (e.g. core, maybe).")
@@ -59,7 +81,7 @@ def _report(d: Report) -> None:
 def add(
     ctx: click.Context, inputs: tuple[str, ...], weight: float | None, tier: str | None
 ) -> None:
-    """Resolve and watch artists; reports the ones that fail and why, adds the rest."""
+    """Resolve and watch artists; lists apart the inputs that fail, and why."""
     from music_minion.discovery.watchlist import Wanted, normalize_input
     from music_minion.discovery.watchlist import add as add_artists
 
@@ -67,25 +89,30 @@ def add(
     if not wanted:
         raise UsageError("no artist given", "pass a SoundCloud URL or permalink")
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
-    emit(result, _report)
-    if result["failed"] and not (result["added"] or result["already"]):
-        ctx.exit(1)
+    _report_and_exit(ctx, result)
 
 
-@artists.command("import")
+@artists.command(
+    "import",
+    epilog=examples(
+        "music-minion artists import artists.txt     one URL or permalink per line",
+        "music-minion artists import artists.csv     CSV: url[,weight[,tier]]",
+    ),
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
-def import_file(file: Path) -> None:
+@click.pass_context
+def import_file(ctx: click.Context, file: Path) -> None:
     """Watch the artists listed in FILE (one URL per line, or CSV url[,weight[,tier]])."""
     from music_minion.discovery.watchlist import add as add_artists
     from music_minion.discovery.watchlist import parse_import
 
     wanted = parse_import(file)
     result = run_with_client(lambda c, conn, _cfg: add_artists(c, conn, wanted))
-    emit(result, _report)
+    _report_and_exit(ctx, result)
 
 
-@artists.command("import-followings")
+@artists.command("import-followings", epilog=examples("music-minion artists import-followings"))
 @json_option
 def import_followings() -> None:
     """Watch every user I follow on SoundCloud (needs `auth login`)."""
@@ -95,17 +122,19 @@ def import_followings() -> None:
     emit(
         result,
         lambda d: click.echo(
-            f"watching {d['added']} new artist(s); {d['already']} already watched"
+            f"watching {plural(d['added'], 'new artist')}; {d['already']} already watched"
         ),
     )
 
 
-@artists.command("list")
+@artists.command(
+    "list", epilog=examples("music-minion artists list", "music-minion artists list --all --json")
+)
 @click.option("--all", "include_all", is_flag=True, help="Also artists no longer watched.")
 @json_option
 @wide_option
 def list_(include_all: bool) -> None:
-    """Watched artists: schedule, last activity, picks seen, and how their picks were judged."""
+    """Watched artists: schedule, activity, picks seen and how they were judged."""
     from music_minion.discovery.feed import artist_hit_rates
     from music_minion.store import artists as store
     from music_minion.store.mutes import list_muted
@@ -120,12 +149,9 @@ def list_(include_all: bool) -> None:
         r["hit_rate"] = round(rates.get(r["id"], 0.5), 4)
         r["muted"] = [k for k in ("like", "repost", "upload") if k in muted.get(r["id"], ())]
 
-    def short(ts: str | None) -> str:
-        return (ts or "")[5:16].replace("T", " ")
-
     def human(rs: list[dict[str, Any]]) -> None:
         table(
-            f"{len(rs)} artist(s) (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
+            f"{plural(len(rs), 'artist')} (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
                 text("artist", 3),
                 fixed("weight"),
@@ -145,8 +171,8 @@ def list_(include_all: bool) -> None:
                     f"{r['picks_liked']}/{r['picks_dismissed']}",
                     "" if r["hit_rate"] is None else f"{r['hit_rate']:.2f}",
                     f"{r['check_interval_hours']:g}",
-                    short(r["next_check_at"]) or "now",
-                    short(r["last_activity_at"]),
+                    when(r["next_check_at"]) or "now",
+                    when(r["last_activity_at"]),
                     ("" if r["watched"] else "unwatched ")
                     + (r["resolve_status"] if r["resolve_status"] != "ok" else "")
                     + (f"muted {','.join(r['muted'])}" if r["muted"] else ""),
@@ -160,7 +186,7 @@ def list_(include_all: bool) -> None:
     emit(rows, human)
 
 
-@artists.command("remove")
+@artists.command("remove", epilog=examples("music-minion artists remove some-dj other-dj"))
 @click.argument("refs", nargs=-1, required=True, metavar="ARTIST...")
 @json_option
 def remove(refs: tuple[str, ...]) -> None:
@@ -191,7 +217,14 @@ def remove(refs: tuple[str, ...]) -> None:
     )
 
 
-@artists.command("set-weight", context_settings={"ignore_unknown_options": True})
+@artists.command(
+    "set-weight",
+    context_settings={"ignore_unknown_options": True},
+    epilog=examples(
+        "music-minion artists set-weight some-dj 2 --tier core",
+        "music-minion artists set-weight some-dj 0       count none of their picks",
+    ),
+)
 @click.argument("ref", metavar="ARTIST")
 @click.argument("weight", type=click.FloatRange(min=0))
 @click.option("--tier", help="Also set the tier label.")

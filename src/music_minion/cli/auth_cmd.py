@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option
+from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 
 EPILOG = """\b
 Examples:
@@ -19,7 +21,7 @@ Examples:
 """
 
 
-@click.group("auth", epilog=EPILOG)
+@click.group("auth", cls=Group, epilog=EPILOG)
 def auth() -> None:
     """Log in to SoundCloud (OAuth 2.1 with PKCE), show or end the session."""
 
@@ -84,14 +86,14 @@ def _status_data() -> dict[str, Any]:
     app_tok = store.load("app")
     now = time.time()
 
-    def when(ts: float) -> str:
+    def iso(ts: float) -> str:
         return to_iso(datetime.fromtimestamp(ts, UTC))
 
     return {
         "logged_in": tok is not None,
         "user": tok.username if tok else None,
         "user_urn": tok.user_urn if tok else None,
-        "access_expires_at": when(tok.expires_at) if tok else None,
+        "access_expires_at": iso(tok.expires_at) if tok else None,
         "access_expired": tok.expires_at <= now if tok else None,
         "can_refresh": bool(tok.refresh_token) if tok else False,
         "storage": store.backend,
@@ -100,7 +102,9 @@ def _status_data() -> dict[str, Any]:
     }
 
 
-@auth.command("status")
+@auth.command(
+    "status", epilog=examples("music-minion auth status", "music-minion auth status --json")
+)
 @json_option
 def status() -> None:
     """Who is logged in, when the access token expires, where tokens are stored (never the token)."""
@@ -111,7 +115,7 @@ def status() -> None:
             state = (
                 "expired (refreshes on next use)"
                 if d["access_expired"]
-                else f"valid until {d['access_expires_at']}"
+                else f"valid until {when(d['access_expires_at'])}"
             )
             click.echo(f"logged in as {d['user']} ({d['user_urn']})\naccess token: {state}")
         else:
@@ -125,7 +129,7 @@ def status() -> None:
     emit(data, human)
 
 
-@auth.command("logout")
+@auth.command("logout", epilog=examples("music-minion auth logout"))
 @json_option
 def logout() -> None:
     """Sign out at SoundCloud (when reachable) and delete the stored user tokens."""

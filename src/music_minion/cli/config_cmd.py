@@ -6,23 +6,28 @@ import click
 
 from music_minion import config as cfgmod
 from music_minion.cli.common import emit, json_option, print_json, wants_json, wide_option
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, table, text
 
 
-@click.group("config")
+@click.group(
+    "config",
+    cls=Group,
+    epilog=examples(
+        "music-minion config show",
+        "music-minion config get soundcloud.max_concurrency",
+        "music-minion config set playlist.size 200",
+        'music-minion config set library.paths \'["~/Music", "/mnt/dj"]\'',
+    ),
+)
 def config_group() -> None:
-    """Show and change settings.
-
-    \b
-    Examples:
-      music-minion config show
-      music-minion config get soundcloud.max_concurrency
-      music-minion config set playlist.size 200
-      music-minion config set library.paths '["~/Music", "/mnt/dj"]'
-    """
+    """Show and change settings."""
 
 
-@config_group.command("path")
+@config_group.command(
+    "path",
+    epilog=examples("music-minion config path", "music-minion --config ./other.toml config path"),
+)
 @json_option
 def path_cmd() -> None:
     """Print the config file's path."""
@@ -30,7 +35,9 @@ def path_cmd() -> None:
     emit({"path": str(p), "exists": p.exists()}, lambda d: click.echo(d["path"]))
 
 
-@config_group.command("show")
+@config_group.command(
+    "show", epilog=examples("music-minion config show", "music-minion config show --json")
+)
 @json_option
 @wide_option
 def show_cmd() -> None:
@@ -63,7 +70,7 @@ def _toml(value: object) -> str:
     return str(tomlkit.item(value).as_string())
 
 
-@config_group.command("get")
+@config_group.command("get", epilog=examples("music-minion config get playlist.size"))
 @click.argument("key")
 @json_option
 def get_cmd(key: str) -> None:
@@ -75,7 +82,14 @@ def get_cmd(key: str) -> None:
     emit({"key": key, "value": value}, lambda d: click.echo(d["value"]))
 
 
-@config_group.command("set", context_settings={"ignore_unknown_options": True})
+@config_group.command(
+    "set",
+    context_settings={"ignore_unknown_options": True},
+    epilog=examples(
+        "music-minion config set playlist.size 200",
+        'music-minion config set judgments.not_quite_playlist "Not quite"',
+    ),
+)
 @click.argument("key")
 @click.argument("value")
 @json_option

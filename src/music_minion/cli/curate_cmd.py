@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
-from music_minion.cli.format import duration
+from music_minion.cli.format import duration, when
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
 from music_minion.vocab import VERDICTS
@@ -357,7 +357,7 @@ def judged(verdict: str | None, limit: int) -> None:
             [
                 r["verdict"],
                 r["source"],
-                (r["judged_at"] or "")[:16].replace("T", " "),
+                when(r["judged_at"]),
                 r["title"],
                 r["uploader"],
                 r["link"],

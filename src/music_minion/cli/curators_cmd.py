@@ -7,7 +7,9 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wide_option
+from music_minion.cli.helptext import examples
 from music_minion.cli.table import fixed, table, text
+from music_minion.words import plural
 
 KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
 
@@ -19,7 +21,13 @@ def _kinds(flags: dict[str, bool]) -> list[str]:
 
 
 def _muting(name: str, doc: str, muting: bool) -> click.Command:
-    @click.command(name, help=doc)
+    @click.command(
+        name,
+        help=doc,
+        epilog=examples(
+            f"music-minion artists {name} some-dj --reposts", f"music-minion artists {name} some-dj"
+        ),
+    )
     @click.argument("ref", metavar="ARTIST")
     @click.option("--likes", is_flag=True, help="Their likes.")
     @click.option("--reposts", is_flag=True, help="Their reposts.")
@@ -49,14 +57,17 @@ def _muting(name: str, doc: str, muting: bool) -> click.Command:
 
 mute = _muting(
     "mute",
-    "Mute an artist's likes, reposts or uploads (all when none given): not fetched, not counted; "
-    "nothing is deleted.",
+    "Mute an artist's likes, reposts or uploads (all when none given).\n\n"
+    "A muted source is not fetched and its picks do not count; nothing is deleted.",
     True,
 )
 unmute = _muting("unmute", "Unmute an artist's sources (all when none given).", False)
 
 
-@click.command("report")
+@click.command(
+    "report",
+    epilog=examples("music-minion artists report", "music-minion artists report --since 14 --json"),
+)
 @click.option("--since", "since_days", type=click.FloatRange(min=0), default=28.0, show_default=True,
               help="Days of pushes to count.")  # fmt: skip
 @json_option
@@ -71,7 +82,7 @@ def report(since_days: float) -> None:
     def human(d: dict[str, Any]) -> None:
         rows = d["curators"]
         table(
-            f"{len(rows)} curator(s), noisiest first (pushes of the last {since_days:g} days)",
+            f"{plural(len(rows), 'curator')}, noisiest first (pushes of the last {since_days:g} days)",
             [
                 text("artist"),
                 fixed("candidates"),
@@ -102,7 +113,12 @@ def report(since_days: float) -> None:
     emit(data, human)
 
 
-@click.command("suggest")
+@click.command(
+    "suggest",
+    epilog=examples(
+        "music-minion artists suggest", "music-minion artists suggest --limit 20 --add 3"
+    ),
+)
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Suggestions shown.")  # fmt: skip
 @click.option("--add", "add", type=click.IntRange(min=0), default=0, help="Watch the top K.")
@@ -110,9 +126,11 @@ def report(since_days: float) -> None:
 @json_option
 @click.pass_context
 def suggest(ctx: click.Context, limit: int, add: int, follow: bool) -> None:
-    """New curators who share my taste: the favoriters and reposters of my recent likes and the
-    related users of my best curators, damped by how much they like in general and by how few of
-    my likes they found before me. Exit 3 when a --follow failed (the adds are kept)."""
+    """New curators who share my taste, best first.
+
+    Read from the favoriters and reposters of my recent likes and the related users of my best
+    curators, damped by how much they like in general and by how few of my likes they found
+    before me. Exit 3 when a --follow failed (the adds are kept)."""
     from music_minion.cli.common import progress, run_with_client
     from music_minion.discovery.suggest_walk import run
 
@@ -150,7 +168,7 @@ def _print_suggestions(d: dict[str, Any]) -> None:
         click.echo(f"could not follow {a['username']} ({a['urn']}): {a['error']}", err=True)
     lists = d["lists"]
     click.echo(
-        f"{d['requests']} request(s); lists fetched {lists['fetched']}, cached {lists['cached']}, "
+        f"{plural(d['requests'], 'request')}; lists fetched {lists['fetched']}, cached {lists['cached']}, "
         f"gone {lists['gone']}, left for the next run {lists['pending']}",
         err=True,
     )

@@ -7,16 +7,18 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, table
 from music_minion.errors import MinionError
+from music_minion.words import plural
 
 
-@click.group("db")
+@click.group("db", cls=Group, epilog=examples("music-minion db info", "music-minion db check"))
 def db() -> None:
     """Inspect and check the database."""
 
 
-@db.command("info")
+@db.command("info", epilog=examples("music-minion db info", "music-minion db info --json"))
 @json_option
 def info() -> None:
     """Path, schema version and row counts."""
@@ -32,7 +34,7 @@ def info() -> None:
     emit(data, human)
 
 
-@db.command("check")
+@db.command("check", epilog=examples("music-minion db check"))
 @json_option
 def check() -> None:
     """Run SQLite's integrity and foreign-key checks (exit 1 on problems)."""
@@ -45,6 +47,6 @@ def check() -> None:
     )
     if problems:
         raise MinionError(
-            f"database check found {len(problems)} problem(s)",
+            f"database check found {plural(len(problems), 'problem')}",
             "restore from a backup or re-run sync",
         )

@@ -7,9 +7,15 @@ from pathlib import Path
 import click
 
 from music_minion.cli.common import print_json, wants_json
+from music_minion.cli.helptext import examples
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    epilog=examples(
+        "music-minion demo", "music-minion demo --keep ./demo-data", "music-minion demo --review"
+    ),
+)
 @click.option(
     "--keep",
     type=click.Path(file_okay=False, path_type=Path),
@@ -37,9 +43,7 @@ def demo(keep: Path | None, seed: int, size: str, review: bool) -> None:
     \b
     Logs in, watches the artists "you" follow, syncs, ranks the feed, pushes the playlist, scans and
     matches a generated audio library, exports to Parquet and prints a summary. Takes well under a
-    minute. Example:
-      music-minion demo --keep ./demo-data
-      music-minion demo --review
+    minute.
     """
     from music_minion.demo import run_demo
 

@@ -10,18 +10,27 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from music_minion.cli.common import json_option, wants_json
+from music_minion.cli.helptext import Group, examples
 from music_minion.errors import MinionError
 
 if TYPE_CHECKING:
     from music_minion.emulator.server import Emulator
 
 
-@click.group("emulator")
+@click.group("emulator", cls=Group, epilog=examples("music-minion emulator serve --auto-approve"))
 def emulator_group() -> None:
     """A local stand-in for SoundCloud (OAuth + API + faults) for tests and the demo."""
 
 
-@emulator_group.command("serve")
+@emulator_group.command(
+    "serve",
+    epilog=examples(
+        "music-minion emulator serve --auto-approve --write-config",
+        "music-minion emulator serve --size large --port 8900 --json",
+        "music-minion emulator serve --faults rate=0.2,seed=7,kinds=429,500,timeout --rate 20",
+        "music-minion emulator serve --world ./demo-data",
+    ),
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="API port (0: a free one).")
 @click.option(
@@ -102,13 +111,6 @@ def serve(
     Once ready it prints the API and auth base URLs, the demo app's client id, secret and redirect
     URI, and the demo user; with --json exactly one JSON object on one line. With --write-config
     the config file points at it (then `music-minion auth login` logs in to the emulator).
-
-    \b
-    Examples:
-      music-minion emulator serve --auto-approve --write-config
-      music-minion emulator serve --size large --port 8900 --json
-      music-minion emulator serve --faults rate=0.2,seed=7,kinds=429,500,timeout --rate 20
-      music-minion emulator serve --world ./demo-data
     """
     import asyncio
 

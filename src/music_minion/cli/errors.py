@@ -57,9 +57,9 @@ def report(kind_: str, message: str, hint: str, *, as_json: bool) -> None:
 
 
 def _api_parts(e: ApiError) -> tuple[str, str]:
-    """`SoundCloud request /tracks/{urn} failed (HTTP 404): <message>`, `<what to do>`."""
-    status = f" (HTTP {e.status})" if e.status else ""
-    return f"SoundCloud request {e.endpoint} failed{status}: {e.message}", e.hint or _api_hint(e)
+    """(`SoundCloud request /tracks/{urn} failed (HTTP 404): <message>` or `cannot connect to
+    HOST`, `<what to do>`)."""
+    return e.for_people(), e.hint or _api_hint(e)
 
 
 def _api_hint(e: ApiError) -> str:
@@ -68,6 +68,8 @@ def _api_hint(e: ApiError) -> str:
 
     if isinstance(e, sc.AuthFailed):
         return "run `music-minion auth login`"
+    if isinstance(e, sc.Unreachable):
+        return "check your network connection (and soundcloud.api_base), then try again"
     if isinstance(e, sc.RateLimited):
         return "SoundCloud's rate limit was reached; try again later"
     if isinstance(e, sc.Transient):

@@ -46,8 +46,10 @@ Every format has the same columns and values (full URNs and permalink_url). Parq
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @json_option
 def export(fmt: str, path: str, what: str, force: bool) -> None:
-    """Write the index (tracks, provenance, judgments, artists), the library and the history of
-    sync runs and pushes to Parquet, CSV or JSON.
+    """Write the index, the library and the run history to Parquet, CSV or JSON.
+
+    The index is tracks, provenance, judgments and artists; the history is the sync runs and
+    pushes.
 
     Timestamps are UTC: typed timestamps in Parquet, ISO-8601 text in CSV and JSON.
     """

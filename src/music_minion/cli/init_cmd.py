@@ -6,20 +6,22 @@ import click
 
 from music_minion import config
 from music_minion.cli.common import emit, json_option
+from music_minion.cli.helptext import examples
 from music_minion.errors import MinionError
 from music_minion.files import write_atomic
 
 
-@click.command("init")
+@click.command(
+    "init",
+    epilog=examples(
+        "music-minion init && music-minion config set soundcloud.client_id YOUR_ID",
+        "music-minion --config ./work.toml init --force",
+    ),
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing config file.")
 @json_option
 def init(force: bool) -> None:
-    """Write a commented default config and create the database.
-
-    \b
-    Example:
-      music-minion init && music-minion config set soundcloud.client_id YOUR_ID
-    """
+    """Write a commented default config and create the database."""
     from music_minion.store import database_path, open_store
 
     path = config.config_path()

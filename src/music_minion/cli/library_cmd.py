@@ -17,9 +17,11 @@ from music_minion.cli.common import (
     wants_json,
     wide_option,
 )
-from music_minion.cli.format import duration
+from music_minion.cli.format import duration, when
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, table, text
 from music_minion.errors import MinionError, UsageError
+from music_minion.words import plural
 
 if TYPE_CHECKING:
     from music_minion.config import Config
@@ -40,7 +42,7 @@ Examples:
 """
 
 
-@click.group("library", epilog=EPILOG)
+@click.group("library", cls=Group, epilog=EPILOG)
 def library() -> None:
     """Scan local audio files and match them to SoundCloud tracks."""
 
@@ -66,7 +68,7 @@ def _scan_roots(paths: tuple[Path, ...], cfg: Config) -> list[Path]:
 def _print_scan(s: dict[str, Any]) -> None:
     rate = f" ({s['files_per_s']:.0f} files/s)" if s["files_per_s"] else ""
     click.echo(
-        f"{s['files']} files: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+        f"{plural(s['files'], 'file')}: {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
         f"{s['gone']} gone; {s['unreadable']} unreadable, {s['tagless']} without tags{rate}"
     )
     if s["skipped_count"]:
@@ -86,7 +88,12 @@ def _print_scan(s: dict[str, Any]) -> None:
         )
 
 
-@library.command("scan")
+@library.command(
+    "scan",
+    epilog=examples(
+        "music-minion library scan", "music-minion library scan ~/Music /mnt/dj --workers 4"
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--workers",
@@ -176,7 +183,10 @@ def _file_rows(rows: list[LocalFile], total: int | None = None, note: str | None
     )
 
 
-@library.command("list")
+@library.command(
+    "list",
+    epilog=examples("music-minion library list --limit 50", "music-minion library list --json"),
+)
 @click.option(
     "--status",
     type=click.Choice(["ok", "unreadable", "gone"]),
@@ -228,7 +238,12 @@ def _liked_rows(rows: list[LikedTrack], total: int) -> None:
         "my SoundCloud likes (owned)",
         [text("track"), fixed("length"), fixed("urn"), fixed("seen")],
         [
-            [track_label(r.title, r.uploader), duration(r.duration_ms), r.urn, r.liked_seen_at]
+            [
+                track_label(r.title, r.uploader),
+                duration(r.duration_ms),
+                r.urn,
+                when(r.liked_seen_at),
+            ]
             for r in rows
         ],
         empty="no likes listed: `music-minion library import-likes` (needs `auth login`)",
@@ -236,7 +251,7 @@ def _liked_rows(rows: list[LikedTrack], total: int) -> None:
     )
 
 
-@library.command("search")
+@library.command("search", epilog=examples("music-minion library search solar harbour"))
 @click.argument("query", nargs=-1, required=True)
 @click.option(
     "--limit", type=click.IntRange(0), default=50, show_default=True, help="Rows at most (0: all)."
@@ -253,7 +268,7 @@ def search_cmd(query: tuple[str, ...], limit: int) -> None:
     emit(rows, lambda rs: _file_rows(rs, len(found)), total=len(found))
 
 
-@library.command("stats")
+@library.command("stats", epilog=examples("music-minion library stats --json"))
 @json_option
 def stats_cmd() -> None:
     """Counts by status, format and match state."""
@@ -265,12 +280,12 @@ def stats_cmd() -> None:
     def human(d: LibraryStats) -> None:
         hours = d.total_duration_s / 3600
         click.echo(
-            f"{d.present} files present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
+            f"{plural(d.present, 'file')} present ({hours:.1f} h, {d.total_bytes / 1e9:.2f} GB), "
             f"{d.unreadable} unreadable, {d.gone} gone, {d.tagless} without tags"
         )
         click.echo(
             f"owned SoundCloud tracks: {d.owned_tracks} linked to files, {d.liked_tracks} liked "
-            f"(`library list --likes`); last scan: {d.last_scan_at or 'never'}"
+            f"(`library list --likes`); last scan: {when(d.last_scan_at) or 'never'}"
         )
         for title, kind, counts in (
             ("formats", "format", d.by_format),
@@ -282,7 +297,9 @@ def stats_cmd() -> None:
     emit(data, human)
 
 
-@library.command("match")
+@library.command(
+    "match", epilog=examples("music-minion library match", "music-minion library match --all")
+)
 @click.option(
     "--all", "redo", is_flag=True, help="Also re-check automatic links and open proposals."
 )
@@ -301,13 +318,18 @@ def match_cmd(redo: bool) -> None:
     emit(
         result,
         lambda m: click.echo(
-            f"{m['files']} files against {m['tracks']} tracks: {m['exact']} exact, {m['auto']} auto, "
+            f"{plural(m['files'], 'file')} against {plural(m['tracks'], 'track')}: {m['exact']} exact, {m['auto']} auto, "
             f"{m['review']} to review, {m['unmatched']} unmatched ({m['elapsed_s']:.2f} s)"
         ),
     )
 
 
-@library.command("import-likes")
+@library.command(
+    "import-likes",
+    epilog=examples(
+        "music-minion library import-likes", "music-minion library import-likes --full"
+    ),
+)
 @click.option("--full", is_flag=True, help="Walk all my likes and mark the ones no longer there.")
 @json_option
 def import_likes_cmd(full: bool) -> None:
@@ -363,7 +385,15 @@ def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
     )
 
 
-@library.group("review", invoke_without_command=True)
+@library.group(
+    "review",
+    invoke_without_command=True,
+    epilog=examples(
+        "music-minion library review",
+        "music-minion library review accept 12 13",
+        "music-minion library review reject 14",
+    ),
+)
 @click.option(
     "-i",
     "--interactive",
@@ -439,7 +469,13 @@ def _decide(ids: tuple[int, ...], accept: bool) -> None:
     emit(decide_reviews(conn, ids, accept, now_iso()), _print_decisions)
 
 
-@library.command("link")
+@library.command(
+    "link",
+    epilog=examples(
+        "music-minion library link 42 soundcloud:tracks:123",
+        "music-minion library link ~/Music/set.flac 3      row 3 of the last feed",
+    ),
+)
 @click.argument("file")
 @click.argument("track")
 @json_option
@@ -458,12 +494,13 @@ def link_cmd(file: str, track: str) -> None:
     emit([link_file(conn, file_id, track_id, now_iso())], _print_decisions)
 
 
-@library.command("unlink")
+@library.command("unlink", epilog=examples("music-minion library unlink 42"))
 @click.argument("file")
 @json_option
 def unlink_cmd(file: str) -> None:
-    """Undo FILE's link (id or path): the track is no longer owned, and the matcher never links
-    or proposes that pair again (`library link` still can)."""
+    """Undo FILE's link (id or path): the track is no longer owned.
+
+    The matcher never links or proposes that pair again (`library link` still can)."""
     from music_minion.store.local_files import decide_reviews, find_file_id
     from music_minion.timeutil import now_iso
 
@@ -472,7 +509,7 @@ def unlink_cmd(file: str) -> None:
     emit(decide_reviews(conn, [file_id], False, now_iso()), _print_decisions)
 
 
-@review.command("accept")
+@review.command("accept", epilog=examples("music-minion library review accept 12 13"))
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def accept_cmd(ids: tuple[int, ...]) -> None:
@@ -480,7 +517,7 @@ def accept_cmd(ids: tuple[int, ...]) -> None:
     _decide(ids, True)
 
 
-@review.command("reject")
+@review.command("reject", epilog=examples("music-minion library review reject 14"))
 @click.argument("ids", nargs=-1, type=int, required=True)
 @json_option
 def reject_cmd(ids: tuple[int, ...]) -> None:

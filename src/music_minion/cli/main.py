@@ -150,7 +150,7 @@ Examples:
     "config_file",
     metavar="FILE",
     envvar="MUSIC_MINION_CONFIG",
-    help="Config file (default: the platform's user config dir).",
+    help="Config file; must exist, except for `init`, `config set`, `config path` (default: the user config dir).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks and debug logs.")
 @click.option(
@@ -165,7 +165,8 @@ def cli(ctx: click.Context, config_file: str | None, debug: bool, as_json: bool)
     """Music Minion: discover music on SoundCloud through the artists you trust."""
     from music_minion import config
 
-    config.set_config_path(config_file)
+    typed = ctx.get_parameter_source("config_file") == click.core.ParameterSource.COMMANDLINE
+    config.set_config_path(config_file, must_exist=typed)
     ctx.obj = State(debug=debug, json=as_json)
     if debug:
         import logging

@@ -19,8 +19,9 @@ Examples:
 @click.option("--print", "print_only", is_flag=True, help="Only print the link.")
 @json_option
 def open_track(track: str, print_only: bool) -> None:
-    """Open the SoundCloud page of TRACK (URN, URL or feed row number) in the browser ($BROWSER
-    when set) and print its link."""
+    """Open the SoundCloud page of TRACK in the browser and print its link.
+
+    TRACK is a URN, a URL or a feed row number; the browser is $BROWSER when set."""
     from music_minion.discovery import verdicts
     from music_minion.errors import MinionError
 

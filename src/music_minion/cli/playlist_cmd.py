@@ -7,11 +7,17 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, wide_option
-from music_minion.cli.format import track_line
+from music_minion.cli.format import track_line, when
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, link, table, text
+from music_minion.words import plural
 
 
-@click.group("playlist")
+@click.group(
+    "playlist",
+    cls=Group,
+    epilog=examples("music-minion playlist push --dry-run", "music-minion playlist show"),
+)
 def playlist() -> None:
     """The discovery playlist: the top of the feed, pushed to SoundCloud."""
 
@@ -70,7 +76,7 @@ def _human_push(d: dict[str, Any]) -> None:
         return
     target = d["playlist_urn"] or "a new playlist"
     click.echo(
-        f"dry run: {d['action']} {target} ({d['title']}): {d['size']} tracks "
+        f"dry run: {d['action']} {target} ({d['title']}): {plural(d['size'], 'track')} "
         f"({len(d['added'])} added, {len(d['removed'])} removed, {len(d['kept'])} kept)"
     )
     retired = set(d["retired"])
@@ -84,7 +90,7 @@ def push_line(d: dict[str, Any]) -> str:
     """One line of what a push did: `pushed 50 tracks to “T” — link; 3 new, 2 retired`."""
     where = f" — {d['link']}" if d.get("link") else ""
     return (
-        f"pushed {d['size']} tracks to “{d['title']}”{where}; "
+        f"pushed {plural(d['size'], 'track')} to “{d['title']}”{where}; "
         f"{len(d['added'])} new, {len(d['retired'])} retired"
     )
 
@@ -108,8 +114,10 @@ Examples:
 @json_option
 @wide_option
 def show(history: int) -> None:
-    """Show the discovery playlist (title, link), its latest pushes (ok, failed or pending) and
-    its tracks as the last successful push left them (read from the local record, offline)."""
+    """Show the discovery playlist, its latest pushes and its tracks.
+
+    The pushes are listed ok, failed or pending; the tracks are those the last successful push
+    left (read from the local record, offline)."""
     from music_minion.cli.common import open_db, settings
     from music_minion.discovery.playlist_view import playlist_now
     from music_minion.discovery.push import targets
@@ -145,8 +153,8 @@ def _human_show(d: dict[str, Any]) -> None:
             [
                 [
                     p["id"],
-                    p["started_at"],
-                    p["finished_at"],
+                    when(p["started_at"]),
+                    when(p["finished_at"]),
                     p["status"],
                     p["track_count"],
                     p["error"],
@@ -173,7 +181,7 @@ def _human_playlist(d: dict[str, Any], sharing: str) -> None:
 def _human_tracks(d: dict[str, Any]) -> None:
     if d["tracks"]:
         table(
-            f"{d['title']}: {len(d['tracks'])} tracks, as pushed {d['pushed_at']}",
+            f"{d['title']}: {plural(len(d['tracks']), 'track')}, as pushed {when(d['pushed_at'])}",
             [fixed("#"), text("title", 3), text("uploader", 2), link()],
             [[n, t["title"], t["uploader"], t["link"]] for n, t in enumerate(d["tracks"], 1)],
         )

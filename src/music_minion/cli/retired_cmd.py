@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
+from music_minion.cli.format import when
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
 
@@ -34,7 +35,7 @@ def show_retired(limit: int) -> None:
                 link(),
             ],  # fmt: skip
             [
-                [n, r["title"], r["uploader"], r["reason"], r["retired_at"], r["link"]]
+                [n, r["title"], r["uploader"], r["reason"], when(r["retired_at"]), r["link"]]
                 for n, r in enumerate(found, 1)
             ],
             empty="no retired tracks: nothing was pushed or heard long enough without a verdict",

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option
+from music_minion.cli.helptext import Group, examples
 
 EPILOG = """\b
 Examples:
@@ -21,13 +22,18 @@ again. Runs are `music-minion sync --wait`: a slow run never doubles up.
 """
 
 
-@click.group("schedule", epilog=EPILOG)
+@click.group("schedule", cls=Group, epilog=EPILOG)
 def schedule() -> None:
     """Run discovery by itself: install, show or remove the schedule."""
 
 
-@schedule.command("install")
-@click.option("--every", default="6h", show_default=True, help="How often: 30m, 6h, 1d …")
+@schedule.command(
+    "install",
+    epilog=examples(
+        "music-minion schedule install", "music-minion schedule install --every 12h --push"
+    ),
+)
+@click.option("--every", default="6h", show_default=True, help="How often, e.g. 30m, 6h or 1d.")
 @click.option("--push", is_flag=True, help="Push the discovery playlist after each sync.")
 @json_option
 def install(every: str, push: bool) -> None:
@@ -47,7 +53,9 @@ def _human_install(d: dict[str, Any]) -> None:
         click.echo(text.rstrip("\n"))
 
 
-@schedule.command("status")
+@schedule.command(
+    "status", epilog=examples("music-minion schedule status", "music-minion schedule status --json")
+)
 @json_option
 def status() -> None:
     """Whether a schedule is installed for this config, where and how often."""
@@ -65,7 +73,7 @@ def status() -> None:
     emit(sched.status(config.config_path()), human)
 
 
-@schedule.command("remove")
+@schedule.command("remove", epilog=examples("music-minion schedule remove"))
 @json_option
 def remove() -> None:
     """Remove this config's schedule (nothing else in the crontab or units folder)."""

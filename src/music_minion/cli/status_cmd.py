@@ -7,6 +7,8 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
+from music_minion.cli.format import when
+from music_minion.words import plural
 
 EPILOG = """\b
 Examples:
@@ -36,7 +38,7 @@ def _human(d: dict[str, Any]) -> None:
     auth = d["login"]
     if auth["logged_in"]:
         renew = "renews itself" if auth["can_refresh"] else "cannot be renewed"
-        click.echo(f"login     {auth['user']} until {auth['access_expires_at']} ({renew})")
+        click.echo(f"login     {auth['user']} until {when(auth['access_expires_at'])} ({renew})")
     else:
         click.echo("login     not logged in (run `music-minion auth login`)")
     s = d["last_sync"]
@@ -45,19 +47,21 @@ def _human(d: dict[str, Any]) -> None:
     else:
         errors = ", ".join(f"{k} ×{v}" for k, v in sorted(s["errors"].items())) or "no errors"
         click.echo(
-            f"last sync {s['started_at']} {s['status']}: {s['tracks_new']} new tracks, "
-            f"{s['requests']} requests, {errors}"
+            f"last sync {when(s['started_at'])} {s['status']}: {plural(s['tracks_new'], 'new track')}, "
+            f"{plural(s['requests'], 'request')}, {errors}"
         )
     click.echo(f"artists   {d['artists_watched']} watched, {d['artists_due']} due now")
-    click.echo(f"feed      {d['candidates']} candidates")
+    click.echo(f"feed      {plural(d['candidates'], 'candidate')}")
     p = d["last_push"]
     click.echo(
-        f"push      {p['started_at']} {p['status']}, {p['track_count']} tracks"
+        f"push      {when(p['started_at'])} {p['status']}, {plural(p['track_count'], 'track')}"
         if p
         else "push      never"
     )
     lib = d["library"]
-    click.echo(f"library   {lib['files']} files, {lib['owned_tracks']} owned tracks matched")
+    click.echo(
+        f"library   {plural(lib['files'], 'file')}, {plural(lib['owned_tracks'], 'owned track')} matched"
+    )
     sc = d["schedule"]
     click.echo(
         f"schedule  {sc['backend']} every {sc['every_minutes']} min ({sc['where']})"

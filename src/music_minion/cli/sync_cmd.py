@@ -7,7 +7,10 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, wide_option
+from music_minion.cli.format import when
+from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, table, text
+from music_minion.words import plural
 
 EPILOG = """\b
 Examples:
@@ -23,7 +26,7 @@ they stay due).
 """
 
 
-@click.group("sync", invoke_without_command=True, epilog=EPILOG)
+@click.group("sync", cls=Group, invoke_without_command=True, epilog=EPILOG)
 @click.option(
     "--artist",
     "artists",
@@ -101,30 +104,32 @@ def _with_progress(fn: Any) -> Any:
 
 
 def _human_plan(d: dict[str, Any]) -> None:
+    retry = d["resolutions_to_retry"]
     click.echo(
-        f"would check {d['artists_planned']} artist(s) × {', '.join(d['sources'])}"
-        + (
-            f"; {d['resolutions_to_retry']} unresolved input(s) to retry"
-            if d["resolutions_to_retry"]
-            else ""
-        )
+        f"would check {plural(d['artists_planned'], 'artist')} × {', '.join(d['sources'])}"
+        + (f"; {plural(retry, 'unresolved input')} to retry" if retry else "")
     )
     if d["artists"]:
         table(
             None,
             [text("artist"), fixed("urn"), fixed("interval h"), fixed("next check")],
             [
-                [a["artist"], a["urn"], a["check_interval_hours"], a["next_check_at"] or "now"]
+                [
+                    a["artist"],
+                    a["urn"],
+                    a["check_interval_hours"],
+                    when(a["next_check_at"]) or "now",
+                ]
                 for a in d["artists"]
             ],
         )
 
 
 def _human_summary(d: dict[str, Any]) -> None:
-    requests = f"{d['requests']} request{'' if d['requests'] == 1 else 's'}"
     click.echo(
-        f"sync {d['status']}: {d['artists_done']}/{d['artists_planned']} artists, {d['tracks_new']} new tracks, "
-        f"{d['provenance_new']} new picks, {requests} in {d['durations_s']['total']} s"
+        f"sync {d['status']}: {d['artists_done']}/{plural(d['artists_planned'], 'artist')}, "
+        f"{plural(d['tracks_new'], 'new track')}, {plural(d['provenance_new'], 'new pick')}, "
+        f"{plural(d['requests'], 'request')} in {d['durations_s']['total']} s"
     )
     if d.get("full_walks"):
         click.echo(f"full walks: {d['full_walks']} (each list is walked whole every so often)")
@@ -137,37 +142,20 @@ def _human_summary(d: dict[str, Any]) -> None:
         )
     if d.get("provenance_gone") or d.get("tracks_deleted"):
         click.echo(
-            f"gone from lists: {d['provenance_gone']} picks; deleted tracks: {d['tracks_deleted']}"
+            f"gone from lists: {plural(d['provenance_gone'], 'pick')}; "
+            f"deleted tracks: {d['tracks_deleted']}"
         )
-    learn, library = d.get("learn"), d.get("library")
-    if isinstance(learn, dict) and not learn.get("skipped"):
-        likes, judged = learn.get("likes") or {}, learn.get("judgments") or {}
-        click.echo(
-            f"learned: {likes.get('new', 0)} new likes of mine; judgments {judged.get('added', 0)} added, "
-            f"{judged.get('changed', 0)} changed, {judged.get('removed', 0)} removed"
-            + (
-                f", {judged['suppressed']} undone before (not learned again)"
-                if judged.get("suppressed")
-                else ""
-            )
-        )
-        for source, problem in (learn.get("errors") or {}).items():
-            click.echo(
-                f"could not learn from {source}: {problem} (its judgments stay as they were)",
-                err=True,
-            )
-    if (
-        isinstance(library, dict)
-        and not library.get("skipped")
-        and (library.get("exact") or library.get("auto") or library.get("review"))
-    ):
-        click.echo(
-            f"library: {library.get('exact', 0) + library.get('auto', 0)} files linked, {library.get('review', 0)} to review"
-        )
+    _human_learn(d.get("learn"))
+    library = d.get("library")
+    if isinstance(library, dict) and not library.get("skipped"):
+        linked, review = library.get("exact", 0) + library.get("auto", 0), library.get("review", 0)
+        if linked or review:
+            click.echo(f"library: {plural(linked, 'file')} linked, {review} to review")
     for part in ("library", "learn", "push"):
         if isinstance(d.get(part), dict) and d[part].get("skipped"):
             click.echo(f"{part} skipped: {d[part].get('reason')}", err=True)
     _human_push(d.get("push"))
+    _failed_artists(d.get("failed_artists") or [], d.get("failure_reasons") or {})
 
 
 def _human_push(pushed: Any) -> None:
@@ -181,22 +169,66 @@ def _human_push(pushed: Any) -> None:
             click.echo(push_line(one))
 
 
+def _human_learn(learn: Any) -> None:
+    """What was learned from my likes and judgment playlists, and each source that failed, once."""
+    if not isinstance(learn, dict) or learn.get("skipped"):
+        return
+    likes, judged = learn.get("likes") or {}, learn.get("judgments") or {}
+    click.echo(
+        f"learned: {plural(likes.get('new', 0), 'new like')} of mine; judgments "
+        f"{judged.get('added', 0)} added, {judged.get('changed', 0)} changed, "
+        f"{judged.get('removed', 0)} removed"
+        + (
+            f", {judged['suppressed']} undone before (not learned again)"
+            if judged.get("suppressed")
+            else ""
+        )
+    )
+    for source, problem in (learn.get("errors") or {}).items():
+        what = "my likes" if source == "likes" else f"the {source} playlist"
+        click.echo(
+            f"could not learn from {what}: {problem} (its judgments stay as they were)", err=True
+        )
+
+
+SHOWN_FAILED = 5
+
+
+def _failed_artists(names: list[str], reasons: dict[str, int]) -> None:
+    """The artists whose check failed (a few, then "+N more"), the commonest reason, and what to
+    do next."""
+    if not names:
+        return
+    shown = ", ".join(names[:SHOWN_FAILED])
+    more = f" +{len(names) - SHOWN_FAILED} more" if len(names) > SHOWN_FAILED else ""
+    why = f" — {next(iter(reasons))}" if reasons else ""
+    others = f" (and {plural(len(reasons) - 1, 'other reason')})" if len(reasons) > 1 else ""
+    click.echo(f"failed artists ({len(names)}): {shown}{more}{why}{others}", err=True)
+    click.echo(
+        "next: re-run `music-minion sync` — the failed artists stay due and are checked first",
+        err=True,
+    )
+
+
 def _nothing_due(next_check_at: str | None) -> str:
     """Why a sync checked nobody, and what to do."""
     from music_minion.timeutil import now, parse_timestamp
 
-    when = parse_timestamp(next_check_at)
-    if when is None:
+    moment = parse_timestamp(next_check_at)
+    if moment is None:
         return "no artist is due: nobody is watched yet (`music-minion artists add URL`)"
-    hours = max((when - now()).total_seconds() / 3600, 0)
+    hours = max((moment - now()).total_seconds() / 3600, 0)
     soon = f"in {hours:.0f} h" if hours >= 1 else f"in {hours * 60:.0f} min"
     return (
-        f"no artist is due: the next check is {soon} ({next_check_at}); "
+        f"no artist is due: the next check is {soon} ({when(next_check_at)}); "
         "`music-minion sync --all` checks every artist now"
     )
 
 
-@sync.command("history")
+@sync.command(
+    "history",
+    epilog=examples("music-minion sync history", "music-minion sync history --limit 5 --json"),
+)
 @click.option(
     "--limit",
     default=20,
@@ -230,7 +262,7 @@ def history(limit: int) -> None:
             [
                 [
                     r["id"],
-                    (r["started_at"] or "")[5:16].replace("T", " "),
+                    when(r["started_at"]),
                     r["status"],
                     f"{r['artists_done']}/{r['artists_planned']}",
                     f"{r['tracks_new']}/{r['provenance_new']}",

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db
+from music_minion.cli.format import when
 from music_minion.cli.table import fixed, footer, table, text
 
 
@@ -43,14 +44,10 @@ def reverted_line(d: dict[str, Any]) -> str:
         else f"{n} {what} judgment{'s' * (n != 1)}"
         for what, n in d["reverted"].items()
     ]
-    line = f"reverted {', '.join(parts) or 'nothing'} {d['label']} at {_minute(d['made_at'])}"
+    line = f"reverted {', '.join(parts) or 'nothing'} {d['label']} at {when(d['made_at'])}"
     if d["kept_newer"]:
         line += f" ({d['kept_newer']} judged again since: kept)"
     return line
-
-
-def _minute(iso: str) -> str:
-    return iso.replace("T", " ")[:16]
 
 
 def _list_batches() -> None:
@@ -63,10 +60,7 @@ def _list_batches() -> None:
         table(
             "Judgment batches (newest first)",
             [fixed("batch"), fixed("when"), text("what"), fixed("changes"), fixed("undone")],
-            [
-                [b.id, _minute(b.made_at), b.label, b.changes, _minute(b.undone_at or "")]
-                for b in found
-            ],
+            [[b.id, when(b.made_at), b.label, b.changes, when(b.undone_at)] for b in found],
             empty="no judgment batches yet: `music-minion judge` and `sync` make them",
             notes=[footer(len(found), total, "`music-minion undo BATCH` reverts an older one")],
         )

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
+from music_minion.cli.format import when
 from music_minion.cli.table import fixed, table, text
 
 FEED_DEFAULT_LIMIT = 50  # `feed --limit` default
@@ -24,10 +25,12 @@ Examples:
 @click.argument("track", metavar="ROW|TRACK")
 @json_option
 def why(track: str) -> None:
-    """Say why TRACK (URN, URL or feed row number) is in the feed, with its rank and the whole
-    score (supporters, kinds, hit rates, components), or every reason it is not: judged, owned,
-    retired (pushed or heard without a verdict), capped by the per-artist cap, a mix, muted or
-    unwatched sources only, or not in the index at all."""
+    """Say why TRACK is in the feed, with its rank and score, or every reason it is not.
+
+    TRACK is a URN, a URL or a feed row number. In the feed: the whole score (supporters, kinds,
+    hit rates, components). Not in it: judged, owned, retired (pushed or heard without a
+    verdict), capped by the per-artist cap, a mix, muted or unwatched sources only, or not in the
+    index at all."""
     from music_minion.discovery import verdicts, why
     from music_minion.discovery.feed import refresh_scores
     from music_minion.discovery.retired import RetireRules
@@ -88,7 +91,7 @@ def _score(d: dict[str, Any]) -> None:
                 s["artist_weight"],
                 f"{s['hit_rate']:.2f}",
                 f"{s['bits']:+.2f}",
-                s["first_seen_at"],
+                when(s["first_seen_at"]),
             ]
             for s in c["supporters"]
         ],

@@ -36,13 +36,14 @@ from music_minion.config.schema import (
     Settings,
     SoundCloudSettings,
 )
-from music_minion.errors import ConfigError
+from music_minion.errors import ConfigError, UsageError
 from music_minion.files import write_atomic
 
 APP_NAME = "music-minion"
 ENV_CONFIG = "MUSIC_MINION_CONFIG"
 
 _override_path: Path | None = None
+_override_must_exist = False
 _cache: dict[tuple[Path, tuple[str | None, ...]], Config] = {}
 
 
@@ -90,10 +91,12 @@ class Config:
         return out
 
 
-def set_config_path(path: str | Path | None) -> None:
-    """Use this config file for the rest of the process (the CLI's `--config`)."""
-    global _override_path
+def set_config_path(path: str | Path | None, *, must_exist: bool = False) -> None:
+    """Use this config file for the rest of the process (the CLI's `--config`). With `must_exist`
+    (a path typed on the command line), loading a missing file is a usage error, not defaults."""
+    global _override_path, _override_must_exist
     _override_path = Path(path).expanduser() if path else None
+    _override_must_exist = must_exist and _override_path is not None
     _cache.clear()
 
 
@@ -113,9 +116,15 @@ def _env_overrides() -> dict[str, str]:
     return {s.key: os.environ[s.env] for s in SETTINGS.values() if s.env and os.environ.get(s.env)}
 
 
-def load(path: Path | None = None) -> Config:
-    """Load and validate the config (cached per file and environment). No file: all defaults."""
+def load(path: Path | None = None, *, missing_ok: bool = False) -> Config:
+    """Load and validate the config (cached per file and environment). No file: all defaults,
+    unless it was named by `--config` (then a UsageError; `missing_ok` for what creates it)."""
     path = path or config_path()
+    if _override_must_exist and path == _override_path and not missing_ok and not path.exists():
+        raise UsageError(
+            f"config file {path} does not exist",
+            f"create it with `music-minion --config {path} init`, or leave out --config",
+        )
     env = _env_overrides()
     key = (path, tuple(env.get(k) for k in sorted(SETTINGS)))
     cached = _cache.get(key)
@@ -192,7 +201,7 @@ def set_values(raws: Mapping[str, str], path: Path | None = None) -> dict[str, A
 
     path = path or config_path()
     values = {key: parse_value(key, raw) for key, raw in raws.items()}
-    current = load(path)  # refuse to edit a file that is already broken
+    current = load(path, missing_ok=True)  # refuse to edit a file that is already broken
     check_together({**dict(current.items(mask_secrets=False)), **values})
     doc = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.document()
     for key, value in values.items():

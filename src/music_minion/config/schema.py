@@ -105,10 +105,16 @@ class JudgmentSettings(_Section, frozen=True):
         bool, Meta(description="My SoundCloud likes become `liked` judgments")
     ] = True
     not_interested_playlist: Annotated[
-        str, Meta(description="URN or URL of a playlist whose tracks are `not_interested`")
+        str,
+        Meta(
+            description="URL, title (one of mine, private too) or URN of a playlist whose tracks are `not_interested`"
+        ),
     ] = ""
     not_quite_playlist: Annotated[
-        str, Meta(description="URN or URL of a playlist whose tracks are `not_quite`")
+        str,
+        Meta(
+            description="URL, title (one of mine, private too) or URN of a playlist whose tracks are `not_quite`"
+        ),
     ] = ""
     mirror_likes: Annotated[
         bool, Meta(description="Also like on SoundCloud what you judge `liked` here")

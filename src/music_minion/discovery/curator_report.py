@@ -15,6 +15,7 @@ from music_minion.store import curators as store
 from music_minion.store import ranking as ranking_store
 from music_minion.store.session import Store
 from music_minion.timeutil import to_iso
+from music_minion.words import plural
 
 PARETO_SHARE = 0.8
 
@@ -92,11 +93,11 @@ def build(conn: Store, rc: RankingSettings, since_days: float, now: datetime) ->
 
 
 def pareto_line(report: dict[str, Any]) -> str:
-    """E.g. "5 of 120 curators surface 80 % of your feed (3,210 candidates)"."""
+    """E.g. "5 of 120 curators surface 80 % of your feed (3210 candidates)"."""
     p = report["pareto"]
     if not p["tracks"]:
-        return f"no candidates yet from {p['of']} curator(s): run `music-minion sync`"
+        return f"no candidates yet from {plural(p['of'], 'curator')}: run `music-minion sync`"
     return (
-        f"{p['curators']} of {p['of']} curators surface {round(p['share'] * 100)} % of your feed "
-        f"({p['tracks']:,} candidates)"
+        f"{p['curators']} of {plural(p['of'], 'curator')} surface {round(p['share'] * 100)} % of your feed "
+        f"({plural(p['tracks'], 'candidate')})"
     )

@@ -6,6 +6,7 @@ import html
 import xml.etree.ElementTree as ET
 
 from music_minion.discovery.digest import Digest
+from music_minion.words import plural
 
 FORMATS = ("md", "html", "atom")
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -15,7 +16,7 @@ TITLE = "Music Minion digest"
 def _figures(d: Digest) -> str:
     f = d.figures
     return (
-        f"{f['curators_checked']} curators checked, {f['new_picks']} new picks, "
+        f"{plural(f['curators_checked'], 'curator')} checked, {plural(f['new_picks'], 'new pick')}, "
         f"{f['liked']} liked, {f['dismissed']} dismissed"
     )
 

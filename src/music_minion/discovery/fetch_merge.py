@@ -29,7 +29,7 @@ from music_minion.discovery import full_pass
 from music_minion.discovery import schedule as sched
 from music_minion.discovery.sources import ARTIST_SOURCES, ArtistSource, Walk, track_row, walk
 from music_minion.discovery.sync_run import RunContext, error_kind
-from music_minion.errors import MinionError
+from music_minion.errors import MinionError, reason
 from music_minion.soundcloud.errors import ApiError
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
@@ -73,6 +73,11 @@ class _Artist:
 def artist_label(row: sqlite3.Row) -> str:
     label: str = row["username"] or row["permalink"] or row["input"] or row["urn"]
     return label
+
+
+def _in_short(e: BaseException) -> str:
+    """Why a walk failed, in words shared by every walk it hit (counted for the summary)."""
+    return e.in_short() if isinstance(e, ApiError) else reason(e)
 
 
 def ends_the_run(e: BaseException | None) -> TypeGuard[MinionError]:
@@ -185,7 +190,9 @@ class FetchMerge:
         if f.error is not None:
             a.failed = True
             totals.errors[error_kind(f.error)] += 1
-            totals.artists_failed += a.pending == 0
+            totals.failure_reasons[_in_short(f.error)] += 1
+            if a.pending == 0:
+                self._failed(a)
             return
         res = prov.merge_source(
             self.ctx.db, f.job.artist_id, f.job.source.kind, f.rows, to_iso(stamp),
@@ -199,7 +206,7 @@ class FetchMerge:
         a.activity = a.activity or res.provenance_new > 0
         if a.pending == 0:
             if a.failed:
-                totals.artists_failed += 1
+                self._failed(a)
             else:
                 self._reschedule(a, stamp)
                 totals.artists_done += 1
@@ -208,6 +215,11 @@ class FetchMerge:
         totals.provenance_new += res.provenance_new
         totals.gone += res.gone
         totals.revived += res.revived
+
+    def _failed(self, a: _Artist) -> None:
+        """An artist some walk of which failed: counted and named; its schedule stays (still due)."""
+        self.ctx.totals.artists_failed += 1
+        self.ctx.totals.failed_artists.append(artist_label(a.row))
 
     def _reschedule(self, a: _Artist, stamp: datetime) -> None:
         d = self.ctx.cfg.discovery

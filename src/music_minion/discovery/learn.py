@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from music_minion.discovery.sources import track_row
 from music_minion.discovery.verdicts import apply_synced, desired_verdicts
-from music_minion.errors import MinionError
+from music_minion.errors import MinionError, reason
 from music_minion.store import kv, my_likes
 from music_minion.store import tracks as tracks_store
 from music_minion.store.session import Store
@@ -59,22 +59,9 @@ async def import_my_likes(
     return {"seen": len(seen), "new": new, "gone": len(gone)}
 
 
-async def playlist_urn(client: SoundCloudClient, ref: str) -> str:
-    """The URN of a configured playlist given as URN or URL."""
-    ref = ref.strip()
-    if ref.startswith("soundcloud:playlists:"):
-        return ref
-    from music_minion.soundcloud.models import Playlist
-
-    found = await client.resolve(ref)
-    if not isinstance(found, Playlist):
-        raise MinionError(
-            f"{ref} is not a playlist", "set judgments.*_playlist to a playlist URL or URN"
-        )
-    return found.urn
-
-
 async def _playlist_track_ids(client: SoundCloudClient, conn: Store, ref: str) -> list[int]:
+    from music_minion.discovery.playlist_ref import playlist_urn
+
     urn = await playlist_urn(client, ref)
     items = [t async for t in client.playlist_tracks(urn)]
     return store_tracks(conn, items, now_iso()) if items else []
@@ -96,7 +83,7 @@ async def learn_from_soundcloud(
         try:
             result["likes"] = await import_my_likes(client, conn)
         except ApiError as e:  # the likes stored so far still stand
-            result["errors"]["likes"] = str(e)
+            result["errors"]["likes"] = reason(e)
     else:
         unknown.add("liked")
     members: dict[str, set[int]] = {"not_interested": set(), "not_quite": set()}
@@ -111,9 +98,8 @@ async def learn_from_soundcloud(
             members[verdict] = set(await _playlist_track_ids(client, conn, ref))
             result["playlists"][verdict] = len(members[verdict])
         except MinionError as e:  # an API failure, not a playlist, not logged in
-            msg = str(e)
-            result["errors"][verdict] = msg
-            log.warning("could not read the %s playlist: %s", verdict, msg)
+            result["errors"][verdict] = reason(e)  # reported once, by whoever shows the result
+            log.debug("could not read the %s playlist: %s", verdict, e)
             unknown.add(verdict)
     liked = my_likes.list_current_ids(conn) if cfg.judgments.learn_likes else set()
     desired = desired_verdicts(liked, members["not_interested"], members["not_quite"])

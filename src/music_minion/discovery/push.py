@@ -234,7 +234,7 @@ async def _read_or_record_failure(
     try:
         return await _read_current(client, conn, target, dry_run)
     except ApiError as e:
-        error = str(e)  # "kind status on endpoint: message" (a path template: no secrets)
+        error = e.for_people()  # a path template and SoundCloud's message: no secrets
         if not dry_run:
             with conn.atomic():
                 push_id = pushes_store.start(
@@ -274,7 +274,7 @@ async def _write(
             kv.put(conn, f"{target.kv_key}.part", str(part))
         return playlist, True
     except BaseException as e:
-        error = str(e) if isinstance(e, ApiError) else type(e).__name__
+        error = e.for_people() if isinstance(e, ApiError) else type(e).__name__
         with conn.atomic():
             pushes_store.finish(conn, push_id, "failed", now_iso(), error=error)
         if isinstance(e, ApiError):

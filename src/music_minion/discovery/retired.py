@@ -25,6 +25,7 @@ from music_minion.store import tracks as tracks_store
 from music_minion.store.pushes import OkPush
 from music_minion.store.session import Store
 from music_minion.timeutil import now, parse_timestamp, to_iso
+from music_minion.words import plural
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _by_pushes(track_stays: list[Stay], rules: RetireRules) -> tuple[str, str] |
         return None
     span = _span(track_stays[0].pushed_at, max(s.until for s in track_stays))
     since = counted[rules.max_ignored_pushes - 1].pushed_at + rules.window
-    return f"pushed {len(track_stays)} times over {span}, never judged", to_iso(since)
+    return f"pushed {plural(len(track_stays), 'time')} over {span}, never judged", to_iso(since)
 
 
 def _by_listens(heard: list[str], rules: RetireRules) -> tuple[str, str] | None:
@@ -133,7 +134,7 @@ def _by_listens(heard: list[str], rules: RetireRules) -> tuple[str, str] | None:
     n = rules.max_unjudged_listens
     if len(heard) < n:
         return None
-    return f"heard {len(heard)} times in review, never judged", heard[n - 1]
+    return f"heard {plural(len(heard), 'time')} in review, never judged", heard[n - 1]
 
 
 def retired_tracks(

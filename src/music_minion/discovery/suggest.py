@@ -22,6 +22,8 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from music_minion.words import plural
+
 # A fetched list of users: one dict per user (urn, username, permalink_url, likes, followers).
 UserList = list[dict[str, Any]]
 
@@ -49,7 +51,7 @@ class Suggestion:
         parts = []
         if self.shared:
             names = ", ".join(self.shared[:3]) + ("…" if len(self.shared) > 3 else "")
-            parts.append(f"liked {len(self.shared)} of your last {window} likes: {names}")
+            parts.append(f"liked {len(self.shared)} of your last {plural(window, 'like')}: {names}")
         if self.ahead or self.behind:
             parts.append(f"before you on {self.ahead} (after on {self.behind})")
         if self.related_to:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from music_minion.discovery.fetch_merge import FetchMerge, artist_label
 from music_minion.discovery.sources import ARTIST_SOURCES
 from music_minion.discovery.sync_run import RunContext, SyncOptions, error_kind
-from music_minion.errors import MinionError, UsageError
+from music_minion.errors import MinionError, UsageError, reason
 from music_minion.soundcloud.errors import NotLoggedIn
 from music_minion.store import artists as artists_store
 from music_minion.store import provenance as prov
@@ -64,8 +64,7 @@ def _failed(ctx: RunContext, step: Step, e: Exception) -> dict[str, Any]:
     if step.policy == "skip":
         return {"error": kind}
     ctx.totals.errors[f"{step.name}:{kind}"] += 1
-    reason = (f"{e.what} — {e.hint}" if e.hint else e.what) if isinstance(e, MinionError) else kind
-    return {"skipped": True, "reason": reason}
+    return {"skipped": True, "reason": reason(e) if isinstance(e, MinionError) else kind}
 
 
 def plan(db: Store, opts: SyncOptions) -> list[sqlite3.Row]:
@@ -168,7 +167,7 @@ async def gone_check_step(ctx: RunContext) -> None:
 
 async def learn_step(ctx: RunContext) -> dict[str, Any]:
     """My likes and judgment playlists become judgments; logged out, that cannot happen, and the
-    run is partial (the walks of public lists still worked)."""
+    run is partial (the walks of public lists still worked), as it is when a source cannot be read."""
     from music_minion.discovery.learn import learn_from_soundcloud
 
     j = ctx.cfg.judgments
@@ -176,7 +175,10 @@ async def learn_step(ctx: RunContext) -> dict[str, Any]:
     if wanted and ctx.client.token_kind != "user":
         raise NotLoggedIn("not logged in: your likes and judgment playlists were not read")
 
-    return await learn_from_soundcloud(ctx.client, ctx.db, ctx.cfg)
+    result = await learn_from_soundcloud(ctx.client, ctx.db, ctx.cfg)
+    for source in result["errors"]:
+        ctx.totals.errors[f"learn:{source}"] += 1
+    return result
 
 
 async def rank_step(ctx: RunContext) -> dict[str, Any]:

@@ -46,6 +46,8 @@ class Totals:
     tracks_deleted: int = 0
     full_walks: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    failed_artists: list[str] = field(default_factory=list)  # names, in the order they failed
+    failure_reasons: Counter[str] = field(default_factory=Counter)  # why walks failed, for people
 
 
 @dataclass
@@ -103,6 +105,8 @@ class SyncSummary:
             "status": self.status,
             "artists_done": t.artists_done,
             "artists_failed": t.artists_failed,
+            "failed_artists": t.failed_artists,
+            "failure_reasons": dict(t.failure_reasons.most_common()),
             "sources_done": t.sources_done,
             "tracks_new": t.tracks_new,
             "provenance_new": t.provenance_new,
@@ -129,4 +133,5 @@ class SyncSummary:
             "digest",
         )
         keys += ("ranking", "provenance_gone", "tracks_deleted", "artists_failed", "full_walks")
+        keys += ("failed_artists",)
         return {k: d[k] for k in keys if k in d}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,19 @@ def normalize_input(text: str) -> str:
     from music_minion.urls import canonical
 
     return canonical(text)
+
+
+_PERMALINK = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def as_permalink(text: str) -> str | None:
+    """The permalink a display name most likely has ("Solar Collective" → `solar-collective`);
+    None when `text` is a URL, a URN or already shaped like a permalink."""
+    if "/" in text or ":" in text or _PERMALINK.fullmatch(text):
+        return None
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-")
+    return slug or None
 
 
 def resolved(user: User) -> store.Resolved:
@@ -70,11 +85,16 @@ def _outcome_kind(outcome: Outcome) -> User | tuple[str, str]:
         return "failed_transient", "not authorised (log in again)"
     if isinstance(e, Unreachable):
         return "failed_transient", f"{e.message}, will retry on the next sync"
-    return "failed_transient", f"{e.kind} error, will retry on the next sync"
+    return "failed_transient", f"SoundCloud failed ({e.message}), will retry on the next sync"
 
 
-def record_outcomes(conn: Store, wanted: list[Wanted], outcomes: list[Outcome]) -> Report:
-    """Store what resolution gave for each wanted input; returns added / already / failed lists."""
+def record_outcomes(
+    conn: Store, wanted: list[Wanted], outcomes: list[Outcome], *, keep_permanent: bool = True
+) -> Report:
+    """Store what resolution gave for each wanted input; returns added / already / failed lists.
+
+    A permanent failure is stored only with `keep_permanent` (a retried input keeps its row; a
+    mistyped new one leaves none)."""
     from music_minion.soundcloud.models import User
 
     report: Report = {"added": [], "already": [], "failed": []}
@@ -99,9 +119,10 @@ def record_outcomes(conn: Store, wanted: list[Wanted], outcomes: list[Outcome]) 
             report["already" if was_watched else "added"].append(entry)
         else:
             status, reason = found
-            store.record_failure(
-                conn, want.input, status, reason, weight=want.weight, tier=want.tier
-            )
+            if keep_permanent or status != "failed_permanent":
+                store.record_failure(
+                    conn, want.input, status, reason, weight=want.weight, tier=want.tier
+                )
             report["failed"].append(
                 {
                     "input": want.input,
@@ -114,14 +135,38 @@ def record_outcomes(conn: Store, wanted: list[Wanted], outcomes: list[Outcome]) 
 
 
 async def add(client: SoundCloudClient, conn: Store, wanted: list[Wanted]) -> Report:
-    """Resolve each wanted input (one batch, never raising for one bad input) and watch the users."""
+    """Resolve each wanted input (one batch, never raising for one bad input) and watch the users.
+
+    A display name is tried as a permalink; a permanent failure stores nothing."""
+    typed: dict[str, str] = {}  # the permalink tried → the name typed
     seen: dict[str, Wanted] = {}
     for w in wanted:
-        seen.setdefault(w.input, w)
+        guess = as_permalink(w.input)
+        if guess is not None:
+            typed.setdefault(guess, w.input)
+        seen.setdefault(guess or w.input, Wanted(guess or w.input, w.weight, w.tier))
     todo = list(seen.values())
     if not todo:
         return {"added": [], "already": [], "failed": []}
-    return record_outcomes(conn, todo, await _lookup(client, [w.input for w in todo]))
+    outcomes = await _lookup(client, [w.input for w in todo])
+    report = record_outcomes(conn, todo, outcomes, keep_permanent=False)
+    return _name_the_guesses(report, typed)
+
+
+def _name_the_guesses(report: Report, typed: dict[str, str]) -> Report:
+    """Entries of display names tried as permalinks show the name typed and the permalink tried;
+    a failed one says what to do."""
+    for entries in report.values():
+        for e in entries:
+            if e["input"] not in typed:
+                continue
+            e["tried"], e["input"] = e["input"], typed[e["input"]]
+            if "reason" in e:
+                e["reason"] += (
+                    f"; tried as the permalink {e['tried']} — paste the artist's page URL"
+                    " (https://soundcloud.com/...)"
+                )
+    return report
 
 
 def is_user_urn(text: str) -> bool:

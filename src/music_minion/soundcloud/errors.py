@@ -45,6 +45,21 @@ class ApiError(SoundCloudError):
         status = f" {self.status}" if self.status else ""
         return f"{self.kind}{status} on {self.endpoint}: {self.message}"
 
+    def for_people(self) -> str:
+        """The failure in plain words: a host that cannot be reached says just that; any other
+        names the request and SoundCloud's answer."""
+        if isinstance(self, Unreachable):
+            return self.message
+        status = f" (HTTP {self.status})" if self.status else ""
+        return f"SoundCloud request {self.endpoint} failed{status}: {self.message}"
+
+    def in_short(self) -> str:
+        """The failure in a few words that fit every item it hit: `cannot connect to HOST`,
+        `HTTP 404 from SoundCloud`, `timed out`."""
+        if isinstance(self, Unreachable) or not self.status:
+            return self.message
+        return f"HTTP {self.status} from SoundCloud"
+
     @property
     def retryable(self) -> bool:
         return isinstance(self, Transient | RateLimited)

@@ -112,7 +112,7 @@ async def _preflight(http: aiohttp.ClientSession, req: AuthRequest) -> None:
             "SoundCloud does not know this app's client id", "check soundcloud.client_id"
         )
     raise Misconfigured(
-        "SoundCloud refused the authorization request (HTTP 400)",
+        "SoundCloud refused to start the login (HTTP 400)",
         "check soundcloud.auth_base and the app settings",
     )
 
@@ -244,7 +244,7 @@ def _check_answer(params: dict[str, str], req: AuthRequest) -> str:
     error = params.get("error")
     if error == "access_denied":
         raise LoginFailed(
-            "the SoundCloud authorization was declined",
+            "the connection was declined on SoundCloud",
             "run `music-minion auth login` again and choose Connect",
         )
     if params.get("state") != req.state:
@@ -259,6 +259,7 @@ def _check_answer(params: dict[str, str], req: AuthRequest) -> str:
     code = params.get("code")
     if not code:
         raise LoginFailed(
-            "the login answer carries no authorization code", "run `music-minion auth login` again"
+            "SoundCloud's answer to the login carries no code",
+            "run `music-minion auth login` again",
         )
     return code

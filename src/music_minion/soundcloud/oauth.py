@@ -132,7 +132,8 @@ async def _token_attempt(
         origin = app.auth_base.split("://", 1)[-1].split("/", 1)[0]
         return Unreachable(None, TOKEN_PATH, f"cannot connect to {origin}")
     except (TimeoutError, aiohttp.ClientError):
-        return Transient(None, TOKEN_PATH, "no answer from the token endpoint")
+        origin = app.auth_base.split("://", 1)[-1].split("/", 1)[0]
+        return Transient(None, TOKEN_PATH, f"no answer from {origin}")
     return token_answer(status, body, retry_after=retry_after)
 
 
@@ -175,9 +176,9 @@ async def exchange_code(
     }
     try:
         return await _post_token(http, app, form)
-    except InvalidGrant as e:
+    except InvalidGrant:
         raise LoginFailed(
-            f"SoundCloud refused the authorization code ({e})",
+            "SoundCloud refused to finish the login (its answer was too old or already used)",
             "run `music-minion auth login` again",
         ) from None
 

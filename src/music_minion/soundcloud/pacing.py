@@ -82,7 +82,8 @@ class Limiter:
 
     @property
     def cannot_connect(self) -> str:
-        return f"cannot connect to {self.origin}"
+        """What every request says once the host is down: `cannot connect to HOST:PORT`."""
+        return f"cannot connect to {self.origin.split('://', 1)[-1]}"
 
     def host_down(self) -> bool:
         return self._refused >= self._unreachable_after

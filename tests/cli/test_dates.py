@@ -48,5 +48,5 @@ def test_commands_show_moments_in_the_one_format(logged_in, mm, utc, monkeypatch
     for args, out in shown.items():
         assert SHOWN.search(out), (args, out)
         assert not OTHER.search(out), (args, out)
-    iso = mm("sync", "history", "--json").json()[0]["started_at"]
+    iso = mm("sync", "history", "--json").json()["items"][0]["started_at"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", iso)

@@ -33,7 +33,7 @@ def test_some_inputs_failing_is_partial_and_they_are_listed_apart(emulator, mm) 
         "  https://soundcloud.com/no-such-dj-2 — not found (404)",
     ]
     assert stored_inputs() == [a0]  # the typos left no row
-    listed = mm("artists", "list", "--json").json()
+    listed = mm("artists", "list", "--json").json()["items"]
     assert [row["permalink"] for row in listed] == [a0]
 
 

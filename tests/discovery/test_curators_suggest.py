@@ -181,6 +181,6 @@ def test_a_failed_follow_is_reported_keeps_the_adds_and_exits_3(synced, mm) -> N
     assert r.code == 3
     assert r.out.count("now watching") == 2 and r.out.count("now following") == 1
     assert "could not follow" in r.err and "follow limit reached" in r.err
-    watched = {a["urn"] for a in mm("artists", "list", "--json").json()}
+    watched = {a["urn"] for a in mm("artists", "list", "--json").json()["items"]}
     assert len(watched) == 4 and len(w.followings[w.me_urn]) == 3  # both added, one followed
     assert set(w.followings[w.me_urn]) < watched

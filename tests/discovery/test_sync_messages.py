@@ -37,7 +37,7 @@ def test_a_partial_sync_names_the_failed_artists_and_the_next_step(emulator, mm)
     assert d["status"] == "partial" and sorted(d["failed_artists"]) == sorted(ghosts)
     assert d["failure_reasons"] == {"HTTP 404 from SoundCloud": 7 * len(d["sources"])}
     plan = mm("sync", "--dry-run", "--json").json()
-    assert [a["name"] for a in plan["artists"]] == ghosts  # still due, checked first
+    assert [a["artist"] for a in plan["artists"]] == ghosts  # still due, checked first
 
 
 def test_an_ok_sync_names_nobody(emulator, mm):
@@ -55,7 +55,7 @@ def test_counts_read_in_the_singular_and_the_plural(emulator, mm):
     )
     watch_all(emulator)
     r = mm("sync", "--no-learn")
-    d = mm("sync", "history", "--json").json()[0]
+    d = mm("sync", "history", "--json").json()["items"][0]
     n = d["requests"]
     assert re.search(rf"\b{n} requests? in ", r.out)
     assert f"{plural(n, 'request')} in " in r.out and "(s)" not in r.out + r.err

@@ -39,7 +39,7 @@ COMMANDS = [
     ("judge", "1", "liked"),
     ("sync", "history"),
     ("library", "scan", "."),
-    ("export", "csv", "{tmp}/out.csv"),
+    ("export", "csv", "{tmp}/out"),
     ("db", "check"),
 ]
 
@@ -128,7 +128,7 @@ def test_broken_config_is_one_line_for_every_command(mm, filled: Path, broken: s
             w in line for w in ("soundcloud.", "playlist.", "discovery.")
         ), (args, line)
     assert digest(cfg) == before and db_state(filled) == rows
-    assert not (filled / "out.csv").exists()
+    assert not (filled / "out").exists()
 
 
 def test_config_path_that_is_a_folder_and_an_unknown_key_set(mm, filled: Path, monkeypatch) -> None:
@@ -211,14 +211,14 @@ def test_paths_that_cannot_be_used(mm, filled: Path, tiny_fs) -> None:
     for args in (
         ("library", "scan", str(afile / "under-a-file")),
         ("library", "scan", str(filled / "missing")),
-        ("export", "csv", str(afile / "out.csv")),
+        ("export", "csv", str(afile / "out")),
         ("export", "json", str(afile) + "/"),
         ("export", "csv", str(afile)),
     ):
         one_line(mm(*args), code=None)
     ro = tiny_fs("64k", ro=True)
     if ro is not None:  # a read-only disk
-        one_line(mm("export", "csv", str(ro / "out.csv")))
+        one_line(mm("export", "csv", str(ro / "out")))
         assert list(ro.iterdir()) == []
     assert afile.read_bytes() == b"keep me" and db_state(filled) == rows
 
@@ -317,7 +317,7 @@ def test_export_and_config_set_on_a_full_disk(mm, filled: Path, tiny_fs, monkeyp
     before = digest(cfg)
     for args in (
         ("export", "csv", str(out) + "/", "--what", "all"),
-        ("export", "json", str(out) + ".json"),
+        ("export", "json", str(out) + ".json", "--what", "tracks"),
         ("config", "set", "playlist.title", "Something much longer than before " * 20),
     ):
         one_line(mm(*args))

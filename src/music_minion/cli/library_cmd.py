@@ -405,7 +405,7 @@ def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
 @wide_option
 @click.pass_context
 def review(ctx: click.Context, interactive: bool, limit: int) -> None:
-    """List proposed matches; `accept ID...` / `reject ID...` decide them.
+    """List proposed matches; `review accept ID` or `review reject ID` decides them.
 
     On a terminal (or with -i) each proposal is shown in turn: [a]ccept, [r]eject, [s]kip, [q]uit.
     """

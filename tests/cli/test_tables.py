@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.discovery.builder import Builder, ago
+from tests.helpers import screen, terminal
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG = "An Extremely Long Title Of A Track That Goes On (Extended Club Remix By Somebody)"
 
 
@@ -36,17 +36,6 @@ def feed_of_30(store: sqlite3.Connection) -> Builder:
         for k in range(1 + n % 4):
             b.prov(t, artists[(n + k) % 10], ("repost", "like")[k % 2], ago(days=1 + n / 10))
     return b
-
-
-def terminal(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
-    """Make stdout a terminal of `width` columns for rich (the tests capture stdout)."""
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    monkeypatch.setenv("COLUMNS", str(width))
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
-def screen(out: str) -> list[str]:
-    return ANSI.sub("", out).splitlines()
 
 
 @pytest.mark.parametrize("width", [80, 160])

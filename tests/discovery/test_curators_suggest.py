@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.discovery.helpers import home_db
+from tests.helpers import screen, terminal
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def test_suggestions_share_my_likes_and_leave_out_watched_and_me(synced, mm) -> 
     r = mm("artists", "suggest", "--limit", "50", "--json")
     assert r.code == 0, r.err
     d = r.json()
-    rows = d["suggestions"]
+    rows = d["items"]
     assert rows and d["requests"] > 0
     urns = {s["urn"] for s in rows}
     assert not urns & set(emu.world.artist_urns[:2]) and emu.world.me_urn not in urns
@@ -40,26 +43,87 @@ def test_suggestions_share_my_likes_and_leave_out_watched_and_me(synced, mm) -> 
     # a second run is served from the cache
     again = mm("artists", "suggest", "--limit", "50", "--json").json()
     assert again["lists"]["fetched"] == 0 and again["requests"] <= 1
-    assert [s["urn"] for s in again["suggestions"]] == [s["urn"] for s in rows]
+    assert [s["urn"] for s in again["items"]] == [s["urn"] for s in rows]
 
 
 def test_add_watches_the_top_and_they_are_not_suggested_again(synced, mm) -> None:
     d = mm("artists", "suggest", "--add", "1", "--json").json()
     added = [a["urn"] for a in d["added"]]
-    assert added == [s["urn"] for s in d["suggestions"][:1]]
+    assert added == [s["urn"] for s in d["items"][:1]]
     watched = {a["urn"] for a in mm("artists", "list", "--json").json()["items"]}
     assert set(added) <= watched
     again = mm("artists", "suggest", "--json").json()
-    assert not set(added) & {s["urn"] for s in again["suggestions"]}
+    assert not set(added) & {s["urn"] for s in again["items"]}
     human = mm("artists", "suggest", "--limit", "3")
     assert human.code == 0 and "liked " in human.out and "of your last" in human.out
 
 
+NO_LIKES = (
+    "like a few tracks first (on SoundCloud, or `music-minion judge N liked`), then run `sync`"
+)
+
+
 def test_no_likes_is_one_line_and_exit_0(emulator, mm) -> None:
-    r = mm("artists", "suggest")
-    assert r.code == 0 and r.out.strip() == (
-        "like a few tracks first (on SoundCloud, or `music-minion judge N liked`), then run `sync`"
-    )
+    r = mm("artists", "suggest")  # piped: stdout stays empty for scripts, the hint on stderr
+    assert r.code == 0 and r.out == "" and r.err.strip() == NO_LIKES
+    d = mm("artists", "suggest", "--json").json()
+    assert (d["items"], d["shown"], d["total"], d["message"]) == ([], 0, 0, NO_LIKES)
+    assert d["added"] == d["followed"] == d["follow_failed"] == [] and d["requests"] == 0
+
+
+def test_json_is_the_list_envelope_in_the_shared_vocabulary(synced, mm) -> None:
+    emu, _ = synced
+    every = mm("artists", "suggest", "--limit", "0", "--json").json()
+    assert every["shown"] == every["total"] == len(every["items"]) >= 2 and every["total_exact"]
+    d = mm("artists", "suggest", "--limit", "1", "--add", "1", "--json").json()
+    assert (d["shown"], d["total"], len(d["items"])) == (1, every["total"], 1)
+    assert [s["urn"] for s in d["items"]] == [s["urn"] for s in every["items"][:1]]
+    users = emu.world.users
+    for s in d["items"]:
+        assert "username" not in s and s["artist"] == users[s["urn"]].username
+        assert s["link"] == f"https://soundcloud.com/{users[s['urn']].permalink}"
+    [added] = d["added"]
+    assert added["artist"] == d["items"][0]["artist"] and "username" not in added
+    assert d["total"] == every["total"] and d["window"] == every["window"] > 0
+
+
+def _table_lines(out: str) -> list[str]:
+    return [x for x in screen(out) if re.match(r"\s*\d+ ", x)]
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_on_a_terminal_each_suggestion_is_one_line_with_a_footer(synced, mm, monkeypatch, width):
+    total = mm("artists", "suggest", "--json").json()["total"]
+    terminal(monkeypatch, width)
+    r = mm("artists", "suggest", "--limit", "1")
+    assert r.code == 0, r.err
+    lines = screen(r.out)
+    assert all(len(x) <= width for x in lines), max(lines, key=len)
+    assert len(_table_lines(r.out)) == 1 and "Suggested curators (from your last" in r.out
+    assert f"showing 1 of {total} candidates — `--limit 0` for all" in r.out
+    assert "links: `--wide`" in r.out and "soundcloud.com" not in r.out
+    every = mm("artists", "suggest", "--limit", "0", "--wide")
+    assert len(_table_lines(every.out)) == total >= 2 and "showing" not in every.out
+    assert every.out.count("https://soundcloud.com/") == total
+    assert "lists fetched 0" in r.err  # the second run is served from the cache
+
+
+def test_piped_suggestions_are_tab_separated_with_full_values(synced, mm) -> None:
+    emu, _ = synced
+    d = mm("artists", "suggest", "--limit", "0", "--json").json()
+    r = mm("artists", "suggest", "--limit", "0")
+    assert r.code == 0, r.err
+    header, *rows = r.out.splitlines()
+    assert header.split("\t") == ["#", "artist", "score", "likes", "followers", "why", "link"]
+    assert len(rows) == d["total"] >= 2 and all(len(x.split("\t")) == 7 for x in rows)
+    for n, (row, s) in enumerate(zip(rows, d["items"], strict=True), 1):
+        rank, artist, score, likes, followers, why, link = row.split("\t")
+        assert (rank, artist, link, why) == (str(n), s["artist"], s["link"], s["why"])
+        assert (likes, followers) == (f"{s['likes']:,}", f"{s['followers']:,}")
+        assert float(score) == pytest.approx(s["score"], abs=1e-3)
+    cut = mm("artists", "suggest", "--limit", "1", "--add", "1")
+    assert len(cut.out.splitlines()) == 2 and f"showing 1 of {d['total']} candidates" in cut.err
+    assert f"now watching {d['items'][0]['artist']} ({d['items'][0]['urn']})" in cut.err
 
 
 def test_budget_and_rate_limits_leave_the_rest_for_a_resuming_run(synced, mm) -> None:
@@ -115,8 +179,7 @@ def test_who_liked_my_tracks_before_me_is_told_from_who_came_after(synced, mm) -
     late = next(u for u in w.artist_urns[2:] if mine not in w.likes[u])
     assert emu.call(w.add_like, late, mine)  # likes my newest like after me
     rows = {
-        s["urn"]: s
-        for s in mm("artists", "suggest", "--limit", "200", "--json").json()["suggestions"]
+        s["urn"]: s for s in mm("artists", "suggest", "--limit", "200", "--json").json()["items"]
     }
     assert rows[late]["behind"] >= 1 and "after on" in rows[late]["why"]
     window = _window(emu)
@@ -179,7 +242,7 @@ def test_a_failed_follow_is_reported_keeps_the_adds_and_exits_3(synced, mm) -> N
     emu.call(setattr, w, "follow_limit", 3)
     r = mm("artists", "suggest", "--add", "2", "--follow")
     assert r.code == 3
-    assert r.out.count("now watching") == 2 and r.out.count("now following") == 1
+    assert r.err.count("now watching") == 2 and r.err.count("now following") == 1
     assert "could not follow" in r.err and "follow limit reached" in r.err
     watched = {a["urn"] for a in mm("artists", "list", "--json").json()["items"]}
     assert len(watched) == 4 and len(w.followings[w.me_urn]) == 3  # both added, one followed

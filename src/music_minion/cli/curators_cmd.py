@@ -8,7 +8,7 @@ import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wide_option
 from music_minion.cli.helptext import examples
-from music_minion.cli.table import fixed, table, text
+from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.words import plural
 
 KIND_FLAGS = (("likes", "like"), ("reposts", "repost"), ("uploads", "upload"))
@@ -119,11 +119,12 @@ def report(since_days: float) -> None:
         "music-minion artists suggest", "music-minion artists suggest --limit 20 --add 3"
     ),
 )
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Suggestions shown.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Suggestions shown (0: all).")  # fmt: skip
 @click.option("--add", "add", type=click.IntRange(min=0), default=0, help="Watch the top K.")
 @click.option("--follow", is_flag=True, help="Also follow the K added on SoundCloud (with --add).")
 @json_option
+@wide_option
 @click.pass_context
 def suggest(ctx: click.Context, limit: int, add: int, follow: bool) -> None:
     """New curators who share my taste, best first.
@@ -131,7 +132,7 @@ def suggest(ctx: click.Context, limit: int, add: int, follow: bool) -> None:
     Read from the favoriters and reposters of my recent likes and the related users of my best
     curators, damped by how much they like in general and by how few of my likes they found
     before me. Exit 3 when a --follow failed (the adds are kept)."""
-    from music_minion.cli.common import progress, run_with_client
+    from music_minion.cli.common import envelope, print_json, progress, run_with_client, wants_json
     from music_minion.discovery.suggest_walk import run
 
     if follow and not add:
@@ -146,26 +147,54 @@ def suggest(ctx: click.Context, limit: int, add: int, follow: bool) -> None:
         data = run_with_client(
             lambda c, db, cfg: run(c, db, cfg, limit=limit, add=add, follow=follow, progress=step)
         )
-    emit(data, _print_suggestions)
+    items, total = data.pop("suggestions"), data.pop("candidates")
+    if wants_json():
+        print_json(envelope(items, total, **data))
+    else:
+        _print_suggestions(items, total, data)
     if data.get("follow_failed"):
         ctx.exit(3)
 
 
-def _print_suggestions(d: dict[str, Any]) -> None:
-    if d["message"]:
-        click.echo(d["message"])
-        return
-    for n, s in enumerate(d["suggestions"], 1):
-        click.echo(f"{n:>3}. {s['username']}  {s['link'] or s['urn']}")
-        click.echo(f"     {s['why']} · {s['activity']}")
-    if not d["suggestions"]:
-        click.echo("no new curators found yet (like more tracks, or raise curators.suggest_budget)")
-    for a in d["added"]:
-        click.echo(f"now watching {a['username']} ({a['urn']})")
-    for a in d["followed"]:
-        click.echo(f"now following {a['username']} on SoundCloud")
+def _print_suggestions(items: list[dict[str, Any]], total: int, d: dict[str, Any]) -> None:
+    """The suggestions as a table; what was watched or followed after it; the walk's cost on
+    stderr."""
+    window = plural(d["window"], "like")
+    table(
+        f"Suggested curators (from your last {window})",
+        [
+            fixed("#"),
+            text("artist", 2),
+            fixed("score"),
+            fixed("likes"),
+            fixed("followers"),
+            text("why", 5),
+            link(),
+        ],
+        [
+            [
+                n,
+                s["artist"],
+                f"{s['score']:.3f}",
+                _count(s["likes"]),
+                _count(s["followers"]),
+                s["why"],
+                s["link"],
+            ]
+            for n, s in enumerate(items, 1)
+        ],
+        empty=d["message"]
+        or "no new curators found yet (like more tracks, or raise curators.suggest_budget)",
+        notes=[
+            footer(len(items), total, noun="candidates"),
+            *(f"now watching {a['artist']} ({a['urn']})" for a in d["added"]),
+            *(f"now following {a['artist']} on SoundCloud" for a in d["followed"]),
+        ],
+    )
     for a in d["follow_failed"]:
-        click.echo(f"could not follow {a['username']} ({a['urn']}): {a['error']}", err=True)
+        click.echo(f"could not follow {a['artist']} ({a['urn']}): {a['error']}", err=True)
+    if d["message"]:
+        return
     lists = d["lists"]
     click.echo(
         f"{plural(d['requests'], 'request')}; lists fetched {lists['fetched']}, cached {lists['cached']}, "
@@ -174,3 +203,7 @@ def _print_suggestions(d: dict[str, Any]) -> None:
     )
     if d["stopped"]:
         click.echo(f"stopped early: {d['stopped']} — run again to resume from the cache", err=True)
+
+
+def _count(n: int | None) -> str:
+    return "?" if n is None else f"{n:,}"

@@ -66,7 +66,7 @@ class Suggestion:
     def as_dict(self, window: int) -> dict[str, Any]:
         return {
             "urn": self.urn,
-            "username": self.username,
+            "artist": self.username,
             "link": self.link,
             "score": round(self.score, 6),
             "shared": len(self.shared),

@@ -138,11 +138,12 @@ async def run(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Walk, score and (with `add`) watch the top `add`, also following them on SoundCloud when
-    `follow`; the report `artists suggest` prints."""
+    `follow`; the report `artists suggest` prints: `suggestions` (the first `limit`, all when 0)
+    out of `candidates` scored."""
     c, before = cfg.curators, client.stats.requests
     liked = store.list_recent_liked(conn, c.suggest_likes)
     if not liked:
-        return {"suggestions": [], "message": NO_LIKES, "requests": 0}
+        return _report([], liked, limit, Walked(), message=NO_LIKES)
     curators = store.list_best_curators(conn, c.suggest_related_from)
     todo = [(e, urn) for urn, _ in liked for e in ("favoriters", "reposters")]
     todo += [("related", urn) for urn in curators]
@@ -152,16 +153,30 @@ async def run(
     ranked = suggest.rank(liked, _picked(w, liked), related, excluded, c.suggest_like_prior, order)
     added = [_watch(conn, s) for s in ranked[:add]]
     followed, failed = await _follow(client, ranked[:add]) if follow else ([], [])
+    w.requests = client.stats.requests - before
+    return _report(ranked, liked, limit, w, added=added, followed=followed, follow_failed=failed)
+
+
+def _report(
+    ranked: list[suggest.Suggestion],
+    liked: list[tuple[str, str | None]],
+    limit: int,
+    w: Walked,
+    message: str | None = None,
+    **acted: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Every key always there: the suggestions shown, how many were scored, what was done."""
     return {
-        "suggestions": [s.as_dict(len(liked)) for s in ranked[:limit]],
-        "added": added,
-        "followed": followed,
-        "follow_failed": failed,
+        "suggestions": [s.as_dict(len(liked)) for s in ranked[: limit or None]],
+        "candidates": len(ranked),
+        "added": acted.get("added", []),
+        "followed": acted.get("followed", []),
+        "follow_failed": acted.get("follow_failed", []),
         "window": len(liked),
-        "requests": client.stats.requests - before,
+        "requests": w.requests,
         "lists": {"fetched": w.fetched, "cached": w.cached, "gone": w.gone, "pending": w.pending},
         "stopped": w.stopped,
-        "message": None,
+        "message": message,
     }
 
 
@@ -192,7 +207,7 @@ async def _follow(
 
     followed, failed = [], []
     for s in chosen:
-        who = {"urn": s.urn, "username": s.username}
+        who = {"urn": s.urn, "artist": s.username}
         try:
             await client.follow(s.urn)
         except ApiError as e:
@@ -207,4 +222,4 @@ def _watch(conn: Store, s: suggest.Suggestion) -> dict[str, Any]:
     aid, _ = artists_store.upsert_resolved(
         conn, artists_store.Resolved(s.urn, s.username, None, s.link), watched=True
     )
-    return {"id": aid, "urn": s.urn, "username": s.username}
+    return {"id": aid, "urn": s.urn, "artist": s.username}

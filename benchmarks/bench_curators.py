@@ -39,6 +39,9 @@ class Options:
     after: int = 5
     playlist_size: int = 50
     add: int = 5
+    config: tuple[
+        tuple[str, str], ...
+    ] = ()  # product settings studied, e.g. curators.suggest_likes
 
 
 ENDPOINTS = ("favoriters", "reposters", "related")
@@ -65,7 +68,8 @@ def _login(emu: Emulator, config_path: Path, clock: Any, opts: Options) -> dict[
     dismiss = next(u for u, t in world["playlists"].items() if t == "Not interested")
     truth: dict[str, Any] = emu.call("taste")
     clock.set(truth["clock"])
-    write_config(emu.info, config_path, settings(opts, dismiss))  # type: ignore[arg-type]
+    chosen = settings(opts, dismiss) | dict(opts.config)  # type: ignore[arg-type]
+    write_config(emu.info, config_path, chosen)
 
     async def browser(url: str) -> None:
         await asyncio.to_thread(visit, url)
@@ -91,31 +95,49 @@ def _week(emu: Emulator, clock: Any, truth: dict[str, Any], n: int) -> float | N
     return precision
 
 
-def _affinity(truth: dict[str, Any], suggested: list[str], seed: int) -> dict[str, Any]:
-    """Mean true affinity of the suggestions, of ten random likers of my tracks (from the cache)
-    and of all of them, and the ceiling: the ten candidates of truest taste any ranking of the
-    same lists could have put first."""
+def world_likers(emu: Emulator, tastes: dict[str, Any], left_out: set[str]) -> list[str]:
+    """The baseline's pool, from the world's ground truth: every user with a taste, not me and not
+    left out (watched, muted, removed), whose likes hold at least one of the tracks I like now,
+    whatever the suggestion run fetched."""
+    me = emu.call("world")["me"]
+    mine = set(emu.call(f"users/{me}/likes")["urns"])
+    return sorted(
+        u
+        for u in tastes.keys() - left_out - {me}
+        if mine.intersection(emu.call(f"users/{u}/likes")["urns"])
+    )
+
+
+def _affinity(
+    emu: Emulator, truth: dict[str, Any], suggested: list[str], seed: int
+) -> dict[str, Any]:
+    """Mean true affinity of the suggestions, of ten random likers of my tracks (`world_likers`)
+    and of all of them, and two ceilings: the ten accounts of truest taste in the lists the run
+    fetched (no ranking of those lists does better) and among all likers of my tracks."""
     from music_minion import config
     from music_minion.store import curators, open_store
 
     tastes = {u: c["taste"] for u, c in truth["curators"].items()} | truth["population"]
     with closing(open_store(config.load().data_dir, readonly=True)) as db:
         left_out = curators.list_excluded_urns(db)
-        likers = curators.list_cached_urns(db, "favoriters") - left_out
         found = set().union(*(curators.list_cached_urns(db, e) for e in ENDPOINTS)) - left_out
-    pool = sorted(likers & tastes.keys())  # I (the listener) have no entry there
+    pool = world_likers(emu, tastes, left_out)
     sample = random.Random(seed).sample(pool, min(10, len(pool)))
 
     def affinity(user: str) -> float:
         return cosine(truth["listener"], tastes.get(user, {}))
 
-    best = sorted(found & tastes.keys(), key=affinity, reverse=True)[:10]
+    def best(users: set[str] | list[str]) -> float | None:
+        return qb.mean(sorted(map(affinity, set(users) & tastes.keys()), reverse=True)[:10])
+
     return {
         "suggested": qb.mean(map(affinity, suggested[:10])),
         "random": qb.mean(map(affinity, sample)),
         "all_likers": qb.mean(map(affinity, pool)),
-        "ceiling": qb.mean(map(affinity, best)),
+        "ceiling": best(found),
+        "ceiling_world": best(pool),
         "likers": len(pool),
+        "found": len(found & tastes.keys()),
     }
 
 
@@ -138,14 +160,15 @@ def simulate(opts: Options, seed: int, add: int) -> dict[str, Any]:
         for _ in range(opts.warm):
             _week(emu, clock, truth, opts.playlist_size)
         first = cli("artists", "suggest", "--limit", "10", "--json")
-        affinity = _affinity(truth, [s["urn"] for s in first["suggestions"]], seed)
+        affinity = _affinity(emu, truth, [s["urn"] for s in first["items"]], seed)
         again = cli("artists", "suggest", "--limit", "10", "--add", str(add), "--json")
         after = [_week(emu, clock, truth, opts.playlist_size) for _ in range(opts.after)]
     return {
         "affinity": affinity,
         "requests_first": first["requests"],
         "requests_cached": again["requests"],
-        "suggestions": len(first["suggestions"]),
+        "suggestions": first["shown"],
+        "candidates": first["total"],
         "added": [a["artist"] for a in again["added"]],
         "precision_after": qb.mean(p for p in after if p is not None),
         "weeks_after": after,
@@ -156,15 +179,17 @@ def one_seed(opts: Options, seed: int) -> dict[str, Any]:
     """Both runs of one seed and its figures."""
     with_add, without = simulate(opts, seed, opts.add), simulate(opts, seed, 0)
     a = with_add["affinity"]
-    ratio = a["suggested"] / a["random"] if a["suggested"] is not None and a["random"] else None
-    base, lift = without["precision_after"], with_add["precision_after"]
-    gain = lift / base if lift is not None and base else None
-    ceiling = a["ceiling"] / a["random"] if a["ceiling"] is not None and a["random"] else None
-    return {"seed": seed, "affinity_ratio": ratio, "ceiling_ratio": ceiling,
+    gain = _over(with_add["precision_after"], without["precision_after"])
+    return {"seed": seed, "affinity_ratio": _over(a["suggested"], a["random"]), "ceiling_ratio": _over(a["ceiling"], a["random"]),
+            "world_ceiling_ratio": _over(a["ceiling_world"], a["random"]),
             "precision_gain": gain,
             "requests_first": with_add["requests_first"],
             "requests_cached": with_add["requests_cached"],
             "with_add": with_add, "without": without}  # fmt: skip
+
+
+def _over(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
 
 
 def spread(values: list[float | None]) -> dict[str, float | None]:
@@ -182,8 +207,10 @@ def measure_all(opts: Options) -> dict[str, Any]:
         "per_seed": seeds,
         "affinity_ratio": spread([s["affinity_ratio"] for s in seeds]),
         "ceiling_ratio": spread([s["ceiling_ratio"] for s in seeds]),
+        "world_ceiling_ratio": spread([s["world_ceiling_ratio"] for s in seeds]),
         "precision_gain": spread([s["precision_gain"] for s in seeds]),
         "requests_first": spread([float(s["requests_first"]) for s in seeds]),
+        "requests_cached": spread([float(s["requests_cached"]) for s in seeds]),
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -206,22 +233,31 @@ def run(quick: bool, opts: Options | None = None) -> list[dict[str, Any]]:
 def table(details: dict[str, Any]) -> str:
     """Per-seed figures, then their mean and minimum."""
     lines = [
-        "seed  affinity (suggested / random, ceiling)   precision after add (with / without)"
-        "   requests (first / cached)"
+        "seed  affinity (suggested / random; ceilings: fetched, world)"
+        "   precision after add (with / without)   requests (first / cached)"
     ]
     for s in details["per_seed"]:
         a, w, o = s["with_add"]["affinity"], s["with_add"], s["without"]
         lines.append(
-            f"{s['seed']:>4}  {_x(s['affinity_ratio'])} ({_f(a['suggested'])} / {_f(a['random'])},"
-            f" {_x(s['ceiling_ratio'])})          {_x(s['precision_gain'])} ({_f(w['precision_after'])}"
-            f" / {_f(o['precision_after'])})          {s['requests_first']} / {s['requests_cached']}"
+            f"{s['seed']:>4}  {_x(s['affinity_ratio'])} ({_f(a['suggested'])} / {_f(a['random'])};"
+            f" {_x(s['ceiling_ratio'])}, {_x(s['world_ceiling_ratio'])})"
+            f"      {_x(s['precision_gain'])} ({_f(w['precision_after'])} / {_f(o['precision_after'])})"
+            f"          {s['requests_first']} / {s['requests_cached']}"
         )
     for what in ("mean", "min"):
         r, c = details["affinity_ratio"][what], details["ceiling_ratio"][what]
-        g = details["precision_gain"][what]
-        lines.append(f"{what:>4}  {_x(r)} (ceiling {_x(c)})                   {_x(g)}")
+        cw, g = details["world_ceiling_ratio"][what], details["precision_gain"][what]
+        lines.append(
+            f"{what:>4}  {_x(r)} (ceilings {_x(c)}, {_x(cw)})                  {_x(g)}"
+            f"                         {_n(details['requests_first'][what])}"
+            f" / {_n(details['requests_cached'][what])}"
+        )
     lines.append(f"{details['seconds']} s")
     return "\n".join(lines)
+
+
+def _n(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.0f}"
 
 
 def _x(v: float | None) -> str:
@@ -253,15 +289,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--after", type=int, default=d.after, help="weeks after it")
     ap.add_argument("--playlist-size", type=int, default=d.playlist_size)
     ap.add_argument("--add", type=int, default=d.add, help="suggestions watched (`--add K`)")
+    ap.add_argument(
+        "--set",
+        dest="config",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a product setting, e.g. curators.suggest_likes=100",
+    )
     ap.add_argument("--quick", action="store_true", help="the suite's quick run (tiny, one seed)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
     a = ap.parse_args(argv)
     if min(a.warm, a.after, a.add) < 1 or not 1 <= a.playlist_size <= 500:
         ap.error("--warm, --after and --add must be ≥ 1 and --playlist-size in 1..500")
-    opts = QUICK if a.quick else Options(a.seeds, a.size, a.warm, a.after, a.playlist_size, a.add)
+    opts = (
+        QUICK
+        if a.quick
+        else Options(a.seeds, a.size, a.warm, a.after, a.playlist_size, a.add, tuple(a.config))
+    )
     rows = run(a.quick, opts)
     print(json.dumps(rows, indent=2, default=str) if a.json else table(rows[0]["details"]))
     return 0
+
+
+def _setting(text: str) -> tuple[str, str]:
+    import argparse
+
+    key, eq, value = text.partition("=")
+    if not eq or "." not in key.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give SECTION.KEY=VALUE, e.g. curators.suggest_likes=100"
+        )
+    return key.strip(), value.strip()
 
 
 def _seeds(text: str) -> tuple[int, ...]:

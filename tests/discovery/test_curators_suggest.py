@@ -247,3 +247,35 @@ def test_a_failed_follow_is_reported_keeps_the_adds_and_exits_3(synced, mm) -> N
     watched = {a["urn"] for a in mm("artists", "list", "--json").json()["items"]}
     assert len(watched) == 4 and len(w.followings[w.me_urn]) == 3  # both added, one followed
     assert set(w.followings[w.me_urn]) < watched
+
+
+def test_the_second_hop_reads_the_related_users_of_the_top_suggestions(synced, mm) -> None:
+    emu, _ = synced
+    first = mm("artists", "suggest", "--limit", "0", "--json").json()
+    assert all(s["near"] == 0 for s in first["items"])
+    assert mm("config", "set", "curators.suggest_second_hop", "2").code == 0
+    d = mm("artists", "suggest", "--limit", "0", "--json").json()
+    top = [s["urn"] for s in first["items"][:2]]
+    assert d["lists"]["fetched"] == len(top) == 2 and d["requests"] <= 1 + len(top)
+    related = {t: emu.call(emu.world.related_users, t) for t in top}
+    assert any(s["near"] for s in d["items"])
+    for s in d["items"]:  # each count is true in the world, and shows in the reason
+        assert s["near"] == sum(s["urn"] in users for users in related.values()), s["urn"]
+        assert ("of the top suggestions" in s["why"]) == bool(s["near"])
+    again = mm("artists", "suggest", "--limit", "0", "--json").json()
+    assert again["lists"]["fetched"] == 0 and again["items"] == d["items"]
+
+
+def test_a_related_listing_of_a_top_suggestion_counts_half_a_shared_track() -> None:
+    from music_minion.discovery.suggest import rank
+
+    def user(urn: str) -> dict:
+        return {"urn": urn, "username": urn, "likes": 30, "followers": 5}
+
+    picked = {"t1": [user("a"), user("b")]}
+    plain = rank([("t1", "A")], picked, [], set(), 20.0)
+    hopped = rank([("t1", "A")], picked, [], set(), 20.0, near=[[user("b"), user("c")]])
+    assert [s.urn for s in plain] == ["a", "b"] and [s.urn for s in hopped] == ["b", "a", "c"]
+    b, c = hopped[0], hopped[2]
+    assert (b.near, c.near, c.shared) == (1, 1, [])
+    assert b.score == 1.5 * plain[1].score and c.score == 0.5 * plain[1].score

@@ -265,6 +265,10 @@ class CuratorSettings(_Section, frozen=True):
     suggest_related_from: Annotated[
         int, Meta(ge=0, description="Best curators whose related users are read")
     ] = 5
+    suggest_second_hop: Annotated[
+        int,
+        Meta(ge=0, description="Strongest first-pass suggestions whose related users are read"),
+    ] = 0
     suggest_pages: Annotated[int, Meta(ge=1, description="Page cap per fetched list")] = 2
     suggest_budget: Annotated[
         int, Meta(ge=1, description="Most requests one `artists suggest` run spends")

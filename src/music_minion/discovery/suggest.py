@@ -41,6 +41,7 @@ class Suggestion:
     followers: int | None
     shared: list[str] = field(default_factory=list)  # titles of my liked tracks it picked
     related_to: int = 0  # how many of my best curators list it as related
+    near: int = 0  # how many of the strongest first-pass suggestions list it as related
     ahead: int = 0  # shared tracks it liked before me
     behind: int = 0  # shared tracks it liked after me
     score: float = 0.0
@@ -56,6 +57,8 @@ class Suggestion:
             parts.append(f"before you on {self.ahead} (after on {self.behind})")
         if self.related_to:
             parts.append(f"related to {self.related_to} of your best curators")
+        if self.near:
+            parts.append(f"related to {self.near} of the top suggestions")
         return " · ".join(parts)
 
     def activity(self) -> str:
@@ -72,6 +75,7 @@ class Suggestion:
             "shared": len(self.shared),
             "shared_titles": self.shared,
             "related_to": self.related_to,
+            "near": self.near,
             "ahead": self.ahead,
             "behind": self.behind,
             "likes": self.likes,
@@ -98,10 +102,12 @@ def rank(
     excluded: Container[str],
     prior: float,
     order: Mapping[str, tuple[set[str], set[str]]] | None = None,
+    near: Sequence[UserList] = (),
 ) -> list[Suggestion]:
     """Suggestions best first: `picked_by` maps each of my liked tracks (urn) to the users who liked
     or reposted it; `related` holds the related users of my best curators; `order` maps a liked
-    track to (who liked it before me, who after), from `order_against`."""
+    track to (who liked it before me, who after), from `order_against`; `near` holds the related
+    users of the strongest suggestions of a first pass (the second hop)."""
     order = order or {}
     found: dict[str, Suggestion] = {}
 
@@ -127,8 +133,12 @@ def rank(
         for u in users:
             if (s := entry(u)) is not None:
                 s.related_to += 1
+    for users in near:
+        for u in users:
+            if (s := entry(u)) is not None:
+                s.near += 1
     for s in found.values():
-        evidence = len(s.shared) - (1 - LATE) * s.behind + 0.5 * s.related_to
+        evidence = len(s.shared) - (1 - LATE) * s.behind + 0.5 * (s.related_to + s.near)
         activity = max(s.likes or 0, len(s.shared))
         s.score = evidence / math.sqrt(activity + prior)
     return sorted(found.values(), key=lambda s: (-s.score, -len(s.shared), s.urn))

@@ -40,6 +40,14 @@ class Walked:
     pending: int = 0  # lists left for a later run (budget spent, or stopped)
     stopped: str | None = None  # why the walk stopped early (rate limited)
 
+    def then(self, more: Walked) -> None:
+        """Add a later walk's lists and costs to this one's."""
+        self.lists.update(more.lists)
+        self.requests += more.requests
+        self.fetched, self.cached = self.fetched + more.fetched, self.cached + more.cached
+        self.gone, self.pending = self.gone + more.gone, self.pending + more.pending
+        self.stopped = self.stopped or more.stopped
+
 
 def _user(u: User) -> dict[str, Any]:
     return {
@@ -69,11 +77,14 @@ async def walk(
     cfg: Config,
     todo: list[tuple[str, str]],
     progress: Progress | None = None,
+    budget: int | None = None,
 ) -> Walked:
-    """Fetch every (endpoint, urn) of `todo` not cached yet, in order, a batch at a time."""
+    """Fetch every (endpoint, urn) of `todo` not cached yet, in order, a batch at a time, within
+    `budget` requests (`curators.suggest_budget` when None)."""
     from music_minion.soundcloud.errors import ApiError, Forbidden, NotFound, RateLimited
 
     c, out = cfg.curators, Walked()
+    budget = c.suggest_budget if budget is None else budget
     before = client.stats.requests
     missing = []
     for key in todo:
@@ -86,7 +97,7 @@ async def walk(
     width = max(1, cfg.soundcloud.max_concurrency)
     i = 0
     while i < len(missing) and out.stopped is None:
-        room = (c.suggest_budget - (client.stats.requests - before)) // c.suggest_pages
+        room = (budget - (client.stats.requests - before)) // c.suggest_pages
         if room <= 0:
             break
         batch = missing[i : i + min(width, room)]
@@ -150,7 +161,14 @@ async def run(
     w = await walk(client, conn, cfg, todo, progress)
     related = [w.lists[("related", u)] for u in curators if ("related", u) in w.lists]
     excluded, order = await _left_out_and_order(client, conn, w, liked)
-    ranked = suggest.rank(liked, _picked(w, liked), related, excluded, c.suggest_like_prior, order)
+    picked = _picked(w, liked)
+    ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior, order)
+    if c.suggest_second_hop and w.stopped is None:
+        top = [("related", s.urn) for s in ranked[: c.suggest_second_hop]]
+        spent = client.stats.requests - before
+        w.then(await walk(client, conn, cfg, top, progress, c.suggest_budget - spent))
+        near = [w.lists[key] for key in top if key in w.lists]
+        ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior, order, near)
     added = [_watch(conn, s) for s in ranked[:add]]
     followed, failed = await _follow(client, ranked[:add]) if follow else ([], [])
     w.requests = client.stats.requests - before

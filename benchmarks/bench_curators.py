@@ -1,19 +1,23 @@
 """Curator suggestions: do they find people who share my taste, and does watching them help?
 
     python -m benchmarks.bench_curators [--seeds 1,2,3,4,5] [--size medium] [--warm 3]
-        [--after 5] [--playlist-size 50] [--add 5] [--quick] [--json]
+        [--after 5] [--playlist-size 50] [--add 5] [--set KEY=VALUE ...] [--quick] [--json]
 
 In the quality benchmark's taste world (a child process) and through the real CLI, the product
 runs `warm` weeks of advance → sync → push → listen, then `artists suggest`, then `after` weeks
-more. Two runs per seed: one watches the top 5 suggestions (`--add 5`), one does not.
+more. Two runs per seed: one watches the top 5 suggestions (`--add 5`), one does not. `--set`
+changes a product setting (e.g. `curators.suggest_likes=100`) to study it.
 
 Figures, per seed and then their mean and minimum over the seeds: the true taste affinity (cosine
 of the hidden taste vectors, from `/_emulator/taste`) of the top-10 suggestions over that of ten
-random non-watched users who liked at least one of my liked tracks (goal: mean ≥ 2×), beside its
-ceiling (the ten accounts of truest taste in the same fetched lists, as an oracle would rank them:
-no ranking of those lists can do better); the mean
-expected precision of the pushes in the weeks after `--add 5` over the same weeks without it (goal:
-mean > 1); the requests a suggestion run spends (first and cached).
+random likers of my tracks (goal: mean ≥ 2×). The likers come from the world, not from what the
+run fetched: every user with a taste, other than me and the accounts suggestions leave out
+(watched, muted, removed), whose likes hold at least one of the tracks I like at the moment of the
+suggestion run; the ten are drawn with the seed. Beside it, the same ratio over all those likers
+(what the draw of ten is worth on average) and two ceilings: the ten accounts of truest taste in
+the lists the run fetched (no ranking of them does better) and among all the likers. Then the
+mean expected precision of the pushes in the weeks after `--add 5` over the same weeks without it
+(goal: mean > 1); the requests a suggestion run spends (first and cached).
 """
 
 from __future__ import annotations
@@ -180,7 +184,8 @@ def one_seed(opts: Options, seed: int) -> dict[str, Any]:
     with_add, without = simulate(opts, seed, opts.add), simulate(opts, seed, 0)
     a = with_add["affinity"]
     gain = _over(with_add["precision_after"], without["precision_after"])
-    return {"seed": seed, "affinity_ratio": _over(a["suggested"], a["random"]), "ceiling_ratio": _over(a["ceiling"], a["random"]),
+    return {"seed": seed, "affinity_ratio": _over(a["suggested"], a["random"]),
+            "all_likers_ratio": _over(a["suggested"], a["all_likers"]), "ceiling_ratio": _over(a["ceiling"], a["random"]),
             "world_ceiling_ratio": _over(a["ceiling_world"], a["random"]),
             "precision_gain": gain,
             "requests_first": with_add["requests_first"],
@@ -206,6 +211,7 @@ def measure_all(opts: Options) -> dict[str, Any]:
         "opts": {**opts.__dict__, "seeds": list(opts.seeds)},
         "per_seed": seeds,
         "affinity_ratio": spread([s["affinity_ratio"] for s in seeds]),
+        "all_likers_ratio": spread([s["all_likers_ratio"] for s in seeds]),
         "ceiling_ratio": spread([s["ceiling_ratio"] for s in seeds]),
         "world_ceiling_ratio": spread([s["world_ceiling_ratio"] for s in seeds]),
         "precision_gain": spread([s["precision_gain"] for s in seeds]),
@@ -233,24 +239,26 @@ def run(quick: bool, opts: Options | None = None) -> list[dict[str, Any]]:
 def table(details: dict[str, Any]) -> str:
     """Per-seed figures, then their mean and minimum."""
     lines = [
-        "seed  affinity (suggested / random; ceilings: fetched, world)"
-        "   precision after add (with / without)   requests (first / cached)"
+        "seed  affinity vs 10 random likers (suggested / random)  vs all likers"
+        "  ceilings (fetched, world)  precision after add (with / without)  requests (first / cached)"
     ]
     for s in details["per_seed"]:
         a, w, o = s["with_add"]["affinity"], s["with_add"], s["without"]
         lines.append(
-            f"{s['seed']:>4}  {_x(s['affinity_ratio'])} ({_f(a['suggested'])} / {_f(a['random'])};"
-            f" {_x(s['ceiling_ratio'])}, {_x(s['world_ceiling_ratio'])})"
-            f"      {_x(s['precision_gain'])} ({_f(w['precision_after'])} / {_f(o['precision_after'])})"
-            f"          {s['requests_first']} / {s['requests_cached']}"
+            f"{s['seed']:>4}  {_x(s['affinity_ratio'])} ({_f(a['suggested'])} / {_f(a['random'])})"
+            f"                    {_x(s['all_likers_ratio'])}"
+            f"         {_x(s['ceiling_ratio'])}, {_x(s['world_ceiling_ratio'])}"
+            f"             {_x(s['precision_gain'])} ({_f(w['precision_after'])} / {_f(o['precision_after'])})"
+            f"        {s['requests_first']} / {s['requests_cached']}"
         )
     for what in ("mean", "min"):
-        r, c = details["affinity_ratio"][what], details["ceiling_ratio"][what]
-        cw, g = details["world_ceiling_ratio"][what], details["precision_gain"][what]
+        d = {k: details[k][what] for k in ("affinity_ratio", "all_likers_ratio", "ceiling_ratio",
+                                            "world_ceiling_ratio", "precision_gain")}  # fmt: skip
         lines.append(
-            f"{what:>4}  {_x(r)} (ceilings {_x(c)}, {_x(cw)})                  {_x(g)}"
-            f"                         {_n(details['requests_first'][what])}"
-            f" / {_n(details['requests_cached'][what])}"
+            f"{what:>4}  {_x(d['affinity_ratio'])}                                   "
+            f"{_x(d['all_likers_ratio'])}         {_x(d['ceiling_ratio'])}, {_x(d['world_ceiling_ratio'])}"
+            f"             {_x(d['precision_gain'])}                         "
+            f"{_n(details['requests_first'][what])} / {_n(details['requests_cached'][what])}"
         )
     lines.append(f"{details['seconds']} s")
     return "\n".join(lines)

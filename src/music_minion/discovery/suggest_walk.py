@@ -161,14 +161,17 @@ async def run(
     w = await walk(client, conn, cfg, todo, progress)
     related = [w.lists[("related", u)] for u in curators if ("related", u) in w.lists]
     excluded, order = await _left_out_and_order(client, conn, w, liked)
-    picked = _picked(w, liked)
-    ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior, order)
+
+    def ranking(near: list[suggest.UserList]) -> list[suggest.Suggestion]:
+        picked = _picked(w, liked)
+        return suggest.rank(liked, picked, related, excluded, c.suggest_like_prior, order, near)
+
+    ranked = ranking([])
     if c.suggest_second_hop and w.stopped is None:
         top = [("related", s.urn) for s in ranked[: c.suggest_second_hop]]
         spent = client.stats.requests - before
         w.then(await walk(client, conn, cfg, top, progress, c.suggest_budget - spent))
-        near = [w.lists[key] for key in top if key in w.lists]
-        ranked = suggest.rank(liked, picked, related, excluded, c.suggest_like_prior, order, near)
+        ranked = ranking([w.lists[key] for key in top if key in w.lists])
     added = [_watch(conn, s) for s in ranked[:add]]
     followed, failed = await _follow(client, ranked[:add]) if follow else ([], [])
     w.requests = client.stats.requests - before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     config.set_config_path(None)
     return tmp_path
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[sqlite3.Connection]:
+    """The store of this test's home (created on first use), closed at the end."""
+    from music_minion import config
+    from music_minion.store import open_store
+
+    conn = open_store(config.load().data_dir)
+    yield conn
+    conn.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +12,6 @@ from tests.discovery.builder import Builder, ago
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG = "An Extremely Long Title Of A Track That Goes On (Extended Club Remix By Somebody)"
-
-
-@pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
 
 
 @pytest.fixture

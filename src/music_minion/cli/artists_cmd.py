@@ -16,10 +16,10 @@ from music_minion.cli.common import (
     settings,
     wide_option,
 )
-from music_minion.cli.format import when
 from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 if TYPE_CHECKING:

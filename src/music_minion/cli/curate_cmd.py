@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
-from music_minion.cli.format import duration, when
+from music_minion.cli.format import duration
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.vocab import VERDICTS
 
 

@@ -17,10 +17,11 @@ from music_minion.cli.common import (
     wants_json,
     wide_option,
 )
-from music_minion.cli.format import duration, when
+from music_minion.cli.format import duration
 from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, table, text
 from music_minion.errors import MinionError, UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 if TYPE_CHECKING:

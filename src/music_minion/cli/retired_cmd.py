@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
-from music_minion.cli.format import when
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 
 
 def show_retired(limit: int) -> None:

@@ -153,14 +153,14 @@ def list_(include_all: bool) -> None:
         table(
             f"{plural(len(rs), 'artist')} (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
-                text("artist", 3),
+                text("artist", 3, min_width=14),
                 fixed("weight"),
                 fixed("picks"),
                 fixed("judged"),
                 fixed("hit"),
-                fixed("every h"),
-                fixed("next check"),
-                fixed("activity"),
+                fixed("every h", drop=2),
+                fixed("next check", drop=1),
+                fixed("activity", drop=3),
                 text("status", 2),
             ],  # fmt: skip
             [

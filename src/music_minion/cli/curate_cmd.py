@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
-from music_minion.cli.format import duration
+from music_minion.cli.format import duration, score
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
 from music_minion.timeutil import for_people as when
@@ -131,12 +131,12 @@ def feed(
             "Mixes" if mixes else "Feed",
             [
                 fixed("#"),
-                text("title", 3),
-                text("uploader", 2),
+                text("title", 3, min_width=20),
+                text("uploader", 2, min_width=12),
                 fixed("length"),
                 fixed("score"),
-                text("reason", 3),
-                text("genre"),
+                text("reason", 3, min_width=16),
+                text("genre", min_width=10, drop=1),
                 link(),
             ],  # fmt: skip
             [
@@ -145,7 +145,7 @@ def feed(
                     r["title"],
                     r["uploader"],
                     duration(r["duration_ms"]),
-                    f"{r['score']:.3f}",
+                    score(r["score"]),
                     r["reason"],
                     r["genre"],
                     r["link"],

@@ -15,6 +15,14 @@ def duration(ms: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def score(value: float) -> str:
+    """A feed score in at most five characters: `0.031`, `881`, `41.6k`, `15.3M`."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 def track_line(ref: Mapping[str, str | None] | None, urn: str) -> str:
     """`Title — Uploader` of a track, or its URN when its title is not known."""
     if ref is None or not ref.get("title"):

@@ -156,13 +156,13 @@ def _file_rows(rows: list[LocalFile], total: int | None = None, note: str | None
         None,
         [
             fixed("id"),
-            text("artist", 2),
-            text("title", 3),
-            fixed("length"),
-            fixed("format"),
+            text("artist", 2, min_width=12),
+            text("title", 3, min_width=16),
+            fixed("length", drop=3),
+            fixed("format", drop=4),
             fixed("match"),
-            text("linked track", 3),
-            text("path / reason", 3),
+            text("linked track", 3, min_width=16),
+            text("path / reason", 3, min_width=12, drop=2),
         ],  # fmt: skip
         [
             [
@@ -361,10 +361,10 @@ def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
             fixed("score"),
             text("file artist"),
             text("file title", 2),
-            fixed("length"),
+            fixed("length", drop=2),
             text("track artist"),
             text("track title", 2),
-            fixed("length"),
+            fixed("length", drop=1),
             fixed("track"),
         ],  # fmt: skip
         [

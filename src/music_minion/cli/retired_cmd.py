@@ -31,7 +31,7 @@ def show_retired(limit: int) -> None:
                 text("title", 3),
                 text("uploader", 2),
                 text("why", 2),
-                fixed("since"),
+                fixed("since", drop=1),
                 link(),
             ],  # fmt: skip
             [

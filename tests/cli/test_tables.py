@@ -155,7 +155,9 @@ def test_playlist_history_and_undo_list_say_when_cut(mm, store):
     assert mm("undo", "--list", "--json").json()["total"] == 23
 
 
-def test_narrow_terminal_hides_the_least_useful_columns_before_cutting_names(mm, store, monkeypatch):
+def test_narrow_terminal_hides_the_least_useful_columns_before_cutting_names(
+    mm, store, monkeypatch
+):
     from tests.discovery.builder import Builder
 
     b = Builder(store)

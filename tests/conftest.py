@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers import Result, browser_stand_in
+
+# CI runs the property tests on fixed examples (a landing never depends on a random draw);
+# elsewhere they draw new examples each run, to find what no fixed example shows.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

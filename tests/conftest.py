@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.helpers import Result, browser_stand_in
+
+# CI runs the property tests on fixed examples (a landing never depends on a random draw);
+# elsewhere they draw new examples each run, to find what no fixed example shows.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture
@@ -26,6 +35,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     config.set_config_path(None)
     return tmp_path
+
+
+@pytest.fixture
+def store(home: Path) -> Iterator[sqlite3.Connection]:
+    """The store of this test's home (created on first use), closed at the end."""
+    from music_minion import config
+    from music_minion.store import open_store
+
+    conn = open_store(config.load().data_dir)
+    yield conn
+    conn.close()
 
 
 @pytest.fixture

@@ -343,10 +343,15 @@ def _two_weeks(demo: Demo, console: Any, api_base: str) -> list[dict[str, Any]]:
                 "dismissed": heard["dismissed"],
             }
         )
-    table = Table(title="Two simulated weeks: a listener hears the discovery playlist")
+    table = Table(
+        title="Two simulated weeks: a listener hears the discovery playlist",
+        caption="Week 2 ranks what is left after week 1's best were heard, so the two weeks are\n"
+        "not a before/after of the ranking: `make bench` compares it with simple rules\n"
+        "on the same weeks (README, Benchmarks).",
+    )
     for column in ("week", "tracks", "expected precision", "liked", "dismissed"):
         table.add_column(column, justify="right")
-    for w, when in zip(weeks, ("before judgments", "after learning them"), strict=True):
+    for w, when in zip(weeks, ("no judgments yet", "week 1's verdicts learned"), strict=True):
         precision = w["expected_precision"]
         table.add_row(
             f"{w['week']} ({when})",

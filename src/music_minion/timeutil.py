@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+PEOPLE_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def now() -> datetime:
@@ -40,3 +41,12 @@ def iso_or_none(text: str | None) -> str | None:
     """Normalise either SoundCloud date format to the store's ISO text."""
     moment = parse_timestamp(text)
     return to_iso(moment) if moment else None
+
+
+def for_people(ts: str | float | None) -> str:
+    """A moment for people, the same everywhere: `2026-11-30 14:02` in local time; "" when
+    unknown. Takes the store's ISO 8601 text or epoch seconds (JSON output keeps ISO 8601)."""
+    if ts is None or ts == "":
+        return ""
+    moment = datetime.fromtimestamp(ts, UTC) if isinstance(ts, int | float) else parse_timestamp(ts)
+    return moment.astimezone().strftime(PEOPLE_FORMAT) if moment else str(ts)

@@ -60,9 +60,12 @@ def test_a_digest_with_nothing_new_says_so() -> None:
     d = Digest("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", [], figures)
     empty = feedparser.parse(atom(d))
     assert not empty.bozo and empty.entries == [] and "Nothing new" in empty.feed.subtitle
-    assert "Nothing new since" in markdown(d)
+    from music_minion.timeutil import for_people
+
+    since = for_people("2026-01-01T00:00:00Z")  # read as every command shows a moment
+    assert f"Nothing new since {since}." in markdown(d) and "T00:00:00Z" not in markdown(d)
     _well_formed(page(d))
-    assert "Nothing new since" in page(d)
+    assert f"Nothing new since {since}." in page(d)
 
 
 def test_digest_on_demand_in_each_format(logged_in, home, mm) -> None:

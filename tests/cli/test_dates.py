@@ -23,7 +23,7 @@ def utc(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_the_one_format(utc):
-    from music_minion.cli.format import when
+    from music_minion.timeutil import for_people as when
 
     assert when("2026-11-30T14:02:09Z") == "2026-11-30 14:02"
     assert when("2026/11/30 14:02:09 +0000") == "2026-11-30 14:02"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -13,16 +12,6 @@ from tests.discovery.builder import Builder, ago
 from tests.helpers import screen, terminal
 
 LONG = "An Extremely Long Title Of A Track That Goes On (Extended Club Remix By Somebody)"
-
-
-@pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
 
 
 @pytest.fixture
@@ -50,7 +39,9 @@ def test_each_feed_row_is_one_line_of_the_terminal(mm, feed_of_30, monkeypatch, 
     assert all("Uploader" in x and "…" in x for x in rows)  # the long title is cut, not wrapped
     assert "https://" not in r.out
     assert "showing 20 of 30 candidates — at most 3 per artist; `--limit 0` for all" in r.out
-    assert "links: `--wide`, or pipe the output" in r.out
+    hidden = "genre, link" if width == 80 else "link"  # the genre gives way first at 80
+    assert f"not shown: {hidden} — `--wide`, or pipe the output" in r.out
+    assert all(re.search(r" \d+(\.\d+)?k? ", x) for x in rows)  # a score of a few characters
     if width == 160:
         assert all("deep house" in x and re.search(r"\d+ reposts?", x) for x in rows)
 
@@ -64,6 +55,8 @@ def test_wide_shows_every_link_whole_on_one_line(mm, feed_of_30, monkeypatch):
     assert len(links) > 20 and all(len(x) <= 80 for x in lines)
     for link in links:
         assert sum(bool(re.search(rf"{re.escape(link)}(\s|$)", x)) for x in lines) == 1, link
+    rows = [x for x in lines if re.match(r"\s*\d+ ", x)]
+    assert len(rows) == len(links) and all("Uploader" in x for x in rows)  # the row keeps its text
     # the per-artist cap, not the limit, leaves the rest out: no `--limit 0` hint
     assert f"showing {len(links)} of 30 candidates — at most 3 per artist" in r.out
     assert "--limit 0" not in r.out
@@ -149,3 +142,34 @@ def test_playlist_history_and_undo_list_say_when_cut(mm, store):
     r = mm("undo", "--list")
     assert len(r.out.splitlines()) == 21 and "showing 20 of 23" in r.err
     assert mm("undo", "--list", "--json").json()["total"] == 23
+
+
+def test_narrow_terminal_hides_the_least_useful_columns_before_cutting_names(
+    mm, store, monkeypatch
+):
+    from tests.discovery.builder import Builder
+
+    b = Builder(store)
+    for name in ("Basement Pulse", "Velvet Atlas 15", "Hugo Assembly"):
+        b.artist(name)
+    terminal(monkeypatch, 80)
+    r = mm("artists", "list")
+    lines = screen(r.out)
+    assert all(len(x) <= 80 for x in lines), max(lines, key=len)
+    for name in ("Basement Pulse", "Velvet Atlas 15", "Hugo Assembly"):
+        assert any(x.startswith(name) for x in lines), r.out  # whole, not "…"
+    assert "not shown: activity" in r.out or "activity" not in r.out
+    terminal(monkeypatch, 200)
+    assert "activity" in mm("artists", "list").out
+
+
+def test_scores_read_in_a_few_characters() -> None:
+    from music_minion.cli.format import score
+
+    assert [score(v) for v in (0.0312, 881.2, 41580.2, 15322301.0, 1.5e10)] == [
+        "0.0312",
+        "881",
+        "41.6k",
+        "15.3M",
+        "15G",
+    ]

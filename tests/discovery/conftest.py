@@ -36,16 +36,6 @@ def synced(logged_in, mm):
 
 
 @pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
-
-
-@pytest.fixture
 def filled(store: sqlite3.Connection) -> Builder:
     """Three watched artists; tracks surfaced by one, two or three of them; one long mix."""
     b = Builder(store)

@@ -281,3 +281,15 @@ def test_first_seen_of_a_track_is_its_earliest_counted_support(db, build: Builde
         ago(days=30, hours=1) <= r.first_seen_at <= ago(days=29, hours=23)
     )  # A's row, not B's newer one
     assert r.why(now() + timedelta(seconds=1)).endswith("first seen 30d ago")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"pick_bits": 2.0}, {"ignored_weight": 0.2}, {"genre_weight": 0.0}, {"half_life_days": 3.0}],
+)
+def test_any_ranking_setting_changed_recomputes_every_key(db, build, change) -> None:
+    a = build.artist("A")
+    build.prov(build.track(1), a, "repost", ago())
+    refresh_scores(db, cfg())
+    assert refresh_scores(db, cfg())["mode"] == "fresh"
+    assert refresh_scores(db, cfg(**change))["mode"] == "full"

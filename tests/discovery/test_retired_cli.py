@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from pathlib import Path
-
-import pytest
 
 from tests.discovery.builder import ago
 
 LINE = re.compile(
     r"pushed (\d+) tracks to “Music Minion Discoveries” — (https://\S+); (\d+) new, (\d+) retired"
 )
-
-
-@pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
 
 
 def feed_urns(mm) -> set[str]:

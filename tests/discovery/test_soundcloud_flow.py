@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.discovery.builder import Builder, ago
 
@@ -20,16 +17,6 @@ def visible(world: Any, urns: list[str]) -> list[str]:
         for u in urns
         if u not in world.deleted and world.tracks[u].access in ("playable", "preview")
     ]
-
-
-@pytest.fixture
-def store(home: Path) -> sqlite3.Connection:
-    from music_minion import config
-    from music_minion.store import open_store
-
-    conn = open_store(config.load().data_dir)
-    yield conn
-    conn.close()
 
 
 def learn(conn: sqlite3.Connection) -> dict:

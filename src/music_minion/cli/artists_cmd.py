@@ -16,10 +16,10 @@ from music_minion.cli.common import (
     settings,
     wide_option,
 )
-from music_minion.cli.format import when
 from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 if TYPE_CHECKING:
@@ -153,14 +153,14 @@ def list_(include_all: bool) -> None:
         table(
             f"{plural(len(rs), 'artist')} (picks = likes/reposts/uploads seen; judged = liked/dismissed)",
             [
-                text("artist", 3),
+                text("artist", 3, min_width=14),
                 fixed("weight"),
                 fixed("picks"),
                 fixed("judged"),
                 fixed("hit"),
-                fixed("every h"),
-                fixed("next check"),
-                fixed("activity"),
+                fixed("every h", drop=2),
+                fixed("next check", drop=1),
+                fixed("activity", drop=3),
                 text("status", 2),
             ],  # fmt: skip
             [

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option
-from music_minion.cli.format import when
 from music_minion.cli.helptext import Group, examples
+from music_minion.timeutil import for_people as when
 
 EPILOG = """\b
 Examples:

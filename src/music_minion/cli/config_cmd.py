@@ -58,7 +58,7 @@ def show_cmd() -> None:
     rows = [[k, _toml(v), origins[k], cfgmod.SETTINGS[k].doc] for k, v in items]
     table(
         f"config: {cfg.path}",
-        [fixed("key"), text("value"), fixed("from"), text("meaning", 2)],
+        [fixed("key"), text("value", min_width=24), fixed("from"), text("meaning", 2, 12, drop=1)],
         rows,
     )
 

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
-from music_minion.cli.format import duration, when
+from music_minion.cli.format import duration, score
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.vocab import VERDICTS
 
 
@@ -126,38 +127,53 @@ def feed(
             click.echo(_new_line(len(rows), limit, viewed))
         why = f"at most {cfg.ranking.per_artist_cap} per artist"
         more = f"{why}; `--limit 0` for all" if len(rows) == limit else why
-        table(
-            "Mixes" if mixes else "Feed",
-            [
-                fixed("#"),
-                text("title", 3),
-                text("uploader", 2),
-                fixed("length"),
-                fixed("score"),
-                text("reason", 3),
-                text("genre"),
-                link(),
-            ],  # fmt: skip
-            [
-                [
-                    r["rank"],
-                    r["title"],
-                    r["uploader"],
-                    duration(r["duration_ms"]),
-                    f"{r['score']:.3f}",
-                    r["reason"],
-                    r["genre"],
-                    r["link"],
-                ]  # fmt: skip
-                for r in rows
-            ],
-            empty=None
+        empty = (
+            None
             if only_new
-            else "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)",
-            notes=[footer(len(rows), total, more, "candidates", exact=exact)],
+            else "nothing to show: no unjudged candidates (run `music-minion sync`, or widen the filters)"
+        )
+        _feed_table(
+            "Mixes" if mixes else "Feed",
+            rows,
+            empty,
+            footer(len(rows), total, more, "candidates", exact=exact),
         )
 
     emit(data, human, total=total, exact=exact)
+
+
+def _feed_table(
+    title: str, rows: list[dict[str, Any]], empty: str | None, note: str | None
+) -> None:
+    """The feed's rows: title, uploader, length, score, the short reason, genre, link."""
+    table(
+        title,
+        [
+            fixed("#"),
+            text("title", 3, min_width=20),
+            text("uploader", 2, min_width=12),
+            fixed("length"),
+            fixed("score"),
+            text("reason", 3, min_width=16),
+            text("genre", min_width=10, drop=1),
+            link(),
+        ],  # fmt: skip
+        [
+            [
+                r["rank"],
+                r["title"],
+                r["uploader"],
+                duration(r["duration_ms"]),
+                score(r["score"]),
+                r["reason"],
+                r["genre"],
+                r["link"],
+            ]  # fmt: skip
+            for r in rows
+        ],
+        empty=empty,
+        notes=[note],
+    )
 
 
 def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
@@ -165,7 +181,7 @@ def _new_line(n: int, limit: int, viewed: datetime | None) -> str:
     if viewed is None:
         return f"{n} new: no feed was shown before, so everything counts as new"
     count = f"{n}+" if limit and n >= limit else str(n)
-    return f"{count} new since {viewed:%Y-%m-%d %H:%M}"
+    return f"{count} new since {when(viewed.timestamp())}"
 
 
 @click.command(

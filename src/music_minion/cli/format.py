@@ -15,20 +15,12 @@ def duration(ms: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-WHEN_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def when(ts: str | float | None) -> str:
-    """A moment for people, the same in every command: `2026-11-30 14:02` in local time; "" when
-    unknown. Takes the store's ISO 8601 text or epoch seconds (JSON output keeps ISO 8601)."""
-    from datetime import UTC, datetime
-
-    from music_minion.timeutil import parse_timestamp
-
-    if ts is None or ts == "":
-        return ""
-    moment = datetime.fromtimestamp(ts, UTC) if isinstance(ts, int | float) else parse_timestamp(ts)
-    return moment.astimezone().strftime(WHEN_FORMAT) if moment else str(ts)
+def score(value: float) -> str:
+    """A feed score in at most five characters: `0.031`, `881`, `41.6k`, `15.3M`."""
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.3g}"
 
 
 def track_line(ref: Mapping[str, str | None] | None, urn: str) -> str:

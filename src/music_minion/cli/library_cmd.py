@@ -17,10 +17,11 @@ from music_minion.cli.common import (
     wants_json,
     wide_option,
 )
-from music_minion.cli.format import duration, when
+from music_minion.cli.format import duration
 from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, table, text
 from music_minion.errors import MinionError, UsageError
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 if TYPE_CHECKING:
@@ -155,13 +156,13 @@ def _file_rows(rows: list[LocalFile], total: int | None = None, note: str | None
         None,
         [
             fixed("id"),
-            text("artist", 2),
-            text("title", 3),
-            fixed("length"),
-            fixed("format"),
+            text("artist", 2, min_width=12),
+            text("title", 3, min_width=16),
+            fixed("length", drop=3),
+            fixed("format", drop=4),
             fixed("match"),
-            text("linked track", 3),
-            text("path / reason", 3),
+            text("linked track", 3, min_width=16),
+            text("path / reason", 3, min_width=12, drop=2),
         ],  # fmt: skip
         [
             [
@@ -360,10 +361,10 @@ def _review_rows(rows: list[Proposal], total: int | None = None) -> None:
             fixed("score"),
             text("file artist"),
             text("file title", 2),
-            fixed("length"),
+            fixed("length", drop=2),
             text("track artist"),
             text("track title", 2),
-            fixed("length"),
+            fixed("length", drop=1),
             fixed("track"),
         ],  # fmt: skip
         [

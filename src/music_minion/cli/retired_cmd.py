@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
-from music_minion.cli.format import when
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
+from music_minion.timeutil import for_people as when
 
 
 def show_retired(limit: int) -> None:
@@ -31,7 +31,7 @@ def show_retired(limit: int) -> None:
                 text("title", 3),
                 text("uploader", 2),
                 text("why", 2),
-                fixed("since"),
+                fixed("since", drop=1),
                 link(),
             ],  # fmt: skip
             [

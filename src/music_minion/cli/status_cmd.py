@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
-from music_minion.cli.format import when
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 EPILOG = """\b

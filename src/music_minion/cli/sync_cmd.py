@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, wide_option
-from music_minion.cli.format import when
 from music_minion.cli.helptext import Group, examples
 from music_minion.cli.table import fixed, footer, table, text
+from music_minion.timeutil import for_people as when
 from music_minion.words import plural
 
 EPILOG = """\b

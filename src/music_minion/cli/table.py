@@ -25,16 +25,20 @@ ALL_HINT = "`--limit 0` for all"
 
 
 class Col(NamedTuple):
-    """One column: its header, its role, and its share of the free width (text columns)."""
+    """One column: its header, its role, its share of the free width and the width below which
+    it is not cut (text columns), and `drop`: columns with a higher one are hidden first when a
+    row cannot fit the terminal (0: always shown)."""
 
     name: str
     role: Role = "text"
     ratio: int = 1
+    min_width: int = 8
+    drop: int = 0
 
 
-def fixed(name: str) -> Col:
+def fixed(name: str, drop: int = 0) -> Col:
     """A column never cut: numbers, ids, keys, short labels."""
-    return Col(name, "fixed")
+    return Col(name, "fixed", drop=drop)
 
 
 def link(name: str = "link") -> Col:
@@ -42,9 +46,10 @@ def link(name: str = "link") -> Col:
     return Col(name, "link")
 
 
-def text(name: str, ratio: int = 1) -> Col:
-    """Free text: cut with an ellipsis to fit the terminal; `ratio` weighs its share."""
-    return Col(name, "text", ratio)
+def text(name: str, ratio: int = 1, min_width: int = 8, drop: int = 0) -> Col:
+    """Free text: cut with an ellipsis to fit the terminal, never below `min_width` (or its
+    longest value); `ratio` weighs its share of the free width."""
+    return Col(name, "text", ratio, min_width, drop)
 
 
 def footer(
@@ -80,12 +85,44 @@ def table(
         for n in [empty or "nothing to show", *lines]:
             out.print(n, markup=False, highlight=False)
         return
-    shown = [i for i, c in enumerate(cols) if state().wide or c.role != "link"]
-    if len(shown) < len(cols) and any(cells[0][i] for i, c in enumerate(cols) if c.role == "link"):
-        lines.append("links: `--wide`, or pipe the output (tab-separated)")
-    out.print(_rich(out, title, [cols[i] for i in shown], [[r[i] for i in shown] for r in cells]))
+    wide = state().wide
+    links = [i for i, c in enumerate(cols) if c.role == "link"]
+    shown = [i for i in range(len(cols)) if i not in links]
+    kept = _droppable_fit(cols, cells, shown + links if wide else shown, out.width)
+    below = (
+        wide and bool(links) and _need(cols, cells, kept) > out.width
+    )  # links on lines of their own
+    if below:
+        kept = _droppable_fit(cols, cells, shown, out.width)
+    hidden = [
+        c.name
+        for i, c in enumerate(cols)
+        if i not in kept and any(r[i] for r in cells) and not (below and i in links)
+    ]
+    if hidden:
+        how = "a wider terminal" if wide else "`--wide`"
+        lines.append(f"not shown: {', '.join(hidden)} — {how}, or pipe the output (tab-separated)")
+    rendered = _rich(out, title, [cols[i] for i in kept], [[r[i] for i in kept] for r in cells])
+    if below:
+        _with_links_below(out, rendered, [[r[i] for i in links if r[i]] for r in cells])
+    else:
+        out.print(rendered)
     for n in lines:
         out.print(n, markup=False, highlight=False)
+
+
+def _with_links_below(out: Console, rendered: Table, links: list[list[str]]) -> None:
+    """The table with each row's links on the line under it, indented and never cut."""
+    with out.capture() as captured:
+        out.print(rendered)
+    printed = captured.get().rstrip("\n").split("\n")
+    head = len(printed) - len(links)  # title and header lines; then one line per row
+    for line in printed[:head]:
+        out.out(line, highlight=False)
+    for line, row_links in zip(printed[head:], links, strict=True):
+        out.out(line, highlight=False)
+        for url in row_links:
+            out.out(f"   {url}", highlight=False)
 
 
 def _plain(cols: list[Col], cells: list[list[str]], empty: str | None, lines: list[str]) -> None:
@@ -125,14 +162,43 @@ def _rich(out: Console, title: str | None, cols: list[Col], cells: list[list[str
     return t
 
 
-def _fit(cols: list[Col], cells: list[list[str]], room: int) -> list[int]:
-    """Column widths in `room` cells: fixed and link columns as wide as their longest value, text
-    columns sharing what is left by ratio, none wider than its longest value."""
+def _longest(cols: list[Col], cells: list[list[str]]) -> list[int]:
     from rich.cells import cell_len
 
-    longest = [
-        max([cell_len(c.name), *(cell_len(r[i]) for r in cells)]) for i, c in enumerate(cols)
+    return [max([cell_len(c.name), *(cell_len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
+
+
+def _need(cols: list[Col], cells: list[list[str]], kept: list[int]) -> int:
+    """The width the columns `kept` take with every text column at its minimum."""
+    longest = _longest(cols, cells)
+    each = [
+        min(longest[i], cols[i].min_width) if cols[i].role == "text" else longest[i] for i in kept
     ]
+    return sum(each) + 2 * (len(kept) - 1)
+
+
+def _droppable_fit(
+    cols: list[Col], cells: list[list[str]], shown: list[int], width: int
+) -> list[int]:
+    """The columns of `shown` that fit `width` with every text column at its minimum: the ones
+    with the highest `drop` are left out first (the rightmost of equals), never one with 0."""
+    kept = list(shown)
+    while _need(cols, cells, kept) > width:
+        droppable = [i for i in kept if cols[i].drop > 0]
+        if not droppable:
+            break
+        kept.remove(max(droppable, key=lambda i: (cols[i].drop, i)))
+    return kept
+
+
+def _fit(cols: list[Col], cells: list[list[str]], room: int) -> list[int]:
+    """Column widths in `room` cells: fixed and link columns as wide as their longest value, text
+    columns sharing what is left by ratio, none wider than its longest value nor narrower than
+    its minimum."""
+    longest = _longest(cols, cells)
+    fixed_width = sum(longest[i] for i, c in enumerate(cols) if c.role != "text")
+    floor = sum(min(longest[i], c.min_width) for i, c in enumerate(cols) if c.role == "text")
+    squeeze = fixed_width + floor > room  # (a link shown whole): text may go below its minimum
     widths = [0 if c.role == "text" else longest[i] for i, c in enumerate(cols)]
     open_ = [i for i, c in enumerate(cols) if c.role == "text"]
     free = room - sum(widths)
@@ -141,7 +207,8 @@ def _fit(cols: list[Col], cells: list[list[str]], room: int) -> list[int]:
         done = [i for i in open_ if longest[i] <= share * cols[i].ratio]
         if not done:
             for i in open_:
-                widths[i] = max(int(share * cols[i].ratio), 1)
+                least = 1 if squeeze else min(longest[i], cols[i].min_width)
+                widths[i] = max(int(share * cols[i].ratio), least, 1)
             break
         for i in done:
             widths[i] = longest[i]

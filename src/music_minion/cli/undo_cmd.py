@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db
-from music_minion.cli.format import when
 from music_minion.cli.table import fixed, footer, table, text
+from music_minion.timeutil import for_people as when
 
 
 @click.command(

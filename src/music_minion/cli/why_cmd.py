@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from music_minion.cli.common import emit, json_option, open_db, settings
-from music_minion.cli.format import when
+from music_minion.cli.format import score
 from music_minion.cli.table import fixed, table, text
+from music_minion.timeutil import for_people as when
 
 FEED_DEFAULT_LIMIT = 50  # `feed --limit` default
 
@@ -57,7 +58,7 @@ def _human(d: dict[str, Any]) -> None:
         click.echo(d["urn"])
     if d["rank"] is not None:
         where = "in the feed" if d["feed"] == "tracks" else "among the mixes (`feed --mixes`)"
-        line = f"{where} at rank {d['rank']} (score {d['score']:.3f})"
+        line = f"{where} at rank {d['rank']} (score {score(d['score'])})"
         if d["rank"] > FEED_DEFAULT_LIMIT:
             line += f": below the first {FEED_DEFAULT_LIMIT}, `feed --limit {d['rank']}` shows it"
         click.echo(line)
@@ -81,7 +82,7 @@ def _score(d: dict[str, Any]) -> None:
             fixed("weight"),
             fixed("hit rate"),
             fixed("bits"),
-            fixed("first seen"),
+            fixed("first seen", drop=1),
         ],  # fmt: skip
         [
             [

@@ -6,6 +6,7 @@ import html
 import xml.etree.ElementTree as ET
 
 from music_minion.discovery.digest import Digest
+from music_minion.timeutil import for_people
 from music_minion.words import plural
 
 FORMATS = ("md", "html", "atom")
@@ -22,11 +23,11 @@ def _figures(d: Digest) -> str:
 
 
 def _nothing(d: Digest) -> str:
-    return f"Nothing new since {d.since}."
+    return f"Nothing new since {for_people(d.since)}."
 
 
 def markdown(d: Digest) -> str:
-    lines = [f"# {TITLE}", "", f"Since {d.since} · {_figures(d)}", ""]
+    lines = [f"# {TITLE}", "", f"Since {for_people(d.since)} · {_figures(d)}", ""]
     if not d.picks:
         lines.append(_nothing(d))
     for i, p in enumerate(d.picks, 1):
@@ -44,7 +45,7 @@ def page(d: Digest) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{TITLE}</title>\n</head>\n<body>\n<h1>{TITLE}</h1>\n"
-        f"<p>Since {e(d.since)} · {e(_figures(d))}</p>\n{body}\n</body>\n</html>\n"
+        f"<p>Since {e(for_people(d.since))} · {e(_figures(d))}</p>\n{body}\n</body>\n</html>\n"
     )
 
 

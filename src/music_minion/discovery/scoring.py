@@ -46,18 +46,12 @@ def kind_weight(rc: RankingSettings, kind: str) -> float:
 
 
 def fingerprint(rc: RankingSettings) -> str:
-    """Changes whenever a setting that moves stored keys changes."""
-    return repr(
-        (
-            rc.weight_repost,
-            rc.weight_like,
-            rc.weight_upload,
-            rc.half_life_days,
-            rc.hit_rate_prior,
-            rc.position_hours,
-            rc.ignored_after_hours,  # which pushes were heard, so the hit rates
-        )
-    )
+    """Changes whenever a ranking setting changes: every one of them, so a setting added later
+    cannot leave stale keys behind (a change of one read only when the feed is built, such as
+    `per_artist_cap`, costs one needless full refresh)."""
+    import msgspec
+
+    return repr(sorted(msgspec.structs.asdict(rc).items()))
 
 
 @dataclass(frozen=True)

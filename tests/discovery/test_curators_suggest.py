@@ -91,7 +91,7 @@ def _table_lines(out: str) -> list[str]:
     return [x for x in screen(out) if re.match(r"\s*\d+ ", x)]
 
 
-@pytest.mark.parametrize("width", [80, 160])
+@pytest.mark.parametrize("width", [56, 80, 160])
 def test_on_a_terminal_each_suggestion_is_one_line_with_a_footer(synced, mm, monkeypatch, width):
     total = mm("artists", "suggest", "--json").json()["total"]
     terminal(monkeypatch, width)
@@ -101,7 +101,8 @@ def test_on_a_terminal_each_suggestion_is_one_line_with_a_footer(synced, mm, mon
     assert all(len(x) <= width for x in lines), max(lines, key=len)
     assert len(_table_lines(r.out)) == 1 and "Suggested curators (from your last" in r.out
     assert f"showing 1 of {total} candidates — `--limit 0` for all" in r.out
-    assert "links: `--wide`" in r.out and "soundcloud.com" not in r.out
+    hidden = "followers, link" if width < 60 else "link"  # the follower count gives way first
+    assert f"not shown: {hidden} — `--wide`" in r.out and "soundcloud.com" not in r.out
     every = mm("artists", "suggest", "--limit", "0", "--wide")
     assert len(_table_lines(every.out)) == total >= 2 and "showing" not in every.out
     assert every.out.count("https://soundcloud.com/") == total

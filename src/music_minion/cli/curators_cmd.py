@@ -164,11 +164,11 @@ def _print_suggestions(items: list[dict[str, Any]], total: int, d: dict[str, Any
         f"Suggested curators (from your last {window})",
         [
             fixed("#"),
-            text("artist", 2),
+            text("artist", 2, min_width=12),
             fixed("score"),
-            fixed("likes"),
-            fixed("followers"),
-            text("why", 5),
+            fixed("likes", drop=1),
+            fixed("followers", drop=2),
+            text("why", 5, min_width=20),
             link(),
         ],
         [

@@ -84,37 +84,36 @@ def _figure(value: Any) -> str:
 
 
 def print_table(rows: list[dict], quick: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """One row per figure, as the product prints its lists: fitted to a terminal, tab-separated
+    when piped (a log keeps every value whole)."""
+    from music_minion.cli.table import fixed, table, text
 
-    t = Table(title=f"Benchmarks{' (quick sizes)' if quick else ''}", header_style="bold")
-    for col, justify in (
-        ("module", "left"),
-        ("benchmark", "left"),
-        ("figure", "right"),
-        ("unit", "left"),
-        ("target", "left"),
-        ("result", "left"),
-    ):
-        t.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for r in rows:
+    def result(r: dict) -> str:
         error = r["details"].get("error") if isinstance(r.get("details"), dict) else None
-        result = (
-            "[green]pass[/]"
-            if r["passed"]
-            else f"[red]error[/] {error}"
-            if error
-            else "[red]fail[/]"
-        )
-        t.add_row(
-            r["module"],
-            str(r["name"]),
-            _figure(r["figure"]),
-            str(r["unit"]),
-            str(r["target"]),
-            result,
-        )
-    Console(soft_wrap=False).print(t)
+        return "pass" if r["passed"] else f"error {error}" if error else "FAIL"
+
+    table(
+        f"Benchmarks{' (quick sizes)' if quick else ''}",
+        [
+            fixed("module"),
+            text("benchmark", 3, 24),
+            fixed("figure"),
+            text("unit", 1, 10),
+            text("target", 2, 16),
+            text("result", 1, 6),
+        ],  # fmt: skip
+        [
+            [
+                r["module"],
+                str(r["name"]),
+                _figure(r["figure"]),
+                str(r["unit"]),
+                str(r["target"]),
+                result(r),
+            ]  # fmt: skip
+            for r in rows
+        ],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

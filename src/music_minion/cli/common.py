@@ -35,8 +35,8 @@ class State:
 
 
 def state() -> State:
-    ctx = click.get_current_context()
-    obj = ctx.find_root().obj
+    ctx = click.get_current_context(silent=True)  # none: called outside a command (a script)
+    obj = ctx.find_root().obj if ctx is not None else None
     return obj if isinstance(obj, State) else State()
 
 

@@ -5,6 +5,7 @@ the emulator's known drop, and a track heard enough times without a verdict leav
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 
 import pytest
@@ -220,6 +221,21 @@ def test_an_hls_only_track_plays_through_hls_js(browser_page, synced):
         "() => Math.abs(document.getElementById('audio').currentTime"
         " - document.getElementById('audio').duration / 2) < 1.5"
     )
+
+
+def test_the_next_hls_only_track_has_its_first_part_fetched_before_it_is_shown(
+    browser_page, synced
+):
+    page = browser_page
+    at = _full_track_ahead(page, synced, hls_only=True)
+    seen = _watch(page)
+    _go_to(page, at - 1)  # the track before: the page prefetches the next one
+    urn = urllib.parse.quote(_queue(page)[at], safe="")
+    deadline = time.monotonic() + 10
+    while (f"/api/hls/{urn}/0", 200, "audio/mpeg") not in seen and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert (f"/api/hls/{urn}/0", 200, "audio/mpeg") in seen, seen
+    assert _shown(page) != _queue(page)[at]
 
 
 def test_without_media_source_an_hls_only_track_uses_the_widget(browser_page, synced):

@@ -139,8 +139,14 @@ async function loadInfo(t) {
 }
 
 function prefetch(t) {
+  // The next track's stream is fetched by the server now; for HLS, its first part too (the
+  // browser keeps it, so hls.js starts from the cache).
   if (!t) return;
-  fetch(`/api/play/${encodeURIComponent(t.urn)}`).catch(() => {});
+  const urn = encodeURIComponent(t.urn);
+  fetch(`/api/play/${urn}`)
+    .then((r) => (r.ok ? r.json() : null))
+    .then((how) => { if (how && how.player === "hls") return fetch(`/api/hls/${urn}/0`); })
+    .catch(() => {});
   loadInfo(t);
 }
 

@@ -36,10 +36,11 @@ def test_judge_several_rows_then_undo_restores_what_each_had(mm, filled, store):
 
 
 def test_one_unknown_row_judges_nothing(mm, filled, store):
-    assert mm("feed").code == 0
+    shown = len(mm("feed", "--json").json()["items"])
     r = mm("judge", "1", "2", "9", "not_interested")
     assert r.code == 1 and r.err.strip() == (
-        "error: no row 9 in the last feed — run `music-minion feed` and use a row number it shows"
+        f"error: no row 9: the last list showed rows 1–{shown} — run `music-minion feed` and use"
+        " a row number it shows"
     )
     assert verdicts(store) == {}
     r = mm("unjudge", "1", "banana")

@@ -148,4 +148,8 @@ def test_mirror_likes_without_a_session_keeps_the_judgment(mm, filled, store):
 def test_a_row_past_the_last_feed(mm, filled):
     assert mm("feed").code == 0
     r = mm("judge", "99", "liked")
-    assert r.code == 1 and "no row 99 in the last feed" in r.err
+    assert r.code == 1 and "no row 99: the last list showed rows 1–" in r.err
+    # An empty list since (nothing retired): its rows replace the feed's, and the error says so.
+    assert mm("feed", "--retired").code == 0
+    r = mm("judge", "1", "liked")
+    assert r.code == 1 and "no row 1: the last list showed no rows" in r.err

@@ -483,9 +483,10 @@ def last_viewed(conn: Store) -> datetime | None:
     return parse_timestamp(kv.get(conn, FEED_VIEWED))
 
 
-def shown_rows(conn: Store) -> int:
-    """How many rows the last feed showed (0: no feed shown yet)."""
-    return len(json.loads(kv.get(conn, FEED_ROWS) or "[]"))
+def shown_rows(conn: Store) -> int | None:
+    """How many rows the last list showed (None: no list shown yet)."""
+    remembered = kv.get(conn, FEED_ROWS)
+    return None if remembered is None else len(json.loads(remembered))
 
 
 def row_urn(conn: Store, number: int) -> str | None:

@@ -69,14 +69,16 @@ def find_track(conn: Store, ref: str) -> tuple[str, sqlite3.Row | None]:
     text = ref.strip()
     if text.isdigit():
         urn = row_urn(conn, int(text))
-        if urn is None and not shown_rows(conn):
+        shown = shown_rows(conn)
+        if urn is None and shown is None:
             raise MinionError(
                 f"no feed has been shown yet, so there is no row {text}",
                 "run `music-minion feed` first, then judge a row number it shows",
             )
         if urn is None:
+            rows = "showed no rows" if shown == 0 else f"showed rows 1–{shown}"
             raise MinionError(
-                f"no row {text} in the last feed",
+                f"no row {text}: the last list {rows}",
                 "run `music-minion feed` and use a row number it shows",
             )
         text = urn

@@ -23,6 +23,11 @@ def score(value: float) -> str:
     return f"{value:.3g}"
 
 
+def track_label(title: str | None, uploader: str | None) -> str:
+    """A track as people name it: "Title — Uploader"."""
+    return " — ".join(p for p in (title or "(untitled)", uploader) if p)
+
+
 def track_line(ref: Mapping[str, str | None] | None, urn: str) -> str:
     """`Title — Uploader` of a track, or its URN when its title is not known."""
     if ref is None or not ref.get("title"):

@@ -138,13 +138,21 @@ def shown_feed(conn, rc):
     """The feed as the `feed` command shows it: keys brought up to date, the candidates counted
     (up to the command's cap), then the top 50 read."""
     from music_minion.config.schema import ReviewSettings
-    from music_minion.discovery.feed import COUNT_CAP, build_feed, count_feed, refresh_scores
+    from music_minion.discovery.feed import (
+        COUNT_CAP,
+        count_feed,
+        feed_filter,
+        rank_feed,
+        refresh_scores,
+    )
     from music_minion.discovery.retired import RetireRules
+    from music_minion.timeutil import now
 
     refresh_scores(conn, rc)
-    rules = RetireRules.of(rc, ReviewSettings())
-    count_feed(conn, rc, COUNT_CAP, rules=rules)
-    return build_feed(conn, rc, limit=50, rules=rules)
+    moment = now()
+    f = feed_filter(conn, rc, rules=RetireRules.of(rc, ReviewSettings()), at=moment)
+    count_feed(conn, f, COUNT_CAP)
+    return rank_feed(conn, rc, f, limit=50, at=moment)
 
 
 def after_sync(conn, rc, tracks: int, artists: int) -> tuple[float, int]:

@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from music_minion.cli.common import emit, json_option, open_db, settings, wants_json, wide_option
+from music_minion.cli.common import (
+    emit,
+    json_option,
+    open_db,
+    settings,
+    wants_json,
+    wide_option,
+)
 from music_minion.cli.format import duration, score
 from music_minion.cli.table import fixed, footer, link, table, text
 from music_minion.errors import UsageError
@@ -88,10 +95,11 @@ def feed(
         return
     from music_minion.discovery.feed import (
         COUNT_CAP,
-        build_feed,
         count_feed,
+        feed_filter,
         last_viewed,
         mark_viewed,
+        rank_feed,
         refresh_scores,
         remember_rows,
     )
@@ -104,19 +112,13 @@ def feed(
     moment = now()
     viewed = last_viewed(conn) if only_new else None
     refresh_scores(conn, cfg.ranking)
-    filters: dict[str, Any] = {
-        "mixes": mixes,
-        "artist": artist,
-        "since_days": since_days,
-        "seen_since": viewed,
-        "genre": genre,
-        "at": moment,
-        "rules": RetireRules.of(cfg.ranking, cfg.review),
-    }
+    rules = RetireRules.of(cfg.ranking, cfg.review)
+    f = feed_filter(conn, cfg.ranking, mixes=mixes, artist=artist, since_days=since_days,
+                    seen_since=viewed, genre=genre, rules=rules, at=moment)  # fmt: skip
     cap = max(COUNT_CAP, limit + 1) if limit else None
-    total = count_feed(conn, cfg.ranking, cap, **filters)
+    total = count_feed(conn, f, cap)
     exact = cap is None or total < cap
-    ranked = build_feed(conn, cfg.ranking, limit=limit or max(total, 1), **filters)
+    ranked = rank_feed(conn, cfg.ranking, f, limit=limit or max(total, 1), at=moment)
     with conn.atomic():
         remember_rows(conn, [r.row.urn for r in ranked])
         mark_viewed(conn, moment)

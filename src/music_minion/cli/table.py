@@ -88,12 +88,11 @@ def table(
     wide = state().wide
     links = [i for i, c in enumerate(cols) if c.role == "link"]
     shown = [i for i in range(len(cols)) if i not in links]
-    kept = _droppable_fit(cols, cells, shown + links if wide else shown, out.width)
-    below = (
-        wide and bool(links) and _need(cols, cells, kept) > out.width
-    )  # links on lines of their own
+    longest = _longest(cols, cells)
+    kept = _droppable_fit(cols, longest, shown + links if wide else shown, out.width)
+    below = wide and bool(links) and _need(cols, longest, kept) > out.width  # links on own lines
     if below:
-        kept = _droppable_fit(cols, cells, shown, out.width)
+        kept = _droppable_fit(cols, longest, shown, out.width)
     hidden = [
         c.name
         for i, c in enumerate(cols)
@@ -168,22 +167,20 @@ def _longest(cols: list[Col], cells: list[list[str]]) -> list[int]:
     return [max([cell_len(c.name), *(cell_len(r[i]) for r in cells)]) for i, c in enumerate(cols)]
 
 
-def _need(cols: list[Col], cells: list[list[str]], kept: list[int]) -> int:
-    """The width the columns `kept` take with every text column at its minimum."""
-    longest = _longest(cols, cells)
+def _need(cols: list[Col], longest: list[int], kept: list[int]) -> int:
+    """The width the columns `kept` take with every text column at its minimum (`longest`: each
+    column's widest value)."""
     each = [
         min(longest[i], cols[i].min_width) if cols[i].role == "text" else longest[i] for i in kept
     ]
     return sum(each) + 2 * (len(kept) - 1)
 
 
-def _droppable_fit(
-    cols: list[Col], cells: list[list[str]], shown: list[int], width: int
-) -> list[int]:
+def _droppable_fit(cols: list[Col], longest: list[int], shown: list[int], width: int) -> list[int]:
     """The columns of `shown` that fit `width` with every text column at its minimum: the ones
     with the highest `drop` are left out first (the rightmost of equals), never one with 0."""
     kept = list(shown)
-    while _need(cols, cells, kept) > width:
+    while _need(cols, longest, kept) > width:
         droppable = [i for i in kept if cols[i].drop > 0]
         if not droppable:
             break

@@ -344,13 +344,16 @@ def feed_filter(
     *,
     mixes: bool = False,
     artist: str | None = None,
-    since: str | None = None,
+    since_days: float | None = None,
+    seen_since: datetime | None = None,
     genre: str | None = None,
     rules: RetireRules,
     at: datetime | None = None,
 ) -> store.CandidateFilter:
     """The candidate filter of a feed at `at` (default now): its exclusions
-    (store.ranking.exclusions, the tracks `rules` retire among them) and filters."""
+    (store.ranking.exclusions, the tracks `rules` retire among them) and filters (surfacing or
+    uploading artist, first seen since a moment or in the last days, genre or tag substring)."""
+    moment = at or now()
     artist_id = artist_urn = None
     if artist:
         from music_minion.store import artists as artists_store
@@ -360,67 +363,49 @@ def feed_filter(
     return store.CandidateFilter(
         mixes=mixes,
         mix_ms=int(rc.mix_minutes * 60_000),
-        since=since,
+        since=_since(seen_since, since_days, moment),
         genre=genre or None,
         artist_id=artist_id,
         artist_urn=artist_urn,
-        retired=frozenset(retired_tracks(conn, rules, at)),
+        retired=frozenset(retired_tracks(conn, rules, moment)),
     )
 
 
-def count_feed(
-    conn: Store,
-    rc: RankingSettings,
-    cap: int | None = None,
-    *,
-    since_days: float | None = None,
-    seen_since: datetime | None = None,
-    at: datetime | None = None,
-    **filters: Any,
-) -> int:
-    """How many candidates the feed `build_feed` would rank with these filters chooses from,
-    counted up to `cap` (over a million candidates a full count takes seconds; a capped one,
-    milliseconds)."""
-    since = _since(seen_since, since_days, at or now())
-    return store.count_candidates(conn, feed_filter(conn, rc, since=since, at=at, **filters), cap)
+def count_feed(conn: Store, f: store.CandidateFilter, cap: int | None = None) -> int:
+    """How many candidates the feed `f` chooses from, counted up to `cap` (over a million
+    candidates a full count takes seconds; a capped one, milliseconds)."""
+    return store.count_candidates(conn, f, cap)
 
 
 def build_feed(
-    conn: Store,
-    rc: RankingSettings,
-    *,
-    limit: int = 50,
-    mixes: bool = False,
-    artist: str | None = None,
-    since_days: float | None = None,
-    seen_since: datetime | None = None,
-    genre: str | None = None,
-    at: datetime | None = None,
-    rules: RetireRules,
+    conn: Store, rc: RankingSettings, *, limit: int = 50, at: datetime | None = None, **filters: Any
 ) -> list[Ranked]:
-    """The ranked feed: the best `limit` candidates (mixes only when `mixes`), filtered by
-    surfacing/uploading artist, first seen since a moment or in the last days, and genre or tag
-    substring; tracks retired by `rules` are out. Reads the stored keys as they are: whoever
-    shows or pushes a feed runs `refresh_scores` first."""
+    """The ranked feed: the best `limit` candidates of the feed `feed_filter(**filters)` (mixes
+    only when `mixes`; tracks retired by `rules` are out)."""
     moment = at or now()
+    return rank_feed(conn, rc, feed_filter(conn, rc, at=moment, **filters), limit=limit, at=moment)
+
+
+def rank_feed(
+    conn: Store, rc: RankingSettings, f: store.CandidateFilter, *, limit: int, at: datetime
+) -> list[Ranked]:
+    """The best `limit` candidates of the feed `f`, ranked. Reads the stored keys as they are:
+    whoever shows or pushes a feed runs `refresh_scores` first."""
     stats, base = store.list_saved_artist_stats(conn), saved_base(conn)
     genres = saved_genres(conn)
-    since = _since(seen_since, since_days, moment)
-    f = feed_filter(
-        conn, rc, rules=rules, at=moment, mixes=mixes, artist=artist, since=since, genre=genre
-    )
     rows: dict[int, CandidateRow] = {}
     offset, page = 0, max(limit * 2, 64)
+
+    def ranked() -> list[Ranked]:
+        return rank(rows.values(), rc, at, limit=limit, mixes=f.mixes, base=base, genres=genres)
+
     while True:
         batch = store.list_candidates(conn, f, page, offset)
         _add(conn, rows, batch, stats)
         offset += len(batch)
         if len(batch) < page:
             break
-        if (
-            len(rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres))
-            >= limit
-        ):
+        if len(ranked()) >= limit:
             last = batch[-1][
                 "key"
             ]  # finish the tie group (float noise tolerated) cut by the page end
@@ -429,7 +414,7 @@ def build_feed(
             )
             break
         page *= 2
-    return rank(rows.values(), rc, moment, limit=limit, mixes=mixes, base=base, genres=genres)
+    return ranked()
 
 
 def candidates_from(

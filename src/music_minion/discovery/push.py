@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from music_minion.discovery.retired import RetireRules, retired_tracks
+from music_minion.discovery.retired import RetireRules
 from music_minion.errors import MinionError, UsageError
 from music_minion.store import kv
 from music_minion.store import pushes as pushes_store
 from music_minion.store import tracks as tracks_store
 from music_minion.store.session import Store
-from music_minion.timeutil import now_iso
+from music_minion.timeutil import now, now_iso
 
 if TYPE_CHECKING:
     from music_minion.config import Config
@@ -155,12 +155,13 @@ async def push_playlist(
     """Push the top `size` candidates (default `playlist.size`, at most 500) into the discovery
     playlist (or `target`): replaced, or appended on top (`playlist.mode`). `dry_run`: only report
     the diff (with the title, uploader and link of each track named). Returns what changed."""
-    from music_minion.discovery.feed import build_feed
+    from music_minion.discovery.feed import feed_filter, rank_feed
 
     target = target or targets(cfg)[0]
     size = check_size(size if size is not None else int(cfg.playlist.size))
-    rules = RetireRules.of(cfg.ranking, cfg.review)
-    ranked = build_feed(conn, cfg.ranking, limit=size, mixes=target.mixes, rules=rules)
+    moment, rules = now(), RetireRules.of(cfg.ranking, cfg.review)
+    f = feed_filter(conn, cfg.ranking, mixes=target.mixes, rules=rules, at=moment)
+    ranked = rank_feed(conn, cfg.ranking, f, limit=size, at=moment)
     ids = {r.row.urn: r.row.track_id for r in ranked}
     found = await _read_or_record_failure(client, conn, target, list(ids.values()), dry_run)
     plan = plan_tracks(cfg.playlist.mode, list(ids), found[1] if found else None)
@@ -175,7 +176,7 @@ async def push_playlist(
         "size": len(plan.urns),
         "feed_size": len(ranked),
         **changes,
-        "retired": _retired_urns(conn, changes["removed"], rules),
+        "retired": _retired_urns(conn, changes["removed"], f.retired),
     }
     if dry_run:  # what would change, by title
         result["tracks"] = tracks_store.list_refs_by_urn(conn, [*plan.urns, *changes["removed"]])
@@ -195,9 +196,8 @@ async def push_playlist(
     return result
 
 
-def _retired_urns(conn: Store, urns: list[str], rules: RetireRules) -> list[str]:
-    """Those of `urns` (tracks leaving the playlist) that leave because they are retired."""
-    retired = retired_tracks(conn, rules)
+def _retired_urns(conn: Store, urns: list[str], retired: frozenset[int]) -> list[str]:
+    """Those of `urns` (tracks leaving the playlist) that leave because they are `retired`."""
     ids = tracks_store.get_ids_by_urn(conn, urns)
     return [u for u in urns if ids.get(u) in retired]
 

@@ -5,6 +5,7 @@ provenance rows that count (feed.support_gap) and the per-artist cap (scoring.pl
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -48,7 +49,7 @@ def explain(
         reasons.append(
             reason("mix", "a mix (over ranking.mix_minutes): ranked apart, in `feed --mixes`")
         )
-        f = feed_filter(conn, rc, mixes=True, rules=rules, at=at)
+        f = dataclasses.replace(f, mixes=True)
         names = store.list_exclusions(conn, tid, f)
     out = {"feed": "mixes" if f.mixes else "tracks", "rank": None, "ranked": None}
     details = {**_DETAILS, "retired": _retired(rules, at)}

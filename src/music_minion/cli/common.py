@@ -40,37 +40,24 @@ def state() -> State:
     return obj if isinstance(obj, State) else State()
 
 
-def json_option(f: F) -> F:
-    """A command-level `--json` flag, equivalent to the global one."""
+def _state_flag(attribute: str, help_text: str, *decls: str) -> Callable[[F], F]:
+    """A command-level flag (`decls`: its name, then its parameter's) that sets
+    `State.<attribute>` and is not passed to the command."""
 
-    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    def callback(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         if value:
-            state().json = True
+            setattr(state(), attribute, True)
 
-    return click.option(
-        "--json",
-        "as_json",
-        is_flag=True,
-        expose_value=False,
-        callback=callback,
-        help="Print data as JSON.",
-    )(f)
+    return click.option(*decls, is_flag=True, expose_value=False, callback=callback, help=help_text)
 
 
-def wide_option(f: F) -> F:
-    """A `--wide` flag for commands that print tables: show the link column on a terminal."""
+json_option = _state_flag("json", "Print data as JSON.", "--json", "as_json")
+"""A command-level `--json` flag, equivalent to the global one."""
 
-    def callback(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-        if value:
-            state().wide = True
-
-    return click.option(
-        "--wide",
-        is_flag=True,
-        expose_value=False,
-        callback=callback,
-        help="Show the links on a terminal too (piped output always has them).",
-    )(f)
+wide_option = _state_flag(
+    "wide", "Show the links on a terminal too (piped output always has them).", "--wide"
+)
+"""A `--wide` flag for commands that print tables: show the link column on a terminal."""
 
 
 def wants_json() -> bool:

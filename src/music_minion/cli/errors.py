@@ -77,11 +77,6 @@ def _api_hint(e: ApiError) -> str:
     return "check the URL or URN (the item may be deleted, private or blocked)"
 
 
-def usage_line(e: click.UsageError) -> str:
-    """A wrong command line as one line (see `usage_parts`)."""
-    return joined(*usage_parts(e))
-
-
 def usage_parts(e: click.UsageError) -> tuple[str, str]:
     """A wrong command line: what is wrong, a guess when a name was mistyped, and where the help
     is (instead of click's three lines of usage, hint and error)."""

@@ -18,11 +18,6 @@ class LikedTrack(NamedTuple):
     liked_seen_at: str
 
 
-def list_known_ids(conn: Store) -> set[int]:
-    """Every track ever recorded as my like (gone or not)."""
-    return {r[0] for r in conn.execute("SELECT track_id FROM my_likes")}
-
-
 def list_known_urns(conn: Store) -> set[str]:
     """URNs of every track ever recorded as my like."""
     return {

@@ -19,7 +19,11 @@ def reasons(mm, ref: str) -> list[str]:
 
 
 def test_a_track_in_the_feed_has_its_rank_and_whole_score(mm, filled, monkeypatch):
+    from music_minion import timeutil
+
     monkeypatch.setenv("COLUMNS", "200")
+    moment = timeutil.now()  # scores decay with time: `why` and `feed` read them at one moment
+    monkeypatch.setattr(timeutil, "now", lambda: moment)
     d = why(mm, "soundcloud:tracks:2")
     assert (d["in_feed"], d["feed"], d["rank"], d["reasons"]) == (True, "tracks", 2, [])
     feed = mm("feed", "--json").json()["items"]
